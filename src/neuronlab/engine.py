@@ -1,0 +1,295 @@
+"""Value: a scalar with a gradient, and the reverse-mode autograd that fills it.
+
+Every operation below computes its result *and* its local derivatives, and
+stores them next to each other on the new node::
+
+    out = Value(forward, inputs, local_derivatives, op)
+
+``backward()`` then needs no per-node code at all: walking the graph from the
+output, each node hands ``local * node.grad`` to each of its inputs (the chain
+rule).  Because a node keeps numbers rather than a ``_backward`` closure that
+refers back to itself, a graph holds no reference cycles and is freed by
+reference counting the moment the loss goes out of scope.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Sequence
+from operator import mul
+
+__all__ = ["Value", "dot"]
+
+_EXP_LIMIT = 709.782712893384  # math.exp overflows above log(max float)
+
+
+def _number(x: object, where: str) -> float:
+    """``x`` as a float, or a ``TypeError`` naming the operation and what came."""
+    if isinstance(x, numbers.Real):
+        return float(x)
+    raise TypeError(
+        f"{where}: expected a number (int or float) or a Value, "
+        f"got {type(x).__name__} {x!r:.60}"
+    )
+
+
+def _as_value(x: object, where: str) -> Value:
+    """Wrap a plain number as a constant ``Value``; pass ``Value`` through."""
+    if type(x) is Value:
+        return x
+    return Value(_number(x, where))
+
+
+def _exp(x: float) -> float:
+    """e**x, with ``inf`` instead of ``OverflowError`` for large x."""
+    return math.exp(x) if x < _EXP_LIMIT else (math.inf if x == x else x)
+
+
+def _log(x: float) -> float:
+    """ln x as PyTorch gives it: ln 0 = -inf, ln of a negative = nan."""
+    if x > 0:
+        return math.log(x)
+    return -math.inf if x == 0 else math.nan
+
+
+def _sigmoid(x: float) -> float:
+    """1 / (1 + e**-x), computed so that neither branch can overflow."""
+    if x >= 0:
+        return 1.0 / (1.0 + math.exp(-x))
+    e = _exp(x)
+    return e / (1.0 + e)
+
+
+def _power(x: float, k: float) -> float:
+    """x**k as IEEE/PyTorch define it: ±inf on overflow or 0**-k, nan off its domain."""
+    try:
+        return math.pow(x, k)
+    except OverflowError:
+        odd = float(k).is_integer() and int(k) % 2 == 1
+        return -math.inf if (x < 0 and odd) else math.inf
+    except ValueError:  # 0 to a negative power, or a negative base to a fraction
+        if x == 0:
+            odd = float(k).is_integer() and int(k) % 2 == 1
+            return math.copysign(math.inf, x) if odd else math.inf
+        return math.nan
+
+
+class Value:
+    """A scalar that remembers how it was computed, so it can be differentiated.
+
+    ``data`` is the number, ``grad`` is d(output)/d(this value) after
+    ``output.backward()``, ``label`` is an optional name for pictures and
+    explanations.  Arithmetic with other Values or plain numbers builds a graph.
+
+    >>> a, b = Value(2.0, label="a"), Value(-3.0, label="b")
+    >>> L = a * b
+    >>> L.backward()
+    >>> a.grad, b.grad
+    (-3.0, 2.0)
+    """
+
+    __slots__ = ("data", "grad", "label", "_inputs", "_local_grads", "_op")
+
+    def __init__(
+        self,
+        data: float,
+        _inputs: tuple[Value, ...] = (),
+        _local_grads: tuple[float, ...] = (),
+        _op: str = "",
+        label: str = "",
+    ) -> None:
+        if type(data) is not float:
+            data = _number(data, "Value()")
+        if type(label) is not str:
+            raise TypeError(f"Value(): label must be a str, got {type(label).__name__}")
+        self.data = data
+        self.grad = 0.0
+        self.label = label
+        self._inputs = _inputs  # the Values this one was computed from
+        self._local_grads = _local_grads  # d(self)/d(input), one per input
+        self._op = _op  # the operation that made it: "+", "*", "tanh", ...
+
+    # -- read-only views of the graph (for pictures and explanations) -------
+
+    @property
+    def inputs(self) -> tuple[Value, ...]:
+        """The Values this one was computed from (empty for a leaf)."""
+        return self._inputs
+
+    @property
+    def local_grads(self) -> tuple[float, ...]:
+        """d(self)/d(input) for each of ``inputs``, as computed in the forward pass."""
+        return self._local_grads
+
+    @property
+    def op(self) -> str:
+        """The operation that made this Value (``""`` for a leaf)."""
+        return self._op
+
+    def __repr__(self) -> str:
+        name = f"label={self.label!r}, " if self.label else ""
+        return f"Value({name}data={self.data:.6g}, grad={self.grad:.6g})"
+
+    # -- arithmetic: forward value and local derivatives side by side -------
+
+    def __add__(self, other: Value | float) -> Value:
+        """a + b;  d/da = 1,  d/db = 1."""
+        other = other if type(other) is Value else _as_value(other, "Value + ?")
+        return Value(self.data + other.data, (self, other), (1.0, 1.0), "+")
+
+    def __mul__(self, other: Value | float) -> Value:
+        """a * b;  d/da = b,  d/db = a."""
+        other = other if type(other) is Value else _as_value(other, "Value * ?")
+        return Value(self.data * other.data, (self, other), (other.data, self.data), "*")
+
+    def __pow__(self, k: float) -> Value:
+        """a ** k for a number k;  d/da = k * a**(k-1)."""
+        if isinstance(k, Value) or not isinstance(k, numbers.Real):
+            raise TypeError(
+                f"Value ** k: the exponent must be a plain number (int or float), "
+                f"got {type(k).__name__}"
+            )
+        k = float(k)
+        return Value(_power(self.data, k), (self,), (k * _power(self.data, k - 1.0),), f"**{k:g}")
+
+    def exp(self) -> Value:
+        """e ** a;  d/da = e ** a."""
+        out = _exp(self.data)
+        return Value(out, (self,), (out,), "exp")
+
+    def log(self) -> Value:
+        """ln a;  d/da = 1 / a."""
+        return Value(_log(self.data), (self,), (_power(self.data, -1.0),), "log")
+
+    def tanh(self) -> Value:
+        """tanh a;  d/da = 1 - tanh(a)**2."""
+        t = math.tanh(self.data)
+        return Value(t, (self,), (1.0 - t * t,), "tanh")
+
+    def sigmoid(self) -> Value:
+        """σ(a) = 1 / (1 + e**-a);  d/da = σ(a) * (1 - σ(a))."""
+        s = _sigmoid(self.data)
+        return Value(s, (self,), (s * (1.0 - s),), "sigmoid")
+
+    def relu(self) -> Value:
+        """max(0, a);  d/da = 1 if a > 0 else 0."""
+        a = self.data
+        return Value(a if a > 0 else 0.0, (self,), (1.0 if a > 0 else 0.0,), "relu")
+
+    def step(self) -> Value:
+        """The perceptron's threshold: 1 if a > 0 else 0;  d/da = 0 (no slope to follow)."""
+        return Value(1.0 if self.data > 0 else 0.0, (self,), (0.0,), "step")
+
+    # -- composed from the above, exactly as micrograd composes them --------
+
+    def __neg__(self) -> Value:  # -a = a * -1
+        return self * -1.0
+
+    def __sub__(self, other: Value | float) -> Value:  # a - b = a + (-b)
+        other = other if type(other) is Value else _as_value(other, "Value - ?")
+        return self + (-other)
+
+    def __truediv__(self, other: Value | float) -> Value:  # a / b = a * b**-1
+        other = other if type(other) is Value else _as_value(other, "Value / ?")
+        return self * other**-1
+
+    def __radd__(self, other: float) -> Value:  # number + a
+        return self + other
+
+    def __rmul__(self, other: float) -> Value:  # number * a
+        return self * other
+
+    def __rsub__(self, other: float) -> Value:  # number - a
+        return _as_value(other, "? - Value") + (-self)
+
+    def __rtruediv__(self, other: float) -> Value:  # number / a
+        return _as_value(other, "? / Value") * self**-1
+
+    # -- backpropagation ----------------------------------------------------
+
+    def topological_order(self) -> list[Value]:
+        """The computed Values this one depends on (itself included), inputs first.
+
+        Leaves (Values with no inputs) are left out: they have nothing to pass
+        back.  Depth-first search with an explicit stack of input iterators
+        rather than recursion, so a chain of a million nodes is fine.
+        """
+        order: list[Value] = []
+        seen = {self}
+        stack = [(self, iter(self._inputs))]
+        while stack:
+            node, pending = stack[-1]
+            for child in pending:  # resume where this node's inputs were left off
+                if child._inputs and child not in seen:
+                    seen.add(child)
+                    stack.append((child, iter(child._inputs)))
+                    break
+            else:  # every input is placed: the node can follow them
+                stack.pop()
+                order.append(node)
+        return order
+
+    def backward(self, gradient: float = 1.0) -> None:
+        """Fill ``.grad`` of every Value this one depends on: d(self)/d(that value).
+
+        Seeds ``self.grad`` with ``gradient`` (1 by default), then visits nodes
+        from the output back to the leaves, adding ``local * node.grad`` to each
+        input's grad (the chain rule; ``+=`` sums the paths of a value used twice).
+        Leaves accumulate across calls, as in PyTorch, until ``zero_grad()``;
+        intermediate nodes show the gradient of this call only.
+        """
+        gradient = _number(gradient, "Value.backward(gradient)")
+        if not self._inputs:  # a leaf: its gradient with respect to itself
+            self.grad += gradient
+            return
+        order = self.topological_order()
+        for node in order:
+            node.grad = 0.0
+        self.grad = gradient
+        for node in reversed(order):
+            g = node.grad
+            for child, local in zip(node._inputs, node._local_grads):
+                child.grad += local * g
+
+    def zero_grad(self) -> None:
+        """Set this Value's ``grad`` to 0."""
+        self.grad = 0.0
+
+
+def dot(weights: Sequence[Value], inputs: Sequence[Value], bias: Value | None = None) -> Value:
+    """The weighted sum w·x + b as one node.
+
+    n = b + Σ w_i x_i;  dn/dw_i = x_i,  dn/dx_i = w_i,  dn/db = 1.
+
+    The same number as ``b + w_1*x_1 + w_2*x_2 + ...`` built from ``*`` and
+    ``+`` (summed in that order), in one node instead of 2n.  Plain numbers
+    among the inputs are wrapped as constant Values.
+    """
+    weights = [_as_value(w, "dot(weights)") for w in weights]
+    inputs = [_as_value(x, "dot(inputs)") for x in inputs]
+    if len(weights) != len(inputs):
+        raise ValueError(
+            f"dot: expected as many weights as inputs, got {len(weights)} weights "
+            f"and {len(inputs)} inputs"
+        )
+    if bias is not None:
+        bias = _as_value(bias, "dot(bias)")
+    return _dot(weights, inputs, bias)
+
+
+def _dot(
+    weights: Sequence[Value],
+    inputs: Sequence[Value],
+    bias: Value | None,
+    x_data: Sequence[float] | None = None,
+) -> Value:
+    """``dot`` without the argument checks; a layer passes ``x_data`` it read once for all."""
+    w_data = [w.data for w in weights]
+    if x_data is None:
+        x_data = [x.data for x in inputs]
+    if bias is None:
+        total = sum(map(mul, w_data, x_data), 0.0)
+        return Value(total, (*weights, *inputs), (*x_data, *w_data), "dot")
+    total = sum(map(mul, w_data, x_data), bias.data)
+    return Value(total, (*weights, *inputs, bias), (*x_data, *w_data, 1.0), "dot")

@@ -1,0 +1,212 @@
+"""Neurons, layers and multi-layer perceptrons on the scalar engine.
+
+A ``Neuron`` computes ``activation(w·x + b)``.  A ``Layer`` is a list of
+neurons that all see the same inputs; an ``MLP`` is a chain of layers.  The
+names and behaviour are micrograd's: weights start uniform in [-1, 1], biases
+at 0, hidden layers use ReLU and the last layer is linear unless told otherwise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Callable, Union
+
+import numpy as np
+
+from .engine import Value, _as_value, _dot
+from .module import Module
+
+__all__ = ["ACTIVATIONS", "Neuron", "Layer", "MLP", "make_rng"]
+
+Seed = Union[int, np.random.Generator, None]
+
+#: Activation name -> what it does to the weighted sum n (a Value).
+ACTIVATIONS: dict[str, Callable[[Value], Value]] = {
+    "linear": lambda n: n,
+    "relu": Value.relu,
+    "tanh": Value.tanh,
+    "sigmoid": Value.sigmoid,
+    "step": Value.step,  # forward only: its derivative is 0 everywhere
+}
+
+
+def make_rng(seed: Seed) -> np.random.Generator:
+    """A NumPy random generator from an int seed, an existing generator, or None (fresh)."""
+    if isinstance(seed, np.random.Generator):
+        return seed
+    if seed is None or (isinstance(seed, (int, np.integer)) and not isinstance(seed, bool)):
+        if seed is not None and seed < 0:
+            raise ValueError(f"seed must be a non-negative int, got {seed}")
+        return np.random.default_rng(seed)
+    raise TypeError(
+        f"seed: expected an int, a numpy.random.Generator or None, got {type(seed).__name__}"
+    )
+
+
+def _check_activation(activation: str) -> str:
+    if activation not in ACTIVATIONS:
+        raise ValueError(
+            f"unknown activation {activation!r}; expected one of {', '.join(ACTIVATIONS)}"
+        )
+    return activation
+
+
+def _check_size(n: object, what: str) -> int:
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
+        raise ValueError(f"{what} must be a positive int, got {n!r}")
+    return int(n)
+
+
+def _as_inputs(x: object, nin: int, who: str) -> list[Value]:
+    """Check that ``x`` is ``nin`` numbers or Values and return them as Values."""
+    if isinstance(x, (Value, int, float, np.number)) and nin == 1:
+        x = [x]
+    if isinstance(x, np.ndarray):
+        if x.ndim != 1:
+            raise ValueError(f"{who}: expected {nin} inputs (a flat sequence), got an array of shape {x.shape}")
+        x = x.tolist()
+    if not isinstance(x, Sequence) or isinstance(x, str):
+        raise TypeError(f"{who}: expected a sequence of {nin} numbers or Values, got {type(x).__name__}")
+    if len(x) != nin:
+        raise ValueError(f"{who}: expected {nin} inputs, got {len(x)}")
+    return [xi if type(xi) is Value else _as_value(xi, who) for xi in x]
+
+
+class Neuron(Module):
+    """One neuron: ``activation(w·x + b)``.
+
+    ``fused=True`` (the default) computes w·x + b as one ``dot`` node;
+    ``fused=False`` builds micrograd's graph of one ``*`` per input and a chain
+    of ``+`` — the same number, every product visible.
+    """
+
+    def __init__(
+        self,
+        nin: int,
+        activation: str = "relu",
+        *,
+        seed: Seed = None,
+        fused: bool = True,
+    ) -> None:
+        nin = _check_size(nin, "Neuron(nin)")
+        self.activation = _check_activation(activation)
+        rng = make_rng(seed)
+        self.w = [Value(float(v)) for v in rng.uniform(-1.0, 1.0, nin)]
+        self.b = Value(0.0)
+        self.fused = bool(fused)
+        self._act = ACTIVATIONS[activation]
+
+    @property
+    def nin(self) -> int:
+        """How many inputs the neuron takes."""
+        return len(self.w)
+
+    def forward(self, x: Sequence[float | Value]) -> Value:
+        """activation(w·x + b) for one input vector ``x``."""
+        return self._forward(_as_inputs(x, len(self.w), "Neuron"))
+
+    def _forward(self, x: list[Value], x_data: list[float] | None = None) -> Value:
+        if self.fused:
+            n = _dot(self.w, x, self.b, x_data)
+        else:
+            n = sum((wi * xi for wi, xi in zip(self.w, x)), self.b)
+        return self._act(n)
+
+    def __repr__(self) -> str:
+        return f"Neuron({len(self.w)}, activation={self.activation!r})"
+
+
+class Layer(Module):
+    """``nout`` neurons that all read the same ``nin`` inputs."""
+
+    def __init__(
+        self,
+        nin: int,
+        nout: int,
+        activation: str = "relu",
+        *,
+        seed: Seed = None,
+        fused: bool = True,
+    ) -> None:
+        nin = _check_size(nin, "Layer(nin)")
+        nout = _check_size(nout, "Layer(nout)")
+        rng = make_rng(seed)
+        self.neurons = [Neuron(nin, activation, seed=rng, fused=fused) for _ in range(nout)]
+
+    @property
+    def nin(self) -> int:
+        """How many inputs each neuron takes."""
+        return self.neurons[0].nin
+
+    def forward(self, x: Sequence[float | Value]) -> Value | list[Value]:
+        """Every neuron's output; a single Value when the layer has one neuron."""
+        out = self._forward(_as_inputs(x, self.nin, "Layer"))
+        return out[0] if len(out) == 1 else out
+
+    def _forward(self, x: list[Value]) -> list[Value]:
+        x_data = [xi.data for xi in x]  # read once, shared by every neuron
+        return [n._forward(x, x_data) for n in self.neurons]
+
+    def __repr__(self) -> str:
+        n = self.neurons[0]
+        return f"Layer({n.nin}, {len(self.neurons)}, activation={n.activation!r})"
+
+
+class MLP(Module):
+    """A multi-layer perceptron: ``MLP(2, [16, 16, 1])`` maps 2 inputs to 1 output.
+
+    Hidden layers use ``activation``; the last layer uses ``output_activation``
+    (linear by default, as in micrograd).  ``seed`` makes the initial weights
+    reproducible.
+    """
+
+    def __init__(
+        self,
+        nin: int,
+        nouts: Sequence[int],
+        activation: str = "relu",
+        *,
+        output_activation: str = "linear",
+        seed: Seed = None,
+        fused: bool = True,
+    ) -> None:
+        nin = _check_size(nin, "MLP(nin)")
+        if isinstance(nouts, (int, np.integer)) and not isinstance(nouts, bool):
+            nouts = [int(nouts)]
+        if not isinstance(nouts, Sequence) or isinstance(nouts, str) or len(nouts) == 0:
+            raise ValueError(f"MLP(nouts): expected a non-empty list of layer sizes, got {nouts!r}")
+        sizes = [nin] + [_check_size(n, "MLP layer size") for n in nouts]
+        _check_activation(activation)
+        _check_activation(output_activation)
+        rng = make_rng(seed)
+        self.layers = [
+            Layer(
+                sizes[i],
+                sizes[i + 1],
+                activation if i < len(nouts) - 1 else output_activation,
+                seed=rng,
+                fused=fused,
+            )
+            for i in range(len(nouts))
+        ]
+
+    @property
+    def nin(self) -> int:
+        """How many inputs the network takes."""
+        return self.layers[0].nin
+
+    @property
+    def sizes(self) -> list[int]:
+        """The width of every layer, inputs first: ``[2, 16, 16, 1]``."""
+        return [self.nin] + [len(layer.neurons) for layer in self.layers]
+
+    def forward(self, x: Sequence[float | Value]) -> Value | list[Value]:
+        """The network's output for one input vector: a Value, or a list for several outputs."""
+        h = _as_inputs(x, self.nin, "MLP")
+        for layer in self.layers:
+            h = layer._forward(h)
+        return h[0] if len(h) == 1 else h
+
+    def __repr__(self) -> str:
+        inner = ", ".join(repr(layer) for layer in self.layers)
+        return f"MLP of [{inner}]"
