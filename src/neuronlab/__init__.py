@@ -5,10 +5,39 @@ networks built on it (``Neuron``, ``Layer``, ``MLP``), the threshold
 ``Perceptron``, cost functions, gradient descent and a training loop.
 """
 
-from .engine import Value, dot
-from .module import Module
-from .nn import MLP, Layer, Neuron
-
 __version__ = "0.1.0"
 
-__all__ = ["Value", "dot", "Module", "Neuron", "Layer", "MLP", "__version__"]
+from . import data as datasets
+from .engine import Value, dot
+from .losses import binary_cross_entropy, cross_entropy, hinge, mse
+from .module import Module
+from .nn import MLP, Layer, Neuron
+from .optim import SGD, Adam, CosineAnnealingLR, LinearLR, StepLR
+from .perceptron import Perceptron, PerceptronFit
+from .train import History, TrainingDiverged, fit, predict
+
+__all__ = [
+    "__version__",
+    "datasets",
+    "Value",
+    "dot",
+    "Module",
+    "Neuron",
+    "Layer",
+    "MLP",
+    "Perceptron",
+    "PerceptronFit",
+    "mse",
+    "binary_cross_entropy",
+    "hinge",
+    "cross_entropy",
+    "SGD",
+    "Adam",
+    "LinearLR",
+    "StepLR",
+    "CosineAnnealingLR",
+    "fit",
+    "predict",
+    "History",
+    "TrainingDiverged",
+]

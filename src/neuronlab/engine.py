@@ -29,8 +29,7 @@ def _number(x: object, where: str) -> float:
     if isinstance(x, numbers.Real):
         return float(x)
     raise TypeError(
-        f"{where}: expected a number (int or float) or a Value, "
-        f"got {type(x).__name__} {x!r:.60}"
+        f"{where}: expected a number (int or float) or a Value, got {type(x).__name__} {x!r:.60}"
     )
 
 

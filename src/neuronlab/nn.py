@@ -8,8 +8,8 @@ at 0, hidden layers use ReLU and the last layer is linear unless told otherwise.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Callable, Union
+from collections.abc import Callable, Sequence
+from typing import Union
 
 import numpy as np
 
@@ -18,7 +18,7 @@ from .module import Module
 
 __all__ = ["ACTIVATIONS", "Neuron", "Layer", "MLP", "make_rng"]
 
-Seed = Union[int, np.random.Generator, None]
+Seed = Union[int, np.random.Generator, None]  # noqa: UP007 (a runtime alias on 3.10)
 
 #: Activation name -> what it does to the weighted sum n (a Value).
 ACTIVATIONS: dict[str, Callable[[Value], Value]] = {
@@ -63,10 +63,14 @@ def _as_inputs(x: object, nin: int, who: str) -> list[Value]:
         x = [x]
     if isinstance(x, np.ndarray):
         if x.ndim != 1:
-            raise ValueError(f"{who}: expected {nin} inputs (a flat sequence), got an array of shape {x.shape}")
+            raise ValueError(
+                f"{who}: expected {nin} inputs (a flat sequence), got an array of shape {x.shape}"
+            )
         x = x.tolist()
     if not isinstance(x, Sequence) or isinstance(x, str):
-        raise TypeError(f"{who}: expected a sequence of {nin} numbers or Values, got {type(x).__name__}")
+        raise TypeError(
+            f"{who}: expected a sequence of {nin} numbers or Values, got {type(x).__name__}"
+        )
     if len(x) != nin:
         raise ValueError(f"{who}: expected {nin} inputs, got {len(x)}")
     return [xi if type(xi) is Value else _as_value(xi, who) for xi in x]

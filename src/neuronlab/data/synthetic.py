@@ -1,0 +1,186 @@
+"""Small generated datasets for the learner's path: seeded, no download.
+
+Every function returns NumPy arrays ``X`` (float64, one row per example) and
+``y`` (int64 class labels, or float64 targets for regression).  The same
+``seed`` gives the same numbers on every run.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+
+from ..nn import Seed, make_rng
+
+__all__ = [
+    "moons",
+    "circles",
+    "xor",
+    "spiral",
+    "blobs",
+    "sweets",
+    "houses",
+    "gate",
+    "SWEETS_FACTORS",
+    "SWEETS_WEIGHTS",
+    "SWEETS_THRESHOLD",
+    "HOUSE_PRICE",
+    "GATES",
+]
+
+
+def _count(n: object, what: str = "n", minimum: int = 1) -> int:
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < minimum:
+        raise ValueError(f"{what} must be an int >= {minimum}, got {n!r}")
+    return int(n)
+
+
+def _noise_level(noise: object) -> float:
+    if isinstance(noise, bool) or not isinstance(noise, (int, float, np.number)):
+        raise TypeError(f"noise must be a number, got {type(noise).__name__}")
+    if not np.isfinite(noise) or noise < 0:
+        raise ValueError(f"noise must be a finite number >= 0, got {noise!r}")
+    return float(noise)
+
+
+def _shuffled(X: np.ndarray, y: np.ndarray, rng: np.random.Generator):
+    order = rng.permutation(len(X))
+    return X[order], y[order]
+
+
+def moons(n: int = 100, noise: float = 0.1, seed: Seed = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Two interleaving half circles (micrograd's demo data); labels 0 and 1.
+
+    Upper moon: (cos t, sin t); lower moon: (1 - cos t, 0.5 - sin t), t in [0, π],
+    plus Gaussian noise of standard deviation ``noise``.
+    """
+    n = _count(n, minimum=2)
+    noise = _noise_level(noise)
+    rng = make_rng(seed)
+    n_upper = n // 2 + n % 2
+    t_upper = np.linspace(0.0, np.pi, n_upper)
+    t_lower = np.linspace(0.0, np.pi, n - n_upper)
+    upper = np.column_stack([np.cos(t_upper), np.sin(t_upper)])
+    lower = np.column_stack([1.0 - np.cos(t_lower), 0.5 - np.sin(t_lower)])
+    X = np.vstack([upper, lower]) + rng.normal(0.0, noise, (n, 2))
+    y = np.concatenate([np.zeros(n_upper, np.int64), np.ones(n - n_upper, np.int64)])
+    return _shuffled(X, y, rng)
+
+
+def circles(
+    n: int = 100, noise: float = 0.05, factor: float = 0.5, seed: Seed = 0
+) -> tuple[np.ndarray, np.ndarray]:
+    """A small circle (label 1, radius ``factor``) inside a large one (label 0, radius 1)."""
+    n = _count(n, minimum=2)
+    noise = _noise_level(noise)
+    if not isinstance(factor, (int, float)) or not 0 < factor < 1:
+        raise ValueError(f"factor must be a number strictly between 0 and 1, got {factor!r}")
+    rng = make_rng(seed)
+    n_outer = n // 2 + n % 2
+    t_outer = np.linspace(0.0, 2 * np.pi, n_outer, endpoint=False)
+    t_inner = np.linspace(0.0, 2 * np.pi, n - n_outer, endpoint=False)
+    outer = np.column_stack([np.cos(t_outer), np.sin(t_outer)])
+    inner = factor * np.column_stack([np.cos(t_inner), np.sin(t_inner)])
+    X = np.vstack([outer, inner]) + rng.normal(0.0, noise, (n, 2))
+    y = np.concatenate([np.zeros(n_outer, np.int64), np.ones(n - n_outer, np.int64)])
+    return _shuffled(X, y, rng)
+
+
+def xor(n: int = 200, noise: float = 0.1, seed: Seed = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Points around the four corners (±1, ±1); label 1 where exactly one coordinate is positive.
+
+    No single line separates the classes: the problem a perceptron cannot learn.
+    """
+    n = _count(n, minimum=4)
+    noise = _noise_level(noise)
+    rng = make_rng(seed)
+    corners = rng.integers(0, 2, (n, 2))
+    X = (2.0 * corners - 1.0) + rng.normal(0.0, noise, (n, 2))
+    y = (corners[:, 0] ^ corners[:, 1]).astype(np.int64)
+    return X, y
+
+
+def spiral(
+    n: int = 300, classes: int = 3, noise: float = 0.2, seed: Seed = 0
+) -> tuple[np.ndarray, np.ndarray]:
+    """``classes`` interleaved spiral arms (n points in all); labels 0 .. classes-1."""
+    n = _count(n, minimum=2)
+    classes = _count(classes, "classes", minimum=2)
+    noise = _noise_level(noise)
+    rng = make_rng(seed)
+    y = np.arange(n, dtype=np.int64) % classes
+    radius = np.linspace(0.05, 1.0, n)
+    angle = y * (2 * np.pi / classes) + radius * 4.0 + rng.normal(0.0, noise, n)
+    X = np.column_stack([radius * np.sin(angle), radius * np.cos(angle)])
+    return _shuffled(X, y, rng)
+
+
+def blobs(
+    n: int = 150, centers: int = 3, std: float = 0.5, dim: int = 2, seed: Seed = 0
+) -> tuple[np.ndarray, np.ndarray]:
+    """Gaussian clusters (standard deviation ``std``) around ``centers`` random centres in [-5, 5]."""
+    n = _count(n)
+    centers = _count(centers, "centers")
+    dim = _count(dim, "dim")
+    std = _noise_level(std)
+    rng = make_rng(seed)
+    middles = rng.uniform(-5.0, 5.0, (centers, dim))
+    y = np.arange(n, dtype=np.int64) % centers
+    X = middles[y] + rng.normal(0.0, std, (n, dim))
+    return _shuffled(X, y, rng)
+
+
+#: The three yes/no factors of the sweets decision, and the perceptron that decides.
+SWEETS_FACTORS = ("is it the weekend", "do I really want sweets", "are there sweets at home")
+SWEETS_WEIGHTS = (2.0, 6.0, 2.0)
+SWEETS_THRESHOLD = 5.0
+
+
+def sweets() -> tuple[np.ndarray, np.ndarray]:
+    """All 8 combinations of the three yes/no sweets factors and the decision.
+
+    With weights (2, 6, 2) and threshold 5 the decision is 1 exactly when the
+    second factor is 1: 6 alone clears the threshold, 2 + 2 = 4 does not.
+    """
+    X = np.array(list(itertools.product((0.0, 1.0), repeat=3)))
+    y = (X @ np.array(SWEETS_WEIGHTS) > SWEETS_THRESHOLD).astype(np.int64)
+    return X, y
+
+
+def HOUSE_PRICE(size: np.ndarray, location: np.ndarray) -> np.ndarray:  # noqa: N802
+    """The formula behind ``houses``: price (k€) = 50 + 2.5 · size (m²) + 120 · location (0–1)."""
+    return 50.0 + 2.5 * np.asarray(size) + 120.0 * np.asarray(location)
+
+
+def houses(n: int = 100, noise: float = 10.0, seed: Seed = 0) -> tuple[np.ndarray, np.ndarray]:
+    """House prices (k€) from size (m², 40–200) and location quality (0–1), with noise.
+
+    ``y = HOUSE_PRICE(size, location) + N(0, noise²)``; columns of X: size, location.
+    """
+    n = _count(n)
+    noise = _noise_level(noise)
+    rng = make_rng(seed)
+    size = rng.uniform(40.0, 200.0, n)
+    location = rng.uniform(0.0, 1.0, n)
+    X = np.column_stack([size, location])
+    y = HOUSE_PRICE(size, location) + rng.normal(0.0, noise, n)
+    return X, y
+
+
+#: Truth tables of the logic gates for the perceptron learning rule.
+GATES = {
+    "and": (0, 0, 0, 1),
+    "or": (0, 1, 1, 1),
+    "nand": (1, 1, 1, 0),
+    "nor": (1, 0, 0, 0),
+    "xor": (0, 1, 1, 0),
+}
+
+
+def gate(name: str) -> tuple[np.ndarray, np.ndarray]:
+    """The truth table of a two-input logic gate: X is the 4 input pairs, y the outputs."""
+    if name not in GATES:
+        raise ValueError(f"unknown gate {name!r}; expected one of {', '.join(GATES)}")
+    X = np.array(list(itertools.product((0.0, 1.0), repeat=2)))
+    return X, np.array(GATES[name], dtype=np.int64)
