@@ -140,7 +140,7 @@ LOSSES: dict[str, Callable[[Any, Any], Any]] = {
 
 
 def get_loss(loss: str | Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
-    """The loss function called ``loss`` (mse, bce, hinge, cross_entropy), or ``loss`` if callable."""
+    """The loss function called ``loss`` (mse, bce, hinge, cross_entropy), or ``loss`` itself."""
     if callable(loss):
         return loss
     if isinstance(loss, str) and loss in LOSSES:

@@ -119,7 +119,7 @@ def spiral(
 def blobs(
     n: int = 150, centers: int = 3, std: float = 0.5, dim: int = 2, seed: Seed = 0
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Gaussian clusters (standard deviation ``std``) around ``centers`` random centres in [-5, 5]."""
+    """Gaussian clusters (std ``std``) around ``centers`` random centres in [-5, 5]."""
     n = _count(n)
     centers = _count(centers, "centers")
     dim = _count(dim, "dim")
