@@ -36,8 +36,18 @@ test: $(STAMP) system-deps
 	$(VENV)/bin/ruff check src tests benchmarks
 	$(PY) -m pytest -q
 
-bench: $(STAMP)
-	$(PY) benchmarks/bench_scalar.py
+# Benchmarks run in their own environment, which also holds the baselines
+# (micrograd 0.1.0 from PyPI, PyTorch, scikit-learn).
+BENCH_VENV := .bench-venv
+$(BENCH_VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(BENCH_VENV)/bin/python -m pip install --quiet -e ".[test]" micrograd==0.1.0
+	touch $@
+
+bench: $(BENCH_VENV)/.installed
+	$(BENCH_VENV)/bin/python benchmarks/bench_scalar.py
+	@if [ -f benchmarks/bench_tensor.py ]; then $(BENCH_VENV)/bin/python benchmarks/bench_tensor.py; fi
 
 clean:
-	rm -rf $(VENV) build *.egg-info src/*.egg-info .pytest_cache .hypothesis
+	rm -rf $(VENV) $(BENCH_VENV) build *.egg-info src/*.egg-info .pytest_cache .hypothesis

@@ -14,12 +14,14 @@ reference counting the moment the loss goes out of scope.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import math
 import numbers
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from operator import mul
 
-__all__ = ["Value", "dot"]
+__all__ = ["Value", "dot", "cycle_collector_paused"]
 
 _EXP_LIMIT = 709.782712893384  # math.exp overflows above log(max float)
 
@@ -248,6 +250,8 @@ class Value:
         self.grad = gradient
         for node in reversed(order):
             g = node.grad
+            if g == 0.0 and math.isfinite(sum(node._local_grads)):
+                continue  # every contribution would be 0 * (a finite local) = 0
             for child, local in zip(node._inputs, node._local_grads):
                 child.grad += local * g
 
@@ -292,3 +296,23 @@ def _dot(
         return Value(total, (*weights, *inputs), (*x_data, *w_data), "dot")
     total = sum(map(mul, w_data, x_data), bias.data)
     return Value(total, (*weights, *inputs, bias), (*x_data, *w_data, 1.0), "dot")
+
+
+@contextlib.contextmanager
+def cycle_collector_paused() -> Iterator[None]:
+    """Pause Python's cycle collector for a block that builds and frees big graphs.
+
+    A graph of Values holds no reference cycles, so reference counting frees
+    it on its own; the cycle collector would only rescan every live node
+    again and again while the graph grows (on a micrograd-sized step that is
+    most of the forward pass).  ``fit`` runs each training step inside this.
+    The collector is restored afterwards, and any cycles made meanwhile by
+    other code are collected then as usual.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()

@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from .engine import Value
+from .engine import Value, cycle_collector_paused
 from .losses import get_loss
 from .module import Module
 from .nn import Seed, make_rng
@@ -280,22 +280,23 @@ def fit(
                 step += 1
                 idx = order[start : start + batch_size]
                 Xb, yb = X[idx], y[idx]
-                preds = forward(model, Xb)
-                batch_loss = loss_fn(preds, yb)
-                if l2:
-                    batch_loss = batch_loss + l2 * _sum_of_squares(params)
-                value = float(batch_loss.data if type(batch_loss) is Value else batch_loss.item())
-                if not math.isfinite(value):
-                    raise _diverged("the loss", value, epoch, step, optimizer, history)
-                model.zero_grad()
-                batch_loss.backward()
-                if not _all_grads_finite(params):
-                    raise _diverged("a gradient", math.nan, epoch, step, optimizer, history)
-                saved = _snapshot(params)
-                optimizer.step()
-                if not _all_finite_data(params):
-                    _restore(params, saved)
-                    raise _diverged("a parameter", math.inf, epoch, step, optimizer, history)
+                with cycle_collector_paused():  # the graph is acyclic: refcounting frees it
+                    preds = forward(model, Xb)
+                    batch_loss = loss_fn(preds, yb)
+                    if l2:
+                        batch_loss = batch_loss + l2 * _sum_of_squares(params)
+                    value = float(_item(batch_loss))
+                    if not math.isfinite(value):
+                        raise _diverged("the loss", value, epoch, step, optimizer, history)
+                    model.zero_grad()
+                    batch_loss.backward()
+                    if not _all_grads_finite(params):
+                        raise _diverged("a gradient", math.nan, epoch, step, optimizer, history)
+                    saved = _snapshot(params)
+                    optimizer.step()
+                    if not _all_finite_data(params):
+                        _restore(params, saved)
+                        raise _diverged("a parameter", math.inf, epoch, step, optimizer, history)
                 if scheduler is not None:
                     scheduler.step()
                 loss_sum += value * len(idx)

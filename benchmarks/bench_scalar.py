@@ -1,0 +1,196 @@
+"""Scalar engine speed: micrograd's demo training step, neuronlab vs micrograd 0.1.0.
+
+Run with ``make bench`` (it creates .bench-venv with micrograd from PyPI).
+
+Every contender trains the same MLP(2, [16, 16, 1]) from the same initial
+weights on the same 100 moons points with the same loop (hinge loss + 1e-4
+L2, lr 1.0 → 0.1), each in its own fresh process so that one library's
+garbage cannot slow the next.  Printed: median time per step, the ratio to
+micrograd, and the largest difference of the loss trajectories.  Then the
+backward pass of a 1,000,000-node chain: time per node and peak memory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import time
+
+STEPS = 30  # timed training steps per contender (after one warm-up step)
+
+
+def demo_data():
+    """100 moons points (noise 0.1, seed 0) with labels ±1, as plain Python lists."""
+    from neuronlab import datasets
+
+    X, y = datasets.moons(100, noise=0.1, seed=0)
+    return X.tolist(), (2 * y - 1).tolist()
+
+
+def initial_weights():
+    """The starting weights every contender copies: neuronlab's MLP(2, [16, 16, 1], seed=0)."""
+    from neuronlab import MLP
+
+    model = MLP(2, [16, 16, 1], seed=0)
+    return [[([w.data for w in n.w], n.b.data) for n in layer.neurons] for layer in model.layers]
+
+
+def build(contender: str):
+    """The model of one contender, loaded with ``initial_weights()``."""
+    if contender == "micrograd":
+        from micrograd.nn import MLP
+    else:
+        from neuronlab import MLP
+    model = (
+        MLP(2, [16, 16, 1])
+        if contender == "micrograd"
+        else MLP(2, [16, 16, 1], seed=0, fused=contender != "unfused")
+    )
+    for layer, weights in zip(model.layers, initial_weights()):
+        for neuron, (w, b) in zip(layer.neurons, weights):
+            for wi, value in zip(neuron.w, w):
+                wi.data = value
+            neuron.b.data = b
+    return model
+
+
+def training_step(model, X, y, k: int) -> float:
+    """One step of micrograd's demo, written once and run on every contender."""
+    scores = list(map(model, X))
+    losses = [(1 + -yi * si).relu() for yi, si in zip(y, scores)]
+    data_loss = sum(losses) * (1.0 / len(losses))
+    reg_loss = 1e-4 * sum(p * p for p in model.parameters())
+    total = data_loss + reg_loss
+    model.zero_grad()
+    total.backward()
+    lr = 1.0 - 0.9 * k / 100
+    for p in model.parameters():
+        p.data -= lr * p.grad
+    return total.data
+
+
+def worker(contender: str) -> None:
+    """Time ``STEPS`` training steps in this process and print JSON.
+
+    A ``+paused`` contender runs each step inside ``cycle_collector_paused()``,
+    as ``neuronlab.fit`` does.
+    """
+    import contextlib
+
+    X, y = demo_data()
+    library, _, mode = contender.partition("+")
+    model = build(library)
+    if mode == "paused":
+        from neuronlab.engine import cycle_collector_paused as context
+    else:
+        context = contextlib.nullcontext
+    losses = [training_step(model, X, y, 0)]
+    times = []
+    for k in range(1, STEPS + 1):
+        start = time.perf_counter()
+        with context():
+            losses.append(training_step(model, X, y, k))
+        times.append(time.perf_counter() - start)
+    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(json.dumps({"times": times, "losses": losses, "peak_kib": peak_kib}))
+
+
+def chain_worker(n: int) -> None:
+    """Backward through a chain of n additions: seconds per node and memory."""
+    from neuronlab import Value
+
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    x = Value(1.0)
+    out = x
+    start = time.perf_counter()
+    for _ in range(n):
+        out = out + 1.0
+    built = time.perf_counter() - start
+    start = time.perf_counter()
+    out.backward()
+    backward = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    assert x.grad == 1.0
+    print(json.dumps({"build": built, "backward": backward, "grew_kib": peak - before}))
+
+
+def run(args: list[str]) -> dict:
+    env = dict(os.environ, PYTHONHASHSEED="0")
+    out = subprocess.run(
+        [sys.executable, __file__, *args], capture_output=True, text=True, env=env, check=False
+    )
+    if out.returncode != 0:
+        raise SystemExit(f"benchmark worker {args} failed:\n{out.stderr.strip()}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--worker", help=argparse.SUPPRESS)
+    parser.add_argument("--chain", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--rounds", type=int, default=3, help="alternating rounds (default 3)")
+    args = parser.parse_args()
+    if args.worker:
+        return worker(args.worker)
+    if args.chain:
+        return chain_worker(args.chain)
+    try:
+        import micrograd  # noqa: F401
+    except ImportError:
+        raise SystemExit(
+            "micrograd is not installed here: run `make bench`, which installs "
+            "micrograd==0.1.0 into .bench-venv"
+        ) from None
+
+    contenders = ["micrograd", "neuronlab", "unfused", "neuronlab+paused", "unfused+paused"]
+    names = {
+        "neuronlab": "neuronlab (fused, default)",
+        "unfused": "neuronlab fused=False",
+        "neuronlab+paused": "fused, as fit() runs it",
+        "unfused+paused": "fused=False, as fit() runs it",
+    }
+    results: dict[str, list[float]] = {c: [] for c in contenders}
+    trajectories: dict[str, list[float]] = {}
+    peaks: dict[str, int] = {}
+    for _ in range(args.rounds):  # alternate, so a noisy moment hits everyone alike
+        for c in contenders:
+            r = run(["--worker", c])
+            results[c].extend(r["times"])
+            trajectories[c] = r["losses"]
+            peaks[c] = max(peaks.get(c, 0), r["peak_kib"])
+
+    print(f"Python {sys.version.split()[0]}, {os.cpu_count()} cores; micrograd 0.1.0 from PyPI")
+    print(
+        "micrograd demo training step (100 moons points, MLP(2, [16, 16, 1]), "
+        f"{args.rounds} x {STEPS} steps each)\n"
+    )
+    base = statistics.median(results["micrograd"])
+    print(
+        f"{'contender':30s} {'median ms/step':>15s} {'speed-up':>9s} {'peak RSS MiB':>13s} "
+        f"{'max |Δloss|':>12s}"
+    )
+    for c in contenders:
+        med = statistics.median(results[c])
+        diff = max(abs(a - b) for a, b in zip(trajectories[c], trajectories["micrograd"]))
+        print(
+            f"{names.get(c, c):30s} {med * 1000:15.2f} {base / med:8.1f}x "
+            f"{peaks[c] / 1024:13.1f} {diff:12.1e}"
+        )
+
+    n = 1_000_000
+    chain = run(["--chain", str(n)])
+    print(
+        f"\nchain of {n:,} additions: build {chain['build']:.2f} s, backward "
+        f"{chain['backward']:.2f} s ({chain['backward'] / n * 1e9:.0f} ns per node), "
+        f"memory grew {chain['grew_kib'] / 1024:.0f} MiB ({chain['grew_kib'] * 1024 / n:.0f} "
+        f"bytes per node)"
+    )
+
+
+if __name__ == "__main__":
+    main()
