@@ -69,10 +69,10 @@ class History:
         }
 
     def to_csv(self, path: str | os.PathLike[str] | None = None) -> str:
-        """The history as CSV text (one row per epoch); written atomically to ``path`` if given."""
+        """The recorded columns as CSV, one row per epoch; written atomically to ``path`` if given."""
         buf = io.StringIO()
         writer = csv.writer(buf, lineterminator="\n")
-        columns = self.as_dict()
+        columns = {name: col for name, col in self.as_dict().items() if col}  # recorded ones
         writer.writerow(["epoch", *columns])
         for i in range(self.epochs):
             writer.writerow(
