@@ -69,7 +69,7 @@ class History:
         }
 
     def to_csv(self, path: str | os.PathLike[str] | None = None) -> str:
-        """The recorded columns as CSV, one row per epoch; written atomically to ``path`` if given."""
+        """Recorded columns as CSV (a row per epoch); written atomically to ``path`` if given."""
         buf = io.StringIO()
         writer = csv.writer(buf, lineterminator="\n")
         columns = {name: col for name, col in self.as_dict().items() if col}  # recorded ones
