@@ -15,6 +15,7 @@ from .nn import MLP, Layer, Neuron
 from .optim import SGD, Adam, CosineAnnealingLR, LinearLR, StepLR
 from .perceptron import Perceptron, PerceptronFit
 from .train import History, TrainingDiverged, fit, predict
+from .viz import draw_graph, explain, gradcheck, nudge
 
 __all__ = [
     "__version__",
@@ -40,4 +41,8 @@ __all__ = [
     "predict",
     "History",
     "TrainingDiverged",
+    "draw_graph",
+    "explain",
+    "nudge",
+    "gradcheck",
 ]

@@ -1,4 +1,4 @@
-"""The ``neuronlab`` command: demo, train, perceptron.
+"""The ``neuronlab`` command: demo, train, perceptron, graph.
 
 Every mistake on the command line gets one line on stderr and exit status 2,
 never a traceback.
@@ -123,6 +123,19 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--batch-size", type=_positive_int, default=None, help="examples per step")
     train.add_argument("--seed", type=_non_negative_int, default=0, help="random seed")
     train.add_argument("--quiet", action="store_true", help="print only the final figures")
+
+    graph = sub.add_parser(
+        "graph",
+        help="a formula's value, gradients, picture and chain rule",
+        description='Evaluate a formula of named inputs, e.g. "(a*b + c) * f", backpropagate, '
+        "print every input's gradient; optionally draw the graph and explain the chain rule.",
+    )
+    graph.add_argument("expr", help='the formula, e.g. "L = (a*b + c) * f"')
+    graph.add_argument(
+        "--set", nargs="+", default=[], metavar="NAME=NUMBER", help="input values: a=2 b=-3"
+    )
+    graph.add_argument("-o", "--output", default=None, help="save the graph (.svg, .png, .pdf)")
+    graph.add_argument("--explain", action="store_true", help="print the chain-rule steps")
 
     perc = sub.add_parser("perceptron", help="the threshold perceptron: logic gates and sweets")
     group = perc.add_mutually_exclusive_group(required=True)
@@ -295,14 +308,19 @@ def main(argv: Sequence[str] | None = None) -> int:
             run_train(args)
         elif args.command == "perceptron":
             run_perceptron(args)
+        elif args.command == "graph":
+            from .formula import graph_command
+
+            print(graph_command(args.expr, args.set, out=args.output, explain=args.explain))
     except UsageError as e:
         print(str(e), file=sys.stderr)
         return EXIT_USAGE
     except TrainingDiverged as e:
         print(f"neuronlab: {e}", file=sys.stderr)
         return 1
-    except (ValueError, TypeError) as e:
-        print(f"neuronlab: error: {e}", file=sys.stderr)
+    except (ValueError, TypeError, ImportError, RuntimeError, OSError) as e:
+        message = " ".join(str(e).split())  # always one line
+        print(f"neuronlab: error: {message}", file=sys.stderr)
         return EXIT_USAGE
     except BrokenPipeError:  # output piped into e.g. `head`, which stopped reading
         sys.stderr.close()

@@ -20,6 +20,7 @@ import math
 import numbers
 from collections.abc import Iterator, Sequence
 from operator import mul
+from typing import Any
 
 __all__ = ["Value", "dot", "cycle_collector_paused"]
 
@@ -128,6 +129,17 @@ class Value:
         """The operation that made this Value (``""`` for a leaf)."""
         return self._op
 
+    def graph(self, rankdir: str = "LR", **options: Any) -> Any:
+        """This Value's computation graph as a picture (see ``neuronlab.viz.draw_graph``)."""
+        from .viz.graph import draw_graph
+
+        return draw_graph(self, rankdir, **options)
+
+    def _repr_svg_(self) -> str | None:  # Jupyter shows a Value as its graph
+        from .viz.graph import value_repr_svg
+
+        return value_repr_svg(self)
+
     def __repr__(self) -> str:
         name = f"label={self.label!r}, " if self.label else ""
         return f"Value({name}data={self.data:.6g}, grad={self.grad:.6g})"
@@ -152,7 +164,8 @@ class Value:
                 f"got {type(k).__name__}"
             )
         k = float(k)
-        return Value(_power(self.data, k), (self,), (k * _power(self.data, k - 1.0),), f"**{k:g}")
+        name = f"**{k:g}" if float(f"{k:g}") == k else f"**{k!r}"  # exact, and short when it can be
+        return Value(_power(self.data, k), (self,), (k * _power(self.data, k - 1.0),), name)
 
     def exp(self) -> Value:
         """e ** a;  d/da = e ** a."""
