@@ -116,7 +116,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     train.add_argument("--activation", default="relu", help=f"one of {', '.join(ACTIVATIONS)}")
     train.add_argument("--loss", default=None, help="mse, bce, hinge or cross_entropy")
-    train.add_argument("--lr", type=_positive_float, default=0.1, help="learning rate")
+    train.add_argument(
+        "--lr", type=_positive_float, default=None, help="learning rate (0.1; 0.01 for houses)"
+    )
     train.add_argument("--momentum", type=_non_negative_float, default=0.0, help="SGD momentum")
     train.add_argument("--l2", type=_non_negative_float, default=0.0, help="L2 penalty on weights")
     train.add_argument("--epochs", type=_positive_int, default=50, help="passes over the data")
@@ -208,6 +210,8 @@ def run_train(args: argparse.Namespace) -> History:
             f"expected one of {', '.join(ACTIVATIONS)}"
         )
     options: dict[str, object] = {}
+    if args.dataset == "sweets" and (args.n is not None or args.noise is not None):
+        raise UsageError("neuronlab train: sweets has 8 rows and no noise; drop --n and --noise")
     if args.dataset != "sweets":
         options["seed"] = args.seed
         if args.n is not None:
@@ -242,7 +246,8 @@ def run_train(args: argparse.Namespace) -> History:
         output_activation=out_act,
         seed=args.seed,
     )
-    optimizer = SGD(model.parameters(), lr=args.lr, momentum=args.momentum)
+    lr = args.lr if args.lr is not None else (0.01 if regression else 0.1)
+    optimizer = SGD(model.parameters(), lr=lr, momentum=args.momentum)
     if not args.quiet:
         print(f"neuronlab train: {args.dataset} ({len(X)} examples), {model}, loss {loss}")
     verbose = not args.quiet and sys.stderr.isatty()
@@ -300,8 +305,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = parser.parse_args(argv)
         if args.command is None:
-            parser.print_help()
-            return EXIT_USAGE
+            raise UsageError(
+                "neuronlab: expected a command (demo, train, perceptron, graph); "
+                "see neuronlab --help"
+            )
         if args.command == "demo":
             run_demo(seed=args.seed, quiet=args.quiet)
         elif args.command == "train":

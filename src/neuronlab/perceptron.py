@@ -12,6 +12,8 @@ when none does (XOR), which ``fit`` reports after its epoch limit.
 
 from __future__ import annotations
 
+import math
+import numbers
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -145,12 +147,17 @@ class Perceptron:
             )
         if not np.isin(targets, (0, 1)).all():
             raise ValueError("Perceptron.fit(y): targets must be 0 or 1")
-        if isinstance(lr, bool) or not isinstance(lr, (int, float)) or not lr > 0:
-            raise ValueError(f"Perceptron.fit(lr): expected a number > 0, got {lr!r}")
-        if isinstance(max_epochs, bool) or not isinstance(max_epochs, int) or max_epochs < 1:
-            raise ValueError(
-                f"Perceptron.fit(max_epochs): expected an int >= 1, got {max_epochs!r}"
+        if isinstance(lr, bool) or not isinstance(lr, numbers.Real):
+            raise TypeError(f"Perceptron.fit(lr): expected a number, got {type(lr).__name__}")
+        if not (math.isfinite(lr) and lr > 0):
+            raise ValueError(f"Perceptron.fit(lr): expected a finite number > 0, got {lr!r}")
+        if isinstance(max_epochs, bool) or not isinstance(max_epochs, numbers.Integral):
+            raise TypeError(
+                f"Perceptron.fit(max_epochs): expected an int, got {type(max_epochs).__name__}"
             )
+        if max_epochs < 1:
+            raise ValueError(f"Perceptron.fit(max_epochs): expected an int >= 1, got {max_epochs}")
+        lr, max_epochs = float(lr), int(max_epochs)
         errors: list[int] = []
         for epoch in range(1, max_epochs + 1):
             wrong = 0
