@@ -1,4 +1,4 @@
-"""The ``neuronlab`` command: demo, train, perceptron, graph.
+"""The ``neuronlab`` command: demo, train, perceptron, graph, tour.
 
 Every mistake on the command line gets one line on stderr and exit status 2,
 never a traceback.
@@ -89,6 +89,16 @@ def _layer_sizes(text: str) -> list[int]:
     return sizes
 
 
+def _add_report_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--out",
+        metavar="DIR",
+        default=None,
+        help="run report folder (default: runs/<name>-<timestamp>/)",
+    )
+    parser.add_argument("--no-report", action="store_true", help="do not write a run report")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``neuronlab`` command."""
     parser = _Parser(
@@ -106,6 +116,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     demo.add_argument("--seed", type=_non_negative_int, default=0, help="random seed (default 0)")
     demo.add_argument("--quiet", action="store_true", help="print only the final figures")
+    _add_report_options(demo)
 
     train = sub.add_parser("train", help="train an MLP on a built-in dataset")
     train.add_argument("--dataset", default="moons", help=f"one of {', '.join(datasets.names())}")
@@ -125,6 +136,7 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--batch-size", type=_positive_int, default=None, help="examples per step")
     train.add_argument("--seed", type=_non_negative_int, default=0, help="random seed")
     train.add_argument("--quiet", action="store_true", help="print only the final figures")
+    _add_report_options(train)
 
     graph = sub.add_parser(
         "graph",
@@ -138,6 +150,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     graph.add_argument("-o", "--output", default=None, help="save the graph (.svg, .png, .pdf)")
     graph.add_argument("--explain", action="store_true", help="print the chain-rule steps")
+
+    tour = sub.add_parser(
+        "tour", help="the guided tour: the learner's path step by step, with pictures"
+    )
+    tour.add_argument("--out", metavar="DIR", default="neuronlab-tour", help="folder for pictures")
 
     perc = sub.add_parser("perceptron", help="the threshold perceptron: logic gates and sweets")
     group = perc.add_mutually_exclusive_group(required=True)
@@ -168,7 +185,9 @@ def _print_final(history: History) -> None:
     print(line)
 
 
-def run_demo(seed: int = 0, quiet: bool = False) -> History:
+def run_demo(
+    seed: int = 0, quiet: bool = False, out: str | None = None, report: bool = True
+) -> History:
     """micrograd's demo: moons, MLP(2, [16, 16, 1]), hinge + 1e-4 L2, lr 1.0 → 0.1."""
     X, y = datasets.moons(100, noise=0.1, seed=seed)
     y = 2 * y - 1  # labels ±1, as the hinge loss reads them
@@ -194,7 +213,33 @@ def run_demo(seed: int = 0, quiet: bool = False) -> History:
         callback=callback,
     )
     _print_final(history)
+    if report:
+        config = {
+            "command": "demo",
+            "dataset": "moons",
+            "n": 100,
+            "noise": 0.1,
+            "layers": [16, 16, 1],
+            "activation": "relu",
+            "loss": "hinge",
+            "l2": 1e-4,
+            "optimizer": "SGD",
+            "lr": 1.0,
+            "schedule": "LinearLR 1.0 -> 0.1 over 100 steps",
+            "epochs": 100,
+            "seed": seed,
+        }
+        _write_report(out, config, history, model, X, y, name="demo")
     return history
+
+
+def _write_report(out, config, history, model, X, y, name, metrics=None) -> None:
+    from .report import write_run_report
+
+    folder = write_run_report(
+        out, config=config, history=history, model=model, X=X, y=y, name=name, metrics=metrics
+    )
+    print(f"report: {folder / 'index.html'}")
 
 
 def run_train(args: argparse.Namespace) -> History:
@@ -270,8 +315,18 @@ def run_train(args: argparse.Namespace) -> History:
         callback=callback,
     )
     _print_final(history)
+    metrics = None
     if regression:
-        print(f"root mean squared error {np.sqrt(history.loss[-1]) * y_scale:.3f} (original units)")
+        rmse = float(np.sqrt(history.loss[-1]) * y_scale)
+        print(f"root mean squared error {rmse:.3f} (original units)")
+        metrics = {"rmse (original units)": rmse}
+    if not args.no_report:
+        skip = ("command", "quiet", "out", "no_report")
+        config = {k: v for k, v in vars(args).items() if k not in skip}
+        config.update(
+            command="train", loss=loss, lr=lr, output_activation=out_act, standardised=True
+        )
+        _write_report(args.out, config, history, model, X, y, f"train-{args.dataset}", metrics)
     return history
 
 
@@ -306,15 +361,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
         if args.command is None:
             raise UsageError(
-                "neuronlab: expected a command (demo, train, perceptron, graph); "
+                "neuronlab: expected a command (demo, train, perceptron, graph, tour); "
                 "see neuronlab --help"
             )
         if args.command == "demo":
-            run_demo(seed=args.seed, quiet=args.quiet)
+            run_demo(seed=args.seed, quiet=args.quiet, out=args.out, report=not args.no_report)
         elif args.command == "train":
             run_train(args)
         elif args.command == "perceptron":
             run_perceptron(args)
+        elif args.command == "tour":
+            from .tour import run_tour
+
+            run_tour(args.out)
         elif args.command == "graph":
             from .formula import graph_command
 

@@ -5,14 +5,26 @@
 - ``explain(loss)``: the backward pass, edge by edge, with the chain rule.
 - ``nudge(output_fn, value, h)``: raise one input by h and watch the output move.
 - ``gradcheck(fn, inputs)``: every gradient against central differences.
+- ``plot_*``: activations, the sigmoid, loss curves, decision boundaries, the
+  perceptron's line and regression fits, as matplotlib figures (Agg backend).
 
 Importing this package is light: matplotlib and grandalf are imported only
 when a picture is drawn without Graphviz (``pip install neuronlab[viz]``).
 """
 
+from . import plots
 from .check import GradcheckResult, GradcheckRow, NudgeResult, gradcheck, nudge
 from .explain import Explanation, GradientSum, Step, explain, format_number, gradients
 from .graph import FORMATS, Graph, draw_graph, value_repr_svg
+from .plots import (
+    plot_activations,
+    plot_decision_boundary,
+    plot_loss,
+    plot_nudge,
+    plot_perceptron,
+    plot_regression,
+    plot_sigmoid,
+)
 
 __all__ = [
     "draw_graph",
@@ -30,4 +42,12 @@ __all__ = [
     "gradcheck",
     "GradcheckResult",
     "GradcheckRow",
+    "plots",
+    "plot_activations",
+    "plot_sigmoid",
+    "plot_loss",
+    "plot_decision_boundary",
+    "plot_perceptron",
+    "plot_regression",
+    "plot_nudge",
 ]

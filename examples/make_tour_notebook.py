@@ -1,0 +1,267 @@
+"""Build examples/tour.ipynb: the guided tour of neuronlab as a Jupyter notebook.
+
+    python examples/make_tour_notebook.py            # writes examples/tour.ipynb
+    python examples/make_tour_notebook.py --check    # exit 1 if tour.ipynb is out of date
+
+The notebook follows the same seven steps as ``neuronlab tour`` (and
+``neuronlab.tour.run_tour``), with the code in the cells so a learner can
+change a number and run it again.  It is stored without outputs
+open it in
+Jupyter and run all cells.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+HERE = Path(__file__).resolve().parent
+NOTEBOOK = HERE / "tour.ipynb"
+
+CELLS: list[tuple[str, str]] = [
+    (
+        "md",
+        """# A guided tour of neuronlab
+
+Neural networks from first principles, one worked example per step — the same
+path as `neuronlab tour` on the command line:
+
+1. the perceptron, 2. the sigmoid neuron, 3. a computation graph and the chain rule,
+4. a derivative as a slope, 5. backpropagation through a neuron,
+6. an MLP on the moons, 7. gradient descent on house prices.
+
+Every picture is also saved into `tour-pictures/`.""",
+    ),
+    (
+        "code",
+        """from pathlib import Path
+
+from IPython.display import Image, display
+
+from neuronlab import MLP, SGD, LinearLR, Neuron, Perceptron, Value, datasets, fit, predict
+from neuronlab.viz import draw_graph, explain, gradcheck, nudge, plots
+
+out = Path("tour-pictures")
+out.mkdir(exist_ok=True)
+
+
+def show(path):
+    \"\"\"Display a saved picture inline.\"\"\"
+    display(Image(filename=str(path)))""",
+    ),
+    (
+        "md",
+        """## 1. The perceptron
+
+Three yes/no factors decide whether to eat sweets, with weights (2, 6, 2) and
+threshold 5. The output is 1 when `w·x > 5`.""",
+    ),
+    (
+        "code",
+        """p = Perceptron(datasets.SWEETS_WEIGHTS, threshold=datasets.SWEETS_THRESHOLD)
+X, _ = datasets.sweets()
+print("x1 x2 x3  w·x  output")
+for x in X:
+    print(f" {int(x[0])}  {int(x[1])}  {int(x[2])}  {x @ p.weights:4g}  {p(x)}")
+print("output equals the second factor:", all(p(x) == int(x[1]) for x in X))""",
+    ),
+    (
+        "md",
+        """The weight 6 clears the threshold on its own; 2 + 2 = 4 does not. So only
+the second factor matters. The perceptron *learning rule* finds weights for AND:""",
+    ),
+    (
+        "code",
+        """Xg, yg = datasets.gate("and")
+learner = Perceptron(2)
+print(learner.fit(Xg, yg))
+print("weights", learner.weights.tolist(), "threshold", learner.threshold)
+plots.plot_perceptron(learner, Xg, yg, out / "01_perceptron_and.png")
+show(out / "01_perceptron_and.png")""",
+    ),
+    (
+        "md",
+        """## 2. The sigmoid neuron
+
+σ(z) = 1 / (1 + e^-z): σ(0) = 0.5
+large positive z gives ≈ 1, large negative ≈ 0
+— the perceptron's outputs, reached smoothly.""",
+    ),
+    (
+        "code",
+        """for z in (0.0, 10.0, -10.0):
+    print(f"sigmoid({z:g}) = {Value(z).sigmoid().data:.10g}")
+plots.plot_sigmoid(out / "02_sigmoid.png")
+show(out / "02_sigmoid.png")""",
+    ),
+    (
+        "md",
+        """## 3. A computation graph and the chain rule
+
+a = 2, b = −3, c = 10, e = a·b, d = e + c, f = −2, L = d·f.""",
+    ),
+    (
+        "code",
+        """a = Value(2.0, label="a")
+b = Value(-3.0, label="b")
+c = Value(10.0, label="c")
+e = a * b
+e.label = "e"
+d = e + c
+d.label = "d"
+f = Value(-2.0, label="f")
+L = d * f
+L.label = "L"
+L.backward()
+print("L =", L.data)
+for v in (a, b, c, d, e, f):
+    print(f"dL/d{v.label} = {v.grad}")""",
+    ),
+    (
+        "md",
+        """`explain` tells the backward pass edge by edge: each gradient is the upstream
+gradient times the local derivative.""",
+    ),
+    ("code", """explain(L);"""),
+    ("code", """draw_graph(L)"""),
+    (
+        "md",
+        """## 4. A derivative is a slope
+
+Raise f by h = 1 and rebuild L: it moves from −8 to −4, by dL/df · h = 4.""",
+    ),
+    (
+        "code",
+        """print(nudge(lambda: (a * b + c) * f, f, h=1.0))
+print()
+print(gradcheck(lambda xs: (xs[0] * xs[1] + xs[2]) * xs[3], [a, b, c, f]))
+plots.plot_nudge(lambda t: (a.data * b.data + c.data) * t, f.data, 1.0, out / "04_nudge.png",
+                 slope=f.grad, xlabel="f", ylabel="L")
+show(out / "04_nudge.png")""",
+    ),
+    (
+        "md",
+        """## 5. Backpropagation through a neuron
+
+o = tanh(x1·w1 + x2·w2 + b) with x1 = 2, x2 = 0, w1 = −3, w2 = 1, b = 6.8813735870195432.
+By hand: do/dn = 1 − o² = 0.5;
+x1.grad = w1 · 0.5 = −1.5, w1.grad = x1 · 0.5 = 1,
+x2.grad = w2 · 0.5 = 0.5, w2.grad = x2 · 0.5 = 0.""",
+    ),
+    (
+        "code",
+        """x1 = Value(2.0, label="x1")
+x2 = Value(0.0, label="x2")
+w1 = Value(-3.0, label="w1")
+w2 = Value(1.0, label="w2")
+b = Value(6.8813735870195432, label="b")
+x1w1 = x1 * w1
+x1w1.label = "x1*w1"
+x2w2 = x2 * w2
+x2w2.label = "x2*w2"
+s = x1w1 + x2w2
+s.label = "x1*w1 + x2*w2"
+n = s + b
+n.label = "n"
+o = n.tanh()
+o.label = "o"
+o.backward()
+print(f"o = {o.data:.4f}, do/dn = {n.grad:.4f}")
+for v in (x1, w1, x2, w2, b):
+    print(f"{v.label}.grad = {round(v.grad, 4)}")  # rounded: 1 - o**2 is 0.5 up to rounding""",
+    ),
+    ("code", """draw_graph(o)"""),
+    (
+        "md",
+        """## 6. A multi-layer perceptron learns the moons
+
+micrograd's demo, shortened: MLP(2, [16, 16, 1]), hinge loss, lr 1.0 falling to 0.1.""",
+    ),
+    (
+        "code",
+        """X, y = datasets.moons(100, noise=0.1, seed=0)
+model = MLP(2, [16, 16, 1], seed=0)
+optimizer = SGD(model.parameters(), lr=1.0)
+schedule = LinearLR(optimizer, start_factor=1.0, end_factor=0.1, total_iters=40)
+history = fit(model, X, y, loss="hinge", l2=1e-4, optimizer=optimizer, scheduler=schedule,
+              epochs=40, verbose=False)
+print(f"final loss {history.loss[-1]:.4f}, accuracy {history.accuracy[-1]:.0%}")
+plots.plot_decision_boundary(model, X, y, out / "06_moons_boundary.png", threshold=0.0,
+                             resolution=50)
+plots.plot_loss(history, out / "06_moons_loss.png", title="MLP on the moons")
+show(out / "06_moons_boundary.png")
+show(out / "06_moons_loss.png")""",
+    ),
+    (
+        "md",
+        """## 7. Gradient descent on house prices
+
+One linear neuron, mean squared error, standardised features. Try `lr=0.001`
+(crawls) and `lr=1.1` (overshoots).""",
+    ),
+    (
+        "code",
+        """X, y = datasets.houses(100, seed=0)
+mean, std = X.mean(axis=0), X.std(axis=0)
+Z = (X - mean) / std
+neuron = Neuron(2, "linear", seed=0)
+history = fit(neuron, Z, y, loss="mse", lr=0.1, epochs=60, verbose=False)
+print(f"MSE {history.loss[0]:.6g} -> {history.loss[-1]:.6g}")
+print(f"{neuron.w[0].data / std[0]:.3f} k€ per m², {neuron.w[1].data / std[1]:.1f} k€ per location")
+plots.plot_regression(lambda data: predict(neuron, (data - mean) / std), X, y,
+                      out / "07_houses_regression.png",
+                      feature_label="size (m²)", target_label="price (k€)")
+show(out / "07_houses_regression.png")""",
+    ),
+    (
+        "md",
+        """The whole tour also runs from the command line (`neuronlab tour`) or from
+Python: `neuronlab.tour.run_tour("tour-pictures")`.""",
+    ),
+]
+
+
+def build() -> nbformat.NotebookNode:
+    """The tour notebook, without outputs."""
+    cells = [
+        new_markdown_cell(text) if kind == "md" else new_code_cell(text) for kind, text in CELLS
+    ]
+    for i, cell in enumerate(cells):
+        cell["id"] = f"tour-{i:02d}"  # stable ids: rebuilding gives the same file
+    nb = new_notebook(cells=cells)
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3 (ipykernel)",
+        "language": "python",
+    }
+    nb.metadata["language_info"] = {"name": "python"}
+    return nb
+
+
+def text() -> str:
+    """The notebook file's text, as written."""
+    return nbformat.writes(build()) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Write (or with --check, compare) examples/tour.ipynb."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="fail if tour.ipynb is out of date")
+    args = parser.parse_args(argv)
+    if args.check:
+        current = NOTEBOOK.read_text(encoding="utf-8") if NOTEBOOK.exists() else ""
+        if current != text():
+            print(f"{NOTEBOOK} is out of date: run python {Path(__file__).name}", file=sys.stderr)
+            return 1
+        return 0
+    NOTEBOOK.write_text(text(), encoding="utf-8")
+    print(f"wrote {NOTEBOOK}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
