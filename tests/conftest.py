@@ -1,4 +1,7 @@
-"""Shared test setup: PyTorch in float64 on one thread, Hypothesis without deadlines.
+"""Shared test setup: PyTorch on one thread, Hypothesis without deadlines.
+
+PyTorch's default dtype is left alone (the tensor engine's tests use float32):
+tests that compare in float64 ask for it explicitly.
 
 Choose a Hypothesis profile with ``HYPOTHESIS_PROFILE``: ``dev`` (the default)
 or ``ci`` (derandomized, so a run is repeatable).
@@ -18,4 +21,3 @@ except ImportError:  # a test-only dependency: tests that need it skip via impor
     pass
 else:
     torch.set_num_threads(1)
-    torch.set_default_dtype(torch.float64)

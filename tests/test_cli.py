@@ -6,6 +6,7 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -17,11 +18,19 @@ CLI = [sys.executable, "-m", "neuronlab.cli"]
 SCRIPT = Path(sys.executable).parent / "neuronlab"
 
 
-def run(*args, cmd=CLI, timeout=120):
+def run(*args, cmd=CLI, timeout=120, cwd=None):
+    """Run the command in a fresh folder (run reports land there, not in the repository)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "COV"))}
-    return subprocess.run(
-        [*cmd, *args], capture_output=True, text=True, timeout=timeout, env=env, check=False
-    )
+    with tempfile.TemporaryDirectory() as scratch:
+        return subprocess.run(
+            [*cmd, *args],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            env=env,
+            check=False,
+            cwd=cwd or scratch,
+        )
 
 
 def run_many(arg_lists):
@@ -65,14 +74,29 @@ def test_help_lists_the_commands():
         assert cmd in proc.stdout
 
 
-def test_demo_quiet_reaches_95_percent():
-    proc = run("demo", "--quiet")
+def test_demo_quiet_reaches_95_percent(tmp_path):
+    proc = run("demo", "--quiet", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert_clean(proc)
     lines = proc.stdout.strip().splitlines()
-    assert len(lines) == 1  # quiet: only the final figures
+    assert len(lines) == 2  # quiet: only the final figures and where the report went
     assert final_accuracy(lines[0]) >= 0.95
     assert proc.stderr == ""
+    (folder,) = (tmp_path / "runs").iterdir()
+    assert folder.name.startswith("demo-")
+    assert lines[1] == f"report: {Path('runs') / folder.name / 'index.html'}"
+    for name in ("config.json", "history.csv", "loss.png", "index.html", "neuron_graph.svg"):
+        assert (folder / name).stat().st_size > 0
+
+
+def test_demo_out_and_no_report(tmp_path):
+    proc = run("demo", "--quiet", "--out", str(tmp_path / "r"))
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "r" / "index.html").exists()
+    proc = run("demo", "--quiet", "--no-report", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert len(proc.stdout.strip().splitlines()) == 1
+    assert not (tmp_path / "runs").exists()
 
 
 def test_perceptron_sweets():
@@ -125,7 +149,7 @@ def test_train_moons_quiet():
     assert proc.returncode == 0, proc.stderr
     assert_clean(proc)
     lines = proc.stdout.strip().splitlines()
-    assert len(lines) == 1
+    assert len(lines) == 2 and lines[1].startswith("report: runs/train-moons-")
     assert 0.5 < final_accuracy(lines[0]) <= 1.0
 
 

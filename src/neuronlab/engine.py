@@ -24,13 +24,13 @@ from typing import Any
 
 __all__ = ["Value", "dot", "cycle_collector_paused"]
 
-_EXP_LIMIT = 709.782712893384  # math.exp overflows above log(max float)
-
 
 def _number(x: object, where: str) -> float:
     """``x`` as a float, or a ``TypeError`` naming the operation and what came."""
     if isinstance(x, numbers.Real):
         return float(x)
+    if isinstance(x, Value):
+        raise TypeError(f"{where}: expected a plain number, got a Value (use it, or its .data)")
     raise TypeError(
         f"{where}: expected a number (int or float) or a Value, got {type(x).__name__} {x!r:.60}"
     )
@@ -45,7 +45,10 @@ def _as_value(x: object, where: str) -> Value:
 
 def _exp(x: float) -> float:
     """e**x, with ``inf`` instead of ``OverflowError`` for large x."""
-    return math.exp(x) if x < _EXP_LIMIT else (math.inf if x == x else x)
+    try:
+        return math.exp(x)
+    except OverflowError:
+        return math.inf
 
 
 def _log(x: float) -> float:
@@ -61,6 +64,16 @@ def _sigmoid(x: float) -> float:
         return 1.0 / (1.0 + math.exp(-x))
     e = _exp(x)
     return e / (1.0 + e)
+
+
+def _divide(x: float, y: float) -> float:
+    """x / y as IEEE floats (and PyTorch) define it: ±inf for x/0, nan for 0/0."""
+    try:
+        return x / y
+    except ZeroDivisionError:
+        if x == 0 or x != x:
+            return math.nan
+        return math.copysign(math.inf, x) * math.copysign(1.0, y)
 
 
 def _power(x: float, k: float) -> float:
@@ -165,7 +178,8 @@ class Value:
             )
         k = float(k)
         name = f"**{k:g}" if float(f"{k:g}") == k else f"**{k!r}"  # exact, and short when it can be
-        return Value(_power(self.data, k), (self,), (k * _power(self.data, k - 1.0),), name)
+        local = k * _power(self.data, k - 1.0) if k != 0 else 0.0  # a**0 = 1 is flat everywhere
+        return Value(_power(self.data, k), (self,), (local,), name)
 
     def exp(self) -> Value:
         """e ** a;  d/da = e ** a."""
@@ -187,9 +201,9 @@ class Value:
         return Value(s, (self,), (s * (1.0 - s),), "sigmoid")
 
     def relu(self) -> Value:
-        """max(0, a);  d/da = 1 if a > 0 else 0."""
+        """max(0, a);  d/da = 1 if a > 0 else 0  (nan stays nan, as in PyTorch)."""
         a = self.data
-        return Value(a if a > 0 else 0.0, (self,), (1.0 if a > 0 else 0.0,), "relu")
+        return Value(0.0 if a <= 0 else a, (self,), (0.0 if a <= 0 else 1.0,), "relu")
 
     def step(self) -> Value:
         """The perceptron's threshold: 1 if a > 0 else 0;  d/da = 0 (no slope to follow)."""
@@ -204,9 +218,11 @@ class Value:
         other = other if type(other) is Value else _as_value(other, "Value - ?")
         return self + (-other)
 
-    def __truediv__(self, other: Value | float) -> Value:  # a / b = a * b**-1
+    def __truediv__(self, other: Value | float) -> Value:
+        """a / b;  d/da = 1 / b,  d/db = -a / b**2 = -(a / b) / b."""
         other = other if type(other) is Value else _as_value(other, "Value / ?")
-        return self * other**-1
+        out = _divide(self.data, other.data)
+        return Value(out, (self, other), (_divide(1.0, other.data), -_divide(out, other.data)), "/")
 
     def __radd__(self, other: float) -> Value:  # number + a
         return self + other
@@ -218,7 +234,7 @@ class Value:
         return _as_value(other, "? - Value") + (-self)
 
     def __rtruediv__(self, other: float) -> Value:  # number / a
-        return _as_value(other, "? / Value") * self**-1
+        return _as_value(other, "? / Value") / self
 
     # -- backpropagation ----------------------------------------------------
 
@@ -279,7 +295,8 @@ def dot(weights: Sequence[Value], inputs: Sequence[Value], bias: Value | None = 
     n = b + Σ w_i x_i;  dn/dw_i = x_i,  dn/dx_i = w_i,  dn/db = 1.
 
     The same number as ``b + w_1*x_1 + w_2*x_2 + ...`` built from ``*`` and
-    ``+`` (summed in that order), in one node instead of 2n.  Plain numbers
+    ``+`` (summed in that order; Python 3.12+ may round the sum more
+    accurately), in one node instead of 2n.  Plain numbers
     among the inputs are wrapped as constant Values.
     """
     weights = [_as_value(w, "dot(weights)") for w in weights]

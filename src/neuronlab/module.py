@@ -163,8 +163,8 @@ class Module:
                     raise ValueError(
                         f"load_state_dict: {name} expects shape {p.data.shape}, got {arr.shape}"
                     )
-                if not np.issubdtype(arr.dtype, np.number):
-                    raise TypeError(f"load_state_dict: {name} expects numbers, got {arr.dtype}")
+                if not np.issubdtype(arr.dtype, np.number) or np.iscomplexobj(arr):
+                    raise TypeError(f"load_state_dict: {name} needs real numbers, not {arr.dtype}")
                 staged.append((p, arr.astype(p.data.dtype)))
         for p, new in staged:
             if type(p) is Value:

@@ -51,8 +51,8 @@ class Optimizer:
         for p in self.params:
             if type(p) is Value:
                 p.grad = 0.0
-            elif p.grad is not None:
-                p.grad[...] = 0
+            else:
+                p.zero_grad()
 
     def step(self) -> None:
         """Update every parameter once from its current gradient."""

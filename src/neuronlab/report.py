@@ -35,9 +35,10 @@ from typing import Any
 import numpy as np
 
 from .engine import Value, dot
+from .files import write_atomic
 from .module import Module
 from .nn import ACTIVATIONS, MLP, Layer, Neuron
-from .train import History, write_atomic
+from .train import History
 
 __all__ = ["write_run_report", "default_run_dir", "first_neuron_graph", "REPORT_FILES"]
 
@@ -201,44 +202,11 @@ def _threshold_for(config: Mapping[str, Any], y: np.ndarray) -> float | None:
     return None
 
 
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-def _fix_mode(path: str | os.PathLike[str]) -> None:
-    """Give a file written through ``mkstemp`` (mode 0600) an ordinary file's permissions."""
-    os.chmod(path, 0o666 & ~_umask())
-
-
-def _write(path: Path, text: str) -> None:
-    write_atomic(path, text)
-    _fix_mode(path)
-
-
-def _padded(history: History) -> History:
-    """A copy of ``history``: each recorded column one entry per epoch (None where missing)."""
-    n = history.epochs
-
-    def pad(column: list[Any]) -> list[Any]:  # a column never recorded stays empty
-        return list(column[:n]) + [None] * (n - len(column)) if column else []
-
-    return History(
-        loss=list(history.loss),
-        accuracy=pad(history.accuracy),
-        val_loss=pad(history.val_loss),
-        val_accuracy=pad(history.val_accuracy),
-        lr=pad(history.lr),
-    )
-
-
 def _save_graph(graph: Any, path: Path) -> None:
-    """``graph.save(path)`` (atomic: it writes a temporary file and renames it), then the mode."""
+    """``graph.save(path)`` (atomic: it writes a temporary file and renames it), checked."""
     graph.save(path)
     if not path.stat().st_size:
         raise RuntimeError("the graph drawing came out empty")
-    _fix_mode(path)
 
 
 def _fmt(value: Any) -> str:
@@ -439,7 +407,6 @@ def write_run_report(
             )
         if not (np.isfinite(X).all() and np.isfinite(y).all()):
             raise ValueError("write_run_report: X and y must be finite numbers (no NaN or inf)")
-    history = _padded(history)  # every column one entry per epoch, None where unrecorded
     config_json = _json_text(config)  # fails here, before any file is written, if it cannot
 
     folder = default_run_dir(name) if out_dir is None else Path(out_dir)
@@ -450,10 +417,9 @@ def write_run_report(
     if metrics:
         final.update({str(k): v for k, v in metrics.items()})
 
-    _write(folder / "config.json", config_json)
-    _write(folder / "metrics.json", _json_text(final))
+    write_atomic(folder / "config.json", config_json)
+    write_atomic(folder / "metrics.json", _json_text(final))
     history.to_csv(folder / "history.csv")
-    _fix_mode(folder / "history.csv")
     files = ["config.json", "metrics.json", "history.csv"]
     figures: list[tuple[str, str, bytes, str]] = []
     notes: list[str] = []
@@ -506,7 +472,7 @@ def write_run_report(
         history=history,
         files=files,
     )
-    _write(folder / "index.html", page)
+    write_atomic(folder / "index.html", page)
     return folder
 
 

@@ -8,12 +8,12 @@ model keeps the last parameters that were finite.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import math
 import os
 import sys
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from .engine import Value, cycle_collector_paused
+from .files import write_atomic
 from .losses import get_loss
 from .module import Module
 from .nn import Seed, make_rng
@@ -69,36 +70,21 @@ class History:
         }
 
     def to_csv(self, path: str | os.PathLike[str] | None = None) -> str:
-        """Recorded columns as CSV (a row per epoch); written atomically to ``path`` if given."""
+        """Every column as CSV, a row per epoch (empty cells where nothing was recorded).
+
+        Written atomically to ``path`` if given.
+        """
         buf = io.StringIO()
         writer = csv.writer(buf, lineterminator="\n")
-        columns = {name: col for name, col in self.as_dict().items() if col}  # recorded ones
+        columns = self.as_dict()
         writer.writerow(["epoch", *columns])
         for i in range(self.epochs):
-            writer.writerow(
-                [i + 1, *("" if col[i] is None else repr(col[i]) for col in columns.values())]
-            )
+            cells = (col[i] if i < len(col) else None for col in columns.values())
+            writer.writerow([i + 1, *("" if c is None else repr(c) for c in cells)])
         text = buf.getvalue()
         if path is not None:
             write_atomic(path, text)
         return text
-
-
-def write_atomic(path: str | os.PathLike[str], content: str | bytes) -> None:
-    """Write ``content`` to ``path`` so readers see the old file or the new one, never half."""
-    path = os.fspath(path)
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=os.path.basename(path))
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(content.encode("utf-8") if isinstance(content, str) else content)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
 
 
 # -- the two engines ----------------------------------------------------------
@@ -131,11 +117,31 @@ def _engine(
     return _forward_scalar, _outputs_scalar
 
 
+def _feature_dtype(model: Module) -> np.dtype:
+    """The dtype X is converted to, once: float64 for Values, the parameters' dtype for Tensors."""
+    if _is_tensor_model(model):
+        return model.parameters()[0].data.dtype
+    return np.dtype(np.float64)
+
+
 def predict(model: Module, X: Any) -> np.ndarray:
     """The model's outputs for every row of X, as a NumPy array (no gradients kept)."""
-    X = _as_features(X, "predict(X)")
+    X = _as_features(X, "predict(X)", _feature_dtype(model))
     forward, outputs = _engine(model)
-    return outputs(forward(model, X))
+    with _graph_free(model):
+        return outputs(forward(model, X))
+
+
+def _graph_free(model: Module) -> contextlib.AbstractContextManager:
+    """A context in which the model records no graph: ``no_grad`` for tensors.
+
+    (A Value graph is freed as soon as its output is dropped, so nothing is needed.)
+    """
+    if _is_tensor_model(model):
+        from .tensor import no_grad
+
+        return no_grad()
+    return contextlib.nullcontext()
 
 
 def accuracy_of(outputs: np.ndarray, y: np.ndarray, loss_name: str) -> float | None:
@@ -156,9 +162,9 @@ def accuracy_of(outputs: np.ndarray, y: np.ndarray, loss_name: str) -> float | N
     return None
 
 
-def _as_features(X: Any, who: str) -> np.ndarray:
+def _as_features(X: Any, who: str, dtype: Any = np.float64) -> np.ndarray:
     try:
-        arr = np.asarray(X, dtype=np.float64)
+        arr = np.asarray(X, dtype=dtype)
     except (TypeError, ValueError):
         raise TypeError(f"{who}: expected a 2-D array of numbers, got {type(X).__name__}") from None
     if arr.ndim == 1:
@@ -223,7 +229,11 @@ def fit(
     params = model.parameters()
     if not params:
         raise ValueError("fit(model): the model has no parameters to train")
-    X = _as_features(X, "fit(X)")
+    X = _as_features(X, "fit(X)", _feature_dtype(model))
+    if X.ndim != 2 and not _is_tensor_model(model):
+        raise ValueError(
+            f"fit(X): expected a 2-D array (one row of inputs per example), got shape {X.shape}"
+        )
     y = np.asarray(y)
     if y.ndim == 0 or len(y) != len(X):
         raise ValueError(
@@ -241,16 +251,20 @@ def fit(
     batch_size = len(X) if batch_size is None else _check_int(batch_size, "fit(batch_size)")
     if isinstance(l2, bool) or not isinstance(l2, (int, float)) or not l2 >= 0:
         raise ValueError(f"fit(l2): expected a number >= 0, got {l2!r}")
+    if scheduler is not None and not isinstance(scheduler, LRScheduler):
+        raise TypeError(f"fit(scheduler): expected an LRScheduler, got {type(scheduler).__name__}")
+    if optimizer is None and scheduler is not None:
+        optimizer = scheduler.optimizer  # the optimiser the schedule was made for
+    if scheduler is not None and optimizer is not scheduler.optimizer:
+        raise ValueError("fit: the scheduler steps a different optimizer than the one given")
     if optimizer is None:
         optimizer = SGD(params, lr=lr)
     elif not isinstance(optimizer, Optimizer):
         raise TypeError(f"fit(optimizer): expected an Optimizer, got {type(optimizer).__name__}")
-    if scheduler is not None and not isinstance(scheduler, LRScheduler):
-        raise TypeError(f"fit(scheduler): expected an LRScheduler, got {type(scheduler).__name__}")
     if validation is not None:
         if not (isinstance(validation, (tuple, list)) and len(validation) == 2):
             raise TypeError("fit(validation): expected a pair (X_val, y_val)")
-        X_val = _as_features(validation[0], "fit(validation X)")
+        X_val = _as_features(validation[0], "fit(validation X)", _feature_dtype(model))
         y_val = np.asarray(validation[1])
         if len(y_val) != len(X_val):
             raise ValueError("fit(validation): X_val and y_val have different lengths")
@@ -291,12 +305,14 @@ def fit(
                     model.zero_grad()
                     batch_loss.backward()
                     if not _all_grads_finite(params):
-                        raise _diverged("a gradient", math.nan, epoch, step, optimizer, history)
+                        raise _diverged("a gradient", "non-finite", epoch, step, optimizer, history)
                     saved = _snapshot(params)
                     optimizer.step()
                     if not _all_finite_data(params):
                         _restore(params, saved)
-                        raise _diverged("a parameter", math.inf, epoch, step, optimizer, history)
+                        raise _diverged(
+                            "a parameter", "non-finite", epoch, step, optimizer, history
+                        )
                 if scheduler is not None:
                     scheduler.step()
                 loss_sum += value * len(idx)
@@ -310,8 +326,9 @@ def fit(
             history.accuracy.append(accuracy_of(outs, ys, loss_name))
             history.lr.append(lr_now)
             if validation is not None:
-                val_preds = forward(model, X_val)
-                history.val_loss.append(float(_item(loss_fn(val_preds, y_val))))
+                with _graph_free(model):
+                    val_preds = forward(model, X_val)
+                    history.val_loss.append(float(_item(loss_fn(val_preds, y_val))))
                 history.val_accuracy.append(accuracy_of(outputs(val_preds), y_val, loss_name))
             if bar is not None:
                 post = {"epoch": epoch, "loss": f"{history.loss[-1]:.4g}"}
@@ -364,7 +381,7 @@ def _all_finite_data(params: list[Any]) -> bool:
 
 
 def _diverged(
-    what: str, value: float, epoch: int, step: int, optimizer: Optimizer, history: History
+    what: str, value: float | str, epoch: int, step: int, optimizer: Optimizer, history: History
 ) -> TrainingDiverged:
     return TrainingDiverged(
         f"training diverged: {what} became {value} at step {step} (epoch {epoch}); "

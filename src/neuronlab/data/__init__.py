@@ -1,7 +1,12 @@
-"""Built-in datasets: generated on the spot (seeded), no download.
+"""Built-in datasets: generated on the spot (seeded) or shipped with a library, no download.
 
-``load(name, **options)`` picks one by name; each is also a function here:
-``moons``, ``circles``, ``xor``, ``spiral``, ``blobs``, ``sweets``, ``houses``.
+``load(name, **options)`` picks one by name and returns ``(X, y)``; each is
+also a function here: ``moons``, ``circles``, ``xor``, ``spiral``, ``blobs``,
+``sweets``, ``houses``, and ``digits`` (real 8×8 handwritten digits from
+scikit-learn; ``load("digits")`` gives all 1,797, ``digits()`` a stratified
+train/test split).  ``mnist(folder)`` reads MNIST from the user's own IDX
+files, so it needs a path and is not in ``load``.  ``normalize``,
+``one_hot`` and ``train_test_split`` prepare any ``(X, y)``.
 """
 
 from __future__ import annotations
@@ -11,6 +16,9 @@ from typing import Any
 
 import numpy as np
 
+from .digits import DIGITS_SHAPE, digits
+from .mnist import mnist, read_idx
+from .prep import normalize, one_hot, train_test_split
 from .synthetic import (
     GATES,
     HOUSE_PRICE,
@@ -27,6 +35,12 @@ from .synthetic import (
     xor,
 )
 
+
+def _all_digits(seed: Any = None) -> tuple[np.ndarray, np.ndarray]:
+    """All 1,797 digits as ``(X, y)`` in scikit-learn's order (``seed`` accepted, unused)."""
+    return digits(split=False)
+
+
 #: Dataset name -> the function that makes it.
 DATASETS: dict[str, Callable[..., tuple[np.ndarray, np.ndarray]]] = {
     "moons": moons,
@@ -36,6 +50,7 @@ DATASETS: dict[str, Callable[..., tuple[np.ndarray, np.ndarray]]] = {
     "blobs": blobs,
     "sweets": sweets,
     "houses": houses,
+    "digits": _all_digits,
 }
 
 #: Datasets whose targets are real numbers rather than class labels.
@@ -66,6 +81,13 @@ __all__ = [
     "blobs",
     "sweets",
     "houses",
+    "digits",
+    "DIGITS_SHAPE",
+    "mnist",
+    "read_idx",
+    "normalize",
+    "one_hot",
+    "train_test_split",
     "gate",
     "GATES",
     "HOUSE_PRICE",

@@ -203,6 +203,10 @@ class _Namer:
             return f"{self.operand(ins[0], _PRODUCT)}*{self.operand(ins[1], _PRODUCT, True)}", (
                 _PRODUCT
             )
+        if op == "/" and len(ins) == 2:
+            return f"{self.operand(ins[0], _PRODUCT)}/{self.operand(ins[1], _PRODUCT, True)}", (
+                _PRODUCT
+            )
         if op.startswith("**") and len(ins) == 1:
             return f"{self.operand(ins[0], _POWER + 1)}**{op[2:]}", _POWER
         if op == "dot":
@@ -243,6 +247,9 @@ def _local_formula(out: Value, i: int, nm: _Namer) -> str:
         return "1"
     if op == "*" and len(ins) == 2:
         return nm.bare(ins[1 - i])
+    if op == "/" and len(ins) == 2:
+        b = nm.operand(ins[1], _POWER + 1)
+        return f"1/{b}" if i == 0 else f"-{nm.operand(ins[0], _PRODUCT)}/{b}**2"
     if op.startswith("**"):
         try:
             k = float(op[2:])

@@ -19,7 +19,6 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import tempfile
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -27,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from ..engine import Value
+from ..files import write_atomic
 from .explain import _dot_parts, _walk
 
 __all__ = ["draw_graph", "Graph", "value_repr_svg", "FORMATS", "DOT_TIMEOUT"]
@@ -287,31 +287,6 @@ def _format_of(path: Path) -> str:
     return FORMATS[ext]
 
 
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to a temporary file next to ``path``, then rename it into place."""
-    folder = path.parent
-    if not folder.is_dir():
-        raise FileNotFoundError(f"cannot save {str(path)!r}: folder {str(folder)!r} does not exist")
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes it private; a picture is not
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-
-
 class Graph:
     """A drawn computation graph: DOT text now, SVG/PNG/PDF on demand.
 
@@ -403,7 +378,7 @@ class Graph:
         """
         p = Path(os.fspath(path))
         data = self.pipe(_format_of(p))
-        _write_atomic(p, data)
+        write_atomic(p, data)
         return p
 
     def _repr_svg_(self) -> str:

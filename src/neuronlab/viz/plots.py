@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import math
 import os
-import tempfile
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from ..engine import Value
+from ..files import atomic_file
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -100,26 +100,10 @@ def save_figure(fig: Figure, path: str | os.PathLike[str]) -> None:
         raise FileNotFoundError(f"cannot save a plot in {folder!r}: no such folder")
     import matplotlib
 
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix="." + fmt)
-    try:
-        with os.fdopen(fd, "wb") as f, matplotlib.rc_context({"svg.hashsalt": "neuronlab"}):
-            # No creation date in the file: the same figure gives the same bytes.
-            metadata = {"Date": None} if fmt == "svg" else {}
-            fig.savefig(f, format=fmt, dpi=100, metadata=metadata)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp made it private; give it a normal file's mode
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
+    with atomic_file(path) as f, matplotlib.rc_context({"svg.hashsalt": "neuronlab"}):
+        # No creation date in the file: the same figure gives the same bytes.
+        metadata = {"Date": None} if fmt == "svg" else {}
+        fig.savefig(f, format=fmt, dpi=100, metadata=metadata)
 
 
 def _finish(fig: Figure, path: str | os.PathLike[str] | None) -> Figure:

@@ -1,0 +1,137 @@
+"""How good are the predictions?  Accuracy, the confusion matrix, precision and recall.
+
+Every function takes plain labels — one per example, as lists or 1-D NumPy
+arrays (a column of shape ``(n, 1)`` is accepted too) — never scores: turn
+scores into labels first (``outputs.argmax(axis=1)``, or ``p > 0.5``).
+
+On a lopsided problem plain accuracy flatters: if 10% of the digits are 9s,
+answering "not a 9" every time is 90% accurate and useless.  Precision
+(of the examples called positive, how many are) and recall (of the positives,
+how many were found) show it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+__all__ = ["accuracy", "confusion_matrix", "precision_recall"]
+
+_MAX_CLASSES = 10_000  # beyond this, a label is surely not a class index
+
+
+def _labels(y: Any, who: str, what: str) -> np.ndarray:
+    """``y`` as a 1-D array of labels, or a clear error."""
+    if y is None or isinstance(y, (str, bytes, dict, set)):
+        raise TypeError(f"{who}: {what} must be a list or array of labels, got {type(y).__name__}")
+    try:
+        arr = np.asarray(y)
+    except (TypeError, ValueError):
+        raise TypeError(
+            f"{who}: {what} must be a list or array of labels, got {type(y).__name__}"
+        ) from None
+    if arr.ndim == 2 and arr.shape[1] == 1:
+        arr = arr[:, 0]
+    if arr.ndim != 1:
+        raise ValueError(
+            f"{who}: {what} must be one label per example (shape (n,)), got shape {arr.shape}"
+            + ("; for scores take .argmax(axis=1) first" if arr.ndim == 2 else "")
+        )
+    if arr.dtype == object:
+        raise TypeError(f"{who}: {what} must hold numbers, got mixed objects")
+    return arr
+
+
+def _pair(y_true: Any, y_pred: Any, who: str) -> tuple[np.ndarray, np.ndarray]:
+    t = _labels(y_true, who, "y_true")
+    p = _labels(y_pred, who, "y_pred")
+    if len(t) != len(p):
+        raise ValueError(
+            f"{who}: y_true and y_pred must have one label per example each, "
+            f"got {len(t)} and {len(p)} (shapes {t.shape} and {p.shape})"
+        )
+    if len(t) == 0:
+        raise ValueError(f"{who}: got no examples (empty y_true and y_pred)")
+    return t, p
+
+
+def _class_indices(y: np.ndarray, who: str, what: str) -> np.ndarray:
+    """Labels as int64 class indices 0, 1, 2, ... (bools count as 0/1)."""
+    if y.dtype == bool:
+        return y.astype(np.int64)
+    if not np.issubdtype(y.dtype, np.number):
+        raise TypeError(f"{who}: {what} must be integer class labels, got dtype {y.dtype}")
+    if np.issubdtype(y.dtype, np.floating):
+        if not np.isfinite(y).all() or not (y == np.round(y)).all():
+            bad = y[~(np.isfinite(y) & (y == np.round(y)))][0]
+            raise ValueError(f"{who}: {what} must be whole-number class labels, got {bad!r}")
+    out = y.astype(np.int64)
+    if (out < 0).any():
+        raise ValueError(f"{who}: {what} must be class indices >= 0, got {int(out.min())}")
+    return out
+
+
+def accuracy(y_true: Any, y_pred: Any) -> float:
+    """The fraction of examples whose predicted label equals the true one: (1/n) Σ [ŷ_i = y_i]."""
+    t, p = _pair(y_true, y_pred, "accuracy")
+    return float(np.mean(t == p))
+
+
+def confusion_matrix(y_true: Any, y_pred: Any, n_classes: int | None = None) -> np.ndarray:
+    """Counts of (true class, predicted class): ``C[i, j]`` = examples of class i predicted as j.
+
+    Rows are true classes, columns predicted classes (scikit-learn's layout),
+    so the diagonal holds the correct answers and ``C.sum() == n``.  Labels
+    must be integer class indices 0 .. n_classes-1; ``n_classes`` defaults to
+    one more than the largest label seen.  Returns an int64 array of shape
+    ``(n_classes, n_classes)``.
+    """
+    t, p = _pair(y_true, y_pred, "confusion_matrix")
+    t = _class_indices(t, "confusion_matrix", "y_true")
+    p = _class_indices(p, "confusion_matrix", "y_pred")
+    largest = int(max(t.max(), p.max()))
+    if n_classes is None:
+        k = largest + 1
+        if k > _MAX_CLASSES:
+            raise ValueError(
+                f"confusion_matrix: the largest label is {largest}, which would make a "
+                f"{k}x{k} matrix; labels must be class indices 0..n_classes-1"
+            )
+    else:
+        if isinstance(n_classes, bool) or not isinstance(n_classes, (int, np.integer)):
+            raise TypeError(
+                f"confusion_matrix(n_classes): expected an int, got {type(n_classes).__name__}"
+            )
+        k = int(n_classes)
+        if k < 1:
+            raise ValueError(f"confusion_matrix(n_classes): expected an int >= 1, got {k}")
+        if largest >= k:
+            raise ValueError(
+                f"confusion_matrix: label {largest} is out of range for n_classes={k} "
+                f"(expected labels 0..{k - 1})"
+            )
+    return np.bincount(t * k + p, minlength=k * k).reshape(k, k).astype(np.int64)
+
+
+def precision_recall(y_true: Any, y_pred: Any, positive: Any = 1) -> tuple[float, float]:
+    """(precision, recall) for the class ``positive``, treating every other label as negative.
+
+    precision = TP / (TP + FP): of the examples predicted positive, the fraction that are.
+    recall    = TP / (TP + FN): of the positive examples, the fraction predicted positive.
+    A fraction with nothing to count (no positive predictions, or no positives)
+    is 0.0, as scikit-learn's ``zero_division=0`` gives it.
+    """
+    t, p = _pair(y_true, y_pred, "precision_recall")
+    if isinstance(positive, (list, tuple, dict, set, np.ndarray)) or positive is None:
+        raise TypeError(
+            f"precision_recall(positive): expected one label, got {type(positive).__name__}"
+        )
+    true_pos = t == positive
+    pred_pos = p == positive
+    tp = int(np.sum(true_pos & pred_pos))
+    predicted = int(np.sum(pred_pos))
+    actual = int(np.sum(true_pos))
+    precision = tp / predicted if predicted else 0.0
+    recall = tp / actual if actual else 0.0
+    return float(precision), float(recall)

@@ -1,0 +1,149 @@
+"""The bridge: a scalar ``Value`` network and a ``Tensor`` network with the same weights
+compute the same outputs and the same gradients (float64, to 1e-9).
+
+``from_value_mlp`` copies an ``nn.MLP`` into a ``Sequential``: neuron j of
+layer i becomes row j of ``Linear.weight`` and entry j of its bias.  A batch
+of examples through the tensor network is then checked against the examples
+one by one through the scalar network, value by value and gradient by gradient.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from neuronlab.engine import Value
+from neuronlab.layers import Linear, Sequential, from_value_mlp
+from neuronlab.nn import MLP
+from neuronlab.tensor import Tensor
+
+TOL = {"rtol": 1e-9, "atol": 1e-12}
+
+
+def value_run(model: MLP, x: np.ndarray, coef: np.ndarray):
+    """Outputs, input gradients and weight gradients of L = Σ_n Σ_k coef[n,k] · out[n,k]."""
+    model.zero_grad()
+    xs = [[Value(float(v)) for v in row] for row in x]
+    outs = []
+    for row in xs:
+        out = model(row)
+        outs.append(out if isinstance(out, list) else [out])
+    loss = sum(
+        (c * o for row_c, row_o in zip(coef.tolist(), outs) for c, o in zip(row_c, row_o)),
+        Value(0.0),
+    )
+    loss.backward()
+    out = np.array([[o.data for o in row] for row in outs])
+    x_grad = np.array([[v.grad for v in row] for row in xs])
+    w_grads = [
+        (
+            np.array([[w.grad for w in n.w] for n in layer.neurons]),
+            np.array([n.b.grad for n in layer.neurons]),
+        )
+        for layer in model.layers
+    ]
+    return out, x_grad, w_grads, loss.data
+
+
+def tensor_run(net: Sequential, x: np.ndarray, coef: np.ndarray):
+    xt = Tensor(x, dtype=np.float64, requires_grad=True)
+    out = net(xt)
+    loss = (out * coef).sum()
+    loss.backward()
+    linears = [m for m in net if isinstance(m, Linear)]
+    return out.data, xt.grad, [(m.weight.grad, m.bias.grad) for m in linears], loss.item()
+
+
+def assert_bridge(model: MLP, x: np.ndarray, seed: int = 0) -> None:
+    net = from_value_mlp(model)
+    coef = np.random.default_rng(seed).standard_normal((len(x), model.sizes[-1]))
+    v_out, v_xg, v_wg, v_loss = value_run(model, x, coef)
+    t_out, t_xg, t_wg, t_loss = tensor_run(net, x, coef)
+    np.testing.assert_allclose(t_out, v_out, **TOL, err_msg="outputs")
+    assert t_loss == pytest.approx(v_loss, rel=1e-9, abs=1e-12)
+    np.testing.assert_allclose(t_xg, v_xg, **TOL, err_msg="input gradients")
+    for i, ((tw, tb), (vw, vb)) in enumerate(zip(t_wg, v_wg)):
+        np.testing.assert_allclose(tw, vw, **TOL, err_msg=f"layer {i} weight gradients")
+        np.testing.assert_allclose(tb, vb, **TOL, err_msg=f"layer {i} bias gradients")
+
+
+@pytest.mark.parametrize("activation", ["relu", "tanh", "sigmoid", "linear"])
+@pytest.mark.parametrize("output_activation", ["linear", "sigmoid", "tanh"])
+@pytest.mark.parametrize("fused", [True, False])
+def test_value_and_tensor_networks_agree(
+    activation: str, output_activation: str, fused: bool
+) -> None:
+    model = MLP(3, [5, 4, 2], activation, output_activation=output_activation, seed=1, fused=fused)
+    x = np.random.default_rng(2).uniform(-2, 2, (6, 3))
+    assert_bridge(model, x)
+
+
+@settings(deadline=None, max_examples=15)
+@given(
+    nin=st.integers(1, 4),
+    nouts=st.lists(st.integers(1, 4), min_size=1, max_size=3),
+    activation=st.sampled_from(["relu", "tanh", "sigmoid"]),
+    batch=st.integers(1, 5),
+    seed=st.integers(0, 2**16),
+)
+def test_bridge_on_drawn_architectures(nin, nouts, activation, batch, seed) -> None:
+    model = MLP(nin, nouts, activation, seed=seed)
+    x = np.random.default_rng(seed).uniform(-3, 3, (batch, nin))
+    assert_bridge(model, x, seed)
+
+
+def test_the_designs_neuron_through_both_engines() -> None:
+    """design.md §7: x = (2, 0), w = (-3, 1), b = 6.88..., o = tanh(n) ≈ 0.7071."""
+    model = MLP(2, [1], output_activation="tanh", seed=0)
+    neuron = model.layers[0].neurons[0]
+    neuron.w[0].data, neuron.w[1].data, neuron.b.data = -3.0, 1.0, 6.8813735870195432
+    net = from_value_mlp(model)
+    assert net[0].weight.data.tolist() == [[-3.0, 1.0]]
+    x = Tensor([[2.0, 0.0]], dtype="float64", requires_grad=True)
+    o = net(x).sum()
+    o.backward()
+    assert o.item() == pytest.approx(0.7071067811865476, rel=1e-12)
+    np.testing.assert_allclose(x.grad, [[-1.5, 0.5]], rtol=1e-9)
+    np.testing.assert_allclose(net[0].weight.grad, [[1.0, 0.0]], rtol=1e-9, atol=1e-12)
+    assert_bridge(model, np.array([[2.0, 0.0]]))
+
+
+def test_one_training_step_moves_both_networks_the_same_way() -> None:
+    model = MLP(2, [4, 1], "tanh", seed=3)
+    net = from_value_mlp(model)
+    x = np.array([[0.5, -1.0], [1.5, 2.0], [-0.3, 0.1]])
+    y = np.array([1.0, -1.0, 0.5])
+    lr = 0.1
+    # scalar engine: mean squared error, then p -= lr * grad
+    model.zero_grad()
+    preds = [model(list(row)) for row in x]
+    loss = sum(((p - t) ** 2 for p, t in zip(preds, y.tolist())), Value(0.0)) * (1 / len(y))
+    loss.backward()
+    for p in model.parameters():
+        p.data -= lr * p.grad
+    # tensor engine: the same
+    out = net(Tensor(x, dtype="float64"))
+    t_loss = ((out.reshape(-1) - y) ** 2).mean()
+    t_loss.backward()
+    for p in net.parameters():
+        p.data -= lr * p.grad
+    assert t_loss.item() == pytest.approx(loss.data, rel=1e-9)
+    after = from_value_mlp(model).state_dict()
+    for name, arr in net.state_dict().items():
+        np.testing.assert_allclose(arr, after[name], **TOL, err_msg=name)
+
+
+def test_from_value_mlp_copies_and_validates() -> None:
+    model = MLP(3, [2], seed=0)
+    net = from_value_mlp(model)
+    assert net[0].weight.dtype == np.float64 and len(net) == 1  # linear output: no layer
+    assert net[0].weight.data[1, 2] == model.layers[0].neurons[1].w[2].data
+    model.layers[0].neurons[0].w[0].data = 99.0
+    assert net[0].weight.data[0, 0] != 99.0  # a copy, not a view
+    assert from_value_mlp(model, dtype="float32")[0].weight.dtype == np.float32
+    with pytest.raises(TypeError, match="expected a neuronlab.nn.MLP, got Linear"):
+        from_value_mlp(Linear(2, 2))
+    with pytest.raises(ValueError, match="'step', which has no tensor layer"):
+        from_value_mlp(MLP(2, [1], output_activation="step", seed=0))
