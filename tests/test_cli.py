@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import os
 import re
+import struct
 import subprocess
 import sys
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import neuronlab
@@ -327,3 +329,184 @@ def test_no_command_shows_help_and_exits_2():
     assert proc.returncode == 2
     assert_clean(proc)
     assert "demo" in proc.stdout + proc.stderr and "train" in proc.stdout + proc.stderr
+
+
+# -- the tensor engine from the command line: digits, is-it-a-9, MNIST files, save/predict --------
+
+
+def test_train_digits_uses_the_tensor_engine_and_reports_test_accuracy(tmp_path):
+    proc = run(
+        "train",
+        "--dataset",
+        "digits",
+        "--layers",
+        "64",
+        "--epochs",
+        "30",
+        "--optimizer",
+        "adam",
+        "--lr",
+        "0.01",
+        "--save",
+        str(tmp_path / "d.npz"),
+        "--out",
+        str(tmp_path / "report"),
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "tensor engine" in proc.stdout
+    m = re.search(r"test accuracy ([\d.]+)% on 450 examples", proc.stdout)
+    assert m and float(m.group(1)) >= 95.0, proc.stdout
+    assert (tmp_path / "d.npz").stat().st_size > 0
+    assert (tmp_path / "report" / "index.html").exists()
+
+    # predict: the saved model classifies rows of a .npy file as the training run did
+    from neuronlab import datasets, load, predict
+
+    _, X_test, _, y_test = datasets.digits(seed=0)
+    np.save(tmp_path / "x.npy", X_test[:20])
+    out = run("predict", str(tmp_path / "d.npz"), str(tmp_path / "x.npy"))
+    assert out.returncode == 0, out.stderr
+    rows = out.stdout.strip().splitlines()
+    assert len(rows) == 20
+    printed = [int(re.search(r"class (\d)", r).group(1)) for r in rows]
+    expected = predict(load(tmp_path / "d.npz"), X_test[:20]).argmax(axis=1).tolist()
+    assert printed == expected
+    assert np.mean(np.array(printed) == y_test[:20]) >= 0.8
+
+
+def test_is_it_a_nine_reports_precision_and_recall():
+    proc = run(
+        "train",
+        "--dataset",
+        "digits",
+        "--layers",
+        "32",
+        "--epochs",
+        "20",
+        "--target",
+        "9",
+        "--no-report",
+    )
+    assert proc.returncode == 0, proc.stderr
+    m = re.search(r"is it a 9\? precision ([\d.]+)%, recall ([\d.]+)%", proc.stdout)
+    assert m, proc.stdout
+    assert float(m.group(1)) > 50 and float(m.group(2)) > 50
+    assert "10% of the test images are a 9" in proc.stdout
+
+
+def test_saved_houses_model_reads_raw_inputs(tmp_path):
+    """Standardisation is folded into the saved network: raw size and location in, k€ out."""
+    proc = run(
+        "train",
+        "--dataset",
+        "houses",
+        "--epochs",
+        "200",
+        "--layers",
+        "8",
+        "--no-report",
+        "--save",
+        str(tmp_path / "h.npz"),
+    )
+    assert proc.returncode == 0, proc.stderr
+    (tmp_path / "h.csv").write_text("100,0.5\n150 1\n")
+    out = run("predict", str(tmp_path / "h.npz"), str(tmp_path / "h.csv"))
+    assert out.returncode == 0, out.stderr
+    values = [float(line.split("\t")[1]) for line in out.stdout.strip().splitlines()]
+    from neuronlab.data import HOUSE_PRICE
+
+    for got, want in zip(values, [HOUSE_PRICE(100, 0.5), HOUSE_PRICE(150, 1.0)]):
+        assert abs(got - want) < 40  # noise is 10 k€, prices span ~100..~600
+
+
+def test_fold_scaling_is_exact_for_both_engines():
+    from neuronlab import MLP, mlp
+    from neuronlab.cli import _fold_scaling
+    from neuronlab.train import predict
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(3.0, 2.0, (7, 3))
+    mean, std = X.mean(axis=0), X.std(axis=0)
+    for model in (MLP(3, [4, 1], seed=0), mlp([3, 4, 1], seed=0, dtype="float64")):
+        before = predict(model, (X - mean) / std) * 5.0 + 7.0
+        _fold_scaling(model, mean, std, 7.0, 5.0)
+        np.testing.assert_allclose(predict(model, X), before, rtol=1e-9, atol=1e-9)
+
+
+def _write_idx(path: Path, array: np.ndarray) -> None:
+    code = 0x08  # unsigned bytes
+    header = struct.pack(">BBBB", 0, 0, code, array.ndim)
+    header += struct.pack(f">{array.ndim}I", *array.shape)
+    path.write_bytes(header + array.astype(np.uint8).tobytes())
+
+
+def test_train_on_mnist_files(tmp_path):
+    rng = np.random.default_rng(0)
+    for kind, n in (("train", 60), ("t10k", 20)):
+        labels = rng.integers(0, 10, n)
+        images = np.zeros((n, 28, 28))
+        for i, label in enumerate(labels):  # a bright bar whose row is the label: learnable
+            images[i, 2 + 2 * label, :] = 255
+        _write_idx(tmp_path / f"{kind}-images-idx3-ubyte", images)
+        _write_idx(tmp_path / f"{kind}-labels-idx1-ubyte", labels)
+    proc = run(
+        "train",
+        "--dataset",
+        "mnist",
+        "--data-dir",
+        str(tmp_path),
+        "--layers",
+        "16",
+        "--epochs",
+        "30",
+        "--no-report",
+    )
+    assert proc.returncode == 0, proc.stderr
+    m = re.search(r"test accuracy ([\d.]+)% on 20 examples", proc.stdout)
+    assert m and float(m.group(1)) >= 90, proc.stdout
+
+
+@pytest.mark.parametrize(
+    "args, words",
+    [
+        (("train", "--dataset", "mnist"), "needs --data-dir"),
+        (("train", "--dataset", "mnist", "--data-dir", "/nonexistent"), "nonexistent"),
+        (("train", "--dataset", "moons", "--target", "9"), "--target works with"),
+        (("train", "--dataset", "digits", "--target", "12"), "expected a digit"),
+        (("train", "--dataset", "digits", "--engine", "gpu"), "invalid choice"),
+        (("train", "--dataset", "digits", "--activation", "step"), "tensor engine"),
+        (("train", "--dataset", "digits", "--target", "9", "--loss", "hinge"), "does not fit"),
+        (("predict", "/nonexistent.npz", "x.csv"), "nonexistent"),
+        (("predict",), "required"),
+    ],
+)
+def test_tensor_cli_errors_are_one_line(args, words):
+    proc = run(*args)
+    assert proc.returncode == 2, (proc.stdout, proc.stderr)
+    assert_clean(proc)
+    assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr
+    assert words in proc.stderr
+
+
+def test_predict_rejects_a_corrupt_model_and_bad_rows(tmp_path):
+    (tmp_path / "bad.npz").write_bytes(b"not a model at all")
+    (tmp_path / "x.csv").write_text("1,2\n")
+    proc = run("predict", str(tmp_path / "bad.npz"), str(tmp_path / "x.csv"))
+    assert proc.returncode == 2 and len(proc.stderr.strip().splitlines()) == 1
+    assert_clean(proc)
+    run(
+        "train",
+        "--dataset",
+        "moons",
+        "--epochs",
+        "2",
+        "--no-report",
+        "--save",
+        str(tmp_path / "m.npz"),
+    )
+    (tmp_path / "words.csv").write_text("a,b\n")
+    (tmp_path / "three.csv").write_text("1,2,3\n")
+    for bad in ("words.csv", "three.csv"):
+        proc = run("predict", str(tmp_path / "m.npz"), str(tmp_path / bad))
+        assert proc.returncode == 2, proc.stdout
+        assert len(proc.stderr.strip().splitlines()) == 1 and "Traceback" not in proc.stderr

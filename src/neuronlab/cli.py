@@ -1,4 +1,4 @@
-"""The ``neuronlab`` command: demo, train, perceptron, graph, tour.
+"""The ``neuronlab`` command: demo, train, predict, perceptron, graph, tour.
 
 Every mistake on the command line gets one line on stderr and exit status 2,
 never a traceback.
@@ -7,6 +7,7 @@ never a traceback.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from typing import NoReturn
@@ -15,10 +16,14 @@ import numpy as np
 
 from . import __version__
 from . import data as datasets
+from .layers import mlp
+from .metrics import precision_recall
 from .nn import ACTIVATIONS, MLP
-from .optim import SGD, LinearLR
+from .optim import SGD, Adam, LinearLR
 from .perceptron import Perceptron
-from .train import History, TrainingDiverged, fit
+from .serialize import load, save
+from .tensor_train import evaluate
+from .train import History, TrainingDiverged, fit, predict
 
 __all__ = ["main", "build_parser"]
 
@@ -76,6 +81,12 @@ def _non_negative_float(text: str) -> float:
     return value
 
 
+def _digit(text: str) -> int:
+    if text not in tuple("0123456789"):
+        raise argparse.ArgumentTypeError(f"expected a digit 0-9, got {text!r}")
+    return int(text)
+
+
 def _layer_sizes(text: str) -> list[int]:
     parts = [p.strip() for p in text.split(",")]
     try:
@@ -119,7 +130,24 @@ def build_parser() -> argparse.ArgumentParser:
     _add_report_options(demo)
 
     train = sub.add_parser("train", help="train an MLP on a built-in dataset")
-    train.add_argument("--dataset", default="moons", help=f"one of {', '.join(datasets.names())}")
+    train.add_argument(
+        "--dataset", default="moons", help=f"one of {', '.join(datasets.names())}, mnist"
+    )
+    train.add_argument("--data-dir", default=None, help="folder with MNIST's IDX files")
+    train.add_argument(
+        "--engine",
+        choices=["auto", "scalar", "tensor"],
+        default="auto",
+        help="scalar Values or NumPy tensors (auto: tensor for digits and mnist)",
+    )
+    train.add_argument(
+        "--target",
+        type=_digit,
+        default=None,
+        help="digits/mnist as a yes/no question: is it this digit? (one sigmoid output)",
+    )
+    train.add_argument("--optimizer", choices=["sgd", "adam"], default="sgd", help="optimiser")
+    train.add_argument("--save", metavar="MODEL", default=None, help="save the model (.npz)")
     train.add_argument("--n", type=_positive_int, default=None, help="number of examples")
     train.add_argument("--noise", type=_non_negative_float, default=None, help="noise level")
     train.add_argument(
@@ -155,6 +183,10 @@ def build_parser() -> argparse.ArgumentParser:
         "tour", help="the guided tour: the learner's path step by step, with pictures"
     )
     tour.add_argument("--out", metavar="DIR", default="neuronlab-tour", help="folder for pictures")
+
+    pred = sub.add_parser("predict", help="a saved model's outputs for rows of inputs")
+    pred.add_argument("model", help="a model saved by neuronlab train --save (.npz)")
+    pred.add_argument("input", help="rows of inputs: a .npy file or a CSV/space-separated file")
 
     perc = sub.add_parser("perceptron", help="the threshold perceptron: logic gates and sweets")
     group = perc.add_mutually_exclusive_group(required=True)
@@ -242,21 +274,30 @@ def _write_report(out, config, history, model, X, y, name, metrics=None) -> None
     print(f"report: {folder / 'index.html'}")
 
 
-def run_train(args: argparse.Namespace) -> History:
-    """Train an MLP on a built-in dataset as the ``train`` options say."""
+IMAGE_DATASETS = ("digits", "mnist")
+
+
+def _load_training_data(args: argparse.Namespace):
+    """(X_train, y_train, X_test or None, y_test or None) for the ``train`` options."""
+    if args.dataset == "digits":
+        X_train, X_test, y_train, y_test = datasets.digits(seed=args.seed)
+        return X_train, y_train, X_test, y_test
+    if args.dataset == "mnist":
+        if args.data_dir is None:
+            raise UsageError(
+                "neuronlab train: --dataset mnist needs --data-dir, the folder with the IDX files"
+            )
+        X_train, y_train = datasets.mnist(args.data_dir, "train")
+        X_test, y_test = datasets.mnist(args.data_dir, "test")
+        return X_train, y_train, X_test, y_test
     if args.dataset not in datasets.names():
         raise UsageError(
             f"neuronlab train: unknown dataset {args.dataset!r}; "
-            f"expected one of {', '.join(datasets.names())}"
+            f"expected one of {', '.join([*datasets.names(), 'mnist'])}"
         )
-    if args.activation not in ACTIVATIONS:
-        raise UsageError(
-            f"neuronlab train: unknown activation {args.activation!r}; "
-            f"expected one of {', '.join(ACTIVATIONS)}"
-        )
-    options: dict[str, object] = {}
     if args.dataset == "sweets" and (args.n is not None or args.noise is not None):
         raise UsageError("neuronlab train: sweets has 8 rows and no noise; drop --n and --noise")
+    options: dict[str, object] = {}
     if args.dataset != "sweets":
         options["seed"] = args.seed
         if args.n is not None:
@@ -264,70 +305,202 @@ def run_train(args: argparse.Namespace) -> History:
         if args.noise is not None:
             options["noise" if args.dataset != "blobs" else "std"] = args.noise
     X, y = datasets.load(args.dataset, **options)
+    return X, y, None, None
+
+
+def _fold_scaling(model, mean, std, y_mean: float, y_scale: float) -> None:
+    """Fold input standardisation and output scaling into the first and last layers.
+
+    The network was trained on (x - mean) / std and predicts (y - y_mean) / y_scale;
+    afterwards it reads raw inputs and gives outputs in the data's own units:
+    W' = W / std, b' = b - W' · mean (first layer); W' = W · y_scale,
+    b' = b · y_scale + y_mean (last layer, which is linear whenever y is scaled).
+    """
+    mean, std = np.asarray(mean, float), np.asarray(std, float)
+    if isinstance(model, MLP):
+        for neuron in model.layers[0].neurons:
+            for i, w in enumerate(neuron.w):
+                w.data /= float(std[i])
+            neuron.b.data -= sum(w.data * float(m) for w, m in zip(neuron.w, mean))
+        for neuron in model.layers[-1].neurons:
+            for w in neuron.w:
+                w.data *= y_scale
+            neuron.b.data = neuron.b.data * y_scale + y_mean
+        return
+    first, last = model[0], model[len(model) - 1]
+    first.weight.data /= std.astype(first.weight.data.dtype)
+    first.bias.data -= first.weight.data @ mean.astype(first.weight.data.dtype)
+    last.weight.data *= y_scale
+    last.bias.data *= y_scale
+    last.bias.data += y_mean
+
+
+def run_train(args: argparse.Namespace) -> History:
+    """Train an MLP on a dataset as the ``train`` options say; test it when there is a test set."""
+    X, y, X_test, y_test = _load_training_data(args)
+    engine = args.engine
+    if engine == "auto":
+        engine = "tensor" if args.dataset in IMAGE_DATASETS else "scalar"
+    activations = ACTIVATIONS if engine == "scalar" else ("relu", "tanh", "sigmoid", "linear")
+    if args.activation not in activations:
+        raise UsageError(
+            f"neuronlab train: unknown activation {args.activation!r} for the {engine} engine; "
+            f"expected one of {', '.join(activations)}"
+        )
+    if args.target is not None:
+        if args.dataset not in IMAGE_DATASETS:
+            raise UsageError("neuronlab train: --target works with --dataset digits or mnist")
+        y = (y == args.target).astype(np.int64)
+        y_test = (y_test == args.target).astype(np.int64)
     regression = args.dataset in datasets.REGRESSION
-    classes = 1 if regression else int(y.max()) + 1
-    loss = args.loss or ("mse" if regression else "cross_entropy" if classes > 2 else "hinge")
-    valid = (
-        ("mse",)
-        if regression
-        else (("cross_entropy",) if classes > 2 else ("mse", "bce", "hinge", "cross_entropy"))
-    )
+    classes = 1 if regression else int(max(y.max(), 1)) + 1
+    if args.target is not None:
+        default_loss = "bce"
+    else:
+        default_loss = "mse" if regression else "cross_entropy" if classes > 2 else "hinge"
+    loss = args.loss or default_loss
+    if regression:
+        valid: tuple[str, ...] = ("mse",)
+    elif classes > 2:
+        valid = ("cross_entropy",)
+    elif args.target is not None:
+        valid = ("bce", "mse")
+    else:
+        valid = ("mse", "bce", "hinge", "cross_entropy")
     if loss not in valid:
         raise UsageError(
             f"neuronlab train: loss {loss!r} does not fit dataset {args.dataset!r}; "
             f"expected one of {', '.join(valid)}"
         )
-    X = (X - X.mean(axis=0)) / np.where(X.std(axis=0) > 0, X.std(axis=0), 1.0)
-    y_scale = 1.0
+    # Synthetic data is standardised for training; images are already in [0, 1].
+    standardise = args.dataset not in IMAGE_DATASETS
+    mean = X.mean(axis=0) if standardise else np.zeros(X.shape[1])
+    std = np.where(X.std(axis=0) > 0, X.std(axis=0), 1.0) if standardise else np.ones(X.shape[1])
+    X_fit = (X - mean) / std if standardise else X
+    y_mean, y_scale = 0.0, 1.0
     if regression:
         y_mean, y_scale = float(y.mean()), float(y.std()) or 1.0
-        y = (y - y_mean) / y_scale
+    y_fit = (y - y_mean) / y_scale if regression else y
     outputs = classes if loss == "cross_entropy" else 1
-    out_act = "sigmoid" if loss == "bce" else "linear"
-    model = MLP(
-        X.shape[1],
-        [*args.layers, outputs],
-        activation=args.activation,
-        output_activation=out_act,
-        seed=args.seed,
-    )
+    out_act = "sigmoid" if (loss == "bce" or args.target is not None) else "linear"
+    if engine == "scalar":
+        model = MLP(
+            X.shape[1],
+            [*args.layers, outputs],
+            activation=args.activation,
+            output_activation=out_act,
+            seed=args.seed,
+        )
+    else:
+        model = mlp(
+            [X.shape[1], *args.layers, outputs],
+            activation=args.activation,
+            output_activation=None if out_act == "linear" else out_act,
+            seed=args.seed,
+        )
     lr = args.lr if args.lr is not None else (0.01 if regression else 0.1)
-    optimizer = SGD(model.parameters(), lr=lr, momentum=args.momentum)
+    if args.optimizer == "adam":
+        optimizer = Adam(model.parameters(), lr=lr)
+    else:
+        optimizer = SGD(model.parameters(), lr=lr, momentum=args.momentum)
+    batch_size = args.batch_size
+    if batch_size is None and engine == "tensor":
+        batch_size = 32
     if not args.quiet:
-        print(f"neuronlab train: {args.dataset} ({len(X)} examples), {model}, loss {loss}")
+        print(
+            f"neuronlab train: {args.dataset} ({len(X)} training examples), {engine} engine, "
+            f"{model!r}, loss {loss}"
+        )
     verbose = not args.quiet and sys.stderr.isatty()
-    callback = (
-        None
-        if (args.quiet or verbose)
-        else _progress_printer(args.epochs, max(1, args.epochs // 10))
-    )
+    every = max(1, args.epochs // 10)
+    callback = None if (args.quiet or verbose) else _progress_printer(args.epochs, every)
     history = fit(
         model,
-        X,
-        y,
+        X_fit,
+        y_fit,
         loss=loss,
         optimizer=optimizer,
         l2=args.l2,
         epochs=args.epochs,
-        batch_size=args.batch_size,
+        batch_size=batch_size,
         seed=args.seed,
         verbose=verbose,
         callback=callback,
     )
     _print_final(history)
-    metrics = None
+    metrics: dict[str, float] = {}
     if regression:
-        rmse = float(np.sqrt(history.loss[-1]) * y_scale)
-        print(f"root mean squared error {rmse:.3f} (original units)")
-        metrics = {"rmse (original units)": rmse}
+        metrics["rmse (original units)"] = float(np.sqrt(history.loss[-1]) * y_scale)
+        print(f"root mean squared error {metrics['rmse (original units)']:.3f} (original units)")
+    if X_test is not None:
+        test = evaluate(model, X_test, y_test, loss=loss)
+        metrics["test accuracy"] = test["accuracy"]
+        line = f"test accuracy {test['accuracy']:.2%} on {test['n']} examples"
+        if args.target is not None:
+            said_yes = (predict(model, X_test).reshape(-1) > 0.5).astype(np.int64)
+            precision, recall = precision_recall(y_test, said_yes)
+            metrics.update({"test precision": precision, "test recall": recall})
+            share = float(np.mean(y_test))
+            line += (
+                f"; is it a {args.target}? precision {precision:.2%}, recall {recall:.2%} "
+                f"({share:.0%} of the test images are a {args.target})"
+            )
+        print(line)
+    if standardise or regression:
+        _fold_scaling(model, mean, std, y_mean, y_scale)  # the model now reads raw inputs
+    if args.save is not None:
+        save(model, args.save)
+        print(f"model saved to {args.save}")
     if not args.no_report:
         skip = ("command", "quiet", "out", "no_report")
         config = {k: v for k, v in vars(args).items() if k not in skip}
         config.update(
-            command="train", loss=loss, lr=lr, output_activation=out_act, standardised=True
+            command="train",
+            engine=engine,
+            loss=loss,
+            lr=lr,
+            batch_size=batch_size,
+            output_activation=out_act,
+            standardised=standardise,
         )
-        _write_report(args.out, config, history, model, X, y, f"train-{args.dataset}", metrics)
+        _write_report(
+            args.out, config, history, model, X, y, f"train-{args.dataset}", metrics or None
+        )
     return history
+
+
+def run_predict(args: argparse.Namespace) -> None:
+    """Load a saved model and print its output for every row of an input file."""
+    model = load(args.model)
+    X = _read_rows(args.input)
+    outputs = predict(model, X)
+    for i, out in enumerate(outputs):
+        if np.ndim(out) == 0:
+            print(f"{i}\t{float(out):.6g}")
+        else:
+            print(f"{i}\tclass {int(np.argmax(out))}\t" + " ".join(f"{v:.4g}" for v in out))
+
+
+def _read_rows(path: str) -> np.ndarray:
+    """Rows of numbers from a .npy file or a comma/space separated text file."""
+    if not os.path.exists(path):
+        raise FileNotFoundError(f"input file {path!r} does not exist")
+    if path.endswith(".npy"):
+        X = np.load(path, allow_pickle=False)
+    else:
+        try:
+            with open(path, encoding="utf-8") as f:
+                text = f.read().replace(",", " ")
+            X = np.array(
+                [[float(v) for v in line.split()] for line in text.splitlines() if line.strip()]
+            )
+        except ValueError as e:
+            raise ValueError(f"{path}: expected rows of numbers ({e})") from None
+    if X.ndim == 1:
+        X = X[None, :]
+    if X.ndim != 2 or X.size == 0:
+        raise ValueError(f"{path}: expected a table of numbers, one row per example")
+    return X
 
 
 def run_perceptron(args: argparse.Namespace) -> None:
@@ -361,7 +534,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
         if args.command is None:
             raise UsageError(
-                "neuronlab: expected a command (demo, train, perceptron, graph, tour); "
+                "neuronlab: expected a command (demo, train, predict, perceptron, graph, tour); "
                 "see neuronlab --help"
             )
         if args.command == "demo":
@@ -370,6 +543,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             run_train(args)
         elif args.command == "perceptron":
             run_perceptron(args)
+        elif args.command == "predict":
+            run_predict(args)
         elif args.command == "tour":
             from .tour import run_tour
 
