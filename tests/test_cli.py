@@ -175,7 +175,7 @@ def test_train_prints_progress_when_not_quiet():
     )
     assert proc.returncode == 0, proc.stderr
     out = proc.stdout
-    assert "circles (40 examples)" in out and "loss bce" in out and "tanh" in out
+    assert "circles (40 training examples)" in out and "loss bce" in out and "tanh" in out
     assert re.search(r"epoch\s+1/10", out) and re.search(r"epoch\s+10/10", out)
     final_accuracy(out)
 
