@@ -154,6 +154,12 @@ class Linear(Module):
         if self.bias is not None and self.bias.requires_grad:
             yield f"{prefix}bias", self.bias
 
+    def _parameter_list(self) -> list[Any]:
+        if type(self)._walk_parameters is not Linear._walk_parameters:  # a subclass's own walk
+            return super()._parameter_list()
+        w, b = self.weight, self.bias
+        return [t for t in (w, b) if t is not None and t.requires_grad]
+
     def forward(self, x: Tensor) -> Tensor:
         """x @ Wᵀ + b for x of shape (..., in_features)."""
         x = _as_tensor(x, "Linear", self.weight.data.dtype)
@@ -208,6 +214,11 @@ class Sequential(Module):
         for i, m in enumerate(self._layers):
             yield from m._walk_parameters(f"{prefix}{i}.")
 
+    def _parameter_list(self) -> list[Any]:
+        if type(self)._walk_parameters is not Sequential._walk_parameters:
+            return super()._parameter_list()
+        return [p for m in self._layers for p in m._parameter_list()]
+
     def append(self, module: Module) -> Sequential:
         """Add a module at the end (returns the Sequential, as PyTorch does)."""
         if not isinstance(module, Module):
@@ -246,6 +257,11 @@ class _Stateless(Module):
 
     def _walk_parameters(self, prefix: str) -> Iterator[tuple[str, Any]]:
         return iter(())
+
+    def _parameter_list(self) -> list[Any]:
+        if type(self)._walk_parameters is not _Stateless._walk_parameters:
+            return super()._parameter_list()
+        return []
 
 
 class ReLU(_Stateless):

@@ -215,6 +215,15 @@ def _class_labels(logits: Tensor, targets: Any) -> np.ndarray:
         raise ValueError(f"cross_entropy: expected logits of shape (n, classes), got shape {shape}")
     n, k = shape
     raw = targets.data if isinstance(targets, Tensor) else targets
+    if (
+        type(raw) is np.ndarray
+        and raw.dtype.kind in "iu"
+        and raw.dtype.isnative
+        and raw.shape == (n,)
+        and n
+        and np.maximum.reduce(raw.view(f"u{raw.itemsize}")) < k
+    ):  # the usual case in one pass: as unsigned, a negative label reads as a huge one
+        return raw.astype(np.int64)
     if isinstance(raw, (str, bytes)) or raw is None:
         raise TypeError(f"cross_entropy: targets must be class labels, got {type(raw).__name__}")
     labels = np.asarray(raw)
@@ -254,13 +263,13 @@ def _tensor_cross_entropy(logits: Tensor, targets: Any) -> Tensor:
     """
     labels = _class_labels(logits, targets)
     if _fused_cross_entropy is not None:
-        return _fused_cross_entropy(logits, labels)
+        return _fused_cross_entropy(logits, labels)  # labels checked above: not again
     picked = log_softmax(logits, axis=1)[np.arange(len(labels)), labels]
     return -picked.mean()
 
 
 try:
-    from .tensor import _softmax_cross_entropy as _fused_cross_entropy
+    from .tensor import _softmax_cross_entropy_node as _fused_cross_entropy
 except ImportError:  # an engine without the fused primitive: composed from log_softmax
     _fused_cross_entropy = None
 

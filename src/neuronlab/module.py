@@ -85,9 +85,21 @@ class Module:
                     elif isinstance(item, Module):
                         yield from item._walk_parameters(f"{full}.{i}.")
 
+    def _parameter_list(self) -> list[Any]:
+        """The objects ``_walk_parameters`` yields, in its order, without making their names.
+
+        Layers that walk their parameters themselves give them straight (the
+        training loop asks for them every step); anything else takes this walk.
+        """
+        return [p for _, p in self._walk_parameters("")]
+
     def parameters(self) -> list[Any]:
         """Every parameter (``Value`` or ``Tensor``), in the order of ``named_parameters``."""
-        return [p for _, p in self.named_parameters()]
+        params = self._parameter_list()
+        if len({id(p) for p in params}) == len(params):  # the usual case: each found once
+            return params
+        seen: set[int] = set()
+        return [p for p in params if not (id(p) in seen or seen.add(id(p)))]
 
     def modules(self) -> Iterator[Module]:
         """This module and every module inside it, depth first."""

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from .engine import Value
+from .tensor import Tensor
 
 __all__ = ["Optimizer", "SGD", "Adam", "LRScheduler", "LinearLR", "StepLR", "CosineAnnealingLR"]
 
@@ -24,6 +25,11 @@ def _positive(x: object, what: str, allow_zero: bool = False) -> float:
     if x < 0 or (x == 0 and not allow_zero):
         raise ValueError(f"{what}: expected a number {'>=' if allow_zero else '>'} 0, got {x!r}")
     return float(x)
+
+
+def _grad_of(p: Any) -> Any:
+    """A parameter's gradient, read for this step only (a Tensor's array is not kept)."""
+    return p._peek_grad() if type(p) is Tensor else p.grad
 
 
 class Optimizer:
@@ -87,7 +93,7 @@ class SGD(Optimizer):
         lr, mu, wd = self.lr, self.momentum, self.weight_decay
         plain = mu == 0 and wd == 0
         for i, p in enumerate(self.params):
-            g = p.grad
+            g = _grad_of(p)
             if g is None:  # a Tensor that no backward reached
                 continue
             if plain:
@@ -141,7 +147,7 @@ class Adam(Optimizer):
         correction1 = 1.0 - b1**t
         correction2 = 1.0 - b2**t
         for i, p in enumerate(self.params):
-            g = p.grad
+            g = _grad_of(p)
             if g is None:
                 continue
             if self.weight_decay:

@@ -199,6 +199,7 @@ class Tensor:
         "label",
         "_grad",
         "_zeroed",
+        "_lent",
         "_requires_grad",
         "_inputs",
         "_op",
@@ -229,6 +230,7 @@ class Tensor:
         self._requires_grad = bool(requires_grad)
         self._grad: np.ndarray | None = np.zeros_like(arr) if requires_grad else None
         self._zeroed = bool(requires_grad)  # grad holds zeros that nobody has looked at yet
+        self._lent = False  # the grad array has been handed out (``.grad``): zero it in place
         self._inputs: tuple[Tensor, ...] = ()
         self._op = ""
         self._backward: Backward | None = None
@@ -276,6 +278,7 @@ class Tensor:
         elif not flag:
             self._grad = None
         self._zeroed = False
+        self._lent = False
 
     @property
     def grad(self) -> np.ndarray | None:
@@ -284,7 +287,11 @@ class Tensor:
         ``None`` for a tensor that does not require grad (and for an
         intermediate before any backward).
         """
-        self._zeroed = False  # someone may now hold the array: keep it, add into it
+        if self._zeroed:
+            if not self._lent:
+                self._grad.fill(0)  # zero_grad left it as it was: nobody could see it
+            self._zeroed = False  # someone may now hold the array: keep it, add into it
+        self._lent = True
         return self._grad
 
     @grad.setter
@@ -295,6 +302,7 @@ class Tensor:
                 raise ValueError(f"grad: expected shape {self.shape}, got {value.shape}")
         self._grad = value
         self._zeroed = False
+        self._lent = True
 
     @property
     def inputs(self) -> tuple[Tensor, ...]:
@@ -520,7 +528,8 @@ class Tensor:
                     f"backward: the output has shape {self.shape}; only a one-element output "
                     "is seeded with 1, otherwise pass gradient= an array of the output's shape"
                 )
-            seed = np.ones(self.data.shape, self.data.dtype)
+            seed = np.empty(self.data.shape, self.data.dtype)
+            seed.fill(1)
         else:
             seed = np.array(_as_array(gradient, self.data.dtype, "backward(gradient)"))
             if seed.shape != self.data.shape:
@@ -547,15 +556,32 @@ class Tensor:
                     _accumulate(x, gx, g)
 
     def zero_grad(self) -> None:
-        """Set ``grad`` to zeros (in place for a leaf); ``None`` stays ``None`` without grad."""
+        """Set ``grad`` to zeros (in place for a leaf); ``None`` stays ``None`` without grad.
+
+        A leaf's array is only filled with zeros when someone may hold it (it was
+        handed out by ``.grad``); otherwise it is marked as zeros and filled when
+        somebody first looks, which the next ``backward`` usually makes needless.
+        """
         if not self._requires_grad:
             self._grad = None
             return
         if self._grad is None or self._inputs:
             self._grad = np.zeros_like(self.data)
-        else:
+            self._lent = False
+        elif self._lent:
             self._grad.fill(0)
         self._zeroed = True
+
+    def _peek_grad(self) -> np.ndarray | None:
+        """``grad`` for the library's own readers (optimisers, fit's checks) that keep no reference.
+
+        Unlike ``.grad`` it does not count as handing the array out, so the next
+        ``zero_grad`` need not fill it.
+        """
+        if self._zeroed and not self._lent:
+            self._grad.fill(0)
+            self._lent = True  # now truly zeros: no need to fill again
+        return self._grad
 
 
 _new = object.__new__
@@ -573,6 +599,7 @@ def _node(
     out.data = data if type(data) is np.ndarray else np.asarray(data)
     out._grad = None
     out._zeroed = False
+    out._lent = False
     out.label = ""
     if _mode.enabled:
         for x in inputs:
@@ -626,12 +653,33 @@ def _accumulate(x: Tensor, gx: Any, g: np.ndarray) -> None:
         x._zeroed = False
         if gx is not g and gx.base is None and gx.flags.writeable:
             x._grad = gx
+            x._lent = False
         else:
             np.copyto(x._grad, gx)
     elif x._grad is None:
         x._grad = np.array(gx)  # a leaf owns its gradient array
     else:
         x._grad += gx  # a leaf accumulates in place
+
+
+_BITS = {F32: np.dtype(np.int32), F64: np.dtype(np.int64)}
+_UNSIGNED = {n: np.dtype(f"u{n}") for n in (1, 2, 4, 8)}
+
+
+def _keep(g: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """``np.where(mask, g, 0)``: g where ``mask`` holds, exactly 0 elsewhere (even for inf, nan).
+
+    Done on the bit patterns: each entry of g is ANDed with all ones (kept) or
+    all zeros (+0.0).  The same numbers as ``np.where``, whose per-entry branch
+    is mispredicted on a random mask such as ReLU's and runs several times slower.
+    """
+    ints = _BITS.get(g.dtype)
+    if ints is None or type(mask) is not np.ndarray or mask.shape != g.shape:
+        return np.where(mask, g, 0).astype(g.dtype, copy=False)
+    bits = mask.astype(ints)  # 1 or 0
+    np.negative(bits, out=bits)  # all ones (-1) or all zeros
+    np.bitwise_and(bits, g.view(ints), out=bits)
+    return bits.view(g.dtype)
 
 
 def _lift(x: Any, dtype: np.dtype, op: str) -> Tensor:
@@ -1168,7 +1216,8 @@ def relu(a: Tensor) -> Tensor:
 
 
 def _relu_backward(g: np.ndarray, inputs: tuple[Tensor, ...], saved: tuple) -> tuple:
-    return (np.where(saved[0] <= 0, 0, g),)
+    out = saved[0]  # max(a, 0): 0, positive or nan, so out != 0 is "not out <= 0": nan passes
+    return (_keep(g, out != 0),)
 
 
 # -- softmax and its logarithm ----------------------------------------------------------
@@ -1227,7 +1276,14 @@ def _softmax_cross_entropy(logits: Tensor, targets: Any) -> Tensor:
     if z.data.ndim != 2:
         raise ValueError(f"cross_entropy: expected logits of shape (N, C), got shape {z.shape}")
     n, c = z.data.shape
-    t = _class_labels(targets, n, c)
+    return _softmax_cross_entropy_node(z, _class_labels(targets, n, c))
+
+
+def _softmax_cross_entropy_node(z: Tensor, t: np.ndarray) -> Tensor:
+    """The node of ``_softmax_cross_entropy`` for labels already checked (ints in [0, C))."""
+    if type(z) is not Tensor:
+        z = _lift(z, F32, "cross_entropy")
+    n = len(t)
     rows = np.arange(n)
     x = z.data
     with _quiet():
@@ -1262,6 +1318,8 @@ def _class_labels(targets: Any, n: int, c: int) -> np.ndarray:
         )
     if n == 0:
         raise ValueError("cross_entropy: expected at least one example, got logits of shape (0, C)")
+    if t.dtype.isnative and np.maximum.reduce(t.view(_UNSIGNED[t.itemsize])) < c:
+        return t  # as unsigned, a negative label reads as a huge one: one pass checks both ends
     lo, hi = np.minimum.reduce(t), np.maximum.reduce(t)
     if lo < 0 or hi >= c:
         raise ValueError(

@@ -357,15 +357,30 @@ def _sum_of_squares(params: list[Any]) -> Any:
     return total
 
 
+def _finite(a: np.ndarray) -> bool:
+    """True when every entry of the array is a finite number.
+
+    Usually one pass: a sum of squares has no cancellation, so it is inf or nan
+    whenever an entry is; only when it is not finite (an entry is, or the sum
+    merely overflowed) are the entries looked at one by one.
+    """
+    if a.size > 4096 and a.dtype.kind == "f":  # below that, the call costs more than the pass
+        flat = a.reshape(-1)
+        with np.errstate(over="ignore"):  # an overflow only sends us to the careful look
+            if math.isfinite(np.dot(flat, flat)):
+                return True
+    return bool(np.isfinite(a).all())
+
+
 def _all_grads_finite(params: list[Any]) -> bool:
     for p in params:
-        g = p.grad
-        if g is None:
-            continue
         if type(p) is Value:
-            if not math.isfinite(g):
+            if not math.isfinite(p.grad):
                 return False
-        elif not np.isfinite(g).all():
+            continue
+        peek = getattr(p, "_peek_grad", None)  # a Tensor's grad, without handing it out
+        g = peek() if peek is not None else p.grad
+        if g is not None and not _finite(g):
             return False
     return True
 
@@ -375,7 +390,7 @@ def _all_finite_data(params: list[Any]) -> bool:
         if type(p) is Value:
             if not math.isfinite(p.data):
                 return False
-        elif not np.isfinite(p.data).all():
+        elif not _finite(p.data):
             return False
     return True
 
