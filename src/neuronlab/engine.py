@@ -241,24 +241,9 @@ class Value:
     def topological_order(self) -> list[Value]:
         """The computed Values this one depends on (itself included), inputs first.
 
-        Leaves (Values with no inputs) are left out: they have nothing to pass
-        back.  Depth-first search with an explicit stack of input iterators
-        rather than recursion, so a chain of a million nodes is fine.
+        Leaves (Values with no inputs) are left out: they have nothing to pass back.
         """
-        order: list[Value] = []
-        seen = {self}
-        stack = [(self, iter(self._inputs))]
-        while stack:
-            node, pending = stack[-1]
-            for child in pending:  # resume where this node's inputs were left off
-                if child._inputs and child not in seen:
-                    seen.add(child)
-                    stack.append((child, iter(child._inputs)))
-                    break
-            else:  # every input is placed: the node can follow them
-                stack.pop()
-                order.append(node)
-        return order
+        return topological_order(self)
 
     def backward(self, gradient: float = 1.0) -> None:
         """Fill ``.grad`` of every Value this one depends on: d(self)/d(that value).
@@ -287,6 +272,29 @@ class Value:
     def zero_grad(self) -> None:
         """Set this Value's ``grad`` to 0."""
         self.grad = 0.0
+
+
+def topological_order(root: Any) -> list[Any]:
+    """The computed nodes ``root`` depends on (itself included), every node after its inputs.
+
+    Works for any node with an ``_inputs`` tuple (``Value`` and ``Tensor``);
+    leaves are left out.  Depth-first search with an explicit stack of input
+    iterators rather than recursion, so a chain of a million nodes is fine.
+    """
+    order: list[Any] = []
+    seen = {root}
+    stack = [(root, iter(root._inputs))]
+    while stack:
+        node, pending = stack[-1]
+        for child in pending:  # resume where this node's inputs were left off
+            if child._inputs and child not in seen:
+                seen.add(child)
+                stack.append((child, iter(child._inputs)))
+                break
+        else:  # every input is placed: the node can follow them
+            stack.pop()
+            order.append(node)
+    return order
 
 
 def dot(weights: Sequence[Value], inputs: Sequence[Value], bias: Value | None = None) -> Value:

@@ -28,6 +28,8 @@ from typing import Any, Union
 
 import numpy as np
 
+from .engine import topological_order
+
 __all__ = [
     "Tensor",
     "no_grad",
@@ -488,23 +490,10 @@ class Tensor:
     def topological_order(self) -> list[Tensor]:
         """The computed tensors this one depends on (itself included), inputs first.
 
-        Leaves are left out: they have nothing to pass back.  Depth-first search
-        with an explicit stack of input iterators, so a chain of any length works.
+        Leaves are left out: they have nothing to pass back (the walk is the
+        scalar engine's, ``engine.topological_order``).
         """
-        order: list[Tensor] = []
-        seen = {self}
-        stack = [(self, iter(self._inputs))]
-        while stack:
-            node, pending = stack[-1]
-            for child in pending:  # resume where this node's inputs were left off
-                if child._inputs and child not in seen:
-                    seen.add(child)
-                    stack.append((child, iter(child._inputs)))
-                    break
-            else:  # every input is placed: the node can follow them
-                stack.pop()
-                order.append(node)
-        return order
+        return topological_order(self)
 
     def backward(self, gradient: Any = None) -> None:
         """Fill ``.grad`` of every tensor this one depends on: d(self)/d(that tensor).
