@@ -192,6 +192,7 @@ class LinearLR(LRScheduler):
     """lr changes linearly from base·start_factor to base·end_factor over ``total_iters`` steps.
 
     micrograd's demo, lr = 1.0 - 0.9 · k / 100, is ``LinearLR(opt, 1.0, 0.1, 100)`` with lr 1.
+    The defaults are that decay (PyTorch's are 1/3 -> 1.0 over 5 steps).
     """
 
     def __init__(
@@ -231,7 +232,10 @@ class StepLR(LRScheduler):
 
 
 class CosineAnnealingLR(LRScheduler):
-    """lr follows half a cosine from base down to ``eta_min`` over ``T_max`` steps."""
+    """lr follows half a cosine from base down to ``eta_min`` over ``T_max`` steps.
+
+    After ``T_max`` it stays at ``eta_min`` (PyTorch's closed form would rise again).
+    """
 
     def __init__(self, optimizer: Optimizer, T_max: int, eta_min: float = 0.0) -> None:  # noqa: N803
         super().__init__(optimizer)
