@@ -15,8 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from neuronlab.engine import Value
-from neuronlab.layers import Linear, Sequential, from_value_mlp
-from neuronlab.nn import MLP
+from neuronlab.nn import MLP, Linear, Sequential, from_value_mlp
 from neuronlab.tensor import Tensor
 
 TOL = {"rtol": 1e-9, "atol": 1e-12}
@@ -145,5 +144,5 @@ def test_from_value_mlp_copies_and_validates() -> None:
     assert from_value_mlp(model, dtype="float32")[0].weight.dtype == np.float32
     with pytest.raises(TypeError, match="expected a neuronlab.nn.MLP, got Linear"):
         from_value_mlp(Linear(2, 2))
-    with pytest.raises(ValueError, match="'step', which has no tensor layer"):
-        from_value_mlp(MLP(2, [1], output_activation="step", seed=0))
+    stepped = from_value_mlp(MLP(2, [1], output_activation="step", seed=0))
+    assert [type(m).__name__ for m in stepped] == ["Linear", "Step"]

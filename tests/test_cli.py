@@ -236,9 +236,12 @@ def test_diverging_train_is_one_line_exit_1():
     assert proc.returncode == 1
     assert_clean(proc)
     lines = proc.stderr.strip().splitlines()
-    assert len(lines) == 1, proc.stderr
-    assert "diverged" in lines[0] and "lower learning rate" in lines[0]
-    assert re.search(r"step \d+", lines[0])
+    warned = [line for line in lines if line.startswith("neuronlab: warning: ")]
+    errors = [line for line in lines if line not in warned]
+    assert len(errors) == 1, proc.stderr  # one line for the error, one per warning before it
+    assert "diverged" in errors[0] and "lower learning rate" in errors[0]
+    assert re.search(r"step \d+", errors[0])
+    assert any("the loss has grown" in w and "Lower the learning rate" in w for w in warned)
 
 
 # -- every bad argument: one line on stderr, exit 2, no traceback ---------------------------------
@@ -423,7 +426,7 @@ def test_saved_houses_model_reads_raw_inputs(tmp_path):
 def test_fold_scaling_is_exact_for_both_engines():
     from neuronlab import MLP, mlp
     from neuronlab.cli import _fold_scaling
-    from neuronlab.train import predict
+    from neuronlab.training import predict
 
     rng = np.random.default_rng(0)
     X = rng.normal(3.0, 2.0, (7, 3))

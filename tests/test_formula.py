@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from neuronlab import Value
-from neuronlab.formula import (
+from neuronlab.viz.formula import (
     FUNCTIONS,
     Formula,
     FormulaError,

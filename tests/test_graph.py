@@ -91,7 +91,7 @@ def test_records_lie_across_the_flow_for_top_to_bottom():
 
 
 def test_numbers_in_nodes():
-    fmt = graph_module._number
+    fmt = graph_module.node_number
     assert fmt(-8.0) == "-8.0000"
     assert fmt(0.0) == fmt(-0.0) == "0.0000"
     assert fmt(0.70710678) == "0.7071"
@@ -307,7 +307,7 @@ def test_collapse_neurons():
     # weight and bias leaves are inside their neurons: no leaf box shows a weight
     weights = {p.data for p in model.parameters()}
     leaf_data = {n.cells[-2] for n in small.nodes if n.kind == "leaf"}
-    assert not any(f"data {graph_module._number(w)}" in leaf_data for w in weights - {0.0, 1.0})
+    assert not any(f"data {graph_module.node_number(w)}" in leaf_data for w in weights - {0.0, 1.0})
     assert "neuron tanh(w·x + b)" in small.source
     svg_texts(draw_graph(loss, collapse_neurons=True, engine="python").pipe("svg"))
 
@@ -396,7 +396,7 @@ def test_import_stays_light():
     import sys
 
     code = (
-        "import sys, neuronlab, neuronlab.viz, neuronlab.formula\n"
+        "import sys, neuronlab, neuronlab.viz, neuronlab.viz.formula\n"
         "heavy = [m for m in sys.modules if m.split('.')[0] in "
         "('matplotlib', 'grandalf', 'graphviz')]\n"
         "assert not heavy, heavy\n"

@@ -471,8 +471,9 @@ def test_inputs_as_arrays_tuples_values_and_scalars() -> None:
         "nin_bool", "nouts_str", "nouts_None", "neuron0", "nout0", "layer_nin0",
     ],
 )  # fmt: skip
-def test_bad_sizes_raise_value_error(make) -> None:
-    with pytest.raises(ValueError, match="expected|must be"):
+def test_bad_sizes_raise_a_clear_error(make) -> None:
+    # a wrong kind (a float, a bool, a string) is a TypeError, a bad number a ValueError
+    with pytest.raises((ValueError, TypeError), match="expected|must be"):
         make()
 
 

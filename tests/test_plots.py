@@ -17,7 +17,7 @@ pytest.importorskip("matplotlib", reason="plots need matplotlib (pip install neu
 from matplotlib.figure import Figure  # noqa: E402
 
 from neuronlab import MLP, Perceptron, datasets, fit  # noqa: E402
-from neuronlab.train import History  # noqa: E402
+from neuronlab.training import History  # noqa: E402
 from neuronlab.viz import plots  # noqa: E402
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"

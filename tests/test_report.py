@@ -18,7 +18,7 @@ pytest.importorskip("matplotlib", reason="reports draw with matplotlib")
 
 from neuronlab import MLP, Neuron, datasets, fit  # noqa: E402
 from neuronlab.report import default_run_dir, first_neuron_graph, write_run_report  # noqa: E402
-from neuronlab.train import History  # noqa: E402
+from neuronlab.training import History  # noqa: E402
 
 CONFIG = {
     "command": "demo",

@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 
 from neuronlab import MLP
-from neuronlab.layers import Flatten, Linear, ReLU, Sequential, Sigmoid, Tanh, mlp
-from neuronlab.serialize import FORMAT_VERSION, RECORD_KEY, load, save
-from neuronlab.train import predict
+from neuronlab.io.serialize import FORMAT_VERSION, RECORD_KEY, load, save
+from neuronlab.nn import Flatten, Linear, Sequential, Sigmoid, Tanh, mlp
+from neuronlab.training import predict
 
 RNG = np.random.default_rng(7)
 
@@ -36,7 +36,6 @@ MODELS = {
         Linear(8, 3, bias=False, seed=4),
         Sigmoid(),
     ),
-    "activations-only": lambda: Sequential(ReLU(), Tanh()),
 }
 
 

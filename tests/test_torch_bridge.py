@@ -11,9 +11,9 @@ torch = pytest.importorskip("torch")
 nn = torch.nn
 
 from neuronlab import MLP  # noqa: E402
-from neuronlab.layers import Flatten, Linear, ReLU, Sequential, Sigmoid, Tanh, mlp  # noqa: E402
-from neuronlab.torch_bridge import from_torch, to_torch  # noqa: E402
-from neuronlab.train import predict  # noqa: E402
+from neuronlab.io.torch_bridge import from_torch, to_torch  # noqa: E402
+from neuronlab.nn import Flatten, Linear, ReLU, Sequential, Sigmoid, Tanh, mlp  # noqa: E402
+from neuronlab.training import predict  # noqa: E402
 
 RNG = np.random.default_rng(3)
 

@@ -2,28 +2,51 @@
 
 A scalar autograd engine small enough to read (``Value``), the neurons and
 networks built on it (``Neuron``, ``Layer``, ``MLP``), the threshold
-``Perceptron``, cost functions, gradient descent and a training loop; the
-same autograd on NumPy arrays (``Tensor``) with layers that train real digit
-classifiers; and pictures and explanations of every step (``neuronlab.viz``).
+``Perceptron``, cost functions, gradient descent and a training loop
+(``Trainer``, ``fit``); the same autograd on NumPy arrays (``Tensor``) with
+layers that train real digit classifiers; and pictures and explanations of
+every step (``neuronlab.viz``).  ``docs/architecture.md`` shows the layers.
 """
-
-__version__ = "0.1.0"
 
 from . import data as datasets
 from .engine import Value, dot
-from .layers import Flatten, Linear, ReLU, Sequential, Sigmoid, Tanh, mlp
+from .io.serialize import load, save
+from .io.torch_bridge import from_torch, to_torch
 from .losses import binary_cross_entropy, cross_entropy, hinge, mse
 from .metrics import accuracy, confusion_matrix, precision_recall
-from .module import Module
-from .nn import MLP, Layer, Neuron
+from .nn import (
+    MLP,
+    Flatten,
+    Layer,
+    Linear,
+    Module,
+    Neuron,
+    Perceptron,
+    PerceptronFit,
+    ReLU,
+    Sequential,
+    Sigmoid,
+    Step,
+    Tanh,
+    mlp,
+)
 from .optim import SGD, Adam, CosineAnnealingLR, LinearLR, StepLR
-from .perceptron import Perceptron, PerceptronFit
-from .serialize import load, save
 from .tensor import Tensor, no_grad
-from .tensor_train import evaluate
-from .torch_bridge import from_torch, to_torch
-from .train import History, TrainingDiverged, fit, predict
-from .viz import draw_graph, explain, gradcheck, nudge
+from .training import History, Trainer, TrainingDiverged, TrainingWarning, evaluate, fit, predict
+from .version import __version__
+from .viz import (
+    draw_graph,
+    explain,
+    gradcheck,
+    nudge,
+    plot_activations,
+    plot_decision_boundary,
+    plot_loss,
+    plot_nudge,
+    plot_perceptron,
+    plot_regression,
+    plot_sigmoid,
+)
 
 __all__ = [
     "__version__",
@@ -45,11 +68,13 @@ __all__ = [
     "LinearLR",
     "StepLR",
     "CosineAnnealingLR",
+    "Trainer",
     "fit",
     "predict",
+    "evaluate",
     "History",
     "TrainingDiverged",
-    "evaluate",
+    "TrainingWarning",
     "Tensor",
     "no_grad",
     "Linear",
@@ -57,6 +82,7 @@ __all__ = [
     "ReLU",
     "Tanh",
     "Sigmoid",
+    "Step",
     "Flatten",
     "mlp",
     "accuracy",
@@ -70,4 +96,11 @@ __all__ = [
     "explain",
     "nudge",
     "gradcheck",
+    "plot_activations",
+    "plot_sigmoid",
+    "plot_loss",
+    "plot_decision_boundary",
+    "plot_perceptron",
+    "plot_regression",
+    "plot_nudge",
 ]

@@ -9,21 +9,20 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import warnings
 from collections.abc import Sequence
 from typing import NoReturn
 
 import numpy as np
 
-from . import __version__
 from . import data as datasets
-from .layers import mlp
+from .io.serialize import load, save
 from .metrics import precision_recall
-from .nn import ACTIVATIONS, MLP
+from .nn import MLP, Perceptron, mlp
+from .nn.activations import ACTIVATIONS
 from .optim import SGD, Adam, LinearLR
-from .perceptron import Perceptron
-from .serialize import load, save
-from .tensor_train import evaluate
-from .train import History, TrainingDiverged, fit, predict
+from .training import History, TrainingDiverged, evaluate, fit, predict
+from .version import __version__
 
 __all__ = ["main", "build_parser"]
 
@@ -510,8 +509,20 @@ def run_perceptron(args: argparse.Namespace) -> None:
         print("no line separates these outputs: a single perceptron cannot learn them")
 
 
+def _print_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    """A warning on the command line: one line on stderr, no file name or source line."""
+    text = " ".join(str(message).split())
+    print(f"neuronlab: warning: {text}", file=sys.stderr, flush=True)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
+    with warnings.catch_warnings():
+        warnings.showwarning = _print_warning
+        return _run(argv)
+
+
+def _run(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(argv)

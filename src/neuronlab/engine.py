@@ -20,9 +20,10 @@ import math
 import numbers
 from collections.abc import Iterator, Sequence
 from operator import mul
-from typing import Any
 
-__all__ = ["Value", "dot", "cycle_collector_paused"]
+from .walk import topological_order
+
+__all__ = ["Value", "dot", "weighted_sum", "as_value", "cycle_collector_paused"]
 
 
 def _number(x: object, where: str) -> float:
@@ -36,8 +37,11 @@ def _number(x: object, where: str) -> float:
     )
 
 
-def _as_value(x: object, where: str) -> Value:
-    """Wrap a plain number as a constant ``Value``; pass ``Value`` through."""
+def as_value(x: object, where: str) -> Value:
+    """Wrap a plain number as a constant ``Value``; pass a ``Value`` through.
+
+    ``where`` names the operation for the ``TypeError`` anything else gets.
+    """
     if type(x) is Value:
         return x
     return Value(_number(x, where))
@@ -104,7 +108,7 @@ class Value:
     (-3.0, 2.0)
     """
 
-    __slots__ = ("data", "grad", "label", "_inputs", "_local_grads", "_op")
+    __slots__ = ("data", "grad", "label", "inputs", "local_grads", "op")
 
     def __init__(
         self,
@@ -121,34 +125,13 @@ class Value:
         self.data = data
         self.grad = 0.0
         self.label = label
-        self._inputs = _inputs  # the Values this one was computed from
-        self._local_grads = _local_grads  # d(self)/d(input), one per input
-        self._op = _op  # the operation that made it: "+", "*", "tanh", ...
+        self.inputs = _inputs  # the Values this one was computed from (empty for a leaf)
+        self.local_grads = _local_grads  # d(self)/d(input), one per input
+        self.op = _op  # the operation that made it: "+", "*", "tanh", ... ("" for a leaf)
 
-    # -- read-only views of the graph (for pictures and explanations) -------
-
-    @property
-    def inputs(self) -> tuple[Value, ...]:
-        """The Values this one was computed from (empty for a leaf)."""
-        return self._inputs
-
-    @property
-    def local_grads(self) -> tuple[float, ...]:
-        """d(self)/d(input) for each of ``inputs``, as computed in the forward pass."""
-        return self._local_grads
-
-    @property
-    def op(self) -> str:
-        """The operation that made this Value (``""`` for a leaf)."""
-        return self._op
-
-    def graph(self, rankdir: str = "LR", **options: Any) -> Any:
-        """This Value's computation graph as a picture (see ``neuronlab.viz.draw_graph``)."""
-        from .viz.graph import draw_graph
-
-        return draw_graph(self, rankdir, **options)
-
-    def _repr_svg_(self) -> str | None:  # Jupyter shows a Value as its graph
+    def _repr_svg_(self) -> str | None:
+        # Jupyter shows a Value as its graph.  The one import that points up a layer:
+        # a display hook, made only when a notebook asks for the picture.
         from .viz.graph import value_repr_svg
 
         return value_repr_svg(self)
@@ -161,12 +144,12 @@ class Value:
 
     def __add__(self, other: Value | float) -> Value:
         """a + b;  d/da = 1,  d/db = 1."""
-        other = other if type(other) is Value else _as_value(other, "Value + ?")
+        other = other if type(other) is Value else as_value(other, "Value + ?")
         return Value(self.data + other.data, (self, other), (1.0, 1.0), "+")
 
     def __mul__(self, other: Value | float) -> Value:
         """a * b;  d/da = b,  d/db = a."""
-        other = other if type(other) is Value else _as_value(other, "Value * ?")
+        other = other if type(other) is Value else as_value(other, "Value * ?")
         return Value(self.data * other.data, (self, other), (other.data, self.data), "*")
 
     def __pow__(self, k: float) -> Value:
@@ -215,12 +198,12 @@ class Value:
         return self * -1.0
 
     def __sub__(self, other: Value | float) -> Value:  # a - b = a + (-b)
-        other = other if type(other) is Value else _as_value(other, "Value - ?")
+        other = other if type(other) is Value else as_value(other, "Value - ?")
         return self + (-other)
 
     def __truediv__(self, other: Value | float) -> Value:
         """a / b;  d/da = 1 / b,  d/db = -a / b**2 = -(a / b) / b."""
-        other = other if type(other) is Value else _as_value(other, "Value / ?")
+        other = other if type(other) is Value else as_value(other, "Value / ?")
         out = _divide(self.data, other.data)
         return Value(out, (self, other), (_divide(1.0, other.data), -_divide(out, other.data)), "/")
 
@@ -231,10 +214,10 @@ class Value:
         return self * other
 
     def __rsub__(self, other: float) -> Value:  # number - a
-        return _as_value(other, "? - Value") + (-self)
+        return as_value(other, "? - Value") + (-self)
 
     def __rtruediv__(self, other: float) -> Value:  # number / a
-        return _as_value(other, "? / Value") / self
+        return as_value(other, "? / Value") / self
 
     # -- backpropagation ----------------------------------------------------
 
@@ -255,7 +238,7 @@ class Value:
         intermediate nodes show the gradient of this call only.
         """
         gradient = _number(gradient, "Value.backward(gradient)")
-        if not self._inputs:  # a leaf: its gradient with respect to itself
+        if not self.inputs:  # a leaf: its gradient with respect to itself
             self.grad += gradient
             return
         order = self.topological_order()
@@ -264,37 +247,14 @@ class Value:
         self.grad = gradient
         for node in reversed(order):
             g = node.grad
-            if g == 0.0 and math.isfinite(sum(node._local_grads)):
+            if g == 0.0 and math.isfinite(sum(node.local_grads)):
                 continue  # every contribution would be 0 * (a finite local) = 0
-            for child, local in zip(node._inputs, node._local_grads):
+            for child, local in zip(node.inputs, node.local_grads):
                 child.grad += local * g
 
     def zero_grad(self) -> None:
         """Set this Value's ``grad`` to 0."""
         self.grad = 0.0
-
-
-def topological_order(root: Any) -> list[Any]:
-    """The computed nodes ``root`` depends on (itself included), every node after its inputs.
-
-    Works for any node with an ``_inputs`` tuple (``Value`` and ``Tensor``);
-    leaves are left out.  Depth-first search with an explicit stack of input
-    iterators rather than recursion, so a chain of a million nodes is fine.
-    """
-    order: list[Any] = []
-    seen = {root}
-    stack = [(root, iter(root._inputs))]
-    while stack:
-        node, pending = stack[-1]
-        for child in pending:  # resume where this node's inputs were left off
-            if child._inputs and child not in seen:
-                seen.add(child)
-                stack.append((child, iter(child._inputs)))
-                break
-        else:  # every input is placed: the node can follow them
-            stack.pop()
-            order.append(node)
-    return order
 
 
 def dot(weights: Sequence[Value], inputs: Sequence[Value], bias: Value | None = None) -> Value:
@@ -307,25 +267,29 @@ def dot(weights: Sequence[Value], inputs: Sequence[Value], bias: Value | None = 
     accurately), in one node instead of 2n.  Plain numbers
     among the inputs are wrapped as constant Values.
     """
-    weights = [_as_value(w, "dot(weights)") for w in weights]
-    inputs = [_as_value(x, "dot(inputs)") for x in inputs]
+    weights = [as_value(w, "dot(weights)") for w in weights]
+    inputs = [as_value(x, "dot(inputs)") for x in inputs]
     if len(weights) != len(inputs):
         raise ValueError(
             f"dot: expected as many weights as inputs, got {len(weights)} weights "
             f"and {len(inputs)} inputs"
         )
     if bias is not None:
-        bias = _as_value(bias, "dot(bias)")
-    return _dot(weights, inputs, bias)
+        bias = as_value(bias, "dot(bias)")
+    return weighted_sum(weights, inputs, bias)
 
 
-def _dot(
+def weighted_sum(
     weights: Sequence[Value],
     inputs: Sequence[Value],
     bias: Value | None,
     x_data: Sequence[float] | None = None,
 ) -> Value:
-    """``dot`` without the argument checks; a layer passes ``x_data`` it read once for all."""
+    """``dot`` for arguments already checked (Values, as many weights as inputs).
+
+    A layer calls it for each neuron with ``x_data``, the inputs' numbers read
+    once for all of its neurons.
+    """
     w_data = [w.data for w in weights]
     if x_data is None:
         x_data = [x.data for x in inputs]

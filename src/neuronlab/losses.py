@@ -6,29 +6,46 @@ plain numbers.  Each function returns one ``Value``: the mean over examples.
 
 On the tensor engine, ``predictions`` is one ``Tensor`` for the whole batch,
 shape (n,) or (n, k); targets are a list, an ndarray or a Tensor (used as
-constants) of the same shape — a (n,) target beside (n, 1) predictions is
-read as its column — and anything else is a ``ValueError`` naming both
+constants) of the same shape -- a (n,) target beside (n, 1) predictions is
+read as its column -- and anything else is a ``ValueError`` naming both
 shapes rather than a silent broadcast to (n, n).  Each function returns a 0-d
 Tensor: the mean, as PyTorch's losses with ``reduction="mean"``, with the
 same numbers and gradients.
+
+``LOSSES`` is the one table of what each loss is called and how its outputs
+read as classes; ``loss_name``, ``prepare_targets`` and ``accuracy_of`` are
+what training, evaluation, reports and the command line ask of it.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from .engine import Value
-from .tensor import Tensor, _node, log_softmax
+from .tensor import Tensor, softmax_cross_entropy
+from .util.checks import class_labels, describe
 
-__all__ = ["mse", "binary_cross_entropy", "hinge", "cross_entropy", "LOSSES", "get_loss"]
+__all__ = [
+    "mse",
+    "binary_cross_entropy",
+    "hinge",
+    "cross_entropy",
+    "LossSpec",
+    "LOSSES",
+    "LOSS_ALIASES",
+    "get_loss",
+    "loss_name",
+    "prepare_targets",
+    "decision_threshold",
+    "accuracy_of",
+]
 
-
-def _is_tensor(x: object) -> bool:
-    return type(x).__name__ == "Tensor" and hasattr(x, "backward")
+LossFn = Callable[[Any, Any], Any]
 
 
 def _scalar_pairs(predictions: Any, targets: Any, who: str) -> list[tuple[Value, float]]:
@@ -37,7 +54,7 @@ def _scalar_pairs(predictions: Any, targets: Any, who: str) -> list[tuple[Value,
         predictions = [predictions]
     if not isinstance(predictions, Sequence) or len(predictions) == 0:
         raise TypeError(
-            f"{who}: expected a non-empty list of predictions (Values), got {predictions!r:.60}"
+            f"{who}: expected a non-empty list of predictions (Values), got {describe(predictions)}"
         )
     flat_p: list[Value] = []
     for p in predictions:
@@ -49,9 +66,9 @@ def _scalar_pairs(predictions: Any, targets: Any, who: str) -> list[tuple[Value,
             raise TypeError(
                 f"{who}: predictions must be Values (or lists of Values), got {type(p).__name__}"
             )
-    t = np.asarray(targets, dtype=np.float64).ravel() if not isinstance(targets, Value) else None
-    if t is None:
+    if isinstance(targets, Value):
         raise TypeError(f"{who}: targets must be plain numbers, got a Value")
+    t = np.asarray(targets, dtype=np.float64).ravel()
     if t.size != len(flat_p):
         raise ValueError(
             f"{who}: {len(flat_p)} prediction(s) but {t.size} target(s); they must match one to one"
@@ -63,70 +80,97 @@ def _scalar_pairs(predictions: Any, targets: Any, who: str) -> list[tuple[Value,
 
 def mse(predictions: Any, targets: Any) -> Any:
     """Mean squared error: (1/n) Σ (prediction - target)²;  d/dp = 2 (p - t) / n."""
-    if _is_tensor(predictions):
-        return _tensor_mse(predictions, targets)
+    if isinstance(predictions, Tensor):
+        diff = predictions - _tensor_targets(predictions, targets, "mse")
+        return (diff * diff).mean()
     pairs = _scalar_pairs(predictions, targets, "mse")
     return sum(((p - t) ** 2 for p, t in pairs), Value(0.0)) * (1.0 / len(pairs))
 
 
-def binary_cross_entropy(probabilities: Any, targets: Any) -> Any:
-    """-(1/n) Σ [t ln p + (1 - t) ln(1 - p)] for probabilities p in [0, 1] and targets t in [0, 1].
+_LOG_FLOOR = -100.0  # PyTorch's floor under ln p and ln(1 - p) in binary cross-entropy
+_BCE_EPSILON = float(np.float32(1e-12))  # PyTorch's floor under p(1 - p) in its gradient
 
-    A term whose weight (t or 1 - t) is 0 is left out, so p = 0 with t = 0
-    costs 0 rather than 0 · ln 0 = nan.
+
+def binary_cross_entropy(probabilities: Any, targets: Any) -> Any:
+    """-(1/n) Σ [t ln p + (1 - t) ln(1 - p)] for probabilities p in [0, 1], targets t in [0, 1].
+
+    As PyTorch computes it: each logarithm is clamped at -100 (so p = 0 with
+    t = 1 costs 100, never inf), and the gradient is
+    (p - t) / max(p (1 - p), 1e-12) / n.
     """
-    if _is_tensor(probabilities):
+    if isinstance(probabilities, Tensor):
         return _tensor_bce(probabilities, targets)
     pairs = _scalar_pairs(probabilities, targets, "binary_cross_entropy")
-    terms: list[Value] = []
+    n = len(pairs)
+    terms = []
     for p, t in pairs:
         if not 0.0 <= t <= 1.0:
             raise ValueError(f"binary_cross_entropy: targets must lie in [0, 1], got {t}")
-        if t != 0.0:
-            terms.append(t * p.log())
-        if t != 1.0:
-            terms.append((1.0 - t) * (1.0 - p).log())
-    return sum(terms, Value(0.0)) * (-1.0 / len(pairs))
+        terms.append(_bce_term(p, t, n))
+    return sum(terms, Value(0.0))
+
+
+def _bce_term(p: Value, t: float, n: int) -> Value:
+    """One example's share of the mean, -(t ln p + (1 - t) ln(1 - p)) / n, as one node."""
+    x = p.data
+    log_p = max(math.log(x), _LOG_FLOOR) if x > 0 else _LOG_FLOOR
+    log_q = max(math.log1p(-x), _LOG_FLOOR) if x < 1 else _LOG_FLOOR
+    loss = -(t * log_p + (1.0 - t) * log_q) / n
+    slope = (x - t) / max(x * (1.0 - x), _BCE_EPSILON) / n
+    return Value(loss, (p,), (slope,), "bce")
 
 
 def hinge(scores: Any, targets: Any) -> Any:
     """Max-margin loss of micrograd's demo: (1/n) Σ max(0, 1 - t · score), targets t = ±1."""
-    if _is_tensor(scores):
-        return _tensor_hinge(scores, targets)
+    if isinstance(scores, Tensor):
+        t = _tensor_targets(scores, targets, "hinge")
+        if not np.isin(t, (-1.0, 1.0)).all():
+            raise ValueError("hinge: targets must be -1 or +1 (map 0/1 labels with 2*y - 1)")
+        return (1.0 - scores * t).relu().mean()
     pairs = _scalar_pairs(scores, targets, "hinge")
     if any(t not in (-1.0, 1.0) for _, t in pairs):
         raise ValueError("hinge: targets must be -1 or +1 (map 0/1 labels with 2*y - 1)")
     losses = [(1 + -t * s).relu() for s, t in pairs]
-    return sum(losses) * (1.0 / len(losses))
+    return sum(losses, Value(0.0)) * (1.0 / len(losses))
 
 
 def cross_entropy(logits: Any, targets: Any) -> Any:
     """Softmax cross-entropy from raw scores: (1/n) Σ [log Σ_j e^{z_j} - z_target].
 
-    ``logits`` holds one list of class scores per example, ``targets`` the
-    integer class of each.  The largest score is subtracted first (a constant,
-    which changes nothing but keeps e^z from overflowing).
+    ``logits`` holds each example's class scores (a list of Values per example,
+    or a Tensor of shape (n, classes)), ``targets`` the integer class of each.
+    The largest score is subtracted first (a constant, which changes nothing
+    but keeps e^z from overflowing).
     """
-    if _is_tensor(logits):
-        return _tensor_cross_entropy(logits, targets)
+    if isinstance(logits, Tensor):
+        shape = logits.data.shape
+        if len(shape) != 2:
+            raise ValueError(
+                f"cross_entropy: expected logits of shape (n, classes), got shape {shape}"
+            )
+        raw = targets.data if isinstance(targets, Tensor) else targets
+        if np.shape(raw) == shape and shape[1] > 1:
+            raise ValueError(
+                f"cross_entropy: expected {shape[0]} class labels, got targets of shape "
+                f"{np.shape(raw)}; for one-hot targets pass y.argmax(axis=1)"
+            )
+        what = f"cross_entropy(targets) for logits of shape {shape}"
+        labels = class_labels(raw, what, n=shape[0], classes=shape[1])
+        return softmax_cross_entropy(logits, labels)
     if not isinstance(logits, Sequence) or len(logits) == 0:
         raise TypeError("cross_entropy: expected a non-empty list of per-example score lists")
-    labels = np.asarray(targets).ravel()
-    if len(labels) != len(logits):
-        raise ValueError(f"cross_entropy: {len(logits)} examples but {len(labels)} targets")
-    total: list[Value] = []
-    for z, label in zip(logits, labels.tolist()):
+    for z in logits:
         if isinstance(z, Value) or not all(isinstance(zj, Value) for zj in z):
             raise TypeError("cross_entropy: each example's scores must be a list of Values")
-        if not float(label).is_integer() or not 0 <= label < len(z):
-            raise ValueError(
-                f"cross_entropy: target {label!r} is not a class index in 0..{len(z) - 1}"
-            )
+    classes = min(len(z) for z in logits)
+    labels = class_labels(targets, "cross_entropy(targets)", n=len(logits), classes=classes)
+    total: list[Value] = []
+    for z, label in zip(logits, labels.tolist()):
         shift = max(zj.data for zj in z)
         if not math.isfinite(shift):
             shift = 0.0
         log_norm = sum(((zj - shift).exp() for zj in z), Value(0.0)).log()
-        total.append(log_norm - (z[int(label)] - shift))
+        total.append(log_norm - (z[label] - shift))
     return sum(total, Value(0.0)) * (1.0 / len(total))
 
 
@@ -159,29 +203,8 @@ def _tensor_targets(predictions: Tensor, targets: Any, who: str) -> np.ndarray:
     return t.astype(predictions.data.dtype)
 
 
-def _tensor_mse(predictions: Tensor, targets: Any) -> Tensor:
-    """mean((p - t)²) over every entry, as ``torch.nn.functional.mse_loss``."""
-    diff = predictions - _tensor_targets(predictions, targets, "mse")
-    return (diff * diff).mean()
-
-
-def _tensor_hinge(scores: Tensor, targets: Any) -> Tensor:
-    """mean(max(0, 1 - t · s)) for targets t = ±1."""
-    t = _tensor_targets(scores, targets, "hinge")
-    if not np.isin(t, (-1.0, 1.0)).all():
-        raise ValueError("hinge: targets must be -1 or +1 (map 0/1 labels with 2*y - 1)")
-    return (1.0 - scores * t).relu().mean()
-
-
-_BCE_EPSILON = float(np.float32(1e-12))  # PyTorch's floor under p(1 - p) in the gradient (a float)
-
-
 def _tensor_bce(probabilities: Tensor, targets: Any) -> Tensor:
-    """-mean(t · max(ln p, -100) + (1 - t) · max(ln(1 - p), -100)), as PyTorch computes it.
-
-    One node: the logarithms are clamped at -100 (so p = 0 or 1 costs at most
-    100, never inf), and the gradient is PyTorch's (p - t) / max(p (1 - p), 1e-12) / n.
-    """
+    """Binary cross-entropy of a batch as one node, with PyTorch's clamp and gradient."""
     t = _tensor_targets(probabilities, targets, "binary_cross_entropy")
     if not ((t >= 0) & (t <= 1)).all():
         bad = t[(t < 0) | (t > 1)][0]
@@ -194,10 +217,11 @@ def _tensor_bce(probabilities: Tensor, targets: Any) -> Tensor:
             f"network with a sigmoid), got values from {np.nanmin(p):.4g} to {np.nanmax(p):.4g}"
         )
     with np.errstate(all="ignore"):
-        log_p = np.maximum(np.log(p), -100)
-        log_q = np.maximum(np.log1p(-p), -100)
+        log_p = np.maximum(np.log(p), _LOG_FLOOR)
+        log_q = np.maximum(np.log1p(-p), _LOG_FLOOR)
         loss = -(t * log_p + (1 - t) * log_q).mean()
-    return _node(np.asarray(loss, dtype=p.dtype), (probabilities,), "bce", _bce_backward, (t,))
+    data = np.asarray(loss, dtype=p.dtype)
+    return probabilities.from_op(data, (probabilities,), "bce", _bce_backward, (t,))
 
 
 def _bce_backward(g: np.ndarray, inputs: tuple[Tensor, ...], saved: tuple[Any, ...]) -> tuple:
@@ -208,86 +232,97 @@ def _bce_backward(g: np.ndarray, inputs: tuple[Tensor, ...], saved: tuple[Any, .
         return ((p - t) / np.maximum((1 - p) * p, _BCE_EPSILON) * scale,)
 
 
-def _class_labels(logits: Tensor, targets: Any) -> np.ndarray:
-    """Integer class labels for (n, k) logits, checked: n of them, each in 0..k-1."""
-    shape = logits.data.shape
-    if len(shape) != 2:
-        raise ValueError(f"cross_entropy: expected logits of shape (n, classes), got shape {shape}")
-    n, k = shape
-    raw = targets.data if isinstance(targets, Tensor) else targets
-    if (
-        type(raw) is np.ndarray
-        and raw.dtype.kind in "iu"
-        and raw.dtype.isnative
-        and raw.shape == (n,)
-        and n
-        and np.maximum.reduce(raw.view(f"u{raw.itemsize}")) < k
-    ):  # the usual case in one pass: as unsigned, a negative label reads as a huge one
-        return raw.astype(np.int64)
-    if isinstance(raw, (str, bytes)) or raw is None:
-        raise TypeError(f"cross_entropy: targets must be class labels, got {type(raw).__name__}")
-    labels = np.asarray(raw)
-    if labels.ndim == 2 and labels.shape[1] == 1:
-        labels = labels[:, 0]
-    if labels.shape != (n,):
-        hint = "; for one-hot targets pass y.argmax(axis=1)" if labels.shape == shape else ""
-        raise ValueError(
-            f"cross_entropy: logits have shape {shape}, so expected {n} integer class labels "
-            f"(shape ({n},)), got targets of shape {labels.shape}{hint}"
-        )
-    if n == 0:
-        raise ValueError("cross_entropy: got an empty batch (logits of shape (0, k))")
-    if labels.dtype.kind not in "iub":
-        if labels.dtype.kind != "f":
-            raise TypeError(f"cross_entropy: targets must be class labels, got {labels.dtype}")
-        whole = np.isfinite(labels) & (labels == np.round(labels))
-        if not whole.all():
-            raise ValueError(
-                f"cross_entropy: target {labels[~whole][0]!r} is not a class index in 0..{k - 1}"
-            )
-    labels = labels.astype(np.int64)
-    bad = (labels < 0) | (labels >= k)
-    if bad.any():
-        raise ValueError(
-            f"cross_entropy: target {int(labels[bad][0])} is not a class index in 0..{k - 1}"
-        )
-    return labels
+# -- the table: names, and how a loss's outputs read as classes ----------------------------
 
 
-def _tensor_cross_entropy(logits: Tensor, targets: Any) -> Tensor:
-    """mean over examples of log Σ_j e^{z_j} - z_target, as ``torch.nn.functional.cross_entropy``.
+@dataclass(frozen=True)
+class LossSpec:
+    """One loss: its name, its function, and how one output per example reads as a class.
 
-    Uses the tensor engine's fused softmax-cross-entropy node when it has one
-    (gradient (softmax(z) - onehot(t)) / n in one step); otherwise
-    ``-log_softmax(z)[i, t_i]``, averaged.
+    ``threshold``: a single output above it means class 1 (hinge: 0, a score's
+    sign; bce: 0.5, a probability).  For mse it is 0.5 on 0/1 targets, 0 on
+    ±1 targets, and there is no class otherwise (regression).
     """
-    labels = _class_labels(logits, targets)
-    if _fused_cross_entropy is not None:
-        return _fused_cross_entropy(logits, labels)  # labels checked above: not again
-    picked = log_softmax(logits, axis=1)[np.arange(len(labels)), labels]
-    return -picked.mean()
+
+    name: str
+    function: LossFn
+    threshold: float | None
+    summary: str
 
 
-try:
-    from .tensor import _softmax_cross_entropy_node as _fused_cross_entropy
-except ImportError:  # an engine without the fused primitive: composed from log_softmax
-    _fused_cross_entropy = None
-
-
-#: Loss name -> function, as the command line and ``fit(loss="...")`` know them.
-LOSSES: dict[str, Callable[[Any, Any], Any]] = {
-    "mse": mse,
-    "bce": binary_cross_entropy,
-    "binary_cross_entropy": binary_cross_entropy,
-    "hinge": hinge,
-    "cross_entropy": cross_entropy,
+LOSSES: dict[str, LossSpec] = {
+    spec.name: spec
+    for spec in (
+        LossSpec("mse", mse, None, "mean squared error (the quadratic cost)"),
+        LossSpec("bce", binary_cross_entropy, 0.5, "binary cross-entropy of probabilities"),
+        LossSpec("hinge", hinge, 0.0, "max-margin loss of scores, targets ±1"),
+        LossSpec("cross_entropy", cross_entropy, None, "softmax cross-entropy of class scores"),
+    )
 }
+#: Other names the command line and ``fit(loss=...)`` accept.
+LOSS_ALIASES: dict[str, str] = {"binary_cross_entropy": "bce", "ce": "cross_entropy"}
 
 
-def get_loss(loss: str | Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
-    """The loss function called ``loss`` (mse, bce, hinge, cross_entropy), or ``loss`` itself."""
-    if callable(loss):
-        return loss
-    if isinstance(loss, str) and loss in LOSSES:
-        return LOSSES[loss]
-    raise ValueError(f"unknown loss {loss!r}; expected one of {', '.join(LOSSES)} or a function")
+def loss_name(loss: str | LossFn) -> str:
+    """The table's name of ``loss`` (a name, an alias or one of the functions); "custom" otherwise.
+
+    An unknown string is a ValueError listing the names.
+    """
+    if isinstance(loss, str):
+        name = LOSS_ALIASES.get(loss, loss)
+        if name not in LOSSES:
+            names = ", ".join([*LOSSES, *LOSS_ALIASES])
+            raise ValueError(f"unknown loss {loss!r}; expected one of {names} or a function")
+        return name
+    if not callable(loss):
+        raise TypeError(f"loss: expected a name or a function, got {describe(loss)}")
+    for spec in LOSSES.values():
+        if loss is spec.function:
+            return spec.name
+    return "custom"
+
+
+def get_loss(loss: str | LossFn) -> LossFn:
+    """The loss function called ``loss`` (a name or an alias), or ``loss`` itself."""
+    name = loss_name(loss)
+    return loss if name == "custom" else LOSSES[name].function  # type: ignore[return-value]
+
+
+def prepare_targets(loss: str | LossFn, y: np.ndarray) -> np.ndarray:
+    """Targets as ``loss`` reads them: hinge maps 0/1 labels to -1/+1; others are unchanged."""
+    if loss_name(loss) == "hinge" and y.size and np.isin(y, (0, 1)).all():
+        return 2 * y - 1
+    return y
+
+
+def decision_threshold(loss: str | LossFn, y: np.ndarray) -> float | None:
+    """Where a single output splits class 0 from class 1 under ``loss`` (None: regression)."""
+    name = loss_name(loss)
+    if name == "mse":
+        if np.isin(y, (0, 1)).all():
+            return 0.5
+        return 0.0 if np.isin(y, (-1, 1)).all() else None
+    return LOSSES[name].threshold if name in LOSSES else None
+
+
+def correct_count(outputs: np.ndarray, y: np.ndarray, loss: str | LossFn) -> int | None:
+    """How many examples ``outputs`` classify correctly under ``loss`` (None: no classes).
+
+    Several outputs: the largest is the class, compared with the label or, for
+    one-hot (or any per-class) targets, with the largest target.  One output:
+    above the loss's threshold is class 1.
+    """
+    if outputs.ndim == 2 and outputs.shape[1] > 1:
+        labels = y.argmax(axis=1) if y.ndim == 2 and y.shape[1] > 1 else y.reshape(-1)
+        return int(np.count_nonzero(outputs.argmax(axis=1) == labels))
+    cut = decision_threshold(loss, y)
+    if cut is None:
+        return None
+    out = outputs.reshape(-1)
+    return int(np.count_nonzero((out > cut) == (y.reshape(-1) > cut)))
+
+
+def accuracy_of(outputs: np.ndarray, y: np.ndarray, loss: str | LossFn) -> float | None:
+    """The fraction of examples ``outputs`` classify correctly under ``loss`` (None: regression)."""
+    count = correct_count(outputs, y, loss)
+    return None if count is None or not len(y) else count / len(y)

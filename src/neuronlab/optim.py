@@ -14,26 +14,18 @@ from typing import Any
 import numpy as np
 
 from .engine import Value
-from .tensor import Tensor
+from .nn.engines import engine_of_parameter, one_engine
+from .util.checks import non_negative_number, positive_number, real_number, whole_number
 
 __all__ = ["Optimizer", "SGD", "Adam", "LRScheduler", "LinearLR", "StepLR", "CosineAnnealingLR"]
 
 
-def _positive(x: object, what: str, allow_zero: bool = False) -> float:
-    if isinstance(x, bool) or not isinstance(x, (int, float, np.number)) or not math.isfinite(x):
-        raise TypeError(f"{what}: expected a finite number, got {x!r}")
-    if x < 0 or (x == 0 and not allow_zero):
-        raise ValueError(f"{what}: expected a number {'>=' if allow_zero else '>'} 0, got {x!r}")
-    return float(x)
-
-
-def _grad_of(p: Any) -> Any:
-    """A parameter's gradient, read for this step only (a Tensor's array is not kept)."""
-    return p._peek_grad() if type(p) is Tensor else p.grad
-
-
 class Optimizer:
-    """Base class: holds the parameters and the learning rate ``lr``."""
+    """Base class: holds the parameters and the learning rate ``lr``.
+
+    A parameter is anything with ``.data`` and ``.grad`` (a ``Value`` or a
+    ``Tensor``); the engine that reads their gradients is chosen once, here.
+    """
 
     def __init__(self, params: Iterable[Any], lr: float) -> None:
         if isinstance(params, (Value, str)) or not isinstance(params, Iterable):
@@ -45,24 +37,40 @@ class Optimizer:
         if not self.params:
             raise ValueError("optimizer: got an empty list of parameters")
         for p in self.params:
-            if not (hasattr(p, "data") and hasattr(p, "grad")):
+            try:
+                engine_of_parameter(p)
+            except TypeError:
                 raise TypeError(
-                    f"optimizer: every parameter needs .data and .grad, got {type(p).__name__}"
-                )
-        self.lr = _positive(lr, "lr")
+                    f"optimizer: every parameter must be a Value or a Tensor, "
+                    f"got {type(p).__name__}"
+                ) from None
+        self.engine = one_engine([engine_of_parameter(p) for p in self.params], "optimizer")
+        self.lr = positive_number(lr, "lr")
         self.steps = 0
 
     def zero_grad(self) -> None:
         """Set every parameter's gradient to zero."""
         for p in self.params:
-            if type(p) is Value:
-                p.grad = 0.0
-            else:
-                p.zero_grad()
+            p.zero_grad()
 
     def step(self) -> None:
         """Update every parameter once from its current gradient."""
         raise NotImplementedError
+
+    def max_change(self, grad_norm: float) -> float | None:
+        """An upper bound on how far the next ``step`` moves any one parameter entry.
+
+        ``grad_norm`` is √(Σ grad²) over every parameter.  Call it once per
+        step, before ``step``; None when no bound is known.  Training uses it
+        to skip snapshots: parameters that are far from overflowing stay finite.
+        """
+        return None
+
+    def _settings(self) -> str:
+        return f"lr={self.lr:g}"
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self._settings()})"
 
 
 class SGD(Optimizer):
@@ -81,19 +89,43 @@ class SGD(Optimizer):
         nesterov: bool = False,
     ) -> None:
         super().__init__(params, lr)
-        self.momentum = _positive(momentum, "momentum", allow_zero=True)
-        self.weight_decay = _positive(weight_decay, "weight_decay", allow_zero=True)
+        self.momentum = non_negative_number(momentum, "SGD(momentum)")
+        self.weight_decay = non_negative_number(weight_decay, "SGD(weight_decay)")
         if nesterov and self.momentum == 0:
             raise ValueError("SGD: nesterov=True needs a momentum > 0")
         self.nesterov = bool(nesterov)
         self._velocity: list[Any] = [None] * len(self.params)
+        self._velocity_norm = 0.0  # a bound on √(Σ v²), for max_change
+
+    def _settings(self) -> str:
+        text = f"lr={self.lr:g}"
+        if self.momentum:
+            text += f", momentum={self.momentum:g}" + (", nesterov=True" if self.nesterov else "")
+        if self.weight_decay:
+            text += f", weight_decay={self.weight_decay:g}"
+        return text
+
+    def max_change(self, grad_norm: float) -> float | None:
+        """lr·‖g‖ for plain SGD; with momentum, lr times a running bound on ‖v‖."""
+        if self.weight_decay:
+            return None  # the decay term depends on the parameters themselves
+        if not self.momentum:
+            return self.lr * grad_norm
+        self._velocity_norm = self.momentum * self._velocity_norm + grad_norm
+        step = (
+            grad_norm + self.momentum * self._velocity_norm
+            if self.nesterov
+            else (self._velocity_norm)
+        )
+        return self.lr * step
 
     def step(self) -> None:
         """p -= lr · (gradient, with weight decay and momentum applied)."""
         lr, mu, wd = self.lr, self.momentum, self.weight_decay
         plain = mu == 0 and wd == 0
+        grad_of = self.engine.grad_of
         for i, p in enumerate(self.params):
-            g = _grad_of(p)
+            g = grad_of(p)
             if g is None:  # a Tensor that no backward reached
                 continue
             if plain:
@@ -130,12 +162,12 @@ class Adam(Optimizer):
         super().__init__(params, lr)
         if not (isinstance(betas, (tuple, list)) and len(betas) == 2):
             raise TypeError(f"Adam(betas): expected a pair of numbers, got {betas!r}")
-        b1, b2 = (_positive(b, "Adam(betas)", allow_zero=True) for b in betas)
+        b1, b2 = (real_number(b, "Adam(betas)", minimum=0.0) for b in betas)
         if not (b1 < 1 and b2 < 1):
             raise ValueError(f"Adam(betas): each must be in [0, 1), got {betas!r}")
         self.betas = (b1, b2)
-        self.eps = _positive(eps, "Adam(eps)")
-        self.weight_decay = _positive(weight_decay, "weight_decay", allow_zero=True)
+        self.eps = positive_number(eps, "Adam(eps)")
+        self.weight_decay = non_negative_number(weight_decay, "Adam(weight_decay)")
         self._m: list[Any] = [0.0] * len(self.params)
         self._v: list[Any] = [0.0] * len(self.params)
 
@@ -146,8 +178,9 @@ class Adam(Optimizer):
         t = self.steps
         correction1 = 1.0 - b1**t
         correction2 = 1.0 - b2**t
+        grad_of = self.engine.grad_of
         for i, p in enumerate(self.params):
-            g = _grad_of(p)
+            g = grad_of(p)
             if g is None:
                 continue
             if self.weight_decay:
@@ -157,6 +190,25 @@ class Adam(Optimizer):
             self._m[i], self._v[i] = m, v
             denom = (v / correction2) ** 0.5 + self.eps
             p.data -= self.lr * (m / correction1) / denom
+
+    def _settings(self) -> str:
+        text = f"lr={self.lr:g}, betas=({self.betas[0]:g}, {self.betas[1]:g})"
+        return text + (f", weight_decay={self.weight_decay:g}" if self.weight_decay else "")
+
+    def max_change(self, grad_norm: float) -> float | None:
+        """lr · (1-β1)·√(S / (1-β2)) · √(1-β2^t) / (1-β1^t), S = Σ_{j<t} (β1²/β2)^j.
+
+        By Cauchy-Schwarz |m| ≤ (1-β1)·√(S·v/(1-β2)) for every entry, so
+        |m̂| / √v̂ is bounded whatever the gradients are (≈ 7.3·lr for the defaults).
+        """
+        b1, b2 = self.betas
+        if b2 == 0.0:
+            return None
+        t = self.steps + 1  # the step about to be taken
+        ratio = b1 * b1 / b2
+        series = t if ratio == 1.0 else (1.0 - ratio**t) / (1.0 - ratio)
+        bound = (1.0 - b1) * math.sqrt(series / (1.0 - b2))
+        return self.lr * bound * math.sqrt(1.0 - b2**t) / (1.0 - b1**t)
 
 
 class LRScheduler:
@@ -203,11 +255,9 @@ class LinearLR(LRScheduler):
         total_iters: int = 100,
     ) -> None:
         super().__init__(optimizer)
-        self.start_factor = _positive(start_factor, "LinearLR(start_factor)")
-        self.end_factor = _positive(end_factor, "LinearLR(end_factor)", allow_zero=True)
-        if isinstance(total_iters, bool) or not isinstance(total_iters, int) or total_iters < 1:
-            raise ValueError(f"LinearLR(total_iters): expected an int >= 1, got {total_iters!r}")
-        self.total_iters = total_iters
+        self.start_factor = positive_number(start_factor, "LinearLR(start_factor)")
+        self.end_factor = non_negative_number(end_factor, "LinearLR(end_factor)")
+        self.total_iters = whole_number(total_iters, "LinearLR(total_iters)", minimum=1)
         optimizer.lr = self.lr_at(0)
 
     def lr_at(self, k: int) -> float:
@@ -221,10 +271,8 @@ class StepLR(LRScheduler):
 
     def __init__(self, optimizer: Optimizer, step_size: int, gamma: float = 0.1) -> None:
         super().__init__(optimizer)
-        if isinstance(step_size, bool) or not isinstance(step_size, int) or step_size < 1:
-            raise ValueError(f"StepLR(step_size): expected an int >= 1, got {step_size!r}")
-        self.step_size = step_size
-        self.gamma = _positive(gamma, "StepLR(gamma)")
+        self.step_size = whole_number(step_size, "StepLR(step_size)", minimum=1)
+        self.gamma = positive_number(gamma, "StepLR(gamma)")
 
     def lr_at(self, k: int) -> float:
         """base · gamma^(k // step_size)."""
@@ -239,10 +287,8 @@ class CosineAnnealingLR(LRScheduler):
 
     def __init__(self, optimizer: Optimizer, T_max: int, eta_min: float = 0.0) -> None:  # noqa: N803
         super().__init__(optimizer)
-        if isinstance(T_max, bool) or not isinstance(T_max, int) or T_max < 1:
-            raise ValueError(f"CosineAnnealingLR(T_max): expected an int >= 1, got {T_max!r}")
-        self.T_max = T_max
-        self.eta_min = _positive(eta_min, "CosineAnnealingLR(eta_min)", allow_zero=True)
+        self.T_max = whole_number(T_max, "CosineAnnealingLR(T_max)", minimum=1)
+        self.eta_min = non_negative_number(eta_min, "CosineAnnealingLR(eta_min)")
 
     def lr_at(self, k: int) -> float:
         """eta_min + (base - eta_min) · (1 + cos(π · min(k, T_max) / T_max)) / 2."""

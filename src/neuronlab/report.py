@@ -35,10 +35,11 @@ from typing import Any
 import numpy as np
 
 from .engine import Value, dot
-from .files import write_atomic
-from .module import Module
-from .nn import ACTIVATIONS, MLP, Layer, Neuron
-from .train import History
+from .nn import MLP, Layer, Module, Neuron
+from .nn.activations import activate
+from .training import History
+from .util.files import write_atomic
+from .version import __version__
 
 __all__ = ["write_run_report", "default_run_dir", "first_neuron_graph", "REPORT_FILES"]
 
@@ -141,7 +142,7 @@ def first_neuron_graph(model: Module, x: Any) -> Value | None:
     else:
         n = dot(ws, xs, b)
     n.label = "n"
-    o = ACTIVATIONS[neuron.activation](n)
+    o = activate(n, neuron.activation)
     if o is n:  # a linear neuron: its output is the weighted sum itself
         o = n * 1.0
     o.label = "o"
@@ -271,8 +272,6 @@ def _page(
     files: list[str],
 ) -> str:
     """The self-contained HTML page: every value escaped, every image a data: URI."""
-    from . import __version__
-
     out = [
         "<!DOCTYPE html>",
         '<html lang="en">',

@@ -28,10 +28,10 @@ import numpy as np
 
 from . import data as datasets
 from .engine import Value
-from .nn import MLP, Neuron
+from .nn import MLP, Neuron, Perceptron
 from .optim import SGD, LinearLR
-from .perceptron import Perceptron
-from .train import TrainingDiverged, fit, predict
+from .training import TrainingDiverged, fit, predict
+from .util.numbers import format_number
 
 __all__ = ["run_tour", "l_graph", "tanh_neuron", "TOUR_STEPS", "TANH_NEURON_BIAS"]
 
@@ -43,8 +43,6 @@ TANH_NEURON_BIAS = 6.8813735870195432
 
 def _num(x: float) -> str:
     """A number as the design writes it: ``-8``, ``0.5``, ``0.7071``."""
-    from .viz.explain import format_number
-
     return format_number(x)
 
 

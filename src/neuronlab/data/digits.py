@@ -13,7 +13,7 @@ import os
 
 import numpy as np
 
-from ..nn import Seed
+from ..util.rng import Seed
 from .prep import train_test_split
 
 __all__ = ["digits", "DIGITS_SHAPE"]

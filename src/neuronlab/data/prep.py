@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from ..nn import Seed, make_rng
+from ..util.rng import Seed, make_rng
 
 __all__ = ["normalize", "one_hot", "train_test_split"]
 

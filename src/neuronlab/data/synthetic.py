@@ -11,7 +11,7 @@ import itertools
 
 import numpy as np
 
-from ..nn import Seed, make_rng
+from ..util.rng import Seed, make_rng
 
 __all__ = [
     "moons",

@@ -18,7 +18,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from ..engine import Value
-from .explain import _d, _walk, format_number, gradients
+from ..util.numbers import format_number
+from .explain import gradients
+from .nodes import d_of, graph_nodes
 
 __all__ = ["nudge", "NudgeResult", "gradcheck", "GradcheckResult", "GradcheckRow"]
 
@@ -69,7 +71,7 @@ class NudgeResult:
         return (
             f"raise {i} by h = {f(self.h)}: {o} goes from {f(self.before)} to {f(self.after)} "
             f"(change {f(self.change)}, slope change/h = {f(self.slope)})\n"
-            f"the gradient predicts {_d(o)}/{_d(i)} * h = {f(self.grad)} * {f(self.h)} "
+            f"the gradient predicts {d_of(o)}/{d_of(i)} * h = {f(self.grad)} * {f(self.h)} "
             f"= {f(self.predicted)}"
         )
 
@@ -227,7 +229,7 @@ def gradcheck(
     rtol, atol = _real(rtol, "gradcheck(rtol)"), _real(atol, "gradcheck(atol)")
 
     out = _call(fn, (xs,), "gradcheck")
-    nodes = _walk(out)
+    nodes = graph_nodes(out)
     saved = [(v, v.grad) for v in nodes]
     try:
         for v in nodes:

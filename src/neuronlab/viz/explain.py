@@ -25,50 +25,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..engine import Value
+from ..util.numbers import format_number
+from .nodes import d_of, dot_parts, graph_nodes, wrapped
 
 __all__ = ["explain", "Explanation", "Step", "GradientSum", "format_number", "gradients"]
 
 _SHORT_NAME = 20  # unnamed intermediates with a longer expression are called v1, v2, ...
 _SUM_TERMS = 6  # how many contributions a sum line lists before "..."
-
-
-def format_number(x: float) -> str:
-    """A number as a learner writes it: ``-2``, ``0.5``, ``0.7071`` (at most 4 significant digits).
-
-    Whole numbers print without a decimal point, others with up to 4
-    significant digits; ``nan``, ``inf`` and ``-inf`` print as such.
-    """
-    x = float(x)
-    if math.isnan(x):
-        return "nan"
-    if math.isinf(x):
-        return "inf" if x > 0 else "-inf"
-    if x == 0:
-        return "0"  # also for -0.0
-    if x.is_integer() and abs(x) < 1e15:
-        return str(int(x))
-    return f"{x:.4g}"
-
-
-def _walk(root: Value) -> list[Value]:
-    """Every Value ``root`` depends on, leaves included, inputs before the values made from them.
-
-    An iterative depth-first search (no recursion), like ``Value.topological_order``.
-    """
-    order: list[Value] = []
-    seen = {root}
-    stack = [(root, iter(root.inputs))]
-    while stack:
-        node, pending = stack[-1]
-        for child in pending:
-            if child not in seen:
-                seen.add(child)
-                stack.append((child, iter(child.inputs)))
-                break
-        else:
-            stack.pop()
-            order.append(node)
-    return order
 
 
 def gradients(root: Value) -> dict[Value, float]:
@@ -105,26 +68,6 @@ def _is_number_text(s: str) -> bool:
     except ValueError:
         return False
     return True
-
-
-def _wrapped(s: str) -> bool:
-    """True when ``s`` is one parenthesised group, like ``(a*b)`` (not ``(a) + (b)``)."""
-    if not (s.startswith("(") and s.endswith(")")):
-        return False
-    depth = 0
-    for i, ch in enumerate(s):
-        depth += ch == "("
-        depth -= ch == ")"
-        if depth == 0 and i < len(s) - 1:
-            return False
-    return True
-
-
-def _d(name: str) -> str:
-    """The "d name" of a derivative: ``da``, ``d(a*b)``, ``d(-1)``."""
-    if name.isidentifier() or _wrapped(name):
-        return "d" + name
-    return f"d({name})"
 
 
 class _Namer:
@@ -167,7 +110,7 @@ class _Namer:
                 name = "L" if "L" not in taken else "out"
                 self._name(v, name, name, _ATOM)
             elif len(expr) <= _SHORT_NAME:
-                self._name(v, expr if _wrapped(expr) else f"({expr})", expr, prec)
+                self._name(v, expr if wrapped(expr) else f"({expr})", expr, prec)
             else:
                 count += 1
                 self._name(v, f"v{count}", f"v{count}", _ATOM)
@@ -210,7 +153,7 @@ class _Namer:
         if op.startswith("**") and len(ins) == 1:
             return f"{self.operand(ins[0], _POWER + 1)}**{op[2:]}", _POWER
         if op == "dot":
-            w, x, b = _dot_parts(ins)
+            w, x, b = dot_parts(ins)
             terms = [
                 f"{self.operand(wi, _PRODUCT)}*{self.operand(xi, _PRODUCT, True)}"
                 for wi, xi in zip(w, x)
@@ -229,13 +172,6 @@ class _Namer:
         if expr is None or name in (expr, f"({expr})"):
             return expr or name
         return f"{name} = {expr}"
-
-
-def _dot_parts(inputs: tuple[Value, ...]) -> tuple[tuple[Value, ...], tuple[Value, ...], Any]:
-    """Split a ``dot`` node's inputs ``(*weights, *xs[, bias])`` into weights, xs and bias."""
-    k = len(inputs) // 2
-    bias = inputs[2 * k] if len(inputs) % 2 else None
-    return inputs[:k], inputs[k : 2 * k], bias
 
 
 def _local_formula(out: Value, i: int, nm: _Namer) -> str:
@@ -277,7 +213,7 @@ def _local_formula(out: Value, i: int, nm: _Namer) -> str:
     if op == "step":
         return "0"
     if op == "dot":
-        w, xs, bias = _dot_parts(ins)
+        w, xs, bias = dot_parts(ins)
         k = len(w)
         if i < k:
             return nm.bare(xs[i])
@@ -406,10 +342,10 @@ def explain(
             _check_value(v, f"explain(names={key!r})")
             extra[v] = str(key)
 
-    order = _walk(loss)
+    order = graph_nodes(loss)
     nm = _Namer(loss, order, extra)
     root = nm[loss]
-    dr = _d(root)
+    dr = d_of(root)
 
     # How many edges lead into each value: those fed to several places get sums.
     fan: dict[Value, int] = {}
@@ -425,7 +361,7 @@ def explain(
     if numbered:
         lines.append("Names used below:")
         lines.extend(f"  {nm[v]} = {nm.exprs[v]}" for v in numbered)
-    lines += ["", f"{dr}/{_d(root)} = 1  (the start: {root} changes one for one with itself)"]
+    lines += ["", f"{dr}/{d_of(root)} = 1  (the start: {root} changes one for one with itself)"]
 
     grads: dict[Value, float] = {loss: 1.0}
     received: dict[Value, list[float]] = {}
@@ -446,13 +382,13 @@ def explain(
             rhs = value_text if formula in ("", value_text) else f"{formula} = {value_text}"
             eq = "+=" if fan[x] > 1 else "="
             if out is loss:  # dL/dL = 1: the gradient is the local derivative itself
-                step_lines = [f"{dr}/{_d(xn)} {eq} {rhs}"]
+                step_lines = [f"{dr}/{d_of(xn)} {eq} {rhs}"]
             else:
                 expr = nm.exprs[out]
-                local_name = f"{_d(o) if len(expr) > _LONG_EXPR else f'd({expr})'}/{_d(xn)}"
+                local_name = f"{d_of(o) if len(expr) > _LONG_EXPR else f'd({expr})'}/{d_of(xn)}"
                 step_lines = [
                     f"  {local_name} = {rhs}",
-                    f"{dr}/{_d(xn)} {eq} {dr}/{_d(o)} * {_d(o)}/{_d(xn)} = "
+                    f"{dr}/{d_of(xn)} {eq} {dr}/{d_of(o)} * {d_of(o)}/{d_of(xn)} = "
                     f"{format_number(g)} * {value_text} = {format_number(contribution)}",
                 ]
             lines += step_lines
@@ -464,7 +400,7 @@ def explain(
                 if len(got) > _SUM_TERMS:
                     shown.append(f"... ({len(got)} terms)")
                 line = (
-                    f"{dr}/{_d(xn)} = {' + '.join(shown)} = {format_number(grads[x])}  "
+                    f"{dr}/{d_of(xn)} = {' + '.join(shown)} = {format_number(grads[x])}  "
                     f"({xn} feeds {len(got)} places: backward adds the contributions)"
                 )
                 lines.append(line)
@@ -476,7 +412,7 @@ def explain(
         lines += ["", f"{root} is a leaf: nothing was computed, so nothing flows back."]
     elif leaf_gradients:
         lines += ["", "Gradients of the leaves:"]
-        lines += [f"  {dr}/{_d(n)} = {format_number(g)}" for n, g in leaf_gradients]
+        lines += [f"  {dr}/{d_of(n)} = {format_number(g)}" for n, g in leaf_gradients]
     text = "\n".join(lines)
     result = Explanation(root, loss.data, steps, sums, leaf_gradients, text)
     if show:

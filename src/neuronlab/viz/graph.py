@@ -21,15 +21,15 @@ import shutil
 import subprocess
 import warnings
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..engine import Value
-from ..files import write_atomic
-from .explain import _dot_parts, _walk
+from ..util.files import write_atomic
+from .layout import render
+from .nodes import FILL, Node, dot_parts, graph_nodes, node_number
 
-__all__ = ["draw_graph", "Graph", "value_repr_svg", "FORMATS", "DOT_TIMEOUT"]
+__all__ = ["draw_graph", "Graph", "value_repr_svg", "FORMATS", "DOT_TIMEOUT", "FILL", "Node"]
 
 #: File extensions ``Graph.save`` understands, and the format each one writes.
 FORMATS: Mapping[str, str] = {
@@ -47,41 +47,10 @@ _ENGINES = ("auto", "dot", "python")
 _RANKDIRS = ("LR", "TB", "RL", "BT")
 _ACTIVATIONS = ("tanh", "relu", "sigmoid", "step")
 
-# Fill colours, shared by the dot and the pure-Python pictures.
-FILL = {
-    "leaf": "#e8f0fe",  # inputs, weights, constants
-    "value": "#ffffff",  # computed values
-    "root": "#fff2cc",  # the value the graph was drawn from
-    "op": "#eeeeee",  # operations
-    "neuron": "#e6f4ea",  # a collapsed neuron
-}
-
-
-@dataclass(frozen=True)
-class Node:
-    """One box of the picture: ``kind`` is leaf, value, root, op or neuron; ``cells`` its text."""
-
-    id: str
-    kind: str
-    cells: tuple[str, ...]
-
-
-def _number(x: float) -> str:
-    """A node's number: 4 decimals like micrograd (``-8.0000``), 4 significant digits beyond."""
-    if x != x:
-        return "nan"
-    if x in (float("inf"), float("-inf")):
-        return "inf" if x > 0 else "-inf"
-    if x == 0:
-        return "0.0000"
-    if 1e-4 <= abs(x) < 1e6:
-        return f"{x:.4f}"
-    return f"{x:.3e}"
-
 
 def _value_cells(v: Value, extra: tuple[str, ...] = ()) -> tuple[str, ...]:
     head = (v.label,) if v.label else ()
-    return (*head, *extra, f"data {_number(v.data)}", f"grad {_number(v.grad)}")
+    return (*head, *extra, f"data {node_number(v.data)}", f"grad {node_number(v.grad)}")
 
 
 # -- from a Value to nodes and edges ---------------------------------------------
@@ -98,7 +67,7 @@ def _plan(
     With ``collapse``, a ``dot`` node (a fused neuron's w·x + b) becomes one
     ``neuron`` node that hides its weight and bias leaves; when its only use is
     an activation (tanh, relu, sigmoid, step), the activation joins it.
-    ``order`` is ``_walk(root)``.
+    ``order`` is ``graph_nodes(root)``.
     """
     index = {v: i for i, v in enumerate(order)}
     consumers: dict[Value, list[Value]] = {}
@@ -127,7 +96,7 @@ def _plan(
         node = f"v{index[v]}"
         if v in neuron_dot:
             d = neuron_dot[v]
-            weights, _, bias = _dot_parts(d.inputs)
+            weights, _, bias = dot_parts(d.inputs)
             params = {*weights, bias}
             specs.append(("neuron", v, d))
             for x in d.inputs:
@@ -153,12 +122,12 @@ def _nodes(specs: list[_Spec], index: dict[Value, int]) -> list[Node]:
             nodes.append(Node(node + "op", "op", (v.op or "?",)))
         elif kind == "neuron":
             assert d is not None
-            weights, _, bias = _dot_parts(d.inputs)
+            weights, _, bias = dot_parts(d.inputs)
             core = "w·x + b" if bias is not None else "w·x"
             act = v.op if v is not d else ""
             title = f"{act}({core})" if act else core
             label = v.label or d.label
-            n_cell = (f"n {_number(d.data)}",) if v is not d else ()
+            n_cell = (f"n {node_number(d.data)}",) if v is not d else ()
             head = (label,) if label else ()
             nodes.append(
                 Node(
@@ -168,8 +137,8 @@ def _nodes(specs: list[_Spec], index: dict[Value, int]) -> list[Node]:
                         *head,
                         f"neuron {title}, {len(weights)} in",
                         *n_cell,
-                        f"data {_number(v.data)}",
-                        f"grad {_number(v.grad)}",
+                        f"data {node_number(v.data)}",
+                        f"grad {node_number(v.grad)}",
                     ),
                 )
             )
@@ -360,8 +329,6 @@ class Graph:
                         stacklevel=2,
                     )
             if data is None:
-                from .layout import render
-
                 data = render(list(self.nodes), list(self.edges), self.rankdir, fmt)
             self._cache[key] = data
         return self._cache[key]
@@ -426,7 +393,7 @@ def draw_graph(
     if isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1:
         raise ValueError(f"draw_graph: max_nodes must be a positive int, got {max_nodes!r}")
     collapse = bool(collapse_neurons)
-    order = _walk(root)
+    order = graph_nodes(root)
     if not collapse:  # count first: values, and one operation node per computed value
         n = len(order) + sum(1 for v in order if v.inputs)
         if n > max_nodes:

@@ -13,7 +13,7 @@ import io
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
-from .graph import FILL, Node
+from .nodes import FILL, Node
 
 __all__ = ["Scene", "layout", "to_svg", "to_image", "render"]
 

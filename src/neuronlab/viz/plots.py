@@ -20,14 +20,14 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ..engine import Value
-from ..files import atomic_file
+from ..util.files import atomic_file
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-    from ..perceptron import Perceptron
-    from ..train import History
+    from ..nn.perceptron import Perceptron
+    from ..training.history import History
 
 __all__ = [
     "plot_activations",
@@ -238,10 +238,9 @@ def plot_sigmoid(path: str | os.PathLike[str] | None = None) -> Figure:
     sigmoid neuron behaves like a perceptron (≈1 or ≈0); near 0 it is smooth.
     """
     _check_path(path)
-    from ..engine import _sigmoid
 
     z = np.linspace(-10.0, 10.0, 801)
-    s = np.array([_sigmoid(v) for v in z.tolist()])
+    s = np.array([Value(v).sigmoid().data for v in z.tolist()])
     fig = _new_figure(8.0, 4.8)
     ax = fig.subplots()
     ax.plot(z, (z > 0).astype(float), color="grey", lw=1.2, ls=":", label="perceptron step")
@@ -256,7 +255,7 @@ def plot_sigmoid(path: str | os.PathLike[str] | None = None) -> Figure:
         arrowprops={"arrowstyle": "->"},
         fontsize=11,
     )
-    hi, lo = _sigmoid(10.0), _sigmoid(-10.0)
+    hi, lo = Value(10.0).sigmoid().data, Value(-10.0).sigmoid().data
     ax.plot([10, -10], [hi, lo], "o", color="C2", zorder=4)
     ax.annotate(
         f"large positive z: σ → 1\nσ(10) ≈ {hi:.5f}",
@@ -360,8 +359,8 @@ def plot_loss(
 def _model_outputs(model: Any, points: np.ndarray, who: str) -> np.ndarray:
     """What ``model`` says for each row: a neuronlab Module, an object with ``predict``, or a
     function of the whole array."""
-    from ..module import Module
-    from ..train import predict
+    from ..nn.module import Module
+    from ..training.trainer import predict
 
     if isinstance(model, Module):
         out = predict(model, points)

@@ -9,52 +9,23 @@ at 0, hidden layers use ReLU and the last layer is linear unless told otherwise.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Union
+from typing import Any
 
 import numpy as np
 
-from .engine import Value, _as_value, _dot
-from .module import Module
+from ..engine import Value, as_value, weighted_sum
+from ..util.checks import whole_number
+from ..util.rng import Seed, make_rng
+from .activations import check_activation
+from .engines import SCALAR
+from .module import LayerOutput, Module
 
-__all__ = ["ACTIVATIONS", "Neuron", "Layer", "MLP", "make_rng"]
-
-Seed = Union[int, np.random.Generator, None]  # noqa: UP007 (a runtime alias on 3.10)
-
-#: Activation name -> what it does to the weighted sum n (a Value).
-ACTIVATIONS: dict[str, Callable[[Value], Value]] = {
-    "linear": lambda n: n,
-    "relu": Value.relu,
-    "tanh": Value.tanh,
-    "sigmoid": Value.sigmoid,
-    "step": Value.step,  # forward only: its derivative is 0 everywhere
-}
+__all__ = ["Neuron", "Layer", "MLP"]
 
 
-def make_rng(seed: Seed) -> np.random.Generator:
-    """A NumPy random generator from an int seed, an existing generator, or None (fresh)."""
-    if isinstance(seed, np.random.Generator):
-        return seed
-    if seed is None or (isinstance(seed, (int, np.integer)) and not isinstance(seed, bool)):
-        if seed is not None and seed < 0:
-            raise ValueError(f"seed must be a non-negative int, got {seed}")
-        return np.random.default_rng(seed)
-    raise TypeError(
-        f"seed: expected an int, a numpy.random.Generator or None, got {type(seed).__name__}"
-    )
-
-
-def _check_activation(activation: str) -> str:
-    if activation not in ACTIVATIONS:
-        raise ValueError(
-            f"unknown activation {activation!r}; expected one of {', '.join(ACTIVATIONS)}"
-        )
-    return activation
-
-
-def _check_size(n: object, what: str) -> int:
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-        raise ValueError(f"{what} must be a positive int, got {n!r}")
-    return int(n)
+def _activation_of(name: str) -> Callable[[Value], Value]:
+    """The Value method that applies the activation ``name`` (the identity for linear)."""
+    return (lambda n: n) if name == "linear" else getattr(Value, name)
 
 
 def _as_inputs(x: object, nin: int, who: str) -> list[Value]:
@@ -73,7 +44,7 @@ def _as_inputs(x: object, nin: int, who: str) -> list[Value]:
         )
     if len(x) != nin:
         raise ValueError(f"{who}: expected {nin} inputs, got {len(x)}")
-    return [xi if type(xi) is Value else _as_value(xi, who) for xi in x]
+    return [xi if type(xi) is Value else as_value(xi, who) for xi in x]
 
 
 class Neuron(Module):
@@ -84,6 +55,8 @@ class Neuron(Module):
     of ``+`` — the same number, every product visible.
     """
 
+    ENGINE = SCALAR
+
     def __init__(
         self,
         nin: int,
@@ -92,13 +65,13 @@ class Neuron(Module):
         seed: Seed = None,
         fused: bool = True,
     ) -> None:
-        nin = _check_size(nin, "Neuron(nin)")
-        self.activation = _check_activation(activation)
+        nin = whole_number(nin, "Neuron(nin)", minimum=1)
+        self.activation = check_activation(activation, "Neuron(activation)")
         rng = make_rng(seed)
         self.w = [Value(float(v)) for v in rng.uniform(-1.0, 1.0, nin)]
         self.b = Value(0.0)
         self.fused = bool(fused)
-        self._act = ACTIVATIONS[activation]
+        self._act = _activation_of(activation)
 
     @property
     def nin(self) -> int:
@@ -111,7 +84,7 @@ class Neuron(Module):
 
     def _forward(self, x: list[Value], x_data: list[float] | None = None) -> Value:
         if self.fused:
-            n = _dot(self.w, x, self.b, x_data)
+            n = weighted_sum(self.w, x, self.b, x_data)
         else:
             n = sum((wi * xi for wi, xi in zip(self.w, x)), self.b)
         return self._act(n)
@@ -123,6 +96,8 @@ class Neuron(Module):
 class Layer(Module):
     """``nout`` neurons that all read the same ``nin`` inputs."""
 
+    ENGINE = SCALAR
+
     def __init__(
         self,
         nin: int,
@@ -132,8 +107,8 @@ class Layer(Module):
         seed: Seed = None,
         fused: bool = True,
     ) -> None:
-        nin = _check_size(nin, "Layer(nin)")
-        nout = _check_size(nout, "Layer(nout)")
+        nin = whole_number(nin, "Layer(nin)", minimum=1)
+        nout = whole_number(nout, "Layer(nout)", minimum=1)
         rng = make_rng(seed)
         self.neurons = [Neuron(nin, activation, seed=rng, fused=fused) for _ in range(nout)]
 
@@ -164,6 +139,8 @@ class MLP(Module):
     reproducible.
     """
 
+    ENGINE = SCALAR
+
     def __init__(
         self,
         nin: int,
@@ -174,14 +151,14 @@ class MLP(Module):
         seed: Seed = None,
         fused: bool = True,
     ) -> None:
-        nin = _check_size(nin, "MLP(nin)")
+        nin = whole_number(nin, "MLP(nin)", minimum=1)
         if isinstance(nouts, (int, np.integer)) and not isinstance(nouts, bool):
             nouts = [int(nouts)]
         if not isinstance(nouts, Sequence) or isinstance(nouts, str) or len(nouts) == 0:
             raise ValueError(f"MLP(nouts): expected a non-empty list of layer sizes, got {nouts!r}")
-        sizes = [nin] + [_check_size(n, "MLP layer size") for n in nouts]
-        _check_activation(activation)
-        _check_activation(output_activation)
+        sizes = [nin] + [whole_number(n, "MLP layer size", minimum=1) for n in nouts]
+        check_activation(activation, "MLP(activation)")
+        check_activation(output_activation, "MLP(output_activation)")
         rng = make_rng(seed)
         self.layers = [
             Layer(
@@ -210,6 +187,22 @@ class MLP(Module):
         for layer in self.layers:
             h = layer._forward(h)
         return h[0] if len(h) == 1 else h
+
+    def layer_outputs(self, X: Any) -> list[LayerOutput]:
+        """Each layer's outputs (after its activation) for every row of ``X``, as arrays."""
+        rows = np.asarray(X, dtype=np.float64)
+        rows = rows[None, :] if rows.ndim == 1 else rows
+        per_layer: list[list[list[float]]] = [[] for _ in self.layers]
+        for row in rows.tolist():
+            h = _as_inputs(row, self.nin, "MLP.layer_outputs")
+            for i, layer in enumerate(self.layers):
+                h = layer._forward(h)
+                per_layer[i].append([v.data for v in h])
+        last = len(self.layers) - 1
+        return [
+            LayerOutput(i + 1, layer.neurons[0].activation, np.array(values), i < last)
+            for i, (layer, values) in enumerate(zip(self.layers, per_layer))
+        ]
 
     def __repr__(self) -> str:
         inner = ", ".join(repr(layer) for layer in self.layers)

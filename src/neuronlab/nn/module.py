@@ -9,25 +9,40 @@ through registered attributes, without the registration machinery.
 
 from __future__ import annotations
 
-import math
-import numbers
 from collections.abc import Iterator, Mapping
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, ClassVar
 
 import numpy as np
 
-from .engine import Value
+from ..engine import Value
+from ..tensor import Tensor
+from ..util.checks import flag
+from .engines import Engine, engine_of_parameter, one_engine
 
-__all__ = ["Module", "is_parameter"]
+__all__ = ["Module", "LayerOutput", "is_parameter"]
 
 
 def is_parameter(obj: object) -> bool:
     """True for things an optimiser updates: a ``Value``, or a ``Tensor`` that requires grad."""
     if type(obj) is Value:
         return True
-    return bool(getattr(obj, "requires_grad", False)) and isinstance(
-        getattr(obj, "data", None), np.ndarray
-    )
+    return isinstance(obj, Tensor) and obj.requires_grad
+
+
+@dataclass(frozen=True)
+class LayerOutput:
+    """What one layer of a network computes for a batch of inputs.
+
+    ``layer`` counts the weighted layers from 1, ``activation`` is applied
+    after its weighted sum, ``values`` has one row per example and one column
+    per neuron, and ``hidden`` is False for the output layer.
+    """
+
+    layer: int
+    activation: str
+    values: np.ndarray
+    hidden: bool
 
 
 class Module:
@@ -39,6 +54,28 @@ class Module:
     """
 
     training: bool = True
+    #: The engine a module of this class computes with (None: decided by its parts).
+    ENGINE: ClassVar[Engine | None] = None
+
+    @property
+    def engine(self) -> Engine:
+        """The engine this module computes with, chosen once by its type.
+
+        The scalar networks (``Neuron``, ``Layer``, ``MLP``) use the scalar
+        engine and the tensor layers the tensor engine; a module of your own
+        uses the engine of its sub-modules and parameters, which must agree.
+        """
+        own = type(self).ENGINE
+        if own is not None:
+            return own
+        engines = [m.engine for _, m in self.named_children()]
+        engines += [engine_of_parameter(p) for p in self.parameters()]
+        found = one_engine(engines, type(self).__name__)
+        if found is None:
+            raise ValueError(
+                f"{type(self).__name__} has no parameters or sub-modules, so it has no engine"
+            )
+        return found
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         return self.forward(*args, **kwargs)
@@ -46,6 +83,14 @@ class Module:
     def forward(self, *args: Any, **kwargs: Any) -> Any:
         """Compute the module's output; subclasses must define it."""
         raise NotImplementedError(f"{type(self).__name__} does not define forward()")
+
+    def layer_outputs(self, X: Any) -> list[LayerOutput]:
+        """Every layer's output for inputs ``X`` (one row per example), computed without a graph.
+
+        Networks made of layers (``MLP``, ``Sequential``) answer; a module of
+        your own raises NotImplementedError unless it defines this.
+        """
+        raise NotImplementedError(f"{type(self).__name__} does not list its layers' outputs")
 
     # -- the tree of children and parameters --------------------------------
 
@@ -109,22 +154,22 @@ class Module:
 
     def num_parameters(self) -> int:
         """How many numbers the parameters hold in all."""
-        return sum(1 if type(p) is Value else int(p.data.size) for p in self.parameters())
+        params = self.parameters()
+        if not params:
+            return 0
+        engine = self.engine
+        return sum(engine.size(p) for p in params)
 
     def zero_grad(self) -> None:
         """Set every parameter's gradient to zero (before the next ``backward``)."""
         for p in self.parameters():
-            if type(p) is Value:
-                p.grad = 0.0
-            else:
-                p.zero_grad()
+            p.zero_grad()
 
     # -- training / evaluation mode ------------------------------------------
 
     def train(self, mode: bool = True) -> Module:
         """Put this module and its children in training mode (or evaluation, with False)."""
-        if not isinstance(mode, bool):
-            raise TypeError(f"train(mode): expected a bool, got {type(mode).__name__}")
+        mode = flag(mode, "train(mode)")
         for m in self.modules():
             m.training = mode
         return self
@@ -137,10 +182,11 @@ class Module:
 
     def state_dict(self) -> dict[str, Any]:
         """A copy of every parameter's numbers by name: floats for Values, arrays for Tensors."""
-        return {
-            name: p.data if type(p) is Value else np.array(p.data, copy=True)
-            for name, p in self.named_parameters()
-        }
+        named = list(self.named_parameters())
+        if not named:
+            return {}
+        engine = self.engine
+        return {name: engine.copy_data(p) for name, p in named}
 
     def load_state_dict(self, state: Mapping[str, Any]) -> None:
         """Set every parameter from ``state`` (as made by ``state_dict``).
@@ -160,40 +206,12 @@ class Module:
                 "load_state_dict: names do not match this model "
                 f"(missing: {missing[:5] or 'none'}; unexpected: {unexpected[:5] or 'none'})"
             )
-        staged: list[tuple[Any, Any]] = []
-        for name, p in params.items():
-            new = state[name]
-            if type(p) is Value:
-                if not isinstance(new, numbers.Real) or isinstance(new, bool):
-                    raise TypeError(
-                        f"load_state_dict: {name} expects a number, got {type(new).__name__}"
-                    )
-                staged.append((p, float(new)))
-            else:
-                arr = np.asarray(new)
-                if arr.shape != p.data.shape:
-                    raise ValueError(
-                        f"load_state_dict: {name} expects shape {p.data.shape}, got {arr.shape}"
-                    )
-                if not np.issubdtype(arr.dtype, np.number) or np.iscomplexobj(arr):
-                    raise TypeError(f"load_state_dict: {name} needs real numbers, not {arr.dtype}")
-                staged.append((p, arr.astype(p.data.dtype)))
+        if not params:
+            return
+        engine = self.engine
+        staged = [(p, engine.checked_data(name, p, state[name])) for name, p in params.items()]
         for p, new in staged:
-            if type(p) is Value:
-                p.data = new
-            else:
-                p.data[...] = new
+            engine.assign(p, new)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}()"
-
-
-def all_finite(params: list[Any]) -> bool:
-    """True when every parameter's data and grad are finite numbers."""
-    for p in params:
-        if type(p) is Value:
-            if not (math.isfinite(p.data) and math.isfinite(p.grad)):
-                return False
-        elif not (np.isfinite(p.data).all() and (p.grad is None or np.isfinite(p.grad).all())):
-            return False
-    return True

@@ -28,7 +28,9 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from .engine import Value
+from ..engine import Value
+from ..util.numbers import format_number
+from .nodes import d_of
 
 __all__ = [
     "FUNCTIONS",
@@ -512,7 +514,6 @@ def graph_command(
     PNG or PDF by extension); with ``explain``, adds the chain-rule steps.
     Bad input raises ``FormulaError`` or ``ValueError`` with a one-line message.
     """
-    from .viz.explain import _d, format_number
 
     values = parse_assignments(assignments)
     formula = parse(expr, values)  # a name without --set is an unknown name
@@ -524,17 +525,17 @@ def graph_command(
         lines.append("gradients:")
         for n in values:
             if n in leaves:
-                lines.append(f"  {_d(name)}/{_d(n)} = {format_number(leaves[n].grad)}")
+                lines.append(f"  {d_of(name)}/{d_of(n)} = {format_number(leaves[n].grad)}")
     unused = [n for n in values if n not in leaves]
     if unused:
         lines.append(f"note: not used in the formula: {', '.join(unused)}")
     if out is not None:
-        from .viz.graph import draw_graph
+        from .graph import draw_graph
 
         path = draw_graph(output).save(out)
         lines.append(f"graph written to {path}")
     if explain:
-        from .viz.explain import explain as explain_
+        from .explain import explain as explain_
 
         lines += ["", explain_(output, show=False).text]
     return "\n".join(lines)

@@ -17,8 +17,10 @@ from typing import Any
 
 import numpy as np
 
-from .module import Module
-from .nn import MLP
+from ..nn import layers
+from ..nn.convert import from_value_mlp
+from ..nn.module import Module
+from ..nn.scalar import MLP
 
 __all__ = ["to_torch", "from_torch"]
 
@@ -61,10 +63,8 @@ def to_torch(model: Module) -> Any:
     PyTorch copy owns its numbers: training one does not change the other.
     """
     torch = _torch()
-    from . import layers
-
     if isinstance(model, MLP):
-        model = layers.from_value_mlp(model, dtype=np.float64)
+        model = from_value_mlp(model, dtype=np.float64)
 
     if isinstance(model, layers.Sequential):
         return torch.nn.Sequential(*[_layer_to_torch(torch, layers, x) for x in model])
@@ -88,6 +88,11 @@ def _layer_to_torch(torch: Any, layers: Any, layer: Any) -> Any:
         return getattr(nn, kind)()
     if isinstance(layer, layers.Flatten):
         return nn.Flatten(layer.start_dim, layer.end_dim)
+    if isinstance(layer, layers.Step):
+        raise ValueError(
+            "to_torch: PyTorch has no step layer (its slope is 0 everywhere, so it cannot be "
+            "trained there either); use sigmoid for a smooth step"
+        )
     raise TypeError(
         f"to_torch: no PyTorch counterpart for layer {kind}; "
         "supported: Linear, ReLU, Tanh, Sigmoid, Flatten, Sequential"
@@ -106,8 +111,6 @@ def from_torch(module: Any) -> Module:
     torch = _torch()
     if not isinstance(module, torch.nn.Module):
         raise TypeError(f"from_torch: expected a torch.nn.Module, got {type(module).__name__}")
-    from . import layers
-
     params = list(module.parameters())
     dtype = "float64" if params and params[0].dtype == torch.float64 else "float32"
     top = module if isinstance(module, torch.nn.Sequential) else torch.nn.Sequential(module)

@@ -30,8 +30,11 @@ from typing import Any
 
 import numpy as np
 
-from .module import Module
-from .nn import ACTIVATIONS, MLP
+from ..nn.activations import ACTIVATIONS
+from ..nn.module import Module
+from ..nn.scalar import MLP
+from ..util.files import write_atomic
+from ..version import __version__
 
 __all__ = ["save", "load", "FORMAT", "FORMAT_VERSION", "RECORD_KEY"]
 
@@ -53,11 +56,11 @@ class _Invalid(ValueError):
 
 def _tensor_layers() -> dict[str, type]:
     """Layer type name -> class, for the tensor engine's layers (imported when needed)."""
-    from . import layers
+    from ..nn import layers
 
     return {
         name: getattr(layers, name)
-        for name in ("Linear", "ReLU", "Tanh", "Sigmoid", "Flatten", "Sequential")
+        for name in ("Linear", "ReLU", "Tanh", "Sigmoid", "Step", "Flatten", "Sequential")
         if hasattr(layers, name)
     }
 
@@ -316,8 +319,6 @@ def save(model: Module, path: str | os.PathLike[str]) -> None:
     if not isinstance(model, Module):
         raise TypeError(f"save(model): expected a neuronlab model, got {type(model).__name__}")
     record, arrays = _describe(model)
-    from . import __version__
-
     record = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
@@ -331,8 +332,6 @@ def save(model: Module, path: str | os.PathLike[str]) -> None:
     payload[RECORD_KEY] = np.frombuffer(json.dumps(record, indent=1).encode("utf-8"), np.uint8)
     buffer = io.BytesIO()
     np.savez(buffer, **payload)
-    from .files import write_atomic
-
     write_atomic(path, buffer.getvalue())
 
 

@@ -10,14 +10,18 @@ maps one to one onto ``torch.nn``.  Every random start takes a ``seed``.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import numpy as np
 
-from .module import Module
-from .nn import MLP, Seed, make_rng
-from .tensor import Tensor, _check_dtype, linear
+from ..tensor import Tensor, check_dtype, linear, no_grad
+from ..util.checks import flag, one_of, whole_number
+from ..util.rng import Seed, make_rng
+from .activations import ACTIVATIONS, check_activation
+from .engines import TENSOR
+from .init import INITS
+from .module import LayerOutput, Module
 
 __all__ = [
     "Linear",
@@ -25,27 +29,11 @@ __all__ = [
     "ReLU",
     "Tanh",
     "Sigmoid",
+    "Step",
     "Flatten",
     "mlp",
-    "from_value_mlp",
-    "he_uniform",
-    "xavier_uniform",
-    "uniform_init",
-    "INITS",
-    "ACTIVATIONS",
+    "ACTIVATION_LAYERS",
 ]
-
-
-def _size(n: object, what: str) -> int:
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-        raise ValueError(f"{what}: expected a positive int, got {n!r}")
-    return int(n)
-
-
-def _shape2(shape: object, who: str) -> tuple[int, int]:
-    if not isinstance(shape, (tuple, list)) or len(shape) != 2:
-        raise ValueError(f"{who}: expected a shape (fan_out, fan_in), got {shape!r}")
-    return _size(shape[0], f"{who}(fan_out)"), _size(shape[1], f"{who}(fan_in)")
 
 
 def _as_tensor(x: Any, who: str, dtype: Any = None) -> Tensor:
@@ -55,52 +43,6 @@ def _as_tensor(x: Any, who: str, dtype: Any = None) -> Tensor:
     if isinstance(x, (np.ndarray, list, tuple)):
         return Tensor(x, dtype=dtype)
     raise TypeError(f"{who}: expected a Tensor (or a numpy array), got {type(x).__name__}")
-
-
-# -- initialisation ---------------------------------------------------------------
-
-
-def he_uniform(shape: tuple[int, int], *, seed: Seed = None, dtype: Any = None) -> np.ndarray:
-    """He (Kaiming) uniform for ReLU layers: U(-a, a), a = √(6 / fan_in).
-
-    Keeps the variance of the activations about constant through ReLU layers
-    (Var w = 2 / fan_in).  ``shape`` is (fan_out, fan_in), PyTorch's layout.
-    """
-    fan_out, fan_in = _shape2(shape, "he_uniform")
-    a = math.sqrt(6.0 / fan_in)
-    return make_rng(seed).uniform(-a, a, (fan_out, fan_in)).astype(_check_dtype(dtype))
-
-
-def xavier_uniform(shape: tuple[int, int], *, seed: Seed = None, dtype: Any = None) -> np.ndarray:
-    """Xavier (Glorot) uniform for tanh/sigmoid layers: U(-a, a), a = √(6 / (fan_in + fan_out)).
-
-    Var w = 2 / (fan_in + fan_out): the signal keeps its scale both forward and
-    backward.  ``shape`` is (fan_out, fan_in).
-    """
-    fan_out, fan_in = _shape2(shape, "xavier_uniform")
-    a = math.sqrt(6.0 / (fan_in + fan_out))
-    return make_rng(seed).uniform(-a, a, (fan_out, fan_in)).astype(_check_dtype(dtype))
-
-
-def uniform_init(shape: tuple[int, ...], *, seed: Seed = None, dtype: Any = None) -> np.ndarray:
-    """PyTorch's default for ``nn.Linear``: U(-a, a), a = 1 / √fan_in, fan_in = shape[-1].
-
-    Used for the weight (shape (out, in)) and, with init="uniform", for the bias
-    too (shape (out,), with the layer's fan_in passed as ``shape[-1]`` of the weight).
-    """
-    if not isinstance(shape, (tuple, list)) or not shape:
-        raise ValueError(f"uniform_init: expected a shape (..., fan_in), got {shape!r}")
-    dims = tuple(_size(n, "uniform_init(shape)") for n in shape)
-    a = 1.0 / math.sqrt(dims[-1])
-    return make_rng(seed).uniform(-a, a, dims).astype(_check_dtype(dtype))
-
-
-#: Linear(init=...) name -> weight initialiser.
-INITS: dict[str, Callable[..., np.ndarray]] = {
-    "he": he_uniform,
-    "xavier": xavier_uniform,
-    "uniform": uniform_init,
-}
 
 
 # -- layers --------------------------------------------------------------------------
@@ -116,6 +58,8 @@ class Linear(Module):
     have any number of leading batch dimensions: (..., in) -> (..., out).
     """
 
+    ENGINE = TENSOR
+
     def __init__(
         self,
         in_features: int,
@@ -126,13 +70,11 @@ class Linear(Module):
         seed: Seed = None,
         dtype: Any = None,
     ) -> None:
-        n_in = _size(in_features, "Linear(in_features)")
-        n_out = _size(out_features, "Linear(out_features)")
-        if not isinstance(bias, (bool, np.bool_)):
-            raise TypeError(f"Linear(bias): expected True or False, got {bias!r}")
-        if init not in INITS:
-            raise ValueError(f"Linear(init): expected one of {', '.join(INITS)}, got {init!r}")
-        dt = _check_dtype(dtype)
+        n_in = whole_number(in_features, "Linear(in_features)", minimum=1)
+        n_out = whole_number(out_features, "Linear(out_features)", minimum=1)
+        bias = flag(bias, "Linear(bias)")
+        one_of(init, INITS, "Linear(init)")
+        dt = check_dtype(dtype)
         rng = make_rng(seed)
         w = INITS[init]((n_out, n_in), seed=rng, dtype=dt)
         self.weight = Tensor(w, dtype=dt, requires_grad=True)
@@ -185,6 +127,8 @@ class Sequential(Module):
     ``0.bias``, ``2.weight``..., exactly as in ``torch.nn.Sequential``.
     """
 
+    ENGINE = TENSOR
+
     def __init__(self, *modules: Module) -> None:
         if len(modules) == 1 and isinstance(modules[0], (list, tuple)):
             raise TypeError(
@@ -218,6 +162,26 @@ class Sequential(Module):
         if type(self)._walk_parameters is not Sequential._walk_parameters:
             return super()._parameter_list()
         return [p for m in self._layers for p in m._parameter_list()]
+
+    def layer_outputs(self, X: Any) -> list[LayerOutput]:
+        """Each weighted layer's output, after the activation that follows it, for every row of X.
+
+        A ``Linear`` starts a layer; an activation layer right after it is
+        applied before its output is read (no activation: "linear").
+        """
+        dtype = self.engine.feature_dtype(self.parameters())
+        outputs: list[tuple[int, str, np.ndarray]] = []
+        with no_grad():
+            x: Any = Tensor(np.asarray(X, dtype=dtype), dtype=dtype)
+            for module in self._layers:
+                x = module(x)
+                name = getattr(module, "activation", None)
+                if isinstance(module, Linear):
+                    outputs.append((len(outputs) + 1, "linear", x.data))
+                elif isinstance(name, str) and outputs:
+                    outputs[-1] = (outputs[-1][0], name, x.data)
+        last = len(outputs)
+        return [LayerOutput(k, act, values, k < last) for k, act, values in outputs]
 
     def append(self, module: Module) -> Sequential:
         """Add a module at the end (returns the Sequential, as PyTorch does)."""
@@ -255,6 +219,8 @@ class Sequential(Module):
 class _Stateless(Module):
     """A layer without parameters (activations, Flatten): nothing to walk."""
 
+    ENGINE = TENSOR
+
     def _walk_parameters(self, prefix: str) -> Iterator[tuple[str, Any]]:
         return iter(())
 
@@ -267,6 +233,8 @@ class _Stateless(Module):
 class ReLU(_Stateless):
     """max(0, x), elementwise;  d/dx = 1 if x > 0 else 0."""
 
+    activation = "relu"
+
     def forward(self, x: Tensor) -> Tensor:
         """relu(x)."""
         return _as_tensor(x, "ReLU").relu()
@@ -277,6 +245,8 @@ class ReLU(_Stateless):
 
 class Tanh(_Stateless):
     """tanh x, elementwise;  d/dx = 1 - tanh(x)**2."""
+
+    activation = "tanh"
 
     def forward(self, x: Tensor) -> Tensor:
         """tanh(x)."""
@@ -289,6 +259,8 @@ class Tanh(_Stateless):
 class Sigmoid(_Stateless):
     """σ(x) = 1 / (1 + e**-x), elementwise;  d/dx = σ(x) (1 - σ(x))."""
 
+    activation = "sigmoid"
+
     def forward(self, x: Tensor) -> Tensor:
         """sigmoid(x)."""
         return _as_tensor(x, "Sigmoid").sigmoid()
@@ -297,15 +269,28 @@ class Sigmoid(_Stateless):
         return "Sigmoid()"
 
 
+class Step(_Stateless):
+    """1 where x > 0, else 0, elementwise: the perceptron's threshold;  d/dx = 0.
+
+    Nothing flows back through it, so the layers before a Step never learn.
+    """
+
+    activation = "step"
+
+    def forward(self, x: Tensor) -> Tensor:
+        """step(x)."""
+        return _as_tensor(x, "Step").step()
+
+    def __repr__(self) -> str:
+        return "Step()"
+
+
 class Flatten(_Stateless):
     """Merge dimensions ``start_dim``..``end_dim`` into one: (N, 8, 8) -> (N, 64) by default."""
 
     def __init__(self, start_dim: int = 1, end_dim: int = -1) -> None:
-        for name, v in (("start_dim", start_dim), ("end_dim", end_dim)):
-            if isinstance(v, bool) or not isinstance(v, (int, np.integer)):
-                raise TypeError(f"Flatten({name}): expected an int, got {v!r}")
-        self.start_dim = int(start_dim)
-        self.end_dim = int(end_dim)
+        self.start_dim = whole_number(start_dim, "Flatten(start_dim)")
+        self.end_dim = whole_number(end_dim, "Flatten(end_dim)")
 
     def forward(self, x: Tensor) -> Tensor:
         """x reshaped so that the dimensions start_dim..end_dim become one."""
@@ -332,17 +317,22 @@ class Flatten(_Stateless):
         return f"Flatten(start_dim={self.start_dim}, end_dim={self.end_dim})"
 
 
-#: Activation name -> layer class.
-ACTIVATIONS: dict[str, type[Module]] = {"relu": ReLU, "tanh": Tanh, "sigmoid": Sigmoid}
+#: Activation name -> its layer class ("linear" has none: nothing is applied).
+ACTIVATION_LAYERS: dict[str, type[Module]] = {
+    "relu": ReLU,
+    "tanh": Tanh,
+    "sigmoid": Sigmoid,
+    "step": Step,
+}
+assert set(ACTIVATION_LAYERS) | {"linear"} == set(ACTIVATIONS)
 
 
-def _activation(name: object, who: str, allow_none: bool) -> type[Module] | None:
-    if allow_none and name in (None, "linear"):
+def _activation_layer(name: object, who: str) -> type[Module] | None:
+    """The layer class of an activation name (None, and "linear", mean no layer)."""
+    if name is None:
         return None
-    if not isinstance(name, str) or name not in ACTIVATIONS:
-        options = ", ".join(ACTIVATIONS) + (", None" if allow_none else "")
-        raise ValueError(f"{who}: expected one of {options}, got {name!r}")
-    return ACTIVATIONS[name]
+    name = check_activation(name, who)
+    return ACTIVATION_LAYERS.get(name)
 
 
 def mlp(
@@ -367,9 +357,9 @@ def mlp(
             f"mlp(sizes): expected a list of at least two layer sizes (inputs, ..., outputs), "
             f"got {sizes!r}"
         )
-    sizes = [_size(n, "mlp(sizes)") for n in sizes]
-    hidden = _activation(activation, "mlp(activation)", allow_none=False)
-    last = _activation(output_activation, "mlp(output_activation)", allow_none=True)
+    sizes = [whole_number(n, "mlp(sizes)", minimum=1) for n in sizes]
+    hidden = _activation_layer(activation, "mlp(activation)")
+    last = _activation_layer(output_activation, "mlp(output_activation)")
     if init is None:
         init = "he" if activation == "relu" else "xavier"
     rng = make_rng(seed)
@@ -377,36 +367,6 @@ def mlp(
     for i in range(len(sizes) - 1):
         layers.append(Linear(sizes[i], sizes[i + 1], bias, init=init, seed=rng, dtype=dtype))
         act = hidden if i < len(sizes) - 2 else last
-        if act is not None:
-            layers.append(act())
-    return Sequential(*layers)
-
-
-def from_value_mlp(model: MLP, *, dtype: Any = np.float64) -> Sequential:
-    """The tensor network with exactly the weights of a scalar ``nn.MLP`` (float64 by default).
-
-    Layer i's neuron j becomes row j of ``Linear.weight`` (its ``w``) and entry
-    j of ``bias`` (its ``b``), so both networks compute the same function.
-    """
-    if not isinstance(model, MLP):
-        raise TypeError(f"from_value_mlp: expected a neuronlab.nn.MLP, got {type(model).__name__}")
-    dt = _check_dtype(dtype)
-    layers: list[Module] = []
-    for i, layer in enumerate(model.layers):
-        neurons = layer.neurons
-        name = neurons[0].activation
-        if any(n.activation != name for n in neurons):
-            raise ValueError(f"from_value_mlp: layer {i} mixes activations")
-        act = None if name == "linear" else ACTIVATIONS.get(name)
-        if name != "linear" and act is None:
-            raise ValueError(
-                f"from_value_mlp: layer {i} uses {name!r}, which has no tensor layer "
-                f"(expected one of linear, {', '.join(ACTIVATIONS)})"
-            )
-        lin = Linear(len(neurons[0].w), len(neurons), dtype=dt, seed=0)
-        lin.weight.data[...] = [[w.data for w in n.w] for n in neurons]
-        lin.bias.data[...] = [n.b.data for n in neurons]  # type: ignore[union-attr]
-        layers.append(lin)
         if act is not None:
             layers.append(act())
     return Sequential(*layers)

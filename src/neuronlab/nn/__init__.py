@@ -1,0 +1,49 @@
+"""Networks on both engines, behind one ``Module`` protocol.
+
+- ``module``: ``Module`` -- parameters found by attribute, ``zero_grad``,
+  ``state_dict``, train/eval -- and ``engines``: what differs between the two
+  engines, asked once through ``Module.engine``.
+- ``scalar``: micrograd's ``Neuron``, ``Layer`` and ``MLP`` on ``Value``.
+- ``layers``: PyTorch-style ``Linear``, ``Sequential`` and activation layers on
+  ``Tensor``, with ``mlp([...])``; ``init`` their starting weights; ``convert``
+  a scalar MLP as a tensor network.
+- ``activations``: the activation names both engines know.
+- ``perceptron``: the threshold perceptron and its learning rule.
+"""
+
+from .activations import ACTIVATIONS
+from .convert import from_value_mlp
+from .engines import SCALAR, TENSOR, Engine
+from .init import INITS, he_uniform, uniform_init, xavier_uniform
+from .layers import ACTIVATION_LAYERS, Flatten, Linear, ReLU, Sequential, Sigmoid, Step, Tanh, mlp
+from .module import Module, is_parameter
+from .perceptron import Perceptron, PerceptronFit
+from .scalar import MLP, Layer, Neuron
+
+__all__ = [
+    "Module",
+    "is_parameter",
+    "Engine",
+    "SCALAR",
+    "TENSOR",
+    "ACTIVATIONS",
+    "Neuron",
+    "Layer",
+    "MLP",
+    "Linear",
+    "Sequential",
+    "ReLU",
+    "Tanh",
+    "Sigmoid",
+    "Step",
+    "Flatten",
+    "mlp",
+    "ACTIVATION_LAYERS",
+    "from_value_mlp",
+    "INITS",
+    "he_uniform",
+    "xavier_uniform",
+    "uniform_init",
+    "Perceptron",
+    "PerceptronFit",
+]

@@ -1,0 +1,136 @@
+"""Elementwise arithmetic on tensors: + - * / ** and negation, with broadcasting.
+
+Each operation is a pair: the forward computes the array and records the node
+(``from_op``), its backward turns the output's gradient ``g`` into one gradient
+per input (None for an input that needs none).  ``Tensor.backward`` sums each
+of them back to its input's shape, so broadcasting is undone in one place.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from .arrays import NUMBER_TYPES, TensorType, quiet
+from .operands import broadcast, lift, operands, require_tensor
+
+if TYPE_CHECKING:
+    from .tensor import Tensor
+
+__all__ = ["add", "sub", "mul", "div", "neg", "power", "rpower"]
+
+Grads = tuple[Any, ...]
+
+
+def add(a: Any, b: Any) -> Tensor:
+    """a + b, broadcasting;  d/da = 1,  d/db = 1."""
+    a, b = operands(a, b, "add")
+    return a.from_op(broadcast(np.add, a, b, "add"), (a, b), "+", add_backward)
+
+
+def add_backward(g: np.ndarray, inputs: tuple[Tensor, ...], saved: tuple) -> Grads:
+    """The gradient of a + b for each of a and b."""
+    return g, g
+
+
+def sub(a: Any, b: Any) -> Tensor:
+    """a - b, broadcasting;  d/da = 1,  d/db = -1."""
+    a, b = operands(a, b, "sub")
+    return a.from_op(broadcast(np.subtract, a, b, "sub"), (a, b), "-", sub_backward)
+
+
+def sub_backward(g: np.ndarray, inputs: tuple[Tensor, ...], saved: tuple) -> Grads:
+    """The gradient of a - b for each of a and b."""
+    return g, (-g if inputs[1].requires_grad else None)
+
+
+def mul(a: Any, b: Any) -> Tensor:
+    """a * b, elementwise with broadcasting;  d/da = b,  d/db = a."""
+    a, b = operands(a, b, "mul")
+    return a.from_op(broadcast(np.multiply, a, b, "mul"), (a, b), "*", mul_backward)
+
+
+def mul_backward(g: np.ndarray, inputs: tuple[Tensor, ...], saved: tuple) -> Grads:
+    """The gradient of a * b for each of a and b."""
+    a, b = inputs
+    return (
+        g * b.data if a.requires_grad else None,
+        g * a.data if b.requires_grad else None,
+    )
+
+
+def div(a: Any, b: Any) -> Tensor:
+    """a / b, elementwise with broadcasting;  d/da = 1/b,  d/db = -a/b² = -(a/b)/b."""
+    a, b = operands(a, b, "div")
+    return a.from_op(broadcast(np.true_divide, a, b, "div"), (a, b), "/", div_backward)
+
+
+def div_backward(g: np.ndarray, inputs: tuple[Tensor, ...], saved: tuple) -> Grads:
+    """The gradient of a / b for each of a and b.
+
+    d/db is computed as -(g·a/b)/b rather than -(g·a)/(b·b): b·b overflows in
+    float32 for |b| > 1.8e19, where the quotient (and PyTorch's) stays finite.
+    """
+    a, b = inputs
+    return (
+        g / b.data if a.requires_grad else None,
+        -(g * a.data / b.data) / b.data if b.requires_grad else None,
+    )
+
+
+def neg(a: Tensor) -> Tensor:
+    """-a;  d/da = -1."""
+    a = require_tensor(a, "neg")
+    return a.from_op(np.negative(a.data), (a,), "neg", neg_backward)
+
+
+def neg_backward(g: np.ndarray, inputs: tuple[Tensor, ...], saved: tuple) -> Grads:
+    """The gradient of -a."""
+    return (-g,)
+
+
+def power(a: Any, k: Any) -> Tensor:
+    """a ** k;  d/da = k · a**(k-1), and for a tensor exponent d/dk = a**k · ln a.
+
+    d/dk is 0 where a = 0 and k >= 0, as PyTorch defines it.
+    """
+    if isinstance(k, NUMBER_TYPES) and isinstance(a, TensorType):
+        k = float(k)
+        with quiet():
+            out = power_of(a.data, k)  # type: ignore[attr-defined]
+        return a.from_op(out, (a,), f"**{k:g}", power_number_backward, (k,))  # type: ignore
+    a, k = operands(a, k, "pow")
+    return a.from_op(broadcast(np.power, a, k, "pow"), (a, k), "**", power_backward)
+
+
+def power_of(x: np.ndarray, k: float) -> np.ndarray:
+    """x ** k for a number k, with PyTorch's results: x ** -0.5 is 1 / √x (nan at -inf)."""
+    if k == -0.5:
+        return 1 / np.sqrt(x)
+    return np.power(x, k)
+
+
+def power_number_backward(g: np.ndarray, inputs: tuple[Tensor, ...], saved: tuple) -> Grads:
+    """The gradient of a ** k for a number k (0 everywhere when k = 0: a**0 = 1 is flat)."""
+    (k,) = saved
+    if k == 0.0:
+        return (np.zeros_like(g),)
+    return (g * (k * power_of(inputs[0].data, k - 1.0)),)
+
+
+def power_backward(g: np.ndarray, inputs: tuple[Tensor, ...], saved: tuple) -> Grads:
+    """The gradient of a ** k for a tensor k, for each of a and k."""
+    a, k = inputs[0].data, inputs[1].data
+    ga = gk = None
+    if inputs[0].requires_grad:
+        ga = np.where(k == 0.0, 0.0, g * (k * np.power(a, k - 1.0))).astype(g.dtype, copy=False)
+    if inputs[1].requires_grad:
+        local = np.where((a == 0.0) & (k >= 0.0), 0.0, np.power(a, k) * np.log(a))
+        gk = g * local.astype(g.dtype, copy=False)
+    return ga, gk
+
+
+def rpower(base: Any, exponent: Tensor) -> Tensor:
+    """number ** tensor (``2 ** t``): the base becomes a constant of the tensor's dtype."""
+    return power(lift(base, exponent, "pow"), exponent)

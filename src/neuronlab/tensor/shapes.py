@@ -1,0 +1,151 @@
+"""Shape operations: ``reshape``, ``transpose``, indexing, ``concatenate`` and ``stack``.
+
+They move numbers around without changing them, so each backward moves the
+gradient back to where the numbers came from.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from .arrays import TensorType, one_axis, shape_of
+from .operands import require_tensor, tensors_of
+
+if TYPE_CHECKING:
+    from .tensor import Tensor
+
+__all__ = ["reshape", "transpose", "getitem", "concatenate", "stack"]
+
+Grads = tuple[Any, ...]
+
+
+def reshape(a: Tensor, *shape: int | Sequence[int]) -> Tensor:
+    """The same numbers in a new shape;  the gradient is reshaped back."""
+    a = require_tensor(a, "reshape")
+    new = shape_of(shape, "reshape")
+    try:
+        out = a.data.reshape(new)
+    except ValueError:
+        raise ValueError(
+            f"reshape: cannot reshape shape {a.shape} ({a.data.size} numbers) into {new}"
+        ) from None
+    return a.from_op(out, (a,), "reshape", reshape_backward)
+
+
+def reshape_backward(g: np.ndarray, inputs: tuple[Tensor, ...], saved: tuple) -> Grads:
+    """The gradient in the input's shape."""
+    return (g.reshape(inputs[0].data.shape),)
+
+
+def transpose(a: Tensor, *axes: int | Sequence[int]) -> Tensor:
+    """Axes permuted (reversed when none are given);  the gradient is permuted back."""
+    a = require_tensor(a, "transpose")
+    ndim = a.data.ndim
+    perm = shape_of(axes, "transpose") if axes else tuple(range(ndim))[::-1]
+    if sorted(p % ndim if ndim and -ndim <= p < ndim else p for p in perm) != list(range(ndim)):
+        raise ValueError(
+            f"transpose: axes {perm} are not a permutation of the {ndim} axes of shape {a.shape}"
+        )
+    perm = tuple(p % ndim for p in perm)
+    return a.from_op(a.data.transpose(perm), (a,), "transpose", transpose_backward, (perm,))
+
+
+def transpose_backward(g: np.ndarray, inputs: tuple[Tensor, ...], saved: tuple) -> Grads:
+    """The gradient with the axes put back in their order."""
+    return (g.transpose(np.argsort(saved[0])),)
+
+
+def _picks_once(index: Any) -> bool:
+    """True when ``index`` cannot pick one entry twice (ints, slices, a boolean mask)."""
+    parts = index if isinstance(index, tuple) else (index,)
+    for p in parts:
+        if p is None or p is Ellipsis or isinstance(p, (slice, int, np.integer)):
+            continue
+        if isinstance(p, np.ndarray) and p.dtype == np.bool_ and len(parts) == 1:
+            continue
+        return False
+    return True
+
+
+def _plain_index(index: Any) -> Any:
+    """Tensors inside an index become integer arrays (they hold whole numbers as floats)."""
+    if isinstance(index, tuple):
+        return tuple(_plain_index(i) for i in index)
+    if isinstance(index, TensorType):
+        d = index.data  # type: ignore[attr-defined]
+        if not np.all(d == np.trunc(d)):
+            raise IndexError(f"getitem: an index tensor must hold whole numbers, got {d!r:.60}")
+        return d.astype(np.intp)
+    return index
+
+
+def getitem(a: Tensor, index: Any) -> Tensor:
+    """a[index] with ints, slices, integer arrays or boolean masks.
+
+    The gradient is scattered back with ``np.add.at``, so an entry picked twice
+    gets both contributions.
+    """
+    index = _plain_index(index)
+    try:
+        out = a.data[index]
+    except IndexError as e:
+        raise IndexError(
+            f"getitem: index {index!r:.60} does not fit shape {a.shape}: {e}"
+        ) from None
+    saved = (index, _picks_once(index))
+    return a.from_op(out, (a,), "getitem", getitem_backward, saved)
+
+
+def getitem_backward(g: np.ndarray, inputs: tuple[Tensor, ...], saved: tuple) -> Grads:
+    """The gradient put back at the entries that were picked (zeros elsewhere)."""
+    index, once = saved
+    gx = np.zeros(inputs[0].data.shape, dtype=g.dtype)
+    if once:
+        gx[index] = g
+    else:
+        np.add.at(gx, index, g)
+    return (gx,)
+
+
+def concatenate(tensors: Sequence[Tensor], axis: int = 0) -> Tensor:
+    """Tensors joined along an existing ``axis``;  each gets its own slice of the gradient."""
+    ts = tensors_of(tensors, "concatenate")
+    first = ts[0].data
+    if not first.ndim:
+        raise ValueError("concatenate: 0-d tensors cannot be concatenated; use stack")
+    ax = one_axis(axis, first.ndim, "concatenate")
+    for t in ts[1:]:
+        s = t.data.shape
+        if len(s) != first.ndim or any(
+            n != m for i, (n, m) in enumerate(zip(s, first.shape)) if i != ax
+        ):
+            raise ValueError(f"concatenate: shapes {first.shape} and {s} differ outside axis {ax}")
+    out = np.concatenate([t.data for t in ts], axis=ax)
+    offsets = np.cumsum([t.data.shape[ax] for t in ts])[:-1]
+    return ts[0].from_op(out, tuple(ts), "concatenate", concatenate_backward, (ax, offsets))
+
+
+def concatenate_backward(g: np.ndarray, inputs: tuple[Tensor, ...], saved: tuple) -> Grads:
+    """Each input's slice of the gradient."""
+    ax, offsets = saved
+    return tuple(np.split(g, offsets, axis=ax))
+
+
+def stack(tensors: Sequence[Tensor], axis: int = 0) -> Tensor:
+    """Tensors of one shape stacked along a new ``axis``;  each gets its slice of the gradient."""
+    ts = tensors_of(tensors, "stack")
+    shape = ts[0].data.shape
+    for t in ts[1:]:
+        if t.data.shape != shape:
+            raise ValueError(f"stack: shapes {shape} and {t.shape} differ; all must be equal")
+    ax = one_axis(axis, len(shape) + 1, "stack")
+    out = np.stack([t.data for t in ts], axis=ax)
+    return ts[0].from_op(out, tuple(ts), "stack", stack_backward, (ax,))
+
+
+def stack_backward(g: np.ndarray, inputs: tuple[Tensor, ...], saved: tuple) -> Grads:
+    """Each input's slice of the gradient along the stacked axis."""
+    return tuple(np.moveaxis(g, saved[0], 0))

@@ -1,0 +1,61 @@
+"""Checking what training, evaluation and prediction receive: inputs X and targets y."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..nn.engines import finite_array
+from ..util.checks import describe
+
+__all__ = ["as_features", "as_targets"]
+
+
+def as_features(
+    X: Any, who: str, dtype: Any = np.float64, *, rows_only: bool = False
+) -> np.ndarray:
+    """``X`` as an array of ``dtype`` with one row per example (a 1-D X is one column).
+
+    No copy when it already is one.  Empty, non-numeric, NaN or infinite input
+    is an error naming ``who``; so is more than 2-D input when ``rows_only``
+    (a scalar network reads one flat row of inputs per example).
+    """
+    if X is None or isinstance(X, (str, bytes, dict, set)):
+        raise TypeError(f"{who}: expected a 2-D array of numbers, got {describe(X)}")
+    if isinstance(X, np.ndarray) and X.dtype.kind not in "biuf":
+        raise TypeError(f"{who}: expected numbers, got an array of dtype {X.dtype}")
+    try:
+        arr = np.asarray(X, dtype=dtype)
+    except (TypeError, ValueError):
+        raise TypeError(f"{who}: expected a 2-D array of numbers, got {describe(X)}") from None
+    if arr.ndim == 1:
+        arr = arr[:, None]
+    if arr.ndim < 2 or len(arr) == 0 or arr.size == 0:
+        raise ValueError(
+            f"{who}: expected a non-empty array with one row per example, got shape {arr.shape}"
+        )
+    if rows_only and arr.ndim != 2:
+        raise ValueError(
+            f"{who}: expected a 2-D array (one row of inputs per example), got shape {arr.shape}"
+        )
+    if not finite_array(arr):
+        raise ValueError(f"{who}: contains NaN or infinite values")
+    return arr
+
+
+def as_targets(y: Any, n: int, who: str) -> np.ndarray:
+    """``y`` as a numeric array with one target (or one row of targets) per example."""
+    if y is None or isinstance(y, (str, bytes, dict, set)):
+        raise TypeError(f"{who}: expected one target per example, got {describe(y)}")
+    try:
+        arr = np.asarray(y)
+    except (TypeError, ValueError):
+        raise TypeError(f"{who}: expected numbers, got {describe(y)}") from None
+    if arr.ndim == 0 or len(arr) != n:
+        raise ValueError(f"{who}: expected {n} targets (one per row of X), got shape {arr.shape}")
+    if arr.dtype.kind not in "biuf":
+        raise TypeError(f"{who}: targets must be numbers, got dtype {arr.dtype}")
+    if not finite_array(arr):
+        raise ValueError(f"{who}: targets must be finite numbers")
+    return arr

@@ -1,0 +1,321 @@
+"""The Trainer: gradient descent one batch at a time, the one training loop of neuronlab.
+
+``fit()``, the command line and the lab all train through ``Trainer.step()``::
+
+    trainer = Trainer(model, X, y, loss="cross_entropy", lr=0.1, batch_size=32, seed=0)
+    trainer.step()                    # one batch: forward, loss, backward, update
+    trainer.epoch()                   # the rest of this epoch
+    trainer.evaluate(X_test, y_test)  # loss and accuracy, without a graph
+    trainer.history                   # one row of figures per finished epoch
+
+Each step: the predictions for a batch, the loss (plus ``l2 · Σ p²`` if
+asked), ``zero_grad``, ``backward``, ``optimizer.step``, ``scheduler.step``.
+If the loss or a gradient stops being a finite number, the step raises
+``TrainingDiverged`` and the model keeps the last parameters that were finite.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any, Union
+
+import numpy as np
+
+from ..losses import correct_count, get_loss, loss_name, prepare_targets
+from ..nn.module import Module
+from ..optim import SGD, LRScheduler, Optimizer
+from ..util.checks import describe, flag, non_negative_number, whole_number
+from ..util.rng import Seed, make_rng
+from .diagnostics import Diagnostics
+from .history import History, TrainingDiverged
+from .inputs import as_features, as_targets
+
+__all__ = ["Trainer", "evaluate", "predict", "DEFAULT_LR"]
+
+#: The learning rate of the SGD optimiser made when none is given.
+DEFAULT_LR = 0.1
+_EVAL_ROWS = 4096  # examples per forward pass when evaluating (bounds the memory it takes)
+
+LossArg = Union[str, Callable[[Any, Any], Any]]  # noqa: UP007 (a runtime alias on 3.10)
+
+
+def _check_model(model: object, who: str) -> Module:
+    if not isinstance(model, Module):
+        raise TypeError(f"{who}(model): expected a neuronlab Module, got {describe(model)}")
+    if not model.parameters():
+        raise ValueError(f"{who}(model): the model has no parameters to train")
+    return model
+
+
+def _optimizer_for(
+    model: Module, optimizer: Any, scheduler: Any, lr: float | None, who: str
+) -> tuple[Optimizer, LRScheduler | None]:
+    """The optimiser and schedule to train with: given, the schedule's, or SGD(lr)."""
+    if scheduler is not None and not isinstance(scheduler, LRScheduler):
+        raise TypeError(f"{who}(scheduler): expected an LRScheduler, got {describe(scheduler)}")
+    if optimizer is None and scheduler is not None:
+        optimizer = scheduler.optimizer  # the optimiser the schedule was made for
+    if optimizer is not None and lr is not None:
+        raise ValueError(f"{who}: give either an optimizer (which has its own lr) or lr, not both")
+    if scheduler is not None and optimizer is not scheduler.optimizer:
+        raise ValueError(f"{who}: the scheduler steps a different optimizer than the one given")
+    if optimizer is None:
+        return SGD(model.parameters(), lr=DEFAULT_LR if lr is None else lr), None
+    if not isinstance(optimizer, Optimizer):
+        raise TypeError(f"{who}(optimizer): expected an Optimizer, got {describe(optimizer)}")
+    return optimizer, scheduler
+
+
+class Trainer:
+    """Trains ``model`` on ``(X, y)`` one batch per ``step()``.
+
+    loss: "mse", "bce", "hinge" (0/1 labels are mapped to ±1), "cross_entropy"
+    or a function ``(predictions, targets) -> loss``.  optimizer: defaults to
+    ``SGD(model.parameters(), lr)`` (lr 0.1); give an optimizer or lr, not
+    both.  batch_size: examples per step (all of them when None).  seed: the
+    order of the examples, reshuffled every epoch (``shuffle=False``: in order).
+    l2: adds ``l2 · Σ p²`` to the loss.  scheduler: stepped after every
+    optimiser step.  validation: ``(X_val, y_val)`` evaluated after every epoch.
+    diagnose: warn once (``TrainingWarning``) about a stuck or overshooting run.
+    who: the name error messages give the caller (``fit`` passes "fit").
+    """
+
+    def __init__(
+        self,
+        model: Module,
+        X: Any,
+        y: Any,
+        *,
+        loss: LossArg = "mse",
+        optimizer: Optimizer | None = None,
+        lr: float | None = None,
+        batch_size: int | None = None,
+        seed: Seed = 0,
+        shuffle: bool = True,
+        l2: float = 0.0,
+        scheduler: LRScheduler | None = None,
+        validation: tuple[Any, Any] | None = None,
+        diagnose: bool = True,
+        who: str = "Trainer",
+    ) -> None:
+        self.model = _check_model(model, who)
+        self.engine = model.engine  # chosen once: every step asks it, never the parameter types
+        self.params = model.parameters()
+        dtype = self.engine.feature_dtype(self.params)
+        self.X = as_features(X, f"{who}(X)", dtype, rows_only=self.engine.rows_only)
+        self.loss_name = loss_name(loss)
+        self.loss_fn = get_loss(loss)
+        self.y = prepare_targets(loss, as_targets(y, len(self.X), f"{who}(y)"))
+        self.optimizer, self.scheduler = _optimizer_for(model, optimizer, scheduler, lr, who)
+        self.n = len(self.X)
+        size = self.n if batch_size is None else batch_size
+        self.batch_size = whole_number(size, f"{who}(batch_size)", minimum=1)
+        self.steps_per_epoch = math.ceil(self.n / self.batch_size)
+        self.l2 = non_negative_number(l2, f"{who}(l2)")
+        self.shuffle = flag(shuffle, f"{who}(shuffle)")
+        self.validation = self._validation_data(validation, dtype, who)
+        self.history = History()
+        self.epochs_done = 0
+        self.steps_done = 0
+        self.last_loss: float | None = None
+        self._rng = make_rng(seed)
+        self._order = np.arange(self.n)
+        self._position = self.n  # the next step starts an epoch
+        self._epoch_loss = 0.0
+        self._epoch_correct: int | None = 0
+        self._epoch_lr = self.optimizer.lr
+        trained = self.optimizer.params
+        self._limit = float(np.finfo(dtype).max) / 16  # far enough below overflow
+        self._magnitude = self.engine.largest_magnitude(trained)  # a bound on max |p|
+        diagnose = flag(diagnose, f"{who}(diagnose)")
+        self.diagnostics = Diagnostics(model, self.X) if diagnose else None
+        if self.diagnostics is not None:
+            self.diagnostics.at_start()
+
+    def _validation_data(
+        self, validation: Any, dtype: Any, who: str
+    ) -> tuple[np.ndarray, Any] | None:
+        if validation is None:
+            return None
+        if not (isinstance(validation, (tuple, list)) and len(validation) == 2):
+            raise TypeError(f"{who}(validation): expected a pair (X_val, y_val)")
+        rows_only = self.engine.rows_only
+        X_val = as_features(validation[0], f"{who}(validation X)", dtype, rows_only=rows_only)
+        y_val = as_targets(validation[1], len(X_val), f"{who}(validation y)")
+        return X_val, y_val
+
+    @property
+    def epoch_progress(self) -> float:
+        """How far into the current epoch the trainer is, from 0 to 1."""
+        return 0.0 if self._position >= self.n else self._position / self.n
+
+    def __repr__(self) -> str:
+        return (
+            f"<Trainer: {self.epochs_done} epochs, {self.steps_done} steps, {self.n} examples, "
+            f"batch {self.batch_size}, loss {self.loss_name}, {self.optimizer!r}>"
+        )
+
+    # -- one step ---------------------------------------------------------------------
+
+    def step(self) -> float:
+        """Train on the next batch; returns its loss (before the update)."""
+        if self._position >= self.n:
+            self._start_epoch()
+        idx = self._order[self._position : self._position + self.batch_size]
+        Xb, yb = self.X[idx], self.y[idx]
+        engine = self.engine
+        with engine.step_context():
+            predictions = engine.forward(self.model, Xb)
+            batch_loss = self.loss_fn(predictions, yb)
+            if self.l2:
+                batch_loss = batch_loss + self.l2 * engine.sum_of_squares(self.params)
+            value = engine.item(batch_loss)
+            if not math.isfinite(value):
+                raise self._diverged("the loss", value)
+            self.model.zero_grad()
+            batch_loss.backward()
+            self._update()
+        if self.scheduler is not None:
+            self.scheduler.step()
+        self._count(engine.outputs(predictions), yb, value)
+        self._position += len(idx)
+        self.steps_done += 1
+        self.last_loss = value
+        if self._position >= self.n:
+            self._finish_epoch()
+        return value
+
+    def _update(self) -> None:
+        """optimizer.step(), with a snapshot to fall back on only when it could overflow.
+
+        A parameter can only become infinite if the update is huge: when its
+        largest entry plus the most the optimiser can move it stays far below
+        overflow, the step is taken as it is (the usual case, and no copies).
+        """
+        engine, trained = self.engine, self.optimizer.params
+        grad_norm2 = engine.grad_norm_squared(trained)
+        if not math.isfinite(grad_norm2):
+            raise self._diverged("a gradient", "non-finite")
+        change = self.optimizer.max_change(math.sqrt(grad_norm2))
+        if change is not None and not self._magnitude + change < self._limit:
+            self._magnitude = engine.largest_magnitude(trained)  # the bound may just be loose
+        if change is not None and self._magnitude + change < self._limit:
+            self.optimizer.step()
+            self._magnitude += change
+            return
+        saved = engine.snapshot(trained)
+        self.optimizer.step()
+        if not engine.data_finite(trained):
+            engine.restore(trained, saved)
+            raise self._diverged("a parameter", "non-finite")
+        self._magnitude = engine.largest_magnitude(trained)
+
+    def _count(self, outputs: np.ndarray, yb: np.ndarray, value: float) -> None:
+        self._epoch_loss += value * len(yb)
+        if self._epoch_correct is not None:
+            correct = correct_count(outputs, yb, self.loss_name)
+            self._epoch_correct = None if correct is None else self._epoch_correct + correct
+
+    def _diverged(self, what: str, value: float | str) -> TrainingDiverged:
+        epoch = self.epochs_done + 1
+        step = self.steps_done + 1
+        return TrainingDiverged(
+            f"training diverged: {what} became {value} at step {step} (epoch {epoch}); "
+            f"the model keeps its last finite parameters. Try a lower learning rate "
+            f"(it was {self.optimizer.lr:g}).",
+            epoch=epoch,
+            step=step,
+            history=self.history,
+        )
+
+    # -- epochs -------------------------------------------------------------------------
+
+    def _start_epoch(self) -> None:
+        shuffled = self.shuffle and self.batch_size < self.n
+        self._order = self._rng.permutation(self.n) if shuffled else np.arange(self.n)
+        self._position = 0
+        self._epoch_loss = 0.0
+        self._epoch_correct = 0
+        self._epoch_lr = self.optimizer.lr
+
+    def _finish_epoch(self) -> None:
+        history = self.history
+        history.loss.append(self._epoch_loss / self.n)
+        correct = self._epoch_correct
+        history.accuracy.append(None if correct is None else correct / self.n)
+        history.lr.append(self._epoch_lr)
+        if self.validation is not None:
+            figures = self.evaluate(*self.validation)
+            history.val_loss.append(figures["loss"])
+            history.val_accuracy.append(figures["accuracy"])
+        self.epochs_done += 1
+        if self.diagnostics is not None:
+            self.diagnostics.after_epoch(history.loss[-1], self.optimizer.lr)
+
+    def epoch(self) -> dict[str, float | None]:
+        """Train until the current epoch ends (a whole one when none is under way).
+
+        Returns that epoch's figures, as ``history.final()``.
+        """
+        target = self.epochs_done + 1
+        while self.epochs_done < target:
+            self.step()
+        return self.history.final()
+
+    def evaluate(self, X: Any, y: Any) -> dict[str, Any]:
+        """Loss and accuracy on ``(X, y)`` under this trainer's loss (see ``evaluate``)."""
+        return evaluate(self.model, X, y, loss=self.loss_fn)
+
+
+def _batches(n: int) -> range:
+    return range(0, n, _EVAL_ROWS)
+
+
+def evaluate(model: Module, X: Any, y: Any, loss: LossArg | None = None) -> dict[str, Any]:
+    """The model's loss and accuracy on ``(X, y)``, computed without keeping gradients.
+
+    loss: as in ``fit`` ("mse", "bce", "hinge", "cross_entropy" or a function);
+    by default "cross_entropy" for a model with several outputs and "mse" for
+    one.  Returns ``{"loss": float, "accuracy": float or None, "n": examples}``;
+    accuracy is read from the outputs the way training reads it (None for
+    regression).  Large inputs are evaluated a few thousand rows at a time;
+    the loss is the mean over all of them.
+    """
+    model = _check_model(model, "evaluate")
+    engine = model.engine
+    dtype = engine.feature_dtype(model.parameters())
+    X = as_features(X, "evaluate(X)", dtype, rows_only=engine.rows_only)
+    y = as_targets(y, len(X), "evaluate(y)")
+    if loss is not None:
+        get_loss(loss)  # an unknown name fails before any work
+    total, correct = 0.0, 0
+    with engine.no_grad():
+        for start in _batches(len(X)):
+            predictions = engine.forward(model, X[start : start + _EVAL_ROWS])
+            out = engine.outputs(predictions)
+            if loss is None:
+                loss = "cross_entropy" if out.ndim == 2 and out.shape[1] > 1 else "mse"
+            yb = prepare_targets(loss, y[start : start + _EVAL_ROWS])
+            total += engine.item(get_loss(loss)(predictions, yb)) * len(yb)
+            count = correct_count(out, yb, loss)
+            correct = None if count is None or correct is None else correct + count
+    accuracy = None if correct is None else correct / len(X)
+    return {"loss": total / len(X), "accuracy": accuracy, "n": int(len(X))}
+
+
+def predict(model: Module, X: Any) -> np.ndarray:
+    """The model's outputs for every row of X, as a NumPy array (no gradients kept).
+
+    Shape (n,) for one output per example, (n, k) for k outputs.
+    """
+    model = _check_model(model, "predict")
+    engine = model.engine
+    dtype = engine.feature_dtype(model.parameters())
+    X = as_features(X, "predict(X)", dtype, rows_only=engine.rows_only)
+    with engine.no_grad():
+        parts = [
+            engine.outputs(engine.forward(model, X[start : start + _EVAL_ROWS]))
+            for start in _batches(len(X))
+        ]
+    return parts[0] if len(parts) == 1 else np.concatenate(parts)
