@@ -1,22 +1,32 @@
 # Two commands do everything: `make demo` and `make test`.
-# Both create the project's virtual environment (.venv) when it is missing.
+# Both create the project's virtual environment (.venv) when it is missing;
+# `make demo` installs only what the demo needs, `make test` adds the test tools.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+HASH := $(shell cksum pyproject.toml | cut -d' ' -f1)
+DEMO_STAMP := $(VENV)/.demo-$(HASH)
+TEST_STAMP := $(VENV)/.test-$(HASH)
 
-.PHONY: demo test lint bench system-deps clean
+.PHONY: demo test lint typecheck bench system-deps clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 
-$(STAMP): $(PY) pyproject.toml
-	$(PY) -m pip install --quiet -e ".[dev]"
-	rm -f $(VENV)/.installed-*
-	touch $(STAMP)
+# numpy, tqdm, matplotlib, grandalf and scikit-learn: no torch, no browser, no test tools
+$(DEMO_STAMP): $(PY) pyproject.toml
+	$(PY) -m pip install --quiet -e ".[demo]"
+	rm -f $(VENV)/.demo-*
+	touch $(DEMO_STAMP)
 
-demo: $(STAMP)
+# everything above, plus pytest, hypothesis, torch (the gradient oracle), playwright, mypy, ruff
+$(TEST_STAMP): $(PY) pyproject.toml
+	$(PY) -m pip install --quiet -e ".[dev]"
+	rm -f $(VENV)/.test-* $(VENV)/.demo-*
+	touch $(TEST_STAMP) $(DEMO_STAMP)
+
+demo: $(DEMO_STAMP)
 	$(VENV)/bin/neuronlab demo
 
 # Graphviz's `dot` and Chromium are system programs the tests use (the library
@@ -32,8 +42,14 @@ system-deps:
 	  else echo "note:$$missing not installed (tests that need them will be skipped)"; fi; \
 	fi
 
-test: $(STAMP) system-deps
-	$(VENV)/bin/ruff check src tests benchmarks
+lint: $(TEST_STAMP)
+	$(VENV)/bin/ruff check src tests benchmarks examples
+
+typecheck: $(TEST_STAMP)
+	$(VENV)/bin/mypy
+
+# ruff, mypy, then the tests and the docstring examples (pytest's testpaths)
+test: $(TEST_STAMP) system-deps lint typecheck
 	$(PY) -m pytest -q
 
 # Benchmarks run in their own environment, which also holds the baselines
@@ -47,7 +63,7 @@ $(BENCH_VENV)/.installed: pyproject.toml
 
 bench: $(BENCH_VENV)/.installed
 	$(BENCH_VENV)/bin/python benchmarks/bench_scalar.py
-	@if [ -f benchmarks/bench_tensor.py ]; then $(BENCH_VENV)/bin/python benchmarks/bench_tensor.py; fi
+	$(BENCH_VENV)/bin/python benchmarks/bench_tensor.py
 
 clean:
-	rm -rf $(VENV) $(BENCH_VENV) build *.egg-info src/*.egg-info .pytest_cache .hypothesis
+	rm -rf $(VENV) $(BENCH_VENV) build *.egg-info src/*.egg-info .pytest_cache .hypothesis .mypy_cache

@@ -64,7 +64,7 @@ def initial_weights(seed: int = 1):
 
 def epoch_neuronlab(X, y, batch: int, order) -> float:
     """One epoch with neuronlab's Tensor engine: the loop a user writes."""
-    from neuronlab.layers import mlp
+    from neuronlab.nn import mlp
     from neuronlab.losses import cross_entropy
     from neuronlab.optim import SGD
     from neuronlab.tensor import Tensor
@@ -85,7 +85,7 @@ def epoch_neuronlab(X, y, batch: int, order) -> float:
 def epoch_neuronlab_fit(X, y, batch: int, order) -> float:
     """One epoch through ``neuronlab.fit`` (progress off): its checks and history included."""
     from neuronlab import fit
-    from neuronlab.layers import mlp
+    from neuronlab.nn import mlp
 
     model = mlp([D, H, C], activation="relu", seed=0)
     model.load_state_dict(initial_weights())
@@ -197,10 +197,10 @@ def worker(name: str, batch: int, limit: int) -> None:
     if name == "torch":
         import torch  # noqa: F401
     elif name.startswith("neuronlab"):
-        import neuronlab.layers  # noqa: F401
+        import neuronlab.nn  # noqa: F401
         import neuronlab.losses  # noqa: F401
         import neuronlab.optim  # noqa: F401
-        import neuronlab.train  # noqa: F401
+        import neuronlab.training  # noqa: F401
     epoch = {
         "neuronlab": epoch_neuronlab,
         "neuronlab-fit": epoch_neuronlab_fit,
@@ -238,8 +238,8 @@ def digits_worker() -> None:
 
     from neuronlab import Adam, fit
     from neuronlab.data import digits
-    from neuronlab.layers import mlp
-    from neuronlab.tensor_train import evaluate
+    from neuronlab.nn import mlp
+    from neuronlab.training import evaluate
 
     split = digits(seed=0)
     X_train, X_test, y_train, y_test = split
@@ -328,7 +328,8 @@ def main() -> None:
     )
     header = (
         f"{'batch':>5s} {'neuronlab s':>12s} {'fit() s':>8s} {'PyTorch s':>10s} "
-        f"{'NumPy s':>8s} {'ours/PyTorch':>13s} {'ours/NumPy':>11s}"
+        f"{'NumPy s':>8s} {'ours/PyTorch':>13s} {'ours/NumPy':>11s} {'fit/PyTorch':>12s} "
+        f"{'fit/ours':>9s}"
     )
     print(header)
     figures = {}
@@ -347,7 +348,9 @@ def main() -> None:
         print(
             f"{batch:5d} {med['neuronlab']:12.2f} {med['neuronlab-fit']:8.2f} "
             f"{med['torch']:10.2f} {med['numpy']:8.2f} "
-            f"{med['neuronlab'] / med['torch']:13.2f} {med['neuronlab'] / med['numpy']:11.2f}"
+            f"{med['neuronlab'] / med['torch']:13.2f} {med['neuronlab'] / med['numpy']:11.2f} "
+            f"{med['neuronlab-fit'] / med['torch']:12.2f} "
+            f"{med['neuronlab-fit'] / med['neuronlab']:9.2f}"
         )
 
     med64, peaks64 = figures[64]

@@ -1,4 +1,4 @@
-"""Cost functions on the scalar engine, values and gradients checked against PyTorch (float64)."""
+"""Cost functions on both engines, values and gradients checked against PyTorch."""
 
 from __future__ import annotations
 
@@ -6,8 +6,6 @@ import math
 
 import numpy as np
 import pytest
-import torch
-import torch.nn.functional as F
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -20,6 +18,10 @@ from neuronlab.losses import (
     hinge,
     mse,
 )
+from neuronlab.tensor import Tensor
+
+torch = pytest.importorskip("torch")
+F = torch.nn.functional
 
 RTOL, ATOL = 1e-9, 1e-12
 HYP = settings(max_examples=60, deadline=None)
@@ -308,3 +310,184 @@ def test_non_finite_targets_are_rejected(fn):
 def test_targets_may_not_be_values():
     with pytest.raises(TypeError, match="plain numbers"):
         mse([Value(1.0)], Value(1.0))
+
+
+# == the tensor engine: the whole batch at once ==================================================
+
+RNG = np.random.default_rng(1234)
+
+
+def leaf(a: np.ndarray, dtype: str = "float64") -> Tensor:
+    return Tensor(a, dtype=dtype, requires_grad=True)
+
+
+def twin(a: np.ndarray) -> torch.Tensor:
+    return torch.tensor(a, dtype=torch.float64, requires_grad=True)
+
+
+# -- losses: value and gradient against torch.nn.functional ----------------------------------
+
+
+def torch_hinge(s, t):
+    return torch.clamp(1 - t * s, min=0).mean()
+
+
+LOSS_CASES = {
+    "mse": (
+        mse,
+        F.mse_loss,
+        lambda n, k: RNG.normal(size=(n, k)),
+        lambda n, k: RNG.normal(size=(n, k)),
+    ),
+    "bce": (
+        binary_cross_entropy,
+        F.binary_cross_entropy,
+        lambda n, k: RNG.uniform(0.01, 0.99, (n, k)),
+        lambda n, k: RNG.uniform(0, 1, (n, k)),
+    ),
+    "hinge": (
+        hinge,
+        torch_hinge,
+        lambda n, k: RNG.normal(size=(n, k)) * 2,
+        lambda n, k: RNG.choice([-1.0, 1.0], (n, k)),
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(LOSS_CASES))
+@pytest.mark.parametrize("shape", [(1, 1), (7, 1), (4, 3)])
+def test_elementwise_losses_match_torch(name, shape):
+    ours, theirs, make_p, make_t = LOSS_CASES[name]
+    p, t = make_p(*shape), make_t(*shape)
+    x = leaf(p)
+    loss = ours(x, t)
+    loss.backward()
+    xt = twin(p)
+    expected = theirs(xt, torch.tensor(t))
+    expected.backward()
+    assert loss.shape == ()
+    assert loss.item() == pytest.approx(expected.item(), rel=1e-12, abs=1e-15)
+    np.testing.assert_allclose(x.grad, xt.grad.numpy(), rtol=1e-10, atol=1e-15)
+
+
+def test_column_of_predictions_takes_a_flat_target_vector():
+    p = RNG.normal(size=(6, 1))
+    t = RNG.normal(size=6)
+    assert mse(leaf(p), t).item() == pytest.approx(
+        F.mse_loss(twin(p)[:, 0], torch.tensor(t)).item()
+    )
+    assert mse(leaf(p[:, 0]), t[:, None]).item() == pytest.approx(np.mean((p[:, 0] - t) ** 2))
+    assert mse(leaf(p), list(t)).item() == pytest.approx(np.mean((p[:, 0] - t) ** 2))
+    assert mse(leaf(p), Tensor(t, dtype="float64")).item() == pytest.approx(
+        np.mean((p[:, 0] - t) ** 2)
+    )
+
+
+def test_bce_at_the_edges_clamps_like_torch():
+    p = np.array([0.0, 1e-30, 1.0, 1.0 - 1e-16, 0.5, 0.0, 1.0])
+    t = np.array([0.0, 1.0, 1.0, 0.0, 0.5, 1.0, 0.0])
+    x = leaf(p)
+    loss = binary_cross_entropy(x, t)
+    loss.backward()
+    xt = twin(p)
+    expected = F.binary_cross_entropy(xt, torch.tensor(t))
+    expected.backward()
+    assert math.isfinite(loss.item())
+    assert loss.item() == pytest.approx(expected.item(), rel=1e-12)
+    np.testing.assert_allclose(x.grad, xt.grad.numpy(), rtol=1e-12)
+
+
+def test_bce_float32_is_float32():
+    x = leaf(np.array([[0.2], [0.9]]), "float32")
+    loss = binary_cross_entropy(x, [0, 1])
+    loss.backward()
+    assert loss.data.dtype == np.float32 and x.grad.dtype == np.float32
+
+
+@pytest.mark.parametrize("n,k", [(1, 2), (5, 3), (64, 10)])
+def test_tensor_cross_entropy_matches_torch(n, k):
+    z = RNG.normal(size=(n, k)) * 3
+    y = RNG.integers(0, k, n)
+    x = leaf(z)
+    loss = cross_entropy(x, y)
+    loss.backward()
+    xt = twin(z)
+    expected = F.cross_entropy(xt, torch.tensor(y))
+    expected.backward()
+    assert loss.item() == pytest.approx(expected.item(), rel=1e-12)
+    np.testing.assert_allclose(x.grad, xt.grad.numpy(), rtol=1e-10, atol=1e-15)
+
+
+def test_cross_entropy_is_stable_for_huge_logits():
+    z = np.array([[1000.0, 0.0, -1000.0], [-5e4, 5e4, 0.0]])
+    y = np.array([0, 0])
+    x = leaf(z)
+    loss = cross_entropy(x, y)
+    loss.backward()
+    expected = F.cross_entropy(torch.tensor(z), torch.tensor(y)).item()
+    assert loss.item() == pytest.approx(expected)  # (0 + 1e5) / 2
+    assert np.isfinite(x.grad).all()
+
+
+def test_cross_entropy_accepts_label_lists_columns_and_whole_floats():
+    z = RNG.normal(size=(3, 4))
+    expected = F.cross_entropy(torch.tensor(z), torch.tensor([3, 0, 1])).item()
+    for labels in ([3, 0, 1], np.array([[3], [0], [1]]), np.array([3.0, 0.0, 1.0])):
+        assert cross_entropy(leaf(z), labels).item() == pytest.approx(expected)
+
+
+def test_fused_cross_entropy_equals_the_composed_one():
+    from neuronlab.tensor import log_softmax
+
+    z = RNG.normal(size=(6, 4))
+    y = RNG.integers(0, 4, 6)
+    fused = leaf(z)
+    cross_entropy(fused, y).backward()
+    composed = leaf(z)
+    loss = -log_softmax(composed, axis=1)[np.arange(6), y].mean()
+    loss.backward()
+    assert loss.item() == pytest.approx(F.cross_entropy(torch.tensor(z), torch.tensor(y)).item())
+    np.testing.assert_allclose(composed.grad, fused.grad, rtol=1e-10, atol=1e-15)
+
+
+@pytest.mark.parametrize(
+    ("fn", "p", "t", "exc", "match"),
+    [
+        (
+            mse,
+            np.zeros((4, 1)),
+            np.zeros((4, 2)),
+            ValueError,
+            r"shape \(4, 1\) but targets have shape \(4, 2\)",
+        ),
+        (mse, np.zeros((4, 3)), np.zeros(3), ValueError, r"\(4, 3\).*\(3,\)"),
+        (mse, np.zeros((4, 1)), np.zeros(5), ValueError, r"\(4, 1\).*\(5,\)"),
+        (mse, np.zeros((2, 1)), [np.nan, 0], ValueError, "finite"),
+        (mse, np.zeros((2, 1)), "ab", TypeError, "numbers"),
+        (hinge, np.zeros((2, 1)), [0, 1], ValueError, "-1 or"),
+        (binary_cross_entropy, np.full((2, 1), 0.5), [0, 2], ValueError, r"\[0, 1\]"),
+        (binary_cross_entropy, np.array([[0.5], [1.5]]), [0, 1], ValueError, "sigmoid"),
+        (binary_cross_entropy, np.array([[0.5], [-0.5]]), [0, 1], ValueError, "probabilities"),
+        (cross_entropy, np.zeros((4, 3)), [0, 1, 2], ValueError, r"\(4, 3\).*shape \(3,\)"),
+        (cross_entropy, np.zeros((2, 3)), np.eye(3)[[0, 1]], ValueError, "argmax"),
+        (
+            cross_entropy,
+            np.zeros((2, 3)),
+            [0, 3],
+            ValueError,
+            "label 3 is not a class index in 0..2",
+        ),
+        (cross_entropy, np.zeros((2, 3)), [0, -1], ValueError, "label -1"),
+        (cross_entropy, np.zeros((2, 3)), [0, 0.5], ValueError, "0.5"),
+        (cross_entropy, np.zeros(3), [0], ValueError, r"\(n, classes\)"),
+        (cross_entropy, np.zeros((2, 3)), ["a", "b"], TypeError, "class labels"),
+    ],
+)
+def test_tensor_loss_errors(fn, p, t, exc, match):
+    with pytest.raises(exc, match=match):
+        fn(leaf(p), t)
+
+
+def test_bce_nan_prediction_gives_nan_loss_not_an_error():
+    loss = binary_cross_entropy(leaf(np.array([[np.nan], [0.5]])), [0, 1])
+    assert math.isnan(loss.item())

@@ -78,13 +78,18 @@ def _scalar_pairs(predictions: Any, targets: Any, who: str) -> list[tuple[Value,
     return list(zip(flat_p, t.tolist()))
 
 
+def _total(terms: list[Value]) -> Value:
+    """t1 + t2 + ... built from the first term on, so the graph has no ``0 + ...`` node."""
+    return sum(terms[1:], terms[0])
+
+
 def mse(predictions: Any, targets: Any) -> Any:
     """Mean squared error: (1/n) Σ (prediction - target)²;  d/dp = 2 (p - t) / n."""
     if isinstance(predictions, Tensor):
         diff = predictions - _tensor_targets(predictions, targets, "mse")
         return (diff * diff).mean()
     pairs = _scalar_pairs(predictions, targets, "mse")
-    return sum(((p - t) ** 2 for p, t in pairs), Value(0.0)) * (1.0 / len(pairs))
+    return _total([(p - t) ** 2 for p, t in pairs]) * (1.0 / len(pairs))
 
 
 _LOG_FLOOR = -100.0  # PyTorch's floor under ln p and ln(1 - p) in binary cross-entropy
@@ -107,7 +112,7 @@ def binary_cross_entropy(probabilities: Any, targets: Any) -> Any:
         if not 0.0 <= t <= 1.0:
             raise ValueError(f"binary_cross_entropy: targets must lie in [0, 1], got {t}")
         terms.append(_bce_term(p, t, n))
-    return sum(terms, Value(0.0))
+    return _total(terms)
 
 
 def _bce_term(p: Value, t: float, n: int) -> Value:
@@ -131,7 +136,7 @@ def hinge(scores: Any, targets: Any) -> Any:
     if any(t not in (-1.0, 1.0) for _, t in pairs):
         raise ValueError("hinge: targets must be -1 or +1 (map 0/1 labels with 2*y - 1)")
     losses = [(1 + -t * s).relu() for s, t in pairs]
-    return sum(losses, Value(0.0)) * (1.0 / len(losses))
+    return _total(losses) * (1.0 / len(losses))
 
 
 def cross_entropy(logits: Any, targets: Any) -> Any:
@@ -169,9 +174,9 @@ def cross_entropy(logits: Any, targets: Any) -> Any:
         shift = max(zj.data for zj in z)
         if not math.isfinite(shift):
             shift = 0.0
-        log_norm = sum(((zj - shift).exp() for zj in z), Value(0.0)).log()
+        log_norm = _total([(zj - shift).exp() for zj in z]).log()
         total.append(log_norm - (z[label] - shift))
-    return sum(total, Value(0.0)) * (1.0 / len(total))
+    return _total(total) * (1.0 / len(total))
 
 
 # -- the tensor engine: the whole batch at once ---------------------------------------

@@ -44,7 +44,9 @@ class Optimizer:
                     f"optimizer: every parameter must be a Value or a Tensor, "
                     f"got {type(p).__name__}"
                 ) from None
-        self.engine = one_engine([engine_of_parameter(p) for p in self.params], "optimizer")
+        engine = one_engine([engine_of_parameter(p) for p in self.params], "optimizer")
+        assert engine is not None  # there is at least one parameter
+        self.engine = engine
         self.lr = positive_number(lr, "lr")
         self.steps = 0
 
@@ -239,6 +241,12 @@ class LRScheduler:
         """The learning rate in force now."""
         return self.optimizer.lr
 
+    def _settings(self) -> str:
+        return ""
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self._settings()}; lr now {self.lr:g})"
+
 
 class LinearLR(LRScheduler):
     """lr changes linearly from base·start_factor to base·end_factor over ``total_iters`` steps.
@@ -260,6 +268,12 @@ class LinearLR(LRScheduler):
         self.total_iters = whole_number(total_iters, "LinearLR(total_iters)", minimum=1)
         optimizer.lr = self.lr_at(0)
 
+    def _settings(self) -> str:
+        return (
+            f"start_factor={self.start_factor:g}, end_factor={self.end_factor:g}, "
+            f"total_iters={self.total_iters}"
+        )
+
     def lr_at(self, k: int) -> float:
         """base · (start + (end - start) · min(k, total) / total)."""
         frac = min(k, self.total_iters) / self.total_iters
@@ -273,6 +287,9 @@ class StepLR(LRScheduler):
         super().__init__(optimizer)
         self.step_size = whole_number(step_size, "StepLR(step_size)", minimum=1)
         self.gamma = positive_number(gamma, "StepLR(gamma)")
+
+    def _settings(self) -> str:
+        return f"step_size={self.step_size}, gamma={self.gamma:g}"
 
     def lr_at(self, k: int) -> float:
         """base · gamma^(k // step_size)."""
@@ -289,6 +306,9 @@ class CosineAnnealingLR(LRScheduler):
         super().__init__(optimizer)
         self.T_max = whole_number(T_max, "CosineAnnealingLR(T_max)", minimum=1)
         self.eta_min = non_negative_number(eta_min, "CosineAnnealingLR(eta_min)")
+
+    def _settings(self) -> str:
+        return f"T_max={self.T_max}, eta_min={self.eta_min:g}"
 
     def lr_at(self, k: int) -> float:
         """eta_min + (base - eta_min) · (1 + cos(π · min(k, T_max) / T_max)) / 2."""

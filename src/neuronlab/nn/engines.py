@@ -168,7 +168,8 @@ class ScalarEngine(Engine):
         return cycle_collector_paused()
 
     def sum_of_squares(self, params: Sequence[Any]) -> Any:
-        return sum((p * p for p in params), Value(0.0))
+        squares = [p * p for p in params]
+        return sum(squares[1:], squares[0])
 
     def grad_norm_squared(self, params: Sequence[Any]) -> float:
         with np.errstate(over="ignore"):

@@ -143,8 +143,10 @@ class Module:
         params = self._parameter_list()
         if len({id(p) for p in params}) == len(params):  # the usual case: each found once
             return params
-        seen: set[int] = set()
-        return [p for p in params if not (id(p) in seen or seen.add(id(p)))]
+        unique: dict[int, Any] = {}
+        for p in params:
+            unique.setdefault(id(p), p)
+        return list(unique.values())
 
     def modules(self) -> Iterator[Module]:
         """This module and every module inside it, depth first."""

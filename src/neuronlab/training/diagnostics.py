@@ -13,6 +13,8 @@ watches a run and warns (``TrainingWarning``) when
 
 from __future__ import annotations
 
+import inspect
+import os
 import warnings
 from typing import Any
 
@@ -26,6 +28,23 @@ __all__ = ["TrainingWarning", "Diagnostics", "SAMPLE_ROWS", "GROWTH"]
 SAMPLE_ROWS = 256
 #: The loss growth, over its best so far, that counts as overshooting.
 GROWTH = 100.0
+
+
+_PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def _caller_level() -> int:
+    """The ``stacklevel`` that points a warning at the first line outside neuronlab.
+
+    (A warning should name the user's ``fit(...)`` or ``trainer.step()`` line,
+    however deep inside the library it is raised.)
+    """
+    frame = inspect.currentframe()
+    level = 0
+    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE):
+        frame = frame.f_back
+        level += 1
+    return level
 
 
 class TrainingWarning(UserWarning):
@@ -44,7 +63,7 @@ class Diagnostics:
     def _warn(self, kind: str, message: str) -> None:
         if kind not in self.given:
             self.given.add(kind)
-            warnings.warn(message, TrainingWarning, stacklevel=4)
+            warnings.warn(message, TrainingWarning, stacklevel=_caller_level())
 
     def _layers(self) -> list[Any]:
         try:

@@ -289,7 +289,8 @@ def evaluate(model: Module, X: Any, y: Any, loss: LossArg | None = None) -> dict
     y = as_targets(y, len(X), "evaluate(y)")
     if loss is not None:
         get_loss(loss)  # an unknown name fails before any work
-    total, correct = 0.0, 0
+    total = 0.0
+    correct: int | None = 0
     with engine.no_grad():
         for start in _batches(len(X)):
             predictions = engine.forward(model, X[start : start + _EVAL_ROWS])

@@ -6,15 +6,19 @@ import csv
 import io
 import math
 import os
+import time
 
 import numpy as np
 import pytest
-import torch
 
 from neuronlab import MLP, SGD, Adam, LinearLR, Module, Value, datasets, fit, predict
 from neuronlab.losses import accuracy_of, hinge
-from neuronlab.training import History, TrainingDiverged
+from neuronlab.tensor import Tensor
+from neuronlab.training import History, TrainingDiverged, TrainingWarning, evaluate
 from neuronlab.util.files import write_atomic
+
+torch = pytest.importorskip("torch")
+RNG = np.random.default_rng(1234)
 
 
 def small_moons(n=40, seed=0):
@@ -484,7 +488,8 @@ def test_huge_lr_on_unscaled_houses_diverges_cleanly():
     X, y = datasets.houses(50, seed=0)  # sizes in m², prices in k€: no scaling
     model = MLP(2, [1], seed=0)  # linear regression, the design's house-price example
     snapshots = [model.state_dict()]
-    with pytest.raises(TrainingDiverged) as info:
+    grown = pytest.warns(TrainingWarning, match="the loss has grown")
+    with grown, pytest.raises(TrainingDiverged) as info:
         fit(
             model,
             X,
@@ -513,7 +518,9 @@ def test_huge_lr_on_unscaled_houses_diverges_cleanly():
 def test_divergence_with_minibatches_names_the_step(batch_size):
     X, y = datasets.houses(30, seed=1)
     model = MLP(2, [1], seed=2)
-    with pytest.raises(TrainingDiverged, match=r"at step \d+ \(epoch \d+\).*lower learning rate"):
+    grown = pytest.warns(TrainingWarning, match="Lower the learning rate")
+    diverged = pytest.raises(TrainingDiverged, match=r"at step \d+ \(epoch \d+\).*lower learning")
+    with grown, diverged:
         fit(model, X, y, loss="mse", lr=1.0, epochs=100, batch_size=batch_size, verbose=False)
     assert all_params_finite(model)
 
@@ -643,8 +650,149 @@ def test_scheduler_must_drive_the_optimizer_that_trains():
     model = MLP(2, [3, 1], seed=0)
     opt = SGD(model.parameters(), lr=1.0)
     sched = LinearLR(opt, 1.0, 0.1, 10)
-    try:
-        h = fit(model, X, y, loss="hinge", scheduler=sched, epochs=5, verbose=False)
-    except (TypeError, ValueError):
-        return  # rejecting the mismatch is fine too
-    np.testing.assert_allclose(h.lr, [1.0 - 0.09 * k for k in range(5)])
+    h = fit(model, X, y, loss="hinge", scheduler=sched, epochs=5, verbose=False)
+    np.testing.assert_allclose(h.lr, [1.0 - 0.09 * k for k in range(5)])  # the schedule's optimiser
+    other = SGD(model.parameters(), lr=0.5)
+    with pytest.raises(ValueError, match="the scheduler steps a different optimizer"):
+        fit(model, X, y, loss="hinge", optimizer=other, scheduler=sched, verbose=False)
+
+
+# == fit on the tensor engine ==================================================================
+
+# -- fit on tensors ------------------------------------------------------------------------------
+
+
+def test_forward_and_outputs_have_the_scalar_layout():
+    from neuronlab.nn import TENSOR, Linear, Sequential
+
+    model = Sequential(Linear(3, 1))
+    assert model.engine is TENSOR
+    X = RNG.normal(size=(5, 3)).astype(np.float32)
+    out = TENSOR.forward(model, X)
+    assert isinstance(out, Tensor) and out.shape == (5, 1)
+    assert TENSOR.outputs(out).shape == (5,)
+    model2 = Sequential(Linear(3, 4, dtype="float64"))
+    assert TENSOR.feature_dtype(model2.parameters()) == np.float64
+    out2 = TENSOR.forward(model2, X.astype(np.float64))
+    assert out2.data.dtype == np.float64 and TENSOR.outputs(out2).shape == (5, 4)
+
+
+def test_fit_converts_X_once_to_the_model_dtype(monkeypatch):
+    from neuronlab.nn import TENSOR, mlp
+
+    seen = []
+    real = TENSOR.forward
+
+    def spy(model, X):
+        seen.append(X.dtype)
+        return real(model, X)
+
+    monkeypatch.setattr(TENSOR, "forward", spy)
+    X = RNG.normal(size=(40, 2))  # float64 in, float32 model
+    y = (X[:, 0] > 0).astype(int)
+    fit(mlp([2, 4, 2], seed=0), X, y, loss="cross_entropy", epochs=2, batch_size=8, verbose=False)
+    assert seen and set(seen) == {np.dtype(np.float32)}
+
+
+@pytest.fixture(scope="module")
+def digits_split():
+    from neuronlab.data import digits
+
+    return digits(seed=0)
+
+
+def test_fit_digits_reaches_95_percent_quickly(digits_split):
+    from neuronlab.nn import mlp
+
+    X_train, X_test, y_train, y_test = digits_split
+    model = mlp([64, 64, 10], seed=0)
+    opt = Adam(model.parameters(), lr=0.01)
+    start = time.perf_counter()
+    history = fit(
+        model,
+        X_train,
+        y_train,
+        loss="cross_entropy",
+        optimizer=opt,
+        epochs=20,
+        batch_size=32,
+        seed=0,
+        validation=(X_test, y_test),
+        verbose=False,
+    )
+    seconds = time.perf_counter() - start
+    result = evaluate(model, X_test, y_test)
+    assert result["accuracy"] >= 0.95, result
+    assert result["accuracy"] == pytest.approx(history.val_accuracy[-1])
+    assert result["loss"] == pytest.approx(history.val_loss[-1], rel=1e-5)
+    assert result["n"] == len(X_test)
+    assert history.accuracy[-1] > 0.97
+    assert seconds < 20  # typically about a second
+    predicted = predict(model, X_test).argmax(axis=1)
+    assert np.mean(predicted == y_test) == result["accuracy"]
+
+
+def test_fit_binary_tensor_model_with_bce_and_evaluate(digits_split):
+    from neuronlab.nn import Linear, Sequential, Sigmoid, Tanh
+
+    X_train, X_test, y_train, y_test = digits_split
+    is_nine = (y_train == 9).astype(float)
+    model = Sequential(Linear(64, 16), Tanh(), Linear(16, 1), Sigmoid())
+    fit(
+        model,
+        X_train,
+        is_nine,
+        loss="bce",
+        optimizer=Adam(model.parameters(), lr=0.01),
+        epochs=15,
+        batch_size=64,
+        verbose=False,
+    )
+    result = evaluate(model, X_test, (y_test == 9).astype(float), loss="bce")
+    assert result["accuracy"] > 0.95
+    assert predict(model, X_test).shape == (len(X_test),)
+
+
+def test_fit_stops_on_nan_and_keeps_finite_tensor_parameters():
+    from neuronlab.nn import mlp
+
+    X = RNG.normal(size=(32, 2)) * 100
+    y = X[:, 0] * 1e3
+    model = mlp([2, 8, 1], seed=0)
+    with pytest.raises(TrainingDiverged) as info:
+        fit(model, X, y, loss="mse", lr=10.0, epochs=50, batch_size=8, verbose=False)
+    assert info.value.step >= 1
+    assert all(np.isfinite(p.data).all() for p in model.parameters())
+
+
+def test_evaluate_errors_and_scalar_models():
+    from neuronlab import MLP
+
+    model = MLP(2, [3, 1], seed=0)
+    X = RNG.normal(size=(6, 2))
+    result = evaluate(model, X, (X[:, 0] > 0).astype(float), loss="hinge")
+    assert set(result) == {"loss", "accuracy", "n"} and 0 <= result["accuracy"] <= 1
+    with pytest.raises(ValueError, match="expected 6 targets"):
+        evaluate(model, X, [0, 1])
+    with pytest.raises(TypeError, match="Module"):
+        evaluate("model", X, np.zeros(6))
+
+
+def test_fit_takes_images_for_a_model_that_flattens(digits_split):
+    from neuronlab.nn import Flatten, Linear, Sequential
+
+    X_train, X_test, y_train, y_test = digits_split
+    images = X_train.reshape(-1, 8, 8)  # fit must keep N-D inputs for tensor models
+    model = Sequential(Flatten(), Linear(64, 10, seed=0))
+    history = fit(
+        model,
+        images,
+        y_train,
+        loss="cross_entropy",
+        lr=0.5,
+        epochs=3,
+        batch_size=64,
+        verbose=False,
+    )
+    assert history.accuracy[-1] > 0.8
+    assert predict(model, X_test.reshape(-1, 8, 8)).shape == (len(X_test), 10)
