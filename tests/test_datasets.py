@@ -196,9 +196,16 @@ def test_gate_unknown_lists_valid_names():
 
 
 @pytest.mark.parametrize("name", list(SEEDED))
-@pytest.mark.parametrize("n", [0, -5, 2.5, "10", True, None])
-def test_bad_n(name, n):
-    with pytest.raises(ValueError, match="n must be an int"):
+@pytest.mark.parametrize("n", [0, -5, 10**18])
+def test_bad_n_says_the_range(name, n):
+    with pytest.raises(ValueError, match=rf"n: expected an int >= \d and <= 1,000,000, got {n}"):
+        datasets.load(name, n=n)
+
+
+@pytest.mark.parametrize("name", list(SEEDED))
+@pytest.mark.parametrize("n", [2.5, "10", True, None])
+def test_n_of_the_wrong_kind(name, n):
+    with pytest.raises(TypeError, match="n: expected a whole number"):
         datasets.load(name, n=n)
 
 
@@ -233,13 +240,13 @@ def test_blobs_bad_std(std):
 
 @pytest.mark.parametrize("factor", [0, 1, 1.5, -0.5, "x"])
 def test_circles_bad_factor(factor):
-    with pytest.raises(ValueError, match="factor"):
+    with pytest.raises(TypeError if factor == "x" else ValueError, match="factor"):
         datasets.circles(factor=factor)
 
 
 @pytest.mark.parametrize("kwargs", [{"classes": 1}, {"classes": 0}, {"classes": 2.0}])
 def test_spiral_bad_classes(kwargs):
-    with pytest.raises(ValueError, match="classes"):
+    with pytest.raises((ValueError, TypeError), match="classes"):
         datasets.spiral(**kwargs)
 
 

@@ -16,6 +16,8 @@ from typing import Any
 
 import numpy as np
 
+from .util.checks import class_labels, whole_number
+
 __all__ = ["accuracy", "confusion_matrix", "precision_recall"]
 
 _MAX_CLASSES = 10_000  # beyond this, a label is surely not a class index
@@ -56,22 +58,6 @@ def _pair(y_true: Any, y_pred: Any, who: str) -> tuple[np.ndarray, np.ndarray]:
     return t, p
 
 
-def _class_indices(y: np.ndarray, who: str, what: str) -> np.ndarray:
-    """Labels as int64 class indices 0, 1, 2, ... (bools count as 0/1)."""
-    if y.dtype == bool:
-        return y.astype(np.int64)
-    if not np.issubdtype(y.dtype, np.number):
-        raise TypeError(f"{who}: {what} must be integer class labels, got dtype {y.dtype}")
-    if np.issubdtype(y.dtype, np.floating):
-        if not np.isfinite(y).all() or not (y == np.round(y)).all():
-            bad = y[~(np.isfinite(y) & (y == np.round(y)))][0]
-            raise ValueError(f"{who}: {what} must be whole-number class labels, got {bad!r}")
-    out = y.astype(np.int64)
-    if (out < 0).any():
-        raise ValueError(f"{who}: {what} must be class indices >= 0, got {int(out.min())}")
-    return out
-
-
 def accuracy(y_true: Any, y_pred: Any) -> float:
     """The fraction of examples whose predicted label equals the true one: (1/n) Σ [ŷ_i = y_i]."""
     t, p = _pair(y_true, y_pred, "accuracy")
@@ -88,8 +74,8 @@ def confusion_matrix(y_true: Any, y_pred: Any, n_classes: int | None = None) -> 
     ``(n_classes, n_classes)``.
     """
     t, p = _pair(y_true, y_pred, "confusion_matrix")
-    t = _class_indices(t, "confusion_matrix", "y_true")
-    p = _class_indices(p, "confusion_matrix", "y_pred")
+    t = class_labels(t.astype(np.int64) if t.dtype == bool else t, "confusion_matrix(y_true)")
+    p = class_labels(p.astype(np.int64) if p.dtype == bool else p, "confusion_matrix(y_pred)")
     largest = int(max(t.max(), p.max()))
     if n_classes is None:
         k = largest + 1
@@ -99,13 +85,7 @@ def confusion_matrix(y_true: Any, y_pred: Any, n_classes: int | None = None) -> 
                 f"{k}x{k} matrix; labels must be class indices 0..n_classes-1"
             )
     else:
-        if isinstance(n_classes, bool) or not isinstance(n_classes, (int, np.integer)):
-            raise TypeError(
-                f"confusion_matrix(n_classes): expected an int, got {type(n_classes).__name__}"
-            )
-        k = int(n_classes)
-        if k < 1:
-            raise ValueError(f"confusion_matrix(n_classes): expected an int >= 1, got {k}")
+        k = whole_number(n_classes, "confusion_matrix(n_classes)", minimum=1)
         if largest >= k:
             raise ValueError(
                 f"confusion_matrix: label {largest} is out of range for n_classes={k} "

@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from ..util.checks import class_labels, whole_number
 from ..util.rng import Seed, make_rng
 
 __all__ = ["normalize", "one_hot", "train_test_split"]
@@ -92,34 +93,13 @@ def one_hot(y: Any, n_classes: int | None = None, dtype: Any = np.float64) -> np
 
     ``n_classes`` defaults to one more than the largest label.
     """
-    if isinstance(y, (str, bytes)) or y is None:
-        raise TypeError(f"one_hot(y): expected integer class labels, got {type(y).__name__}")
-    try:
-        labels = np.asarray(y)
-    except (TypeError, ValueError):
-        raise TypeError(
-            f"one_hot(y): expected integer class labels, got {type(y).__name__}"
-        ) from None
-    if labels.ndim == 2 and labels.shape[1] == 1:
-        labels = labels[:, 0]
-    if labels.ndim != 1 or labels.size == 0:
-        raise ValueError(
-            f"one_hot(y): expected a non-empty 1-D array of labels, got shape {labels.shape}"
-        )
-    if not (np.issubdtype(labels.dtype, np.number) or labels.dtype == bool):
-        raise TypeError(f"one_hot(y): expected integer class labels, got dtype {labels.dtype}")
-    as_float = labels.astype(np.float64)
-    if not (np.isfinite(as_float) & (as_float == np.round(as_float))).all() or (as_float < 0).any():
-        raise ValueError("one_hot(y): labels must be whole numbers >= 0 (class indices)")
-    idx = labels.astype(np.int64)
+    idx = class_labels(y, "one_hot(y)")
     largest = int(idx.max())
     if n_classes is None:
         k = largest + 1
     else:
-        if isinstance(n_classes, bool) or not isinstance(n_classes, (int, np.integer)):
-            raise TypeError(f"one_hot(n_classes): expected an int, got {type(n_classes).__name__}")
-        k = int(n_classes)
-        if k < 1 or largest >= k:
+        k = whole_number(n_classes, "one_hot(n_classes)", minimum=1)
+        if largest >= k:
             raise ValueError(
                 f"one_hot: n_classes={k} but the labels go up to {largest} "
                 f"(expected labels 0..{k - 1})"

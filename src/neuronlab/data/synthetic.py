@@ -11,6 +11,7 @@ import itertools
 
 import numpy as np
 
+from ..util.checks import non_negative_number, one_of, real_number, whole_number
 from ..util.rng import Seed, make_rng
 
 __all__ = [
@@ -30,18 +31,16 @@ __all__ = [
 ]
 
 
+#: The most points a generated dataset may have (a learner's toy data, not a memory test).
+MAX_POINTS = 1_000_000
+
+
 def _count(n: object, what: str = "n", minimum: int = 1) -> int:
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < minimum:
-        raise ValueError(f"{what} must be an int >= {minimum}, got {n!r}")
-    return int(n)
+    return whole_number(n, what, minimum=minimum, maximum=MAX_POINTS)
 
 
-def _noise_level(noise: object) -> float:
-    if isinstance(noise, bool) or not isinstance(noise, (int, float, np.number)):
-        raise TypeError(f"noise must be a number, got {type(noise).__name__}")
-    if not np.isfinite(noise) or noise < 0:
-        raise ValueError(f"noise must be a finite number >= 0, got {noise!r}")
-    return float(noise)
+def _noise_level(noise: object, what: str = "noise") -> float:
+    return non_negative_number(noise, what)
 
 
 def _shuffled(X: np.ndarray, y: np.ndarray, rng: np.random.Generator):
@@ -74,8 +73,9 @@ def circles(
     """A small circle (label 1, radius ``factor``) inside a large one (label 0, radius 1)."""
     n = _count(n, minimum=2)
     noise = _noise_level(noise)
-    if not isinstance(factor, (int, float)) or not 0 < factor < 1:
-        raise ValueError(f"factor must be a number strictly between 0 and 1, got {factor!r}")
+    factor = real_number(factor, "factor", minimum=0.0, maximum=1.0, strict=True)
+    if factor == 1.0:
+        raise ValueError("factor: expected a number strictly between 0 and 1, got 1")
     rng = make_rng(seed)
     n_outer = n // 2 + n % 2
     t_outer = np.linspace(0.0, 2 * np.pi, n_outer, endpoint=False)
@@ -106,7 +106,7 @@ def spiral(
 ) -> tuple[np.ndarray, np.ndarray]:
     """``classes`` interleaved spiral arms (n points in all); labels 0 .. classes-1."""
     n = _count(n, minimum=2)
-    classes = _count(classes, "classes", minimum=2)
+    classes = whole_number(classes, "classes", minimum=2, maximum=100)
     noise = _noise_level(noise)
     rng = make_rng(seed)
     y = np.arange(n, dtype=np.int64) % classes
@@ -121,9 +121,9 @@ def blobs(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Gaussian clusters (std ``std``) around ``centers`` random centres in [-5, 5]."""
     n = _count(n)
-    centers = _count(centers, "centers")
-    dim = _count(dim, "dim")
-    std = _noise_level(std)
+    centers = whole_number(centers, "centers", minimum=1, maximum=100)
+    dim = whole_number(dim, "dim", minimum=1, maximum=1000)
+    std = _noise_level(std, "std")
     rng = make_rng(seed)
     middles = rng.uniform(-5.0, 5.0, (centers, dim))
     y = np.arange(n, dtype=np.int64) % centers
@@ -180,7 +180,6 @@ GATES = {
 
 def gate(name: str) -> tuple[np.ndarray, np.ndarray]:
     """The truth table of a two-input logic gate: X is the 4 input pairs, y the outputs."""
-    if name not in GATES:
-        raise ValueError(f"unknown gate {name!r}; expected one of {', '.join(GATES)}")
+    one_of(name, GATES, "gate")
     X = np.array(list(itertools.product((0.0, 1.0), repeat=2)))
     return X, np.array(GATES[name], dtype=np.int64)

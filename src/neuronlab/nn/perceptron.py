@@ -12,12 +12,12 @@ when none does (XOR), which ``fit`` reports after its epoch limit.
 
 from __future__ import annotations
 
-import math
-import numbers
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+
+from ..util.checks import describe, positive_number, real_number, whole_number
 
 __all__ = ["Perceptron", "PerceptronFit"]
 
@@ -71,21 +71,15 @@ class Perceptron:
         *,
         bias: float | None = None,
     ) -> None:
-        if isinstance(weights, bool):
-            raise TypeError(
-                "Perceptron(weights): expected an int or a sequence of numbers, got bool"
-            )
-        if isinstance(weights, (int, np.integer)):
-            if weights < 1:
-                raise ValueError(f"Perceptron: the number of inputs must be >= 1, got {weights}")
-            w = np.zeros(int(weights))
+        if isinstance(weights, (bool, np.bool_, int, np.integer)):
+            w = np.zeros(whole_number(weights, "Perceptron(number of inputs)", minimum=1))
         else:
             try:
                 w = np.array(weights, dtype=np.float64)
             except (TypeError, ValueError):
                 raise TypeError(
                     "Perceptron(weights): expected an int or a sequence of numbers, "
-                    f"got {type(weights).__name__}"
+                    f"got {describe(weights)}"
                 ) from None
             if w.ndim != 1 or w.size == 0 or not np.isfinite(w).all():
                 raise ValueError(
@@ -96,13 +90,8 @@ class Perceptron:
         b = 0.0
         for name, value in (("threshold", threshold), ("bias", bias)):
             if value is not None:
-                if isinstance(value, bool) or not isinstance(value, (int, float, np.number)):
-                    raise TypeError(
-                        f"Perceptron({name}): expected a number, got {type(value).__name__}"
-                    )
-                if not np.isfinite(value):
-                    raise ValueError(f"Perceptron({name}): expected a finite number, got {value}")
-                b = -float(value) if name == "threshold" else float(value)
+                number = real_number(value, f"Perceptron({name})")
+                b = -number if name == "threshold" else number
         self.weights = w
         self.bias = b
 
@@ -147,17 +136,8 @@ class Perceptron:
             )
         if not np.isin(targets, (0, 1)).all():
             raise ValueError("Perceptron.fit(y): targets must be 0 or 1")
-        if isinstance(lr, bool) or not isinstance(lr, numbers.Real):
-            raise TypeError(f"Perceptron.fit(lr): expected a number, got {type(lr).__name__}")
-        if not (math.isfinite(lr) and lr > 0):
-            raise ValueError(f"Perceptron.fit(lr): expected a finite number > 0, got {lr!r}")
-        if isinstance(max_epochs, bool) or not isinstance(max_epochs, numbers.Integral):
-            raise TypeError(
-                f"Perceptron.fit(max_epochs): expected an int, got {type(max_epochs).__name__}"
-            )
-        if max_epochs < 1:
-            raise ValueError(f"Perceptron.fit(max_epochs): expected an int >= 1, got {max_epochs}")
-        lr, max_epochs = float(lr), int(max_epochs)
+        lr = positive_number(lr, "Perceptron.fit(lr)")
+        max_epochs = whole_number(max_epochs, "Perceptron.fit(max_epochs)", minimum=1)
         errors: list[int] = []
         for epoch in range(1, max_epochs + 1):
             wrong = 0

@@ -46,12 +46,16 @@ def describe(x: object, limit: int = 60) -> str:
     return f"{type(x).__name__} {text}"
 
 
+def _bound(x: float) -> str:
+    return f"{x:,}" if isinstance(x, int) else f"{x:g}"
+
+
 def _bounds_text(minimum: float | None, maximum: float | None, strict: bool) -> str:
     parts = []
     if minimum is not None:
-        parts.append(f"{'>' if strict else '>='} {minimum:g}")
+        parts.append(f"{'>' if strict else '>='} {_bound(minimum)}")
     if maximum is not None:
-        parts.append(f"<= {maximum:g}")
+        parts.append(f"<= {_bound(maximum)}")
     return " and ".join(parts)
 
 
@@ -120,6 +124,13 @@ def flag(x: Any, what: str) -> bool:
     return bool(x)
 
 
+def _label_limit(dtype: np.dtype, classes: int | None) -> int:
+    """Labels read as unsigned must stay below this: ``classes``, or the signed maximum + 1."""
+    if classes is not None:
+        return classes
+    return int(np.iinfo(dtype).max) + 1 if dtype.kind == "i" else 1 << (8 * dtype.itemsize)
+
+
 def class_labels(
     y: Any, what: str, *, n: int | None = None, classes: int | None = None
 ) -> np.ndarray:
@@ -136,7 +147,7 @@ def class_labels(
         and y.ndim == 1
         and len(y)
         and (n is None or len(y) == n)
-        and (classes is None or np.maximum.reduce(y.view(f"u{y.itemsize}")) < classes)
+        and np.maximum.reduce(y.view(f"u{y.itemsize}")) < _label_limit(y.dtype, classes)
     ):  # the usual case in one pass: as unsigned, a negative label reads as a huge one
         return y.astype(np.int64, copy=False)
     if y is None or isinstance(y, (str, bytes, dict, set)):
