@@ -159,3 +159,31 @@ def test_no_circle_of_imports() -> None:
 def test_the_page_names_no_upward_import_that_is_not_needed() -> None:
     for source, target in ALLOWED_UPWARD:
         assert any(resolve(t) == target for t, _, _ in imports_of(source)), (source, target)
+
+
+MAX_FUNCTION_LINES = 60  # the style rule: a function a reader can hold in view
+
+
+def function_lengths(path: Path) -> list[tuple[str, int, int]]:
+    """(name, first line, lines without its docstring) of every function in a file."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            lines = node.end_lineno - node.lineno + 1  # type: ignore[operator]
+            first = node.body[0]
+            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
+                lines -= first.end_lineno - first.lineno + 1  # type: ignore[operator]
+            found.append((node.name, node.lineno, lines))
+    return found
+
+
+@pytest.mark.parametrize("name", sorted(MODULES))
+def test_no_function_is_longer_than_sixty_lines(name: str) -> None:
+    path = MODULES[name]
+    long = [
+        f"{path.relative_to(ROOT)}:{line} {fn} ({n} lines)"
+        for fn, line, n in function_lengths(path)
+        if n > MAX_FUNCTION_LINES
+    ]
+    assert not long, long
