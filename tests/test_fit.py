@@ -15,7 +15,6 @@ from neuronlab import MLP, SGD, Adam, LinearLR, Module, Value, datasets, fit, pr
 from neuronlab.losses import accuracy_of, hinge
 from neuronlab.tensor import Tensor
 from neuronlab.training import History, TrainingDiverged, TrainingWarning, evaluate
-from neuronlab.util.files import write_atomic
 
 torch = pytest.importorskip("torch")
 RNG = np.random.default_rng(1234)
@@ -423,52 +422,6 @@ def test_to_csv_of_a_fit_without_validation(tmp_path):
     assert len(rows) == 3
     assert rows[1][0] == "1" and float(rows[1][1]) == h.loss[0]
     assert rows[1][3] == "" and rows[1][4] == ""  # no validation: empty cells
-
-
-def test_write_atomic_text_and_bytes(tmp_path):
-    path = tmp_path / "out.txt"
-    write_atomic(path, "first\n")
-    assert path.read_text() == "first\n"
-    write_atomic(str(path), b"second\n")
-    assert path.read_bytes() == b"second\n"
-    write_atomic(path, "ünïcode ✓")
-    assert path.read_text(encoding="utf-8") == "ünïcode ✓"
-    assert os.listdir(tmp_path) == ["out.txt"]  # no temporary file left behind
-
-
-def test_write_atomic_failed_replace_keeps_old_file(tmp_path, monkeypatch):
-    path = tmp_path / "out.txt"
-    path.write_text("old")
-
-    def boom(src, dst):
-        raise OSError("disk on fire")
-
-    monkeypatch.setattr(os, "replace", boom)
-    with pytest.raises(OSError, match="disk on fire"):
-        write_atomic(path, "new")
-    assert path.read_text() == "old"
-    assert os.listdir(tmp_path) == ["out.txt"]
-
-
-def test_write_atomic_failed_write_keeps_old_file(tmp_path):
-    path = tmp_path / "out.txt"
-    path.write_text("old")
-    with pytest.raises(TypeError):
-        write_atomic(path, 12345)  # neither text nor bytes: fails while writing
-    assert path.read_text() == "old"
-    assert os.listdir(tmp_path) == ["out.txt"]
-
-
-def test_write_atomic_new_file_has_normal_permissions(tmp_path):
-    mask = os.umask(0o022)
-    try:
-        path = tmp_path / "h.csv"
-        write_atomic(path, "x")
-        plain = tmp_path / "plain.csv"
-        plain.write_text("x")
-        assert (path.stat().st_mode & 0o777) == (plain.stat().st_mode & 0o777) == 0o644
-    finally:
-        os.umask(mask)
 
 
 def test_history_to_csv_failure_keeps_old_file(tmp_path, monkeypatch):

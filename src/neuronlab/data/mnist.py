@@ -18,19 +18,31 @@ The IDX format (LeCun's) is a tiny header and then the raw numbers::
 
 Images are type 0x08 (unsigned byte) with 3 dimensions (count, rows, columns);
 labels are type 0x08 with 1 dimension (count).
+
+Headers are not trusted.  ``mnist`` reads both headers first and checks them
+against each other (as many labels as images) and against the files' sizes
+(for gzip, against the bytes decompressed so far, never reading past the
+announced size), before it reads any data; no file may announce more than
+``MAX_IDX_BYTES`` (1 GiB; MNIST's largest file holds 47 MB), so memory and
+time stay bounded whatever a header claims.  A path that is not a regular
+file (a folder, a FIFO) is refused unread.  Every error names the file.
 """
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import os
 import struct
 import zlib
-from typing import IO, Any
+from collections.abc import Iterator
+from typing import IO, NamedTuple, cast
 
 import numpy as np
 
-__all__ = ["mnist", "read_idx", "IDX_TYPES", "MNIST_FILES"]
+from ..util.files import open_regular, read_up_to
+
+__all__ = ["mnist", "read_idx", "read_idx_header", "IdxHeader", "IDX_TYPES", "MNIST_FILES"]
 
 #: IDX type code -> the NumPy dtype of the values (big-endian, as stored).
 IDX_TYPES: dict[int, np.dtype] = {
@@ -48,48 +60,39 @@ MNIST_FILES: dict[str, tuple[str, str]] = {
     "test": ("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"),
 }
 
+#: The most data one IDX file may announce, in bytes (MNIST's largest file holds 47 MB).
+MAX_IDX_BYTES = 1 << 30
+
 _GZIP_MAGIC = b"\x1f\x8b"
-_CHUNK = 1 << 20
 
 
-def _read_up_to(f: IO[bytes], n: int) -> bytes:
-    """At most ``n`` bytes from ``f`` (fewer at the end), read in chunks so that a
-    header announcing absurd sizes never allocates more than the file holds."""
-    parts = []
-    remaining = n
-    while remaining > 0:
-        block = f.read(min(remaining, _CHUNK))
-        if not block:
-            break
-        parts.append(block)
-        remaining -= len(block)
-    return b"".join(parts)
+class IdxHeader(NamedTuple):
+    """What an IDX header announces: the sizes of each dimension and the stored dtype."""
+
+    dims: tuple[int, ...]
+    dtype: np.dtype
+
+    @property
+    def nbytes(self) -> int:
+        """How many bytes of data follow the header."""
+        count = 1
+        for d in self.dims:
+            count *= d
+        return count * self.dtype.itemsize
+
+    @property
+    def header_bytes(self) -> int:
+        """How long the header itself is: the magic number and one size per dimension."""
+        return 4 + 4 * len(self.dims)
 
 
-def read_idx(path: str | os.PathLike[str]) -> np.ndarray:
-    """The array stored in one IDX file (gzipped or not: recognised by its first bytes).
+def read_idx_header(f: IO[bytes], name: str) -> IdxHeader:
+    """The header at the start of ``f``, checked; ``f`` is left at the first data byte.
 
-    Checks the magic number (two zero bytes, a known type code, 1–255
-    dimensions), that the data is exactly as long as the sizes say, and
-    nothing follows it.  Returns a native-endian array of the stored type.
-    Raises FileNotFoundError for a missing file and ValueError, naming the
-    file and what is wrong, for a truncated, corrupt or malformed one.
+    Raises ValueError, naming ``name``, for a bad magic number, a truncated
+    header or data announced beyond ``MAX_IDX_BYTES``.
     """
-    path = os.fspath(path)
-    name = os.path.basename(path)
-    if not os.path.isfile(path):
-        raise FileNotFoundError(f"IDX file not found: {path}")
-    with open(path, "rb") as raw:
-        compressed = raw.read(2) == _GZIP_MAGIC
-    try:
-        with gzip.open(path, "rb") if compressed else open(path, "rb") as f:
-            return _parse_idx(f, name)
-    except (EOFError, gzip.BadGzipFile, zlib.error) as exc:
-        raise ValueError(f"{name}: the gzip data is truncated or corrupt ({exc})") from None
-
-
-def _parse_idx(f: IO[bytes], name: str) -> np.ndarray:
-    head = _read_up_to(f, 4)
+    head = bytes(read_up_to(f, 4))
     if len(head) < 4:
         raise ValueError(
             f"{name}: too short to be an IDX file ({len(head)} bytes; the header alone is 4)"
@@ -100,31 +103,97 @@ def _parse_idx(f: IO[bytes], name: str) -> np.ndarray:
             f"{name}: not an IDX file: bad magic number 0x{head.hex()} (expected 0x0000, a type "
             f"code among {', '.join(f'0x{c:02x}' for c in IDX_TYPES)}, and a dimension count >= 1)"
         )
-    size_bytes = _read_up_to(f, 4 * ndim)
+    size_bytes = bytes(read_up_to(f, 4 * ndim))
     if len(size_bytes) < 4 * ndim:
         raise ValueError(
             f"{name}: truncated header: {ndim} dimension sizes announced, "
             f"only {len(size_bytes)} of their {4 * ndim} bytes present"
         )
-    dims = struct.unpack(f">{ndim}I", size_bytes)
-    dtype = IDX_TYPES[code]
-    count = 1
-    for d in dims:
-        count *= d
-    expected = count * dtype.itemsize
-    data = _read_up_to(f, expected)
-    if len(data) < expected:
+    header = IdxHeader(struct.unpack(f">{ndim}I", size_bytes), IDX_TYPES[code])
+    if header.nbytes > MAX_IDX_BYTES:
         raise ValueError(
-            f"{name}: truncated: the header announces shape {dims} ({expected} bytes of data), "
-            f"but only {len(data)} bytes follow"
+            f"{name}: the header announces shape {header.dims} ({header.nbytes:,} bytes of "
+            f"data), more than the {MAX_IDX_BYTES:,} bytes an IDX file may hold here"
         )
-    if f.read(1):
+    return header
+
+
+@contextlib.contextmanager
+def _open_idx(path: str) -> Iterator[tuple[IO[bytes], IdxHeader]]:
+    """``path`` opened (gunzipped if it is gzip), with its header read and checked.
+
+    For a plain file the data's length is checked against the file's size
+    here, before anything is read; a gzip file's is checked while reading.
+    """
+    with open_regular(path, "read_idx") as raw:
+        compressed = raw.read(2) == _GZIP_MAGIC
+        raw.seek(0)
+        with _gzip_errors(path):
+            f = cast(IO[bytes], gzip.GzipFile(fileobj=raw, mode="rb")) if compressed else raw
+            with f:
+                header = read_idx_header(f, path)
+                if not compressed:
+                    _check_size(os.fstat(raw.fileno()).st_size, header, path)
+                yield f, header
+
+
+@contextlib.contextmanager
+def _gzip_errors(path: str) -> Iterator[None]:
+    try:
+        yield
+    except (EOFError, gzip.BadGzipFile, zlib.error) as exc:
+        raise ValueError(f"{path}: the gzip data is truncated or corrupt ({exc})") from None
+
+
+def _check_size(size: int, header: IdxHeader, path: str) -> None:
+    """A plain file must hold exactly the header and the data it announces."""
+    present = size - header.header_bytes
+    if present < header.nbytes:
         raise ValueError(
-            f"{name}: malformed: more bytes follow the {expected} bytes of data that "
-            f"shape {dims} announces"
+            f"{path}: truncated: the header announces shape {header.dims} "
+            f"({header.nbytes} bytes of data), but only {present} bytes follow"
         )
-    arr = np.frombuffer(data, dtype=dtype).reshape(dims)
-    return arr.astype(dtype.newbyteorder("="))
+    if present > header.nbytes:
+        raise ValueError(
+            f"{path}: malformed: more bytes follow the {header.nbytes} bytes of data that "
+            f"shape {header.dims} announces"
+        )
+
+
+def _read_data(f: IO[bytes], header: IdxHeader, path: str) -> np.ndarray:
+    """The data after the header: exactly as long as announced, nothing after it."""
+    with _gzip_errors(path):
+        data = read_up_to(f, header.nbytes)
+        if len(data) < header.nbytes:
+            raise ValueError(
+                f"{path}: truncated: the header announces shape {header.dims} "
+                f"({header.nbytes} bytes of data), but only {len(data)} bytes follow"
+            )
+        if f.read(1):
+            raise ValueError(
+                f"{path}: malformed: more bytes follow the {header.nbytes} bytes of data that "
+                f"shape {header.dims} announces"
+            )
+    arr = np.frombuffer(data, dtype=header.dtype).reshape(header.dims)
+    return arr.astype(header.dtype.newbyteorder("="))
+
+
+def read_idx(path: str | os.PathLike[str]) -> np.ndarray:
+    """The array stored in one IDX file (gzipped or not: recognised by its first bytes).
+
+    Checks the magic number (two zero bytes, a known type code, 1–255
+    dimensions), that the data is exactly as long as the sizes say (for a
+    plain file against its size, before reading it) and at most
+    ``MAX_IDX_BYTES``, and that nothing follows it.  Returns a native-endian
+    array of the stored type.  Raises FileNotFoundError for a missing file and
+    ValueError, naming the file and what is wrong, for a truncated, corrupt or
+    malformed one, or a path that is not a regular file.
+    """
+    path = os.fspath(path)
+    if not os.path.exists(path):
+        raise FileNotFoundError(f"IDX file not found: {path}")
+    with _open_idx(path) as (f, header):
+        return _read_data(f, header, path)
 
 
 def _find(folder: str, stem: str) -> str:
@@ -133,7 +202,7 @@ def _find(folder: str, stem: str) -> str:
     candidates = [stem, stem + ".gz", dotted, dotted + ".gz"]
     for candidate in candidates:
         path = os.path.join(folder, candidate)
-        if os.path.isfile(path):
+        if os.path.exists(path):  # a folder or a FIFO of that name is refused when opened
             return path
     raise FileNotFoundError(
         f"MNIST file {stem}(.gz) not found in {folder} (looked for: {', '.join(candidates)}); "
@@ -152,8 +221,11 @@ def mnist(
     kind: "train" (train-* files, 60,000 images) or "test" (t10k-* files, 10,000).
     Returns ``(X, y)``: X float32 of shape (n, rows·cols) with pixels divided by
     255 into [0, 1] (``raw=True``: the stored uint8 images, shape (n, rows, cols)),
-    y int64 digits 0..9.  Checks each file's magic number and sizes, that
-    there are as many labels as images and that every label is a digit.
+    y int64 digits 0..9.  Both headers are read and checked against each
+    other first (types, dimensions, as many labels as images) and against the
+    files' sizes, so a file announcing more than it holds or than the other
+    file fails before any data is read; then that every label is a digit.
+    Every error names the file.
     """
     if not isinstance(path, (str, os.PathLike)):
         raise TypeError(f"mnist(path): expected a folder path, got {type(path).__name__}")
@@ -170,12 +242,17 @@ def mnist(
         raise ValueError(f"mnist(kind): expected 'train' or 'test', got {kind!r}")
     if not isinstance(raw, bool):
         raise TypeError(f"mnist(raw): expected True or False, got {type(raw).__name__}")
-    image_stem, label_stem = MNIST_FILES[kind]
-    image_path = _find(folder, image_stem)
-    label_path = _find(folder, label_stem)
-    images = read_idx(image_path)
-    labels = read_idx(label_path)
-    _check_mnist(images, labels, os.path.basename(image_path), os.path.basename(label_path))
+    image_path, label_path = (_find(folder, stem) for stem in MNIST_FILES[kind])
+    with _open_idx(image_path) as (image_file, image_header):
+        with _open_idx(label_path) as (label_file, label_header):
+            _check_headers(image_header, label_header, image_path, label_path)
+            images = _read_data(image_file, image_header, image_path)
+            labels = _read_data(label_file, label_header, label_path)
+    if labels.max() > 9:
+        bad = int(np.flatnonzero(labels > 9)[0])
+        raise ValueError(
+            f"{label_path}: label {int(labels[bad])} at position {bad} is not a digit 0..9"
+        )
     y = labels.astype(np.int64)
     if raw:
         return images, y
@@ -184,26 +261,22 @@ def mnist(
     return X, y
 
 
-def _check_mnist(images: Any, labels: Any, image_name: str, label_name: str) -> None:
-    if images.dtype != np.uint8 or images.ndim != 3:
+def _check_headers(images: IdxHeader, labels: IdxHeader, image_path: str, label_path: str) -> None:
+    """Images and labels must be unsigned bytes of the right dimensions, one label per image."""
+    if images.dtype != np.uint8 or len(images.dims) != 3:
         raise ValueError(
-            f"{image_name}: expected unsigned-byte images with 3 dimensions (count, rows, "
-            f"columns), got {images.dtype} values with shape {images.shape}"
+            f"{image_path}: expected unsigned-byte images with 3 dimensions (count, rows, "
+            f"columns), got {images.dtype.newbyteorder('=')} values with shape {images.dims}"
         )
-    if labels.dtype != np.uint8 or labels.ndim != 1:
+    if labels.dtype != np.uint8 or len(labels.dims) != 1:
         raise ValueError(
-            f"{label_name}: expected unsigned-byte labels with 1 dimension (count), "
-            f"got {labels.dtype} values with shape {labels.shape}"
+            f"{label_path}: expected unsigned-byte labels with 1 dimension (count), "
+            f"got {labels.dtype.newbyteorder('=')} values with shape {labels.dims}"
         )
-    if len(images) == 0 or images.shape[1] == 0 or images.shape[2] == 0:
-        raise ValueError(f"{image_name}: holds no images (shape {images.shape})")
-    if len(images) != len(labels):
+    if 0 in images.dims:
+        raise ValueError(f"{image_path}: holds no images (shape {images.dims})")
+    if images.dims[0] != labels.dims[0]:
         raise ValueError(
-            f"{image_name} holds {len(images)} images but {label_name} holds {len(labels)} "
-            "labels; they must match one to one"
-        )
-    if labels.max() > 9:
-        bad = int(np.flatnonzero(labels > 9)[0])
-        raise ValueError(
-            f"{label_name}: label {int(labels[bad])} at position {bad} is not a digit 0..9"
+            f"{image_path} holds {images.dims[0]} images but {label_path} holds "
+            f"{labels.dims[0]} labels; they must match one to one"
         )
