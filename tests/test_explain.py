@@ -1,47 +1,16 @@
-"""explain, nudge and gradcheck: the chain rule in words, the nudge by h, and gradient checks."""
+"""explain: the chain rule in words, edge by edge, on the design's examples and real networks."""
 
 from __future__ import annotations
 
-import math
+import re
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from viz_examples import TANH_NEURON_BIAS, l_graph, tanh_neuron
 
-from neuronlab import MLP, Value, dot
-from neuronlab.viz import explain, format_number, gradcheck, gradients, nudge
+from neuronlab import MLP, Neuron, Value, dot
+from neuronlab.losses import binary_cross_entropy, mse
+from neuronlab.viz import explain, format_number, gradients
 from neuronlab.viz.explain import Explanation, GradientSum, Step
-
-
-def l_graph() -> tuple[dict[str, Value], Value]:
-    """The design's graph, without backward(): a=2, b=-3, c=10, e=a*b, d=e+c, f=-2, L=d*f."""
-    v = {n: Value(x, label=n) for n, x in [("a", 2.0), ("b", -3.0), ("c", 10.0), ("f", -2.0)]}
-    e = v["a"] * v["b"]
-    e.label = "e"
-    d = e + v["c"]
-    d.label = "d"
-    L = d * v["f"]
-    L.label = "L"
-    v.update(e=e, d=d, L=L)
-    return v, L
-
-
-def neuron(fused: bool) -> tuple[dict[str, Value], Value]:
-    """The design's tanh neuron: x1=2, x2=0, w1=-3, w2=1, b=6.88..., o = tanh(n) ≈ 0.7071."""
-    v = {
-        n: Value(x, label=n)
-        for n, x in [("x1", 2.0), ("x2", 0.0), ("w1", -3.0), ("w2", 1.0), ("b", 6.8813735870195432)]
-    }
-    if fused:
-        n = dot([v["w1"], v["w2"]], [v["x1"], v["x2"]], v["b"])
-    else:
-        n = v["x1"] * v["w1"] + v["x2"] * v["w2"] + v["b"]
-    n.label = "n"
-    o = n.tanh()
-    o.label = "o"
-    v.update(n=n, o=o)
-    return v, o
-
 
 # -- numbers -----------------------------------------------------------------------------
 
@@ -133,7 +102,7 @@ def test_explain_the_l_graph_structured():
 
 @pytest.mark.parametrize("fused", [False, True])
 def test_explain_the_tanh_neuron(fused):
-    v, o = neuron(fused)
+    v, o = tanh_neuron(fused)
     ex = explain(o, show=False)
     lines = ex.text.splitlines()
     assert "o = tanh(n) = 0.7071" in lines
@@ -252,191 +221,171 @@ def test_gradients_helper():
     assert v["a"].grad == 0.0
 
 
-# -- nudge -------------------------------------------------------------------------------
+# -- explain on a learner's own neurons and networks ------------------------------------
 
 
-def test_nudge_the_design_example():
-    v, L = l_graph()
+def test_explain_a_long_unlabelled_number_names_it_and_defines_it():
+    ex = explain(Value(0.123456789) * 2, show=False)  # raised KeyError before
+    lines = ex.text.splitlines()
+    assert lines[2:4] == ["Names used below:", "  v1 = 0.123456789"]
+    assert "L = v1*2 = 0.2469" in lines
+    assert "dL/dv1 = 2" in lines and "dL/d(2) = v1 = 0.1235" in lines
+    assert ex.leaf_gradients == [("v1", 2.0), ("2", 0.123456789)]
+    short = explain(Value(0.125) * 2, show=False)  # short enough to write as it is
+    assert "L = 0.125*2 = 0.25" in short.text.splitlines() and "Names used" not in short.text
 
-    def rebuild():
-        return (v["a"] * v["b"] + v["c"]) * v["f"]
 
-    r = nudge(rebuild, v["f"], h=1.0)
-    assert (r.before, r.after, r.change, r.grad, r.predicted, r.slope) == (
-        -8.0,
-        -4.0,
-        4.0,
-        4.0,
-        4.0,
-        4.0,
+def test_explain_a_neuron_object_with_the_design_numbers():
+    neuron = Neuron(2, activation="tanh", seed=0)
+    neuron.w[0].data, neuron.w[1].data, neuron.b.data = -3.0, 1.0, TANH_NEURON_BIAS
+    o = neuron([2.0, 0.0])  # inputs from plain numbers are labelled x0, x1
+    ex = explain(o, show=False)
+    lines = ex.text.splitlines()
+    assert "L = tanh(w0*x0 + w1*x1 + b) = 0.7071" in lines
+    assert "dL/d(w0*x0 + w1*x1 + b) = 1 - L**2 = 0.5" in lines
+    n = "d(w0*x0 + w1*x1 + b)"
+    assert f"dL/dx0 = dL/{n} * {n}/dx0 = 0.5 * -3 = -1.5" in lines
+    assert f"dL/dw0 = dL/{n} * {n}/dw0 = 0.5 * 2 = 1" in lines
+    grads = dict(ex.leaf_gradients)
+    assert grads == pytest.approx({"w0": 1.0, "w1": 0.0, "x0": -1.5, "x1": 0.5, "b": 0.5})
+
+
+def test_explain_an_mlp_output_names_weights_biases_and_inputs():
+    model = MLP(2, [1], seed=0)
+    out = model([1.0, 2.0])
+    ex = explain(out, show=False)
+    out.backward()
+    w0, w1 = model.layers[0].neurons[0].w
+    assert "L = w0.0.0*x0 + w0.0.1*x1 + b0.0 = -0.6469" in ex.text.splitlines()
+    assert ex.leaf_gradients == [
+        ("w0.0.0", 1.0),
+        ("w0.0.1", 2.0),
+        ("x0", w0.data),
+        ("x1", w1.data),
+        ("b0.0", 1.0),
+    ]
+    assert "dL/dw0.0.1 = x1 = 2" in ex.text.splitlines()
+
+
+def mlp_loss(samples: int) -> tuple[MLP, Value]:
+    model = MLP(2, [16, 16, 1], seed=0)
+    xs = [[0.5, -1.0], [1.0, 2.0], [-0.3, 0.2], [0.9, -0.1]][:samples]
+    return model, mse([model(x) for x in xs], [1.0, -1.0, 1.0, -1.0][:samples])
+
+
+def test_explain_a_network_loss_is_bounded_and_says_what_it_left_out():
+    model, loss = mlp_loss(samples=2)
+    ex = explain(loss, show=False)
+    edges = sum(len(v.inputs) for v in loss.topological_order())
+    assert len(ex.steps) == edges > 1000  # every edge is in .steps ...
+    assert ex.left_out == edges - 50  # ... the text writes the first 50
+    lines = ex.text.splitlines()
+    assert len(lines) < 250
+    assert f"... {edges - 50:,} more edges left out, 50 shown " in ex.text
+    leaves = len(ex.leaf_gradients)
+    assert (
+        f"  ... and {leaves - 50:,} more leaves (explain(..., limit=None) lists them all)" in lines
     )
-    assert "raise f by h = 1: L goes from -8 to -4 (change 4, slope change/h = 4)" in r.text
-    assert "dL/df * h = 4 * 1 = 4" in str(r)
-    assert v["f"].data == -2.0  # restored
-    assert all(x.grad == 0.0 for x in v.values())  # no .grad touched
+    # every v1, v2, ... that a step mentions is defined at the top
+    start = lines.index("Names used below:")
+    end = lines.index("", start)
+    defined = {line.split(" = ")[0].strip() for line in lines[start + 1 : end]}
+    mentioned = set(re.findall(r"\bv\d+\b", "\n".join(lines[end:])))
+    assert mentioned and mentioned <= defined
+    everything = explain(loss, show=False, limit=None)
+    assert everything.left_out == 0 and "left out" not in everything.text
+    assert len(everything.text.splitlines()) > 2 * edges
 
 
-def test_nudge_small_h_measures_the_slope():
-    v, o = neuron(fused=True)
-
-    def rebuild():
-        return dot([v["w1"], v["w2"]], [v["x1"], v["x2"]], v["b"]).tanh()
-
-    r = nudge(rebuild, v["x1"])  # default h = 1e-3
-    assert r.h == 1e-3 and r.grad == pytest.approx(-1.5)
-    assert r.slope == pytest.approx(-1.5, rel=1e-2)
-    assert r.predicted == pytest.approx(r.change, rel=1e-2)
-
-
-def test_nudge_restores_even_when_the_function_fails():
-    x = Value(1.0, label="x")
-    calls = []
-
-    def fn():
-        calls.append(x.data)
-        if len(calls) > 1:
-            raise RuntimeError("boom")
-        return x * 2
-
-    with pytest.raises(RuntimeError, match="boom"):
-        nudge(fn, x, h=0.5)
-    assert x.data == 1.0 and calls == [1.0, 1.5]
+def test_explain_a_batch_gives_each_example_its_own_input_names():
+    model, loss = mlp_loss(samples=2)
+    loss.backward()
+    ex = explain(loss, show=False, limit=None)
+    grads = dict(ex.leaf_gradients)
+    for name, p in model.named_parameters():
+        assert grads[p.label] == p.grad, name  # the same sums in the same order: equal
+    assert {"x0", "x1", "x0#2", "x1#2"} <= set(grads)  # the second example's inputs
+    labelled = [name for name, _ in ex.leaf_gradients if name[0].isalpha()]
+    assert len(set(labelled)) == len(labelled) == 337 + 4  # no two leaves share a name
 
 
-def test_nudge_errors():
-    x, y = Value(1.0, label="x"), Value(2.0, label="y")
-    with pytest.raises(ValueError, match="does not depend on this value"):
-        nudge(lambda: x * 2, y)
-    with pytest.raises(TypeError, match="must return a Value"):
-        nudge(lambda: 3.0, x)
-    with pytest.raises(ValueError, match="h must not be 0"):
-        nudge(lambda: x * 2, x, h=0)
-    with pytest.raises(TypeError, match="value must be a Value"):
-        nudge(lambda: x * 2, 1.0)
+def test_explain_limit_is_checked():
+    _, L = l_graph()
+    with pytest.raises(ValueError, match="explain\\(limit\\)"):
+        explain(L, limit=0, show=False)
+    with pytest.raises(TypeError, match="explain\\(limit\\)"):
+        explain(L, limit="all", show=False)
+    short = explain(L, limit=2, show=False)
+    assert short.left_out == 4 and len(short.steps) == 6
+    assert "dL/dd = f = -2" in short.text and "dL/da" not in short.text.split("Gradients")[0]
 
 
-# -- gradcheck -----------------------------------------------------------------------------
-
-away_from_zero = st.floats(0.05, 3.0) | st.floats(-3.0, -0.05)
-moderate = st.floats(-3.0, 3.0)
-positive = st.floats(0.1, 5.0)
-
-OPS = {
-    "+": (lambda x: x[0] + x[1], [moderate, moderate]),
-    "-": (lambda x: x[0] - x[1], [moderate, moderate]),
-    "*": (lambda x: x[0] * x[1], [moderate, moderate]),
-    "/": (lambda x: x[0] / x[1], [moderate, away_from_zero]),
-    "neg": (lambda x: -x[0], [moderate]),
-    "**2": (lambda x: x[0] ** 2, [moderate]),
-    "**3": (lambda x: x[0] ** 3, [moderate]),
-    "**-1": (lambda x: x[0] ** -1, [away_from_zero]),
-    "**0.5": (lambda x: x[0] ** 0.5, [positive]),
-    "exp": (lambda x: x[0].exp(), [moderate]),
-    "log": (lambda x: x[0].log(), [positive]),
-    "tanh": (lambda x: x[0].tanh(), [moderate]),
-    "sigmoid": (lambda x: x[0].sigmoid(), [moderate]),
-    "relu": (lambda x: x[0].relu(), [away_from_zero]),
-    "step": (lambda x: x[0].step() * x[1], [away_from_zero, moderate]),
-    "dot": (lambda x: dot(x[:2], x[2:4]), [moderate] * 4),
-    "dot+b": (lambda x: dot(x[:2], x[2:4], x[4]), [moderate] * 5),
-    "radd rsub rmul rdiv": (
-        lambda x: (2 - x[0]) * (1 + x[1]) / (3 * x[0] ** 2 + 1),
-        [moderate] * 2,
-    ),
-    "reuse": (lambda x: (x[0] * x[0] + x[0]).tanh() * x[1], [moderate, moderate]),
-}
-
-
-@pytest.mark.parametrize("name", OPS)
-@settings(max_examples=15)
-@given(data=st.data())
-def test_gradcheck_passes_on_every_op(name, data):
-    fn, strategies = OPS[name]
-    xs = [Value(data.draw(s), label=f"x{i}") for i, s in enumerate(strategies)]
-    result = gradcheck(fn, xs)
-    assert result.ok, result.text
-    assert bool(result) and len(result.rows) == len(xs)
-
-
-def test_gradcheck_table():
-    v, L = l_graph()
-    leaves = [v[n] for n in "abcf"]
-
-    def fn(xs):
-        a, b, c, f = xs
-        return (a * b + c) * f
-
-    result = gradcheck(fn, leaves)
-    assert result.ok and result.output == -8.0
-    assert [(r.input, r.analytic) for r in result.rows] == [
-        ("a", 6.0),
-        ("b", -4.0),
-        ("c", -2.0),
-        ("f", 4.0),
-    ]
-    for r in result.rows:
-        assert r.numeric == pytest.approx(r.analytic, rel=1e-6) and r.rel_error < 1e-6
-    text = result.text.splitlines()
-    assert "all ok" in text[0] and text[1].split() == [
-        "input",
-        "analytic",
-        "numeric",
-        "rel.",
-        "error",
-        "ok",
-    ]
-    assert text[2].split()[:2] == ["a", "6"] and text[2].endswith("ok")
-
-
-def test_gradcheck_catches_a_wrong_local_gradient():
-    def wrong_square(xs):
-        (x,) = xs
-        return Value(x.data**2, (x,), (3.0 * x.data,), "custom")  # d(x²)/dx is 2x, not 3x
-
-    result = gradcheck(wrong_square, [Value(1.5, label="x")])
-    assert not result.ok and not bool(result)
-    (row,) = result.rows
-    assert (row.input, row.analytic, row.ok) == ("x", 4.5, False)
-    assert row.numeric == pytest.approx(3.0)
-    assert row.rel_error == pytest.approx(1.5 / 4.5)
-    assert "1 FAILED" in result.text and "FAIL" in result.text.splitlines()[-1]
-
-
-def test_gradcheck_catches_a_broken_op(monkeypatch):
-    def bad_tanh(self):
-        t = math.tanh(self.data)
-        return Value(t, (self,), (1.0 - t,), "tanh")  # forgot to square
-
-    monkeypatch.setattr(Value, "tanh", bad_tanh)
-    result = gradcheck(lambda xs: xs[0].tanh() * xs[1], [0.8, 2.0])
-    assert not result.ok
-    assert [r.ok for r in result.rows] == [False, True]  # only the tanh input is wrong
-    assert [r.input for r in result.rows] == ["x0", "x1"]  # plain numbers get names
-
-
-def test_gradcheck_leaves_the_graph_as_it_found_it():
-    v, L = l_graph()
+def test_explain_value_to_a_value_power_and_a_number_to_a_value():
+    a, b = Value(2.0, label="a"), Value(3.0, label="b")
+    L = a**b + 2**a
+    ex = explain(L, show=False)
+    lines = ex.text.splitlines()
+    assert "  d(a**b)/da = b*a**(b - 1) = 12" in lines
+    assert "  d(a**b)/db = a**b*log(a) = 5.545" in lines
+    assert "  d(2**a)/da = 2**a*log(2) = 2.773" in lines
+    assert "  d(2**a)/d(2) = a*2**(a - 1) = 4" in lines
     L.backward()
-    L.backward()  # leaves accumulate: a.grad is 12 now
-    before = {k: (x.data, x.grad) for k, x in v.items()}
-    result = gradcheck(lambda xs: (xs[0] * xs[1] + v["c"]) * v["f"], [v["a"], v["b"]])
-    assert result.ok and result.rows[0].analytic == 6.0  # not the accumulated 12
-    assert {k: (x.data, x.grad) for k, x in v.items()} == before
+    assert dict(ex.leaf_gradients)["a"] == a.grad and dict(ex.leaf_gradients)["b"] == b.grad
+    k = explain(a ** Value(3.0), show=False)  # a constant exponent: the power rule
+    assert "dL/da = 3*a**2 = 12" in k.text.splitlines()
 
 
-def test_gradcheck_at_a_kink_fails_as_it_should():
-    result = gradcheck(lambda xs: xs[0].relu(), [0.0])
-    assert not result.ok and result.rows[0].numeric == pytest.approx(0.5)
+def test_explain_binary_cross_entropy_nodes():
+    p, q = Value(0.8, label="p"), Value(0.3, label="q")
+    loss = binary_cross_entropy([p, q], [1.0, 0.0])
+    ex = explain(loss, show=False)
+    lines = ex.text.splitlines()
+    assert "L = bce(p) + bce(q) = 0.2899" in lines
+    assert "  d(bce(p))/dp = (p - t)/(p*(1 - p)*n) = -0.625" in lines
+    assert "   its target t and the number of examples n are not stored in the graph)" in lines
+    loss.backward()
+    assert dict(ex.leaf_gradients) == {"p": p.grad, "q": q.grad}
+    assert p.grad == pytest.approx((0.8 - 1.0) / (0.8 * 0.2) / 2)
+    s = Value(0.5, label="s")
+    inner = explain(binary_cross_entropy([s + s], [1.0]), show=False)  # a formula needs brackets
+    assert "(s + s - t)/((s + s)*(1 - (s + s))*n)" in inner.text
 
 
-def test_gradcheck_errors():
-    with pytest.raises(ValueError, match="empty"):
-        gradcheck(lambda xs: xs[0], [])
-    with pytest.raises(TypeError, match="list of Values"):
-        gradcheck(lambda xs: xs[0], Value(1.0))
-    with pytest.raises(TypeError, match="must return a Value"):
-        gradcheck(lambda xs: 1.0, [1.0])
-    with pytest.raises(ValueError, match="h must be positive"):
-        gradcheck(lambda xs: xs[0], [1.0], h=0)
-    with pytest.raises(ValueError, match="finite"):
-        gradcheck(lambda xs: xs[0], [float("nan")])
+@pytest.mark.parametrize(
+    "make, formula",
+    [
+        (lambda a, b: a + b, "1"),
+        (lambda a, b: a * b, "b"),
+        (lambda a, b: a / b, "1/b"),
+        (lambda a, b: a**3, "3*a**2"),
+        (lambda a, b: a**2, "2*a"),
+        (lambda a, b: a**b, "b*a**(b - 1)"),
+        (lambda a, b: a.exp(), "exp(a)"),
+        (lambda a, b: a.log(), "1/a"),
+        (lambda a, b: a.tanh(), "1 - L**2"),
+        (lambda a, b: a.sigmoid(), "L*(1 - L)"),
+        (lambda a, b: a.relu(), "1 if a > 0 else 0"),
+        (lambda a, b: a.step(), "0"),
+        (lambda a, b: dot([b], [a]), "b"),
+        (lambda a, b: binary_cross_entropy([a.sigmoid()], [1.0]), "sigmoid(a)*(1 - sigmoid(a))"),
+    ],
+)
+def test_every_op_writes_the_local_derivative_with_respect_to_a(make, formula):
+    a, b = Value(0.7, label="a"), Value(1.3, label="b")
+    out = make(a, b)
+    ex = explain(out, show=False)
+    (step,) = [s for s in ex.steps if s.input_value is a]
+    assert step.local_formula == formula
+    out.backward()
+    assert dict(ex.leaf_gradients)["a"] == a.grad
+
+
+def test_generated_names_never_clash_with_labels():
+    L, v1 = Value(2.0, label="L"), Value(3.0, label="v1")
+    big = (L * v1 + L * 0.123456789) * v1  # an unlabelled output, and long formulas
+    ex = explain(big, show=False)
+    assert ex.root_name == "out"  # L is taken by a leaf
+    lines = ex.text.splitlines()
+    assert "  v2 = 0.123456789" in lines  # v1 is taken too
+    twins = Value(1.0, label="x") * Value(2.0, label="x")
+    assert [s.input for s in explain(twins, show=False).steps] == ["x", "x#2"]

@@ -135,10 +135,10 @@ def test_random_formulas_match_python(expr, xs):
 
 
 @settings(max_examples=300)
-@given(st.text(alphabet="ab()+-*/.,[]'_=^% 0123456789eqxlpt\"", max_size=30))
+@given(st.text(alphabet="ab()+-*/.,[]'_=^% 0123456789eqxlpt\";", max_size=30))
 def test_any_text_is_a_formula_or_a_formula_error(text):
     try:
-        parse(text, ["a", "b"])
+        parse(text, ["a", "b"]).evaluate({"a": 0.5, "b": 2.0})
     except FormulaError as e:
         assert 0 <= e.position <= len(text)
         assert str(e).startswith(f"formula error at column {e.position + 1}: ")
@@ -177,10 +177,20 @@ def test_any_text_is_a_formula_or_a_formula_error(text):
         ("a if b else c", 3, "missing operator before 'if'"),
         ("", 1, "the formula is empty"),
         ("   ", 4, "the formula is empty"),
-        ("L = a = b", 7, "'=' is only allowed once"),
-        ("a = b", 1, "the output's name 'a' is also an input"),
-        ("exp = a", 1, "'exp' cannot name the output"),
-        ("a; b", 2, "a formula is one expression"),
+        ("L = a = b", 7, "'=' is only allowed once per statement"),
+        ("a = b*c", 1, "'a' is an input (it has a value), so it cannot be defined"),
+        ("exp = a", 1, "'exp' cannot name a value (it is a function or a keyword)"),
+        ("a; b", 1, "only the last statement (the output) may go without a name"),
+        ("e = a*b; e = c*f; L = e", 10, "'e' is defined twice (first at column 1)"),
+        ("L = d*f; d = a*b", 5, "'d' is used before it is defined (at column 10)"),
+        ("e = e*a; L = e*b", 5, "'e' is used in its own definition"),
+        ("e = a*b; L = c*f", 1, "'e' is defined but never used: the last statement is the output"),
+        ("e = a; L = e*b", 1, "e = a only gives 'a' a second name: use a itself"),
+        ("e = a*b; L = (e)", 10, "L = e only gives 'e' a second name"),
+        ("e = a*b;; L = e*c", 9, "empty statement"),
+        ("L =", 4, "nothing after 'L ='"),
+        ("e = a*b; L = x", 14, "unknown name 'x' (inputs: a, b, c, f; defined so far: e)"),
+        ("e = a*b; L = e f", 16, "(use + - * / ** between terms, ; between statements)"),
         ("sin(a)", 1, "calling 'sin' is not allowed (functions: exp, log, tanh, sigmoid, relu)"),
         ("a\nb", 3, "missing operator before 'b'"),
     ],
@@ -226,6 +236,44 @@ def test_names_given_to_parse_are_checked():
     with pytest.raises(TypeError, match="str"):
         parse(3, ["a"])
     assert parse("x + y").inputs == ("x", "y")  # no names given: any name is an input
+
+
+def test_statements_name_intermediate_values():
+    f = parse("e = a*b; d = e + c; L = d*f")
+    assert (f.inputs, f.intermediates, f.output_name, f.body) == (
+        ("a", "b", "c", "f"),
+        ("e", "d"),
+        "L",
+        "d*f",
+    )
+    assert [(s.name, s.body, s.position) for s in f.statements] == [
+        ("e", "a*b", 0),
+        ("d", "e + c", 9),
+        ("L", "d*f", 20),
+    ]
+    L, inputs = f.evaluate(L_VALUES)
+    d, fv = L.inputs
+    e, c = d.inputs
+    assert (L.label, d.label, e.label, fv is inputs["f"], c is inputs["c"]) == (
+        "L",
+        "d",
+        "e",
+        True,
+        True,
+    )
+    assert (e.data, d.data, L.data) == (-6.0, 4.0, -8.0)
+    assert e.inputs == (inputs["a"], inputs["b"])
+    L.backward()
+    assert (e.grad, d.grad, inputs["a"].grad, inputs["b"].grad) == (-2.0, -2.0, 6.0, -4.0)
+
+
+def test_statements_may_reuse_a_value_and_end_with_a_semicolon():
+    out, inputs = evaluate("s = a + b; L = s*s + exp(s);", L_VALUES)
+    assert out.label == "L" and out.data == pytest.approx(1.0 + math.exp(-1.0))
+    out, _ = evaluate("k = 2; L = k*a", L_VALUES)  # a named constant is a leaf of its own
+    assert out.inputs[0].label == "k" and out.inputs[0].inputs == ()
+    out, _ = evaluate("e = a*b; e + c", L_VALUES)  # an unnamed output is called out
+    assert (out.label, out.inputs[0].label, out.data) == ("out", "e", 4.0)
 
 
 def test_evaluate_value_errors():
@@ -280,6 +328,45 @@ def test_graph_command_text():
     assert lines[-1] == "note: not used in the formula: z"
 
 
+def test_graph_command_with_named_intermediates_is_the_design_example(tmp_path):
+    path = tmp_path / "L.svg"
+    text = graph_command("e = a*b; d = e + c; L = d*f", L_SET, out=str(path), explain=True)
+    lines = text.splitlines()
+    assert lines[:11] == [
+        "e = a*b = -6",
+        "d = e + c = 4",
+        "L = d*f = -8",
+        "gradients:",
+        "  dL/da = 6",
+        "  dL/db = -4",
+        "  dL/dc = -2",
+        "  dL/df = 4",
+        "  dL/de = -2",
+        "  dL/dd = -2",
+        f"graph written to {path}",
+    ]
+    for line in [  # the design's chain rule, in its own names
+        "dL/dd = f = -2",
+        "dL/df = d = 4",
+        "dL/de = dL/dd * dd/de = -2 * 1 = -2",
+        "dL/dc = dL/dd * dd/dc = -2 * 1 = -2",
+        "dL/da = dL/de * de/da = -2 * -3 = 6",
+        "dL/db = dL/de * de/db = -2 * 2 = -4",
+    ]:
+        assert line in lines, line
+    texts = [
+        "".join(t.itertext()) for t in ET.parse(path).getroot().iter() if t.tag.endswith("text")
+    ]
+    assert {"a", "b", "c", "f", "e", "d", "L"} <= set(texts)
+    assert "data -6.0000" in texts and "grad -2.0000" in texts
+
+
+def test_graph_command_refuses_a_set_name_the_formula_defines():
+    with pytest.raises(FormulaError, match="column 10: 'd' is an input") as err:
+        graph_command("e = a*b; d = e + c; L = d*f", [*L_SET, "d=1"])
+    assert "\n" not in str(err.value)
+
+
 def test_graph_command_explain_and_picture(tmp_path, monkeypatch):
     empty = tmp_path / "empty-path"
     empty.mkdir()
@@ -295,6 +382,7 @@ def test_graph_command_explain_and_picture(tmp_path, monkeypatch):
         "".join(t.itertext()) for t in ET.parse(path).getroot().iter() if t.tag.endswith("text")
     ]
     assert "data -8.0000" in texts and "L" in texts
+    assert "a*b" in texts and "a*b + c" in texts  # unnamed intermediates show their formula
     with pytest.raises(ValueError, match="unknown extension"):
         graph_command("a*b", ["a=1", "b=2"], out=str(tmp_path / "g.bmp"))
 

@@ -4,6 +4,12 @@ A ``Neuron`` computes ``activation(w·x + b)``.  A ``Layer`` is a list of
 neurons that all see the same inputs; an ``MLP`` is a chain of layers.  The
 names and behaviour are micrograd's: weights start uniform in [-1, 1], biases
 at 0, hidden layers use ReLU and the last layer is linear unless told otherwise.
+
+Every parameter carries a ``label`` for pictures and explanations, given once
+at construction and shaped like its name in ``named_parameters()`` (a lone
+neuron's ``w.1`` is ``w1``; an MLP's ``layers.1.neurons.3.w.0`` is
+``w1.3.0``).  Inputs given as plain numbers become Values labelled ``x0``,
+``x1``, ...
 """
 
 from __future__ import annotations
@@ -44,12 +50,37 @@ def _as_inputs(x: object, nin: int, who: str) -> list[Value]:
         )
     if len(x) != nin:
         raise ValueError(f"{who}: expected {nin} inputs, got {len(x)}")
-    return [xi if type(xi) is Value else as_value(xi, who) for xi in x]
+    out = []
+    for xi, name in zip(x, _input_labels(nin)):
+        if type(xi) is not Value:  # a plain number: a constant input, labelled by its place
+            xi = as_value(xi, who)
+            xi.label = name
+        out.append(xi)
+    return out
+
+
+_INPUT_LABELS: list[str] = []  # "x0", "x1", ...: made once, shared by every forward pass
+
+
+def _input_labels(n: int) -> list[str]:
+    """The labels ``x0`` ... ``x{n-1}`` of a network's inputs."""
+    if len(_INPUT_LABELS) < n:
+        _INPUT_LABELS.extend(f"x{i}" for i in range(len(_INPUT_LABELS), n))
+    return _INPUT_LABELS
+
+
+def _name_parameters(neuron: Neuron, tag: str) -> None:
+    """Label ``neuron``'s weights ``w{tag}{k}`` and its bias ``b{tag}`` (``tag`` "" or "1.3.")."""
+    for k, w in enumerate(neuron.w):
+        w.label = f"w{tag}{k}"
+    neuron.b.label = f"b{tag.rstrip('.')}"
 
 
 class Neuron(Module):
     """One neuron: ``activation(w·x + b)``.
 
+    Its weights are labelled ``w0``, ``w1``, ... and its bias ``b`` (inside a
+    ``Layer`` or an ``MLP`` the labels also say where the neuron sits).
     ``fused=True`` (the default) computes w·x + b as one ``dot`` node;
     ``fused=False`` builds micrograd's graph of one ``*`` per input and a chain
     of ``+`` — the same number, every product visible.
@@ -70,6 +101,7 @@ class Neuron(Module):
         rng = make_rng(seed)
         self.w = [Value(float(v)) for v in rng.uniform(-1.0, 1.0, nin)]
         self.b = Value(0.0)
+        _name_parameters(self, "")
         self.fused = bool(fused)
         self._act = _activation_of(activation)
 
@@ -94,7 +126,11 @@ class Neuron(Module):
 
 
 class Layer(Module):
-    """``nout`` neurons that all read the same ``nin`` inputs."""
+    """``nout`` neurons that all read the same ``nin`` inputs.
+
+    Neuron j's weight on input k is labelled ``wj.k`` and its bias ``bj``
+    (``neurons.j.w.k`` and ``neurons.j.b`` in ``named_parameters()``).
+    """
 
     ENGINE = SCALAR
 
@@ -111,6 +147,8 @@ class Layer(Module):
         nout = whole_number(nout, "Layer(nout)", minimum=1)
         rng = make_rng(seed)
         self.neurons = [Neuron(nin, activation, seed=rng, fused=fused) for _ in range(nout)]
+        for j, neuron in enumerate(self.neurons):
+            _name_parameters(neuron, f"{j}.")
 
     @property
     def nin(self) -> int:
@@ -137,6 +175,16 @@ class MLP(Module):
     Hidden layers use ``activation``; the last layer uses ``output_activation``
     (linear by default, as in micrograd).  ``seed`` makes the initial weights
     reproducible.
+
+    Parameters are labelled for pictures and explanations by where they sit,
+    counting from 0 as ``named_parameters()`` does: ``wl.j.k`` is the weight of
+    layer l's neuron j on that layer's input k (``layers.l.neurons.j.w.k``) and
+    ``bl.j`` that neuron's bias (``layers.l.neurons.j.b``).  Inputs given as
+    plain numbers are labelled ``x0``, ``x1``, ...
+
+    >>> model = MLP(2, [3, 1], seed=0)
+    >>> model.layers[1].neurons[0].w[2].label, model.layers[0].neurons[2].b.label
+    ('w1.0.2', 'b0.2')
     """
 
     ENGINE = SCALAR
@@ -170,6 +218,9 @@ class MLP(Module):
             )
             for i in range(len(nouts))
         ]
+        for i, layer in enumerate(self.layers):
+            for j, neuron in enumerate(layer.neurons):
+                _name_parameters(neuron, f"{i}.{j}.")
 
     @property
     def nin(self) -> int:

@@ -228,29 +228,10 @@ def gradcheck(
         raise ValueError(f"gradcheck: h must be positive, got {h}")
     rtol, atol = _real(rtol, "gradcheck(rtol)"), _real(atol, "gradcheck(atol)")
 
-    out = _call(fn, (xs,), "gradcheck")
-    nodes = graph_nodes(out)
-    saved = [(v, v.grad) for v in nodes]
-    try:
-        for v in nodes:
-            v.grad = 0.0
-        out.backward()
-        analytic = [x.grad for x in xs]
-    finally:
-        for v, g in saved:
-            v.grad = g
-
+    out, analytic = _analytic(fn, xs)
     rows = []
     for i, x in enumerate(xs):
-        old = x.data
-        try:
-            x.data = old + h
-            up = _call(fn, (xs,), "gradcheck").data
-            x.data = old - h
-            down = _call(fn, (xs,), "gradcheck").data
-        finally:
-            x.data = old
-        numeric = (up - down) / (2 * h)
+        numeric = _central_difference(fn, xs, x, h)
         a = analytic[i]
         scale = max(abs(a), abs(numeric))
         rel = abs(a - numeric) / scale if scale > 0 else 0.0
@@ -258,3 +239,33 @@ def gradcheck(
         name = x.label or f"inputs[{i}]"
         rows.append(GradcheckRow(name, a, numeric, rel if rel == rel else math.inf, bool(ok)))
     return GradcheckResult(rows, out.data, h, rtol, atol)
+
+
+def _analytic(fn: Callable[[list[Value]], Value], xs: list[Value]) -> tuple[Value, list[float]]:
+    """``fn(xs)`` and d(it)/d(each x) by backward(), every ``.grad`` it touched restored."""
+    out = _call(fn, (xs,), "gradcheck")
+    nodes = graph_nodes(out)
+    saved = [(v, v.grad) for v in nodes]
+    try:
+        for v in nodes:
+            v.grad = 0.0
+        out.backward()
+        return out, [x.grad for x in xs]
+    finally:
+        for v, g in saved:
+            v.grad = g
+
+
+def _central_difference(
+    fn: Callable[[list[Value]], Value], xs: list[Value], x: Value, h: float
+) -> float:
+    """(fn(x + h) - fn(x - h)) / 2h, with ``x.data`` restored afterwards."""
+    old = x.data
+    try:
+        x.data = old + h
+        up = _call(fn, (xs,), "gradcheck").data
+        x.data = old - h
+        down = _call(fn, (xs,), "gradcheck").data
+    finally:
+        x.data = old
+    return (up - down) / (2 * h)

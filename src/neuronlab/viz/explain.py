@@ -12,26 +12,32 @@ places, it also shows the sum of its contributions.
 
 It only reads the graph.  The gradients it shows are computed into a dict of its
 own (seeded with dL/dL = 1), so calling it neither needs ``backward()`` first nor
-changes any ``.grad``.
+changes any ``.grad``.  A network's loss has thousands of edges: the text writes
+the first ``limit`` of them (the ones nearest the loss) and says how many it
+left out; ``Explanation.steps`` always holds every edge.
 """
 
 from __future__ import annotations
 
-import math
-import re
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..engine import Value
+from ..util.checks import whole_number
 from ..util.numbers import format_number
-from .nodes import d_of, dot_parts, graph_nodes, wrapped
+from .naming import Namer, local_formula
+from .nodes import d_of, graph_nodes
 
 __all__ = ["explain", "Explanation", "Step", "GradientSum", "format_number", "gradients"]
 
-_SHORT_NAME = 20  # unnamed intermediates with a longer expression are called v1, v2, ...
+#: How many edges (and leaf gradients) ``explain`` writes out unless told otherwise.
+LIMIT = 50
 _SUM_TERMS = 6  # how many contributions a sum line lists before "..."
+_LONG_FORMULA = (
+    40  # beyond this, a local derivative is written d(name)/dx rather than d(formula)/dx
+)
 
 
 def gradients(root: Value) -> dict[Value, float]:
@@ -52,175 +58,6 @@ def gradients(root: Value) -> dict[Value, float]:
 def _check_value(x: object, who: str) -> None:
     if type(x) is not Value:
         raise TypeError(f"{who}: expected a Value, got {type(x).__name__}")
-
-
-# -- names: labels, short expressions, or v1, v2, ... ---------------------------
-
-
-_ATOM, _POWER, _PRODUCT, _SUM, _NEG = 5, 4, 2, 1, 0  # how tightly an expression binds
-_ATOMIC = re.compile(r"[^\W\d][\w.\[\]']*")  # names that need no parentheses: w, layers.0.w.1
-_LONG_EXPR = 40  # beyond this, a local derivative is written d(name)/dx rather than d(expr)/dx
-
-
-def _is_number_text(s: str) -> bool:
-    try:
-        float(s)
-    except ValueError:
-        return False
-    return True
-
-
-class _Namer:
-    """Readable names for the Values of one graph.
-
-    A labelled Value is called by its label (or by a name from ``extra``); an
-    unlabelled constant by its number when that is short (``2``, ``-1``, ``0.5``);
-    an unlabelled computed Value by its expression when that is short
-    (``(a*b)``), and otherwise by a numbered name ``v1``, ``v2``, ... whose
-    definition the explanation states.  An unlabelled root is called ``L``.
-    """
-
-    def __init__(self, root: Value, order: list[Value], extra: Mapping[Value, str]) -> None:
-        self.names: dict[Value, str] = {}
-        self.exprs: dict[Value, str] = {}
-        self.named: set[Value] = set()  # called by a label or by a name from ``extra``
-        self.numbered: set[Value] = set()  # called v1, v2, ...
-        self.short: set[Value] = set()  # called by a short name rather than an expression
-        # How a value is written inside a bigger expression, and how tightly that binds.
-        self._embed: dict[Value, tuple[str, int]] = {}
-        count = 0
-        for v in order:  # inputs before outputs: every input is named first
-            expr, prec = self._expr(v) if v.inputs else ("", _ATOM)
-            if v.inputs:
-                self.exprs[v] = expr
-            given = extra.get(v) or v.label
-            if given:
-                self._name(v, given, given if _ATOMIC.fullmatch(given) else f"({given})", _ATOM)
-                self.named.add(v)
-            elif not v.inputs:
-                text = format_number(v.data) if v.data.is_integer() else repr(v.data)
-                if len(text) <= 6 or not math.isfinite(v.data):
-                    self._name(v, text, text, _NEG if text.startswith("-") else _ATOM)
-                else:
-                    count += 1
-                    self._name(v, f"v{count}", f"v{count}", _ATOM)
-                    self.numbered.add(v)
-            elif v is root:  # an unlabelled output is called L (or out, if L is taken)
-                taken = {n for u, n in self.names.items()}
-                name = "L" if "L" not in taken else "out"
-                self._name(v, name, name, _ATOM)
-            elif len(expr) <= _SHORT_NAME:
-                self._name(v, expr if wrapped(expr) else f"({expr})", expr, prec)
-            else:
-                count += 1
-                self._name(v, f"v{count}", f"v{count}", _ATOM)
-                self.numbered.add(v)
-            if v in self.named or v in self.numbered or v is root:
-                self.short.add(v)
-
-    def _name(self, v: Value, name: str, embed: str, prec: int) -> None:
-        self.names[v] = name
-        self._embed[v] = (embed, prec)
-
-    def __getitem__(self, v: Value) -> str:
-        return self.names[v]
-
-    def bare(self, v: Value) -> str:
-        """``v`` written as a formula on its own: ``b``, ``a*b``, ``-1``."""
-        return self._embed[v][0]
-
-    def operand(self, v: Value, prec: int, right: bool = False) -> str:
-        """``v`` written as an operand of an operator that binds with ``prec``."""
-        text, own = self._embed[v]
-        if own < prec or (right and own == prec and prec != _ATOM):
-            return f"({text})"
-        return text
-
-    def _expr(self, v: Value) -> tuple[str, int]:
-        """How ``v`` was computed from its inputs' names (``a*b``, ``tanh(n)``), and its binding."""
-        op = v.op
-        ins = v.inputs
-        if op == "+" and len(ins) == 2:
-            return f"{self.operand(ins[0], _SUM)} + {self.operand(ins[1], _SUM, True)}", _SUM
-        if op == "*" and len(ins) == 2:
-            return f"{self.operand(ins[0], _PRODUCT)}*{self.operand(ins[1], _PRODUCT, True)}", (
-                _PRODUCT
-            )
-        if op == "/" and len(ins) == 2:
-            return f"{self.operand(ins[0], _PRODUCT)}/{self.operand(ins[1], _PRODUCT, True)}", (
-                _PRODUCT
-            )
-        if op.startswith("**") and len(ins) == 1:
-            return f"{self.operand(ins[0], _POWER + 1)}**{op[2:]}", _POWER
-        if op == "dot":
-            w, x, b = dot_parts(ins)
-            terms = [
-                f"{self.operand(wi, _PRODUCT)}*{self.operand(xi, _PRODUCT, True)}"
-                for wi, xi in zip(w, x)
-            ]
-            if len(terms) > 4:
-                terms = [*terms[:2], "...", terms[-1]]
-            if b is not None:
-                terms.append(self.operand(b, _SUM, True))
-            return (" + ".join(terms), _SUM) if terms else ("0", _ATOM)
-        return f"{op or '?'}({', '.join(self.bare(x) for x in ins)})", _ATOM
-
-    def title(self, v: Value) -> str:
-        """``e = a*b`` for a named value, ``a*b`` for one called by its expression."""
-        name = self.names[v]
-        expr = self.exprs.get(v)
-        if expr is None or name in (expr, f"({expr})"):
-            return expr or name
-        return f"{name} = {expr}"
-
-
-def _local_formula(out: Value, i: int, nm: _Namer) -> str:
-    """The formula of d(out)/d(input i), written with the names of the graph ("" if unknown)."""
-    op = out.op
-    ins = out.inputs
-    x = ins[i]
-    if op == "+":
-        return "1"
-    if op == "*" and len(ins) == 2:
-        return nm.bare(ins[1 - i])
-    if op == "/" and len(ins) == 2:
-        b = nm.operand(ins[1], _POWER + 1)
-        return f"1/{b}" if i == 0 else f"-{nm.operand(ins[0], _PRODUCT)}/{b}**2"
-    if op.startswith("**"):
-        try:
-            k = float(op[2:])
-        except ValueError:
-            return ""
-        if k == 0:
-            return "0"
-        if k == 1:
-            return "1"
-        if k == 2:
-            return f"2*{nm.operand(x, _PRODUCT, True)}"
-        return f"{format_number(k)}*{nm.operand(x, _POWER + 1)}**{format_number(k - 1)}"
-    if op == "exp":
-        return f"exp({nm.bare(x)})"
-    if op == "log":
-        return f"1/{nm.operand(x, _ATOM)}"
-    if op in ("tanh", "sigmoid"):
-        if out in nm.short:
-            o = nm.operand(out, _POWER + 1)
-        else:
-            o = f"{op}({nm.bare(x)})"
-        return f"1 - {o}**2" if op == "tanh" else f"{o}*(1 - {o})"
-    if op == "relu":
-        return f"1 if {nm.operand(x, _SUM + 1)} > 0 else 0"
-    if op == "step":
-        return "0"
-    if op == "dot":
-        w, xs, bias = dot_parts(ins)
-        k = len(w)
-        if i < k:
-            return nm.bare(xs[i])
-        if i < 2 * k:
-            return nm.bare(w[i - k])
-        return "1"
-    return ""
 
 
 # -- the structured result ------------------------------------------------------
@@ -268,10 +105,11 @@ class GradientSum:
 class Explanation:
     """The backward pass of ``root`` (named ``root_name``), edge by edge.
 
-    ``steps`` are the edges in the order ``backward()`` handles them, ``sums``
-    the values fed to several places, ``leaf_gradients`` the final
-    ``(name, dL/d(leaf))`` of every leaf, and ``text`` (also ``str()``) all of
-    it as lines a learner reads.
+    ``steps`` are all the edges in the order ``backward()`` handles them,
+    ``sums`` the values fed to several places, ``leaf_gradients`` the final
+    ``(name, dL/d(leaf))`` of every leaf, and ``text`` (also ``str()``) the
+    lines a learner reads: every edge, or the first ``limit`` of them, in
+    which case ``left_out`` counts the edges the text leaves out.
     """
 
     root_name: str
@@ -280,6 +118,7 @@ class Explanation:
     sums: list[GradientSum]
     leaf_gradients: list[tuple[str, float]]
     text: str
+    left_out: int = 0
 
     def __str__(self) -> str:
         return self.text
@@ -307,7 +146,156 @@ class Explanation:
         ]
 
 
-# -- explain --------------------------------------------------------------------
+# -- the walk: every edge, in backward's order ------------------------------------------
+
+
+@dataclass
+class _Pass:
+    """The backward pass written down: the steps, the sums, and each node's heading."""
+
+    steps: list[Step] = field(default_factory=list)
+    sums: list[GradientSum] = field(default_factory=list)
+    headings: dict[int, list[str]] = field(default_factory=dict)  # before steps[i]
+    grads: dict[Value, float] = field(default_factory=dict)
+
+
+def _heading(out: Value, nm: Namer) -> list[str]:
+    """The line that opens a node's edges: ``e = a*b = -6`` (and what a bce node is)."""
+    lines = [f"{nm.title(out)} = {format_number(out.data)}"]
+    if out.op == "bce" and len(out.inputs) == 1:
+        p = nm.bare(out.inputs[0])
+        lines += [
+            f"  (one example's binary cross-entropy -(t*log(p) + (1 - t)*log(1 - p))/n, p = {p};",
+            "   its target t and the number of examples n are not stored in the graph)",
+        ]
+    return lines
+
+
+def _step(loss: Value, out: Value, i: int, upstream: float, shared: bool, nm: Namer) -> Step:
+    """The edge from ``out`` back to its input ``i``, with its lines of text."""
+    x, local = out.inputs[i], out.local_grads[i]
+    contribution = local * upstream
+    dr, dx, o = d_of(nm[loss]), d_of(nm[x]), nm[out]
+    formula = local_formula(out, i, nm)
+    value_text = format_number(local)
+    rhs = value_text if formula in ("", value_text) else f"{formula} = {value_text}"
+    eq = "+=" if shared else "="
+    if out is loss:  # dL/dL = 1: the gradient is the local derivative itself
+        lines: tuple[str, ...] = (f"{dr}/{dx} {eq} {rhs}",)
+    else:
+        written = nm.formula(out)
+        d_out = d_of(o) if len(written) > _LONG_FORMULA else f"d({written})"
+        lines = (
+            f"  {d_out}/{dx} = {rhs}",
+            f"{dr}/{dx} {eq} {dr}/{d_of(o)} * {d_of(o)}/{dx} = "
+            f"{format_number(upstream)} * {value_text} = {format_number(contribution)}",
+        )
+    return Step(o, nm[x], out.op, formula, local, upstream, contribution, lines, out, x)
+
+
+def _gradient_sum(x: Value, got: list[float], total: float, after: int, dr: str, nm: Namer):
+    """The line that adds up the contributions to a value fed to several places."""
+    shown = [format_number(c) for c in got[:_SUM_TERMS]]
+    if len(got) > _SUM_TERMS:
+        shown.append(f"... ({len(got)} terms)")
+    line = (
+        f"{dr}/{d_of(nm[x])} = {' + '.join(shown)} = {format_number(total)}  "
+        f"({nm[x]} feeds {len(got)} places: backward adds the contributions)"
+    )
+    return GradientSum(nm[x], tuple(got), total, after, line, x)
+
+
+def _walk(loss: Value, order: list[Value], nm: Namer) -> _Pass:
+    """Every edge in the order ``backward()`` visits it, with the gradients it accumulates."""
+    fan: dict[Value, int] = {}  # how many edges lead into each value
+    for v in order:
+        for x in v.inputs:
+            fan[x] = fan.get(x, 0) + 1
+    done = _Pass(grads={loss: 1.0})
+    received: dict[Value, list[float]] = {}
+    for out in reversed(loss.topological_order()):
+        g = done.grads.get(out, 0.0)
+        done.headings[len(done.steps)] = _heading(out, nm)
+        for i, x in enumerate(out.inputs):
+            step = _step(loss, out, i, g, fan[x] > 1, nm)
+            done.steps.append(step)
+            done.grads[x] = done.grads.get(x, 0.0) + step.contribution
+            got = received.setdefault(x, [])
+            got.append(step.contribution)
+            if fan[x] > 1 and len(got) == fan[x]:  # the last contribution: the sum is complete
+                after = len(done.steps) - 1
+                done.sums.append(_gradient_sum(x, got, done.grads[x], after, d_of(nm[loss]), nm))
+    return done
+
+
+# -- the text ---------------------------------------------------------------------------
+
+
+def _intro(loss: Value, nm: Namer, mentioned: list[Value]) -> list[str]:
+    """The first lines: what is explained, the chain rule, and the v1, v2, ... it uses."""
+    root = nm[loss]
+    dr = d_of(root)
+    lines = [
+        f"Backward pass from {root} = {format_number(loss.data)}, in the order backward() runs.",
+        f"Each edge: {dr}/d(input) = {dr}/d(output) * d(output)/d(input)  (the chain rule).",
+    ]
+    numbered = nm.numbered_in(mentioned)
+    if numbered:
+        lines.append("Names used below:")
+        lines.extend(f"  {nm[v]} = {nm.definition(v)}" for v in numbered)
+    return [*lines, "", f"{dr}/{dr} = 1  (the start: {root} changes one for one with itself)"]
+
+
+def _leaf_lines(loss: Value, nm: Namer, leaves: list[Value], grads: dict[Value, float], more: int):
+    """The closing lines: every leaf's gradient (or why there is none)."""
+    dr = d_of(nm[loss])
+    if not loss.inputs:
+        return ["", f"{nm[loss]} is a leaf: nothing was computed, so nothing flows back."]
+    if not leaves:
+        return []
+    lines = ["", "Gradients of the leaves:"]
+    lines += [f"  {dr}/{d_of(nm[v])} = {format_number(grads.get(v, 0.0))}" for v in leaves]
+    if more:
+        lines.append(f"  ... and {more:,} more leaves (explain(..., limit=None) lists them all)")
+    return lines
+
+
+def _text(loss: Value, nm: Namer, done: _Pass, leaves: list[Value], limit: int | None) -> str:
+    """The explanation a learner reads: at most ``limit`` edges and ``limit`` leaf gradients."""
+    shown = done.steps if limit is None else done.steps[:limit]
+    shown_leaves = leaves if limit is None else leaves[:limit]
+    outs = list(dict.fromkeys(s.out_value for s in shown))  # their headings show their inputs
+    mentioned = [*outs, *(x for o in outs for x in o.inputs), *shown_leaves]
+    lines = _intro(loss, nm, mentioned)
+    sum_after = {s.after_step: s.line for s in done.sums}
+    for i, step in enumerate(shown):
+        if i in done.headings:
+            lines += ["", *done.headings[i]]
+        lines += step.lines
+        if i in sum_after:
+            lines.append(sum_after[i])
+    left_out = len(done.steps) - len(shown)
+    if left_out:
+        lines += [
+            "",
+            f"... {left_out:,} more edges left out, {len(shown):,} shown "
+            "(explain(..., limit=None) writes them all; .steps holds every one)",
+        ]
+    lines += _leaf_lines(loss, nm, shown_leaves, done.grads, len(leaves) - len(shown_leaves))
+    return "\n".join(lines)
+
+
+def _given_names(names: Mapping[str, Value] | None) -> dict[Value, str]:
+    """``names`` (name -> Value) turned round, checked."""
+    if names is None:
+        return {}
+    if not isinstance(names, Mapping):
+        raise TypeError(f"explain(names=): expected a dict of name -> Value, got {names!r:.60}")
+    given: dict[Value, str] = {}
+    for key, v in names.items():
+        _check_value(v, f"explain(names={key!r})")
+        given[v] = str(key)
+    return given
 
 
 def explain(
@@ -315,14 +303,19 @@ def explain(
     *,
     names: Mapping[str, Value] | None = None,
     show: bool = True,
+    limit: int | None = LIMIT,
 ) -> Explanation:
     """Explain the backward pass of ``loss`` with the chain rule, edge by edge.
 
     Returns an ``Explanation`` (structured steps and ``.text``) and, with
     ``show=True`` (the default), prints the text.  Values are called by their
     labels; ``names`` can name unlabelled ones (``dict(model.named_parameters())``).
-    Unnamed intermediates are called by their expression, like ``(a*b)``, or
-    ``v1``, ``v2``, ... when that is long.
+    Unnamed intermediates are called by their formula, like ``(a*b)``, or
+    ``v1``, ``v2``, ... (defined at the top) when that is long.
+
+    The text writes the first ``limit`` edges (those nearest ``loss``) and the
+    first ``limit`` leaf gradients, and says how many it left out;
+    ``limit=None`` writes everything.  ``.steps`` always holds every edge.
 
     Reads the graph only: gradients are computed into a dict, never into ``.grad``.
 
@@ -334,87 +327,17 @@ def explain(
     dL/da = dL/d(a*b) * d(a*b)/da = 1 * -3 = -3
     """
     _check_value(loss, "explain")
-    extra: dict[Value, str] = {}
-    if names is not None:
-        if not isinstance(names, Mapping):
-            raise TypeError(f"explain(names=): expected a dict of name -> Value, got {names!r:.60}")
-        for key, v in names.items():
-            _check_value(v, f"explain(names={key!r})")
-            extra[v] = str(key)
-
+    given = _given_names(names)
+    if limit is not None:
+        limit = whole_number(limit, "explain(limit)", minimum=1)
     order = graph_nodes(loss)
-    nm = _Namer(loss, order, extra)
-    root = nm[loss]
-    dr = d_of(root)
-
-    # How many edges lead into each value: those fed to several places get sums.
-    fan: dict[Value, int] = {}
-    for v in order:
-        for x in v.inputs:
-            fan[x] = fan.get(x, 0) + 1
-
-    lines = [
-        f"Backward pass from {root} = {format_number(loss.data)}, in the order backward() runs.",
-        f"Each edge: {dr}/d(input) = {dr}/d(output) * d(output)/d(input)  (the chain rule).",
-    ]
-    numbered = [v for v in order if v in nm.numbered]
-    if numbered:
-        lines.append("Names used below:")
-        lines.extend(f"  {nm[v]} = {nm.exprs[v]}" for v in numbered)
-    lines += ["", f"{dr}/{d_of(root)} = 1  (the start: {root} changes one for one with itself)"]
-
-    grads: dict[Value, float] = {loss: 1.0}
-    received: dict[Value, list[float]] = {}
-    steps: list[Step] = []
-    sums: list[GradientSum] = []
-    for out in reversed(loss.topological_order()):
-        g = grads.get(out, 0.0)
-        o = nm[out]
-        lines += ["", f"{nm.title(out)} = {format_number(out.data)}"]
-        for i, (x, local) in enumerate(zip(out.inputs, out.local_grads)):
-            contribution = local * g
-            grads[x] = grads.get(x, 0.0) + contribution
-            got = received.setdefault(x, [])
-            got.append(contribution)
-            xn = nm[x]
-            formula = _local_formula(out, i, nm)
-            value_text = format_number(local)
-            rhs = value_text if formula in ("", value_text) else f"{formula} = {value_text}"
-            eq = "+=" if fan[x] > 1 else "="
-            if out is loss:  # dL/dL = 1: the gradient is the local derivative itself
-                step_lines = [f"{dr}/{d_of(xn)} {eq} {rhs}"]
-            else:
-                expr = nm.exprs[out]
-                local_name = f"{d_of(o) if len(expr) > _LONG_EXPR else f'd({expr})'}/{d_of(xn)}"
-                step_lines = [
-                    f"  {local_name} = {rhs}",
-                    f"{dr}/{d_of(xn)} {eq} {dr}/{d_of(o)} * {d_of(o)}/{d_of(xn)} = "
-                    f"{format_number(g)} * {value_text} = {format_number(contribution)}",
-                ]
-            lines += step_lines
-            steps.append(
-                Step(o, xn, out.op, formula, local, g, contribution, tuple(step_lines), out, x)
-            )
-            if fan[x] > 1 and len(got) == fan[x]:  # the last contribution: the sum is complete
-                shown = [format_number(c) for c in got[:_SUM_TERMS]]
-                if len(got) > _SUM_TERMS:
-                    shown.append(f"... ({len(got)} terms)")
-                line = (
-                    f"{dr}/{d_of(xn)} = {' + '.join(shown)} = {format_number(grads[x])}  "
-                    f"({xn} feeds {len(got)} places: backward adds the contributions)"
-                )
-                lines.append(line)
-                sums.append(GradientSum(xn, tuple(got), grads[x], len(steps) - 1, line, x))
-
+    nm = Namer(loss, order, given)
+    done = _walk(loss, order, nm)
     leaves = [v for v in order if not v.inputs and v is not loss]
-    leaf_gradients = [(nm[v], grads.get(v, 0.0)) for v in leaves]
-    if not loss.inputs:
-        lines += ["", f"{root} is a leaf: nothing was computed, so nothing flows back."]
-    elif leaf_gradients:
-        lines += ["", "Gradients of the leaves:"]
-        lines += [f"  {dr}/{d_of(n)} = {format_number(g)}" for n, g in leaf_gradients]
-    text = "\n".join(lines)
-    result = Explanation(root, loss.data, steps, sums, leaf_gradients, text)
+    text = _text(loss, nm, done, leaves, limit)
+    leaf_gradients = [(nm[v], done.grads.get(v, 0.0)) for v in leaves]
+    left_out = 0 if limit is None else max(0, len(done.steps) - limit)
+    result = Explanation(nm[loss], loss.data, done.steps, done.sums, leaf_gradients, text, left_out)
     if show:
         print(text, file=sys.stdout)
     return result

@@ -3,7 +3,12 @@
 Each Value is a box ``label | data -8.0000 | grad 1.0000``; each operation is
 its own small node (``+``, ``*``, ``tanh``, ``dot``, ``**2``) between the values
 it reads and the value it makes, as in micrograd's notebooks.  Leaves (inputs,
-weights, constants) have no operation node.
+weights) have no operation node.  A box is labelled with its Value's label, or
+else with its short formula (``a*b``), named as ``explain`` names it.
+
+Numbers written into a formula (unlabelled constants) are drawn inside the
+operation that reads them (``* 0.01``, ``+ 1``) rather than as boxes of their
+own, and the ``0 + x`` that Python's ``sum()`` starts with is left out.
 
 The picture is drawn by Graphviz's ``dot`` program when it is on the PATH, and
 otherwise by a pure-Python layered layout (grandalf's Sugiyama layout), written
@@ -21,12 +26,15 @@ import shutil
 import subprocess
 import warnings
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..engine import Value
 from ..util.files import write_atomic
+from ..util.numbers import format_number
 from .layout import render
+from .naming import Namer
 from .nodes import FILL, Node, dot_parts, graph_nodes, node_number
 
 __all__ = ["draw_graph", "Graph", "value_repr_svg", "FORMATS", "DOT_TIMEOUT", "FILL", "Node"]
@@ -48,102 +56,173 @@ _RANKDIRS = ("LR", "TB", "RL", "BT")
 _ACTIVATIONS = ("tanh", "relu", "sigmoid", "step")
 
 
-def _value_cells(v: Value, extra: tuple[str, ...] = ()) -> tuple[str, ...]:
-    head = (v.label,) if v.label else ()
-    return (*head, *extra, f"data {node_number(v.data)}", f"grad {node_number(v.grad)}")
-
-
 # -- from a Value to nodes and edges ---------------------------------------------
 
 
 _Spec = tuple[str, Value, "Value | None"]  # (kind, value, its dot value when a neuron)
+_FOLDING_OPS = ("+", "*", "/", "**")  # binary operations that draw a constant operand inside
 
 
-def _plan(
-    root: Value, order: list[Value], collapse: bool
-) -> tuple[list[_Spec], list[tuple[str, str]], dict[Value, int]]:
-    """The structure of the picture, without any text: (kind, value, dot) per node, and edges.
+@dataclass
+class _Plan:
+    """The structure of a picture, before any text: which boxes, which edges.
 
-    With ``collapse``, a ``dot`` node (a fused neuron's w·x + b) becomes one
-    ``neuron`` node that hides its weight and bias leaves; when its only use is
-    an activation (tanh, relu, sigmoid, step), the activation joins it.
-    ``order`` is ``graph_nodes(root)``.
+    ``specs`` are (kind, value, its dot value when a neuron); ``ids`` the node
+    id of each value; ``constants`` the unlabelled values computed from
+    numbers alone; ``folded`` which inputs of each operation are such
+    constants, drawn inside its node instead of as boxes of their own;
+    ``through`` maps each ``0 + x`` left out to the ``x`` drawn in its place.
     """
-    index = {v: i for i, v in enumerate(order)}
+
+    specs: list[_Spec]
+    edges: list[tuple[str, str]]
+    ids: dict[Value, str]
+    constants: set[Value]
+    folded: dict[Value, tuple[bool, ...]] = field(default_factory=dict)
+    through: dict[Value, Value] = field(default_factory=dict)
+
+
+def _constants(root: Value, order: list[Value]) -> set[Value]:
+    """Unlabelled leaves, and unlabelled values computed from them alone (``-1`` as ``1 * -1``).
+
+    They are numbers written into a formula, with nothing to explain: a
+    picture draws each inside the operation that reads it.  The root is never one.
+    """
+    found: set[Value] = set()
+    for v in order:  # inputs first
+        if v is not root and not v.label and all(x in found for x in v.inputs):
+            found.add(v)
+    return found
+
+
+def _folds(v: Value, constants: set[Value]) -> tuple[bool, ...]:
+    """Which inputs of ``v`` its operation node shows inside (``* 0.01``, ``+ 1``, ``2 **``)."""
+    if v.op in _FOLDING_OPS and len(v.inputs) == 2:
+        return (v.inputs[0] in constants, v.inputs[1] in constants)
+    return (False,) * len(v.inputs)
+
+
+def _plus_zero(v: Value, root: Value, constants: set[Value]) -> Value | None:
+    """For ``0 + x`` (what ``sum()`` starts with), the ``x`` to draw in its place; else None."""
+    if v.op != "+" or len(v.inputs) != 2 or v is root or v.label:
+        return None
+    a, b = v.inputs
+    if a in constants and a.data == 0:
+        return b
+    if b in constants and b.data == 0:
+        return a
+    return None
+
+
+def _neurons(root: Value, order: list[Value]) -> tuple[set[Value], dict[Value, Value]]:
+    """For ``collapse``: the dot values drawn inside their activation, and each neuron's dot.
+
+    A ``dot`` node (a fused neuron's w·x + b) becomes one ``neuron`` node; when
+    its only use is an activation (tanh, relu, sigmoid, step), the activation joins it.
+    """
     consumers: dict[Value, list[Value]] = {}
     for v in order:
         for x in v.inputs:
             consumers.setdefault(x, []).append(v)
-
-    absorbed: set[Value] = set()  # dot values drawn inside their activation's neuron node
+    absorbed: set[Value] = set()
     neuron_dot: dict[Value, Value] = {}  # value drawn as a neuron -> its dot value
-    if collapse:
-        for v in order:
-            if v.op != "dot":
-                continue
-            users = consumers.get(v, [])
-            if v is not root and len(users) == 1 and users[0].op in _ACTIVATIONS:
-                absorbed.add(v)
-                neuron_dot[users[0]] = v
-            else:
-                neuron_dot[v] = v
-
-    specs: list[_Spec] = []
-    edges: list[tuple[str, str]] = []
     for v in order:
+        if v.op != "dot":
+            continue
+        users = consumers.get(v, [])
+        if v is not root and len(users) == 1 and users[0].op in _ACTIVATIONS:
+            absorbed.add(v)
+            neuron_dot[users[0]] = v
+        else:
+            neuron_dot[v] = v
+    return absorbed, neuron_dot
+
+
+def _plan(root: Value, order: list[Value], collapse: bool) -> _Plan:
+    """Boxes and edges for ``order`` (``graph_nodes(root)``), neurons collapsed or not.
+
+    Constants are folded into the operation that reads them (or drawn as a
+    plain box where an operation cannot show them), and a ``0 + x`` disappears
+    (its edge goes straight from x on).  With ``collapse``, each neuron is one
+    node that hides its weight and bias leaves.
+    """
+    absorbed, neuron_dot = _neurons(root, order) if collapse else (set(), {})
+    ids = {v: f"v{i}" for i, v in enumerate(order)}
+    plan = _Plan([], [], ids, _constants(root, order))
+    through = plan.through
+
+    def source(x: Value) -> str:
+        """The node an edge from ``x`` starts at (a left-out ``0 + x`` starts at x)."""
+        return ids[through.get(x, x)]
+
+    for v in order:
+        node = ids[v]
         if v in absorbed:
             continue
-        node = f"v{index[v]}"
         if v in neuron_dot:
             d = neuron_dot[v]
             weights, _, bias = dot_parts(d.inputs)
-            params = {*weights, bias}
-            specs.append(("neuron", v, d))
-            for x in d.inputs:
-                if not (x in params and not x.inputs):  # weight and bias leaves stay inside
-                    edges.append((f"v{index[x]}", node))
-        elif v.inputs:
-            specs.append(("root" if v is root else "value", v, None))
-            specs.append(("op", v, None))
-            edges.extend((f"v{index[x]}", node + "op") for x in v.inputs)
-            edges.append((node + "op", node))
+            inside = {x for x in (*weights, bias) if x is not None and not x.inputs}
+            plan.specs.append(("neuron", v, d))
+            plan.edges.extend((source(x), node) for x in d.inputs if x not in inside)
+        elif v.inputs and v not in plan.constants:
+            other = _plus_zero(v, root, plan.constants)
+            if other is not None:
+                through[v] = through.get(other, other)
+                continue
+            plan.folded[v] = folds = _folds(v, plan.constants)
+            plan.specs += [("root" if v is root else "value", v, None), ("op", v, None)]
+            plan.edges += [(source(x), node + "op") for x, f in zip(v.inputs, folds) if not f]
+            plan.edges.append((node + "op", node))
         else:
-            specs.append(("root" if v is root else "leaf", v, None))
-    used = {src for src, _ in edges}
-    specs = [s for s in specs if s[0] != "leaf" or f"v{index[s[1]]}" in used]
-    return specs, edges, index
+            plan.specs.append(("root" if v is root else "leaf", v, None))
+    used = {src for src, _ in plan.edges}
+    plan.specs = [s for s in plan.specs if s[0] != "leaf" or plan.ids[s[1]] in used]
+    return plan
 
 
-def _nodes(specs: list[_Spec], index: dict[Value, int]) -> list[Node]:
+def _op_text(v: Value, folded: tuple[bool, ...]) -> str:
+    """The text of an operation node, with the constants it reads: ``*``, ``* 0.01``, ``2 **``."""
+    op = v.op or "?"
+    if not any(folded):
+        return op
+    a, b = (format_number(x.data) for x in v.inputs)
+    if all(folded):
+        return f"{a} {op} {b}"
+    if folded[1] or op in ("+", "*"):  # a sum or product reads the same either way round
+        return f"{op} {b if folded[1] else a}"
+    return f"{a} {op}"
+
+
+def _value_cells(label: str, v: Value) -> tuple[str, ...]:
+    head = (label,) if label else ()
+    return (*head, f"data {node_number(v.data)}", f"grad {node_number(v.grad)}")
+
+
+def _neuron_cells(v: Value, d: Value) -> tuple[str, ...]:
+    """A collapsed neuron's box: its label, what it computes, n = w·x + b, data and grad."""
+    weights, _, bias = dot_parts(d.inputs)
+    core = "w·x + b" if bias is not None else "w·x"
+    title = f"{v.op}({core})" if v is not d else core
+    label = v.label or d.label
+    n_cell = (f"n {node_number(d.data)}",) if v is not d else ()
+    head = (label,) if label else ()
+    return (*head, f"neuron {title}, {len(weights)} in", *n_cell, *_value_cells("", v))
+
+
+def _nodes(plan: _Plan, nm: Namer) -> list[Node]:
+    """The boxes of the picture, with their text."""
     nodes = []
-    for kind, v, d in specs:
-        node = f"v{index[v]}"
+    for kind, v, d in plan.specs:
+        node = plan.ids[v]
         if kind == "op":
-            nodes.append(Node(node + "op", "op", (v.op or "?",)))
+            nodes.append(Node(node + "op", "op", (_op_text(v, plan.folded[v]),)))
         elif kind == "neuron":
             assert d is not None
-            weights, _, bias = dot_parts(d.inputs)
-            core = "w·x + b" if bias is not None else "w·x"
-            act = v.op if v is not d else ""
-            title = f"{act}({core})" if act else core
-            label = v.label or d.label
-            n_cell = (f"n {node_number(d.data)}",) if v is not d else ()
-            head = (label,) if label else ()
-            nodes.append(
-                Node(
-                    node,
-                    "neuron",
-                    (
-                        *head,
-                        f"neuron {title}, {len(weights)} in",
-                        *n_cell,
-                        f"data {node_number(v.data)}",
-                        f"grad {node_number(v.grad)}",
-                    ),
-                )
-            )
+            nodes.append(Node(node, "neuron", _neuron_cells(v, d)))
         else:
-            nodes.append(Node(node, kind, _value_cells(v)))
+            label = "" if v in plan.constants else nm.picture_label(v)
+            nodes.append(Node(node, kind, _value_cells(label, v)))
     return nodes
 
 
@@ -159,11 +238,11 @@ def _too_many(
             msg + " Pass a larger max_nodes to draw it anyway, or draw a smaller part."
         )
     has_neurons = any(v.op == "dot" for v in order)
-    specs = _plan(root, order, True)[0] if has_neurons else []
-    if has_neurons and len(specs) < n:
+    collapsed = len(_plan(root, order, True).specs) if has_neurons else n
+    if collapsed < n:
         hint = (
             f" Pass collapse_neurons=True to draw each neuron as one node "
-            f"({len(specs):,} nodes), or a larger max_nodes."
+            f"({collapsed:,} nodes), or a larger max_nodes."
         )
     else:
         hint = (
@@ -394,14 +473,11 @@ def draw_graph(
         raise ValueError(f"draw_graph: max_nodes must be a positive int, got {max_nodes!r}")
     collapse = bool(collapse_neurons)
     order = graph_nodes(root)
-    if not collapse:  # count first: values, and one operation node per computed value
-        n = len(order) + sum(1 for v in order if v.inputs)
-        if n > max_nodes:
-            raise _too_many(n, max_nodes, root, order, collapse)
-    specs, edges, index = _plan(root, order, collapse)
-    if len(specs) > max_nodes:
-        raise _too_many(len(specs), max_nodes, root, order, collapse)
-    return Graph(_nodes(specs, index), edges, rankdir, engine)
+    plan = _plan(root, order, collapse)
+    if len(plan.specs) > max_nodes:
+        raise _too_many(len(plan.specs), max_nodes, root, order, collapse)
+    names = Namer(root, order, drawn_as=plan.through)
+    return Graph(_nodes(plan, names), plan.edges, rankdir, engine)
 
 
 def value_repr_svg(v: Value, max_nodes: int = 200) -> str | None:

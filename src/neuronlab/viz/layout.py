@@ -10,7 +10,9 @@ Both read the same ``Scene``, so the two pictures match.
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 from xml.sax.saxutils import escape
 
 from .nodes import FILL, Node
@@ -31,6 +33,14 @@ LINE_COLOR = "#333333"
 _MAX_PIXELS = 16000  # longest side of a PNG
 
 
+Point = tuple[float, float]
+Triangle = tuple[Point, Point, Point]
+Segment = tuple[float, float, float, float, float, float]  # a cubic Bézier: two controls, an end
+
+# The flow direction of each rankdir: where edges go from inputs to outputs.
+_FLOW: dict[str, Point] = {"LR": (1.0, 0.0), "RL": (-1.0, 0.0), "TB": (0.0, 1.0), "BT": (0.0, -1.0)}
+
+
 @dataclass
 class Box:
     """A node placed in the picture: centre ``(x, y)``, size ``(w, h)``, and its cell widths."""
@@ -48,8 +58,8 @@ class Scene:
     """Everything to draw: the boxes, each edge as a list of points, the picture's size."""
 
     boxes: list[Box]
-    edges: list[list[tuple[float, float]]]
-    arrows: list[tuple[tuple[float, float], ...]]
+    edges: list[list[Point]]
+    arrows: list[Triangle]
     width: float
     height: float
 
@@ -67,20 +77,21 @@ class _VertexView:
 
     def __init__(self, w: float, h: float) -> None:
         self.w, self.h = w, h
-        self.xy = (0.0, 0.0)
+        self.xy: Point = (0.0, 0.0)
 
 
 class _EdgeView:
     """Receives the points of an edge (its ends and the layer crossings) from grandalf."""
 
     def __init__(self) -> None:
-        self.path: list[tuple[float, float]] = []
+        self.path: list[Point] = []
 
-    def setpath(self, points: list[tuple[float, float]]) -> None:
+    def setpath(self, points: list[Point]) -> None:
+        """Keep the points grandalf routed this edge through."""
         self.path = list(points)
 
 
-def _grandalf() -> tuple:
+def _grandalf() -> tuple[Any, Any, Any, Any]:
     try:
         from grandalf.graphs import Edge, Graph, Vertex
         from grandalf.layouts import SugiyamaLayout
@@ -93,14 +104,20 @@ def _grandalf() -> tuple:
     return Vertex, Edge, Graph, SugiyamaLayout
 
 
-def layout(nodes: list[Node], edges: list[tuple[str, str]], rankdir: str = "LR") -> Scene:
-    """Place ``nodes`` in layers along ``rankdir`` and route ``edges`` between them."""
+@dataclass
+class _Layers:
+    """grandalf's answer, in its own frame: layers stacked down, nodes across them."""
+
+    centres: dict[str, Point]  # (across, along) of each node's centre
+    paths: dict[tuple[str, str], list[Point]]  # the bends of each distinct edge
+
+
+def _layers(nodes: list[Node], edges: list[tuple[str, str]], horizontal: bool) -> _Layers:
+    """Run grandalf's Sugiyama layout; place its connected components side by side."""
     Vertex, Edge, GGraph, SugiyamaLayout = _grandalf()
-    horizontal = rankdir in ("LR", "RL")
-    sizes = {n.id: _size(n) for n in nodes}
     vertices = {}
     for n in nodes:
-        w = sizes[n.id][0]
+        w = _size(n)[0]
         v = Vertex(n.id)
         # grandalf stacks layers top to bottom: for LR the box's width lies along the layers.
         v.view = _VertexView(ROW_H, w) if horizontal else _VertexView(w, ROW_H)
@@ -112,16 +129,15 @@ def layout(nodes: list[Node], edges: list[tuple[str, str]], rankdir: str = "LR")
         e.view = _EdgeView()
         gedges.append(e)
     g = GGraph(list(vertices.values()), gedges)
-    for component in g.C:
-        if len(component.sV) == 1:
-            continue
-        sug = SugiyamaLayout(component)
-        sug.xspace, sug.yspace = NODE_GAP, RANK_GAP
-        sug.init_all(inverted_edges=[], optimize=True)
-        sug.draw(2.5 if len(component.sV) <= 300 else 1.5)
-    # Components side by side across the layers (a drawn graph normally has one).
     offset = 0.0
     for component in g.C:
+        if len(component.sV) > 1:
+            sug = SugiyamaLayout(component)
+            sug.xspace, sug.yspace = NODE_GAP, RANK_GAP
+            sug.init_all(inverted_edges=[], optimize=True)
+            sug.draw(2.5 if len(component.sV) <= 300 else 1.5)
+            _separate(sug.layers)
+            sug.draw_edges()  # the edges again, through the moved vertices
         views = [v.view for v in component.sV]
         lo = min(vw.xy[0] - vw.w / 2 for vw in views)
         hi = max(vw.xy[0] + vw.w / 2 for vw in views)
@@ -130,73 +146,114 @@ def layout(nodes: list[Node], edges: list[tuple[str, str]], rankdir: str = "LR")
         for e in component.sE:
             e.view.path = [(px - lo + offset, py) for px, py in e.view.path]
         offset += hi - lo + NODE_GAP
+    centres = {name: v.view.xy for name, v in vertices.items()}
+    return _Layers(centres, {key: e.view.path for key, e in zip(unique, gedges)})
 
-    def place(p: tuple[float, float]) -> tuple[float, float]:
-        across, along = p
-        if rankdir == "LR":
-            return along, across
-        if rankdir == "RL":
-            return -along, across
-        if rankdir == "BT":
-            return across, -along
-        return across, along
 
-    boxes = []
-    for n in nodes:
-        x, y = place(vertices[n.id].view.xy)
-        w, widths = sizes[n.id]
-        boxes.append(Box(n, x, y, w, ROW_H, widths))
-    by_id = {b.node.id: b for b in boxes}
+def _separate(layers: Any) -> None:
+    """Push apart neighbours that grandalf left overlapping within a layer.
 
-    # The flow direction, and the ports where edges leave and enter a box.
-    ax, ay = {"LR": (1, 0), "RL": (-1, 0), "TB": (0, 1), "BT": (0, -1)}[rankdir]
+    Its final x is the mean of two of four Brandes–Köpf placements, which
+    keeps each layer's order but not always the gap between neighbours.
+    """
+    for layer in layers:
+        previous = None
+        for v in layer:  # grandalf's order across the layer
+            if previous is not None:
+                least = previous.xy[0] + (previous.w + v.view.w) / 2 + NODE_GAP
+                if v.view.xy[0] < least:
+                    v.view.xy = (least, v.view.xy[1])
+            previous = v.view
+
+
+def _placer(rankdir: str) -> Callable[[Point], Point]:
+    """From grandalf's (across, along) to the picture's (x, y) for ``rankdir``."""
+    turns: dict[str, Callable[[Point], Point]] = {
+        "LR": lambda p: (p[1], p[0]),
+        "RL": lambda p: (-p[1], p[0]),
+        "BT": lambda p: (p[0], -p[1]),
+        "TB": lambda p: p,
+    }
+    return turns[rankdir]
+
+
+def _route(
+    edges: list[tuple[str, str]], layers: _Layers, boxes: dict[str, Box], rankdir: str
+) -> tuple[list[list[Point]], list[Triangle]]:
+    """Each edge as points from its source's port to just before its target, and its arrowhead.
+
+    Repeated edges (``a * a``) run side by side.
+    """
+    place = _placer(rankdir)
+    ax, ay = _FLOW[rankdir]
     px, py = ay, ax  # across the flow, for side-by-side parallel edges
 
-    def port(b: Box, out: bool) -> tuple[float, float]:
+    def port(b: Box, out: bool) -> Point:
+        """Where an edge leaves (``out``) or enters box ``b``: the middle of its side."""
         s = 1 if out else -1
         return b.x + s * ax * b.w / 2, b.y + s * ay * b.h / 2
 
     count: dict[tuple[str, str], int] = {}
     for key in edges:
         count[key] = count.get(key, 0) + 1
-    paths: dict[tuple[str, str], list[tuple[float, float]]] = {}
-    for e, (a, b) in zip(gedges, unique):
-        middle = [place(p) for p in e.view.path[1:-1]]
-        paths[(a, b)] = [port(by_id[a], True), *middle, port(by_id[b], False)]
     lines, arrows = [], []
     seen: dict[tuple[str, str], int] = {}
     for key in edges:
+        a, b = key
+        middle = [place(p) for p in layers.paths[key][1:-1]]
+        path = [port(boxes[a], True), *middle, port(boxes[b], False)]
         k = seen[key] = seen.get(key, -1) + 1
         shift = (k - (count[key] - 1) / 2) * 6.0
-        pts = [(x + px * shift, y + py * shift) for x, y in paths[key]]
+        pts = [(x + px * shift, y + py * shift) for x, y in path]
         tx, ty = pts[-1]
         pts[-1] = (tx - ax * ARROW, ty - ay * ARROW)
         lines.append(pts)
+        back_x, back_y = tx - ax * ARROW, ty - ay * ARROW
         arrows.append(
             (
                 (tx, ty),
-                (tx - ax * ARROW + px * 3.5, ty - ay * ARROW + py * 3.5),
-                (tx - ax * ARROW - px * 3.5, ty - ay * ARROW - py * 3.5),
+                (back_x + px * 3.5, back_y + py * 3.5),
+                (back_x - px * 3.5, back_y - py * 3.5),
             )
         )
+    return lines, arrows
 
-    # Move everything into view with a margin.
-    xs = [b.x - b.w / 2 for b in boxes] + [x for pts in lines for x, _ in pts]
-    ys = [b.y - b.h / 2 for b in boxes] + [y for pts in lines for _, y in pts]
-    x1 = [b.x + b.w / 2 for b in boxes] + [x for pts in lines for x, _ in pts]
-    y1 = [b.y + b.h / 2 for b in boxes] + [y for pts in lines for _, y in pts]
-    dx, dy = MARGIN - min(xs), MARGIN - min(ys)
+
+def _framed(boxes: list[Box], lines: list[list[Point]], arrows: list[Triangle]) -> Scene:
+    """Move everything into view with a margin, and measure the picture."""
+    points = [p for pts in lines for p in pts]
+    x0 = min([b.x - b.w / 2 for b in boxes] + [x for x, _ in points])
+    y0 = min([b.y - b.h / 2 for b in boxes] + [y for _, y in points])
+    x1 = max([b.x + b.w / 2 for b in boxes] + [x for x, _ in points])
+    y1 = max([b.y + b.h / 2 for b in boxes] + [y for _, y in points])
+    dx, dy = MARGIN - x0, MARGIN - y0
     for b in boxes:
         b.x += dx
         b.y += dy
-    lines = [[(x + dx, y + dy) for x, y in pts] for pts in lines]
-    arrows = [tuple((x + dx, y + dy) for x, y in tri) for tri in arrows]
-    return Scene(boxes, lines, arrows, max(x1) + dx + MARGIN, max(y1) + dy + MARGIN)
+    moved_lines = [[(x + dx, y + dy) for x, y in pts] for pts in lines]
+    moved_arrows = [
+        ((t[0][0] + dx, t[0][1] + dy), (t[1][0] + dx, t[1][1] + dy), (t[2][0] + dx, t[2][1] + dy))
+        for t in arrows
+    ]
+    return Scene(boxes, moved_lines, moved_arrows, x1 + dx + MARGIN, y1 + dy + MARGIN)
 
 
-def _curve(pts: list[tuple[float, float]], horizontal: bool) -> list[tuple[float, ...]]:
+def layout(nodes: list[Node], edges: list[tuple[str, str]], rankdir: str = "LR") -> Scene:
+    """Place ``nodes`` in layers along ``rankdir`` and route ``edges`` between them."""
+    layers = _layers(nodes, edges, rankdir in ("LR", "RL"))
+    place = _placer(rankdir)
+    boxes = []
+    for n in nodes:
+        x, y = place(layers.centres[n.id])
+        w, widths = _size(n)
+        boxes.append(Box(n, x, y, w, ROW_H, widths))
+    lines, arrows = _route(edges, layers, {b.node.id: b for b in boxes}, rankdir)
+    return _framed(boxes, lines, arrows)
+
+
+def _curve(pts: list[Point], horizontal: bool) -> list[Segment]:
     """Cubic Bézier segments through ``pts`` that leave and enter along the flow."""
-    segs = []
+    segs: list[Segment] = []
     for (x0, y0), (x1, y1) in zip(pts, pts[1:]):
         if horizontal:
             m = (x1 - x0) / 2
@@ -209,6 +266,43 @@ def _curve(pts: list[tuple[float, float]], horizontal: bool) -> list[tuple[float
 
 def _f(x: float) -> str:
     return f"{x:.1f}".rstrip("0").rstrip(".")
+
+
+def _svg_box(b: Box) -> list[str]:
+    """One node as SVG: an ellipse with its operation, or a box of cells."""
+    n = b.node
+    left, top = b.x - b.w / 2, b.y - b.h / 2
+    title = escape(" | ".join(n.cells))
+    out = [f'<g class="node {n.kind}" id="{escape(n.id)}"><title>{title}</title>']
+    fill = FILL[n.kind]
+    if n.kind == "op":
+        out.append(
+            f'<ellipse cx="{_f(b.x)}" cy="{_f(b.y)}" rx="{_f(b.w / 2)}" ry="{_f(b.h / 2)}" '
+            f'fill="{fill}" stroke="{LINE_COLOR}"/>'
+        )
+        out.append(
+            f'<text x="{_f(b.x)}" y="{_f(b.y + 4)}" text-anchor="middle">'
+            f"{escape(n.cells[0])}</text>"
+        )
+        return [*out, "</g>"]
+    width = 2 if n.kind == "root" else 1
+    out.append(
+        f'<rect x="{_f(left)}" y="{_f(top)}" width="{_f(b.w)}" height="{_f(b.h)}" '
+        f'fill="{fill}" stroke="{LINE_COLOR}" stroke-width="{width}"/>'
+    )
+    x = left
+    for i, (cell, cw) in enumerate(zip(n.cells, b.widths)):
+        if i:
+            out.append(
+                f'<line x1="{_f(x)}" y1="{_f(top)}" x2="{_f(x)}" y2="{_f(top + b.h)}" '
+                f'stroke="{LINE_COLOR}"/>'
+            )
+        out.append(
+            f'<text x="{_f(x + cw / 2)}" y="{_f(b.y + 4)}" text-anchor="middle">'
+            f"{escape(cell)}</text>"
+        )
+        x += cw
+    return [*out, "</g>"]
 
 
 def to_svg(scene: Scene, rankdir: str = "LR") -> str:
@@ -234,94 +328,66 @@ def to_svg(scene: Scene, rankdir: str = "LR") -> str:
         out.append(f'<polygon points="{" ".join(f"{_f(x)},{_f(y)}" for x, y in tri)}"/>')
     out.append("</g>")
     for b in scene.boxes:
-        n = b.node
-        left, top = b.x - b.w / 2, b.y - b.h / 2
-        title = escape(" | ".join(n.cells))
-        out.append(f'<g class="node {n.kind}" id="{escape(n.id)}"><title>{title}</title>')
-        fill = FILL[n.kind]
-        if n.kind == "op":
-            out.append(
-                f'<ellipse cx="{_f(b.x)}" cy="{_f(b.y)}" rx="{_f(b.w / 2)}" ry="{_f(b.h / 2)}" '
-                f'fill="{fill}" stroke="{LINE_COLOR}"/>'
-            )
-            out.append(
-                f'<text x="{_f(b.x)}" y="{_f(b.y + 4)}" text-anchor="middle">'
-                f"{escape(n.cells[0])}</text>"
-            )
-        else:
-            width = 2 if n.kind == "root" else 1
-            out.append(
-                f'<rect x="{_f(left)}" y="{_f(top)}" width="{_f(b.w)}" height="{_f(b.h)}" '
-                f'fill="{fill}" stroke="{LINE_COLOR}" stroke-width="{width}"/>'
-            )
-            x = left
-            for i, (cell, cw) in enumerate(zip(n.cells, b.widths)):
-                if i:
-                    out.append(
-                        f'<line x1="{_f(x)}" y1="{_f(top)}" x2="{_f(x)}" y2="{_f(top + b.h)}" '
-                        f'stroke="{LINE_COLOR}"/>'
-                    )
-                out.append(
-                    f'<text x="{_f(x + cw / 2)}" y="{_f(b.y + 4)}" text-anchor="middle">'
-                    f"{escape(cell)}</text>"
-                )
-                x += cw
-        out.append("</g>")
+        out += _svg_box(b)
     out += ["</g>", "</svg>", ""]
     return "\n".join(out)
 
 
-def to_image(scene: Scene, fmt: str, rankdir: str = "LR") -> bytes:
-    """The scene drawn by matplotlib (Agg, no display) as ``"png"`` or ``"pdf"`` bytes."""
+def _matplotlib() -> Any:
+    """matplotlib's pieces for drawing without a display, or an ImportError saying what to do."""
     try:
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
-        from matplotlib.collections import LineCollection, PatchCollection, PolyCollection
-        from matplotlib.figure import Figure
-        from matplotlib.patches import Ellipse, PathPatch, Rectangle
-        from matplotlib.path import Path as MPath
+        import matplotlib.backends.backend_agg as agg
+        import matplotlib.collections as collections
+        import matplotlib.figure as figure
+        import matplotlib.patches as patches
+        import matplotlib.path as path
     except ImportError as e:
         raise ImportError(
             "writing a graph as PNG or PDF without Graphviz's dot program needs matplotlib: "
             "pip install neuronlab[viz]  (or: pip install matplotlib; "
             "or install Graphviz: apt-get install graphviz)"
         ) from e
-    horizontal = rankdir in ("LR", "RL")
-    w, h = scene.width, scene.height
-    fig = Figure(figsize=(w / 72, h / 72), dpi=72)
-    FigureCanvasAgg(fig)
-    ax = fig.add_axes((0, 0, 1, 1))
-    ax.set_xlim(0, w)
-    ax.set_ylim(h, 0)
-    ax.set_axis_off()
+    return agg, collections, figure, patches, path
 
-    # Collections rather than one artist per shape: far faster for big graphs.
+
+def _draw_edges(ax: Any, scene: Scene, horizontal: bool, mpl: Any) -> None:
+    """Every edge as one curve, and its arrowhead (collections: fast for big graphs)."""
+    _, collections, _, patches, path = mpl
     curves = []
     for pts in scene.edges:
-        verts, codes = [pts[0]], [MPath.MOVETO]
+        verts, codes = [pts[0]], [path.Path.MOVETO]
         for seg in _curve(pts, horizontal):
             verts += [(seg[0], seg[1]), (seg[2], seg[3]), (seg[4], seg[5])]
-            codes += [MPath.CURVE4] * 3
-        curves.append(PathPatch(MPath(verts, codes)))
+            codes += [path.Path.CURVE4] * 3
+        curves.append(patches.PathPatch(path.Path(verts, codes)))
     ax.add_collection(
-        PatchCollection(curves, facecolor="none", edgecolor=EDGE_COLOR, linewidth=0.75),
+        collections.PatchCollection(curves, facecolor="none", edgecolor=EDGE_COLOR, linewidth=0.75),
         autolim=False,
     )
+    triangles = [list(t) for t in scene.arrows]
     ax.add_collection(
-        PolyCollection([list(t) for t in scene.arrows], facecolor=EDGE_COLOR, edgecolor="none"),
+        collections.PolyCollection(triangles, facecolor=EDGE_COLOR, edgecolor="none"),
         autolim=False,
     )
-    shapes, fills, widths, separators = [], [], [], []
-    text = {"fontsize": FONT_SIZE * 0.95, "family": "monospace", "ha": "center", "va": "center"}
+
+
+def _draw_boxes(ax: Any, scene: Scene, mpl: Any) -> None:
+    """Every node: an ellipse or a box of cells, with its text on top."""
+    _, collections, _, patches, _ = mpl
+    shapes: list[Any] = []
+    fills, widths, separators = [], [], []
+    text: dict[str, Any] = {"fontsize": FONT_SIZE * 0.95, "family": "monospace"}
+    text.update(ha="center", va="center", zorder=3)
     for b in scene.boxes:
         n = b.node
         left, top = b.x - b.w / 2, b.y - b.h / 2
         fills.append(FILL[n.kind])
         widths.append(1.5 if n.kind == "root" else 0.75)
         if n.kind == "op":
-            shapes.append(Ellipse((b.x, b.y), b.w, b.h))
+            shapes.append(patches.Ellipse((b.x, b.y), b.w, b.h))
             ax.text(b.x, b.y, n.cells[0], **text)
             continue
-        shapes.append(Rectangle((left, top), b.w, b.h))
+        shapes.append(patches.Rectangle((left, top), b.w, b.h))
         x = left
         for i, (cell, cw) in enumerate(zip(n.cells, b.widths)):
             if i:
@@ -329,19 +395,35 @@ def to_image(scene: Scene, fmt: str, rankdir: str = "LR") -> bytes:
             ax.text(x + cw / 2, b.y, cell, **text)
             x += cw
     ax.add_collection(
-        PatchCollection(shapes, facecolor=fills, edgecolor=LINE_COLOR, linewidth=widths),
+        collections.PatchCollection(
+            shapes, facecolor=fills, edgecolor=LINE_COLOR, linewidth=widths
+        ),
         autolim=False,
     )
-    ax.add_collection(LineCollection(separators, color=LINE_COLOR, linewidth=0.75), autolim=False)
-    for t in ax.texts:
-        t.set_zorder(3)
+    ax.add_collection(
+        collections.LineCollection(separators, color=LINE_COLOR, linewidth=0.75), autolim=False
+    )
+
+
+def to_image(scene: Scene, fmt: str, rankdir: str = "LR") -> bytes:
+    """The scene drawn by matplotlib (Agg, no display) as ``"png"`` or ``"pdf"`` bytes."""
+    mpl = _matplotlib()
+    agg, _, figure, _, _ = mpl
+    w, h = scene.width, scene.height
+    fig = figure.Figure(figsize=(w / 72, h / 72), dpi=72)
+    agg.FigureCanvasAgg(fig)
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.set_xlim(0, w)
+    ax.set_ylim(h, 0)
+    ax.set_axis_off()
+    _draw_edges(ax, scene, rankdir in ("LR", "RL"), mpl)
+    _draw_boxes(ax, scene, mpl)
     buf = io.BytesIO()
     if fmt == "pdf":
-        dpi = 72.0
+        fig.savefig(buf, format="pdf", dpi=72.0, facecolor="white")
     else:  # sharp for small graphs, at most ~8 million pixels for large ones
         dpi = min(144.0, 72.0 * (8e6 / (w * h)) ** 0.5, _MAX_PIXELS * 72.0 / max(w, h))
-    extra = {"pil_kwargs": {"compress_level": 3}} if fmt == "png" else {}
-    fig.savefig(buf, format=fmt, dpi=dpi, facecolor="white", **extra)
+        fig.savefig(buf, format=fmt, dpi=dpi, facecolor="white", pil_kwargs={"compress_level": 3})
     return buf.getvalue()
 
 

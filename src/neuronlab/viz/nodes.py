@@ -9,6 +9,7 @@ derivative names the same way, from here.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -77,8 +78,15 @@ def wrapped(s: str) -> bool:
     return True
 
 
+_PLAIN_NAME = re.compile(r"[^\W\d]\w*(\.\d+)*(#\d+)?")  # a, x1, w1.3.0, x0#2: no parentheses
+
+
 def d_of(name: str) -> str:
-    """The "d name" of a derivative: ``da``, ``d(a*b)``, ``d(-1)``."""
-    if name.isidentifier() or wrapped(name):
+    """The "d name" of a derivative: ``da``, ``dw1.3.0``, ``d(a*b)``, ``d(-1)``.
+
+    >>> d_of("a"), d_of("w1.3.0"), d_of("(a*b)"), d_of("a*b"), d_of("-1")
+    ('da', 'dw1.3.0', 'd(a*b)', 'd(a*b)', 'd(-1)')
+    """
+    if _PLAIN_NAME.fullmatch(name) or wrapped(name):
         return "d" + name
     return f"d({name})"
