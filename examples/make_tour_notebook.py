@@ -3,10 +3,9 @@
     python examples/make_tour_notebook.py            # writes examples/tour.ipynb
     python examples/make_tour_notebook.py --check    # exit 1 if tour.ipynb is out of date
 
-The notebook follows the same seven steps as ``neuronlab tour`` (and
+The notebook follows the same nine steps as ``neuronlab tour`` (and
 ``neuronlab.tour.run_tour``), with the code in the cells so a learner can
-change a number and run it again.  It is stored without outputs
-open it in
+change a number and run it again.  It is stored without outputs: open it in
 Jupyter and run all cells.
 """
 
@@ -32,7 +31,8 @@ path as `neuronlab tour` on the command line:
 
 1. the perceptron, 2. the sigmoid neuron, 3. a computation graph and the chain rule,
 4. a derivative as a slope, 5. backpropagation through a neuron,
-6. an MLP on the moons, 7. gradient descent on house prices.
+6. an MLP on the moons, 7. gradient descent on house prices,
+8. real handwritten digits on the tensor engine, 9. the same network in PyTorch.
 
 Every picture is also saved into `tour-pictures/`.""",
     ),
@@ -40,9 +40,23 @@ Every picture is also saved into `tour-pictures/`.""",
         "code",
         """from pathlib import Path
 
+import numpy as np
 from IPython.display import Image, display
 
-from neuronlab import MLP, SGD, LinearLR, Neuron, Perceptron, Value, datasets, fit, predict
+from neuronlab import (
+    MLP,
+    SGD,
+    Adam,
+    LinearLR,
+    Neuron,
+    Perceptron,
+    Value,
+    confusion_matrix,
+    datasets,
+    fit,
+    mlp,
+    predict,
+)
 from neuronlab.viz import draw_graph, explain, gradcheck, nudge, plots
 
 out = Path("tour-pictures")
@@ -72,16 +86,33 @@ print("output equals the second factor:", all(p(x) == int(x[1]) for x in X))""",
     (
         "md",
         """The weight 6 clears the threshold on its own; 2 + 2 = 4 does not. So only
-the second factor matters. The perceptron *learning rule* finds weights for AND:""",
+the second factor matters. The perceptron *learning rule* finds weights for AND.
+It starts from weights 0 and threshold 0.5: inputs are 0 or 1 and every step is
+whole, so `w·x` never lands exactly on the threshold, and every point ends up
+clearly on one side of the line.""",
     ),
     (
         "code",
         """Xg, yg = datasets.gate("and")
-learner = Perceptron(2)
+learner = Perceptron([0.0, 0.0], threshold=0.5)
 print(learner.fit(Xg, yg))
 print("weights", learner.weights.tolist(), "threshold", learner.threshold)
 plots.plot_perceptron(learner, Xg, yg, out / "01_perceptron_and.png")
 show(out / "01_perceptron_and.png")""",
+    ),
+    (
+        "md",
+        """XOR is another matter: no line puts (0, 1) and (1, 0) on one side and (0, 0)
+and (1, 1) on the other, so the rule never settles. The ringed points are the
+ones its last line gets wrong.""",
+    ),
+    (
+        "code",
+        """Xx, yx = datasets.gate("xor")
+xor_learner = Perceptron([0.0, 0.0], threshold=0.5)
+print(xor_learner.fit(Xx, yx, max_epochs=20))
+plots.plot_perceptron(xor_learner, Xx, yx, out / "01_perceptron_xor.png")
+show(out / "01_perceptron_xor.png")""",
     ),
     (
         "md",
@@ -138,9 +169,27 @@ Raise f by h = 1 and rebuild L: it moves from −8 to −4, by dL/df · h = 4.""
         "code",
         """print(nudge(lambda: (a * b + c) * f, f, h=1.0))
 print()
-print(gradcheck(lambda xs: (xs[0] * xs[1] + xs[2]) * xs[3], [a, b, c, f]))
-plots.plot_nudge(lambda t: (a.data * b.data + c.data) * t, f.data, 1.0, out / "04_nudge.png",
-                 slope=f.grad, xlabel="f", ylabel="L")
+print(gradcheck(lambda xs: (xs[0] * xs[1] + xs[2]) * xs[3], [a, b, c, f]))""",
+    ),
+    (
+        "md",
+        """L is a straight line in each input, so any h gives the exact slope. Most
+functions curve: take the tanh neuron of step 5 as a function of its weight w1,
+o(w1) = tanh(2·w1 + 6.8814), at w1 = −3, where backpropagation finds do/dw1 = 1.
+The smaller the nudge, the closer rise / h comes to that slope.""",
+    ),
+    (
+        "code",
+        """def o_of(w1):
+    \"\"\"The tanh neuron's output with x1 = 2, x2 = 0, w2 = 1, b = 6.8814 fixed.\"\"\"
+    return Value(2 * w1 + 6.8813735870195432).tanh().data
+
+
+for h in (0.5, 0.1, 0.01, 0.001):
+    print(f"h = {h:<6}  rise / h = {(o_of(-3 + h) - o_of(-3)) / h:.6f}")
+plots.plot_nudge(
+    o_of, -3.0, 0.5, out / "04_nudge.png", slope=1.0, xlabel="w1", ylabel="o = tanh(2·w1 + 6.8814)"
+)
 show(out / "04_nudge.png")""",
     ),
     (
@@ -187,11 +236,21 @@ micrograd's demo, shortened: MLP(2, [16, 16, 1]), hinge loss, lr 1.0 falling to 
 model = MLP(2, [16, 16, 1], seed=0)
 optimizer = SGD(model.parameters(), lr=1.0)
 schedule = LinearLR(optimizer, start_factor=1.0, end_factor=0.1, total_iters=40)
-history = fit(model, X, y, loss="hinge", l2=1e-4, optimizer=optimizer, scheduler=schedule,
-              epochs=40, verbose=False)
+history = fit(
+    model,
+    X,
+    y,
+    loss="hinge",
+    l2=1e-4,
+    optimizer=optimizer,
+    scheduler=schedule,
+    epochs=40,
+    verbose=False,
+)
 print(f"final loss {history.loss[-1]:.4f}, accuracy {history.accuracy[-1]:.0%}")
-plots.plot_decision_boundary(model, X, y, out / "06_moons_boundary.png", threshold=0.0,
-                             resolution=50)
+plots.plot_decision_boundary(
+    model, X, y, out / "06_moons_boundary.png", threshold=0.0, resolution=50
+)
 plots.plot_loss(history, out / "06_moons_loss.png", title="MLP on the moons")
 show(out / "06_moons_boundary.png")
 show(out / "06_moons_loss.png")""",
@@ -212,10 +271,97 @@ neuron = Neuron(2, "linear", seed=0)
 history = fit(neuron, Z, y, loss="mse", lr=0.1, epochs=60, verbose=False)
 print(f"MSE {history.loss[0]:.6g} -> {history.loss[-1]:.6g}")
 print(f"{neuron.w[0].data / std[0]:.3f} k€ per m², {neuron.w[1].data / std[1]:.1f} k€ per location")
-plots.plot_regression(lambda data: predict(neuron, (data - mean) / std), X, y,
-                      out / "07_houses_regression.png",
-                      feature_label="size (m²)", target_label="price (k€)")
+info = datasets.dataset_info("houses")
+plots.plot_regression(
+    lambda data: predict(neuron, (data - mean) / std),
+    X,
+    y,
+    out / "07_houses_regression.png",
+    feature_label=info.feature_label(0),
+    target_label=info.target_label,
+    units=info.target_units,
+)
 show(out / "07_houses_regression.png")""",
+    ),
+    (
+        "md",
+        """## 8. Real handwritten digits on the tensor engine
+
+1,797 scanned digits of 8×8 pixels: 1,347 to train on, 450 to test with. The
+tensor engine computes a whole batch as one matrix product, with the same
+gradients as `Value`. `validation=` measures the test set after every epoch,
+so the learning curves show how well the network does on digits it never saw.""",
+    ),
+    (
+        "code",
+        """X_train, X_test, y_train, y_test = datasets.digits()
+net = mlp([64, 64, 10], seed=0)
+history = fit(
+    net,
+    X_train,
+    y_train,
+    loss="cross_entropy",
+    optimizer=Adam(net.parameters(), lr=0.01),
+    epochs=30,
+    batch_size=32,
+    validation=(X_test, y_test),
+    verbose=False,
+)
+said = predict(net, X_test).argmax(axis=1)
+print(
+    f"test accuracy {np.mean(said == y_test):.1%} "
+    f"({np.sum(said == y_test)} of {len(y_test)} test images right)"
+)
+plots.plot_loss(
+    history,
+    out / "08_digits_curves.png",
+    title="mlp([64, 64, 10]) on the digits",
+    loss_label="cross-entropy",
+    validation_label="test",
+)
+show(out / "08_digits_curves.png")""",
+    ),
+    (
+        "md",
+        """The confusion matrix counts which digit was taken for which (rows: the true
+digit, columns: the network's answer); below it, the test digits it got wrong.""",
+    ),
+    (
+        "code",
+        """print(confusion_matrix(y_test, said))
+digit = datasets.dataset_info("digits")
+plots.plot_confusion_matrix(
+    y_test, said, out / "08_digits_confusion.png", class_names=digit.class_names, what="digit"
+)
+show(out / "08_digits_confusion.png")
+plots.plot_misclassified(
+    X_test, y_test, said, out / "08_digits_mistakes.png", image_shape=digit.image_shape
+)
+show(out / "08_digits_mistakes.png")""",
+    ),
+    (
+        "md",
+        """## 9. The next step: the same network in PyTorch
+
+`to_torch` builds a `torch.nn.Sequential` with the same layers and weights. It
+needs PyTorch (`pip install torch`); without it this cell says so and moves on.""",
+    ),
+    (
+        "code",
+        """try:
+    import torch
+
+    from neuronlab import to_torch
+except ImportError:
+    print("PyTorch is not installed (pip install torch): skipping this step.")
+else:
+    copy = to_torch(net)
+    print(copy)
+    ours = predict(net, X_test)
+    with torch.no_grad():
+        theirs = copy(torch.from_numpy(X_test.astype(ours.dtype))).numpy()
+    print(f"largest difference between the outputs: {np.abs(ours - theirs).max():.2g}")
+    print(f"same digit chosen: {np.sum(ours.argmax(1) == theirs.argmax(1))} of {len(ours)}")""",
     ),
     (
         "md",

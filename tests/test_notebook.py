@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import re
 from pathlib import Path
 from typing import Any
 
@@ -81,14 +82,18 @@ def executed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, Path]:
 def test_notebook_runs_and_shows_the_key_numbers(executed: tuple[Any, Path]) -> None:
     nb, _ = executed
     text, pictures = _outputs_text(nb)
+    assert "Traceback" not in text and "Error" not in text, text[-2000:]
     for expected in (
         "output equals the second factor: True",
+        "converged after",
+        "did not converge in 20 epochs",
         "sigmoid(0) = 0.5",
         "L = -8.0",
         "dL/da = 6.0",
         "dL/db = -4.0",
         "dL/dc = dL/dd * dd/dc = -2 * 1 = -2",
         "from -8 to -4",
+        "h = 0.001   rise / h = 0.99",
         "o = 0.7071, do/dn = 0.5000",
         "x1.grad = -1.5",
         "w1.grad = 1.0",
@@ -99,10 +104,33 @@ def test_notebook_runs_and_shows_the_key_numbers(executed: tuple[Any, Path]) -> 
     ):
         assert expected in text, f"{expected!r} not in the notebook's output"
     assert "image/svg+xml" in pictures, "draw_graph did not display inline"
-    assert pictures.count("image/png") >= 6
+    assert pictures.count("image/png") >= 10
+
+
+def test_notebook_trains_the_digits_and_compares_with_pytorch(executed: tuple[Any, Path]) -> None:
+    text, _ = _outputs_text(executed[0])
+    found = re.search(r"test accuracy ([\d.]+)% \((\d+) of 450 test images right\)", text)
+    assert found, "the digits cell printed no test accuracy"
+    assert float(found.group(1)) >= 97.0
+    if importlib.util.find_spec("torch") is None:
+        assert "PyTorch is not installed (pip install torch): skipping this step." in text
+    else:
+        gap = re.search(r"largest difference between the outputs: ([\d.e+-]+)", text)
+        assert gap and float(gap.group(1)) < 1e-4
+        assert "same digit chosen: 450 of 450" in text
 
 
 def test_notebook_saves_its_pictures(executed: tuple[Any, Path]) -> None:
     _, workdir = executed
     names = {p.name for p in (workdir / "tour-pictures").iterdir()}
-    assert {"01_perceptron_and.png", "02_sigmoid.png", "06_moons_boundary.png"} <= names
+    assert {
+        "01_perceptron_and.png",
+        "01_perceptron_xor.png",
+        "02_sigmoid.png",
+        "04_nudge.png",
+        "06_moons_boundary.png",
+        "07_houses_regression.png",
+        "08_digits_curves.png",
+        "08_digits_confusion.png",
+        "08_digits_mistakes.png",
+    } <= names

@@ -40,12 +40,15 @@ from .viz import (
     gradcheck,
     nudge,
     plot_activations,
+    plot_confusion_matrix,
     plot_decision_boundary,
     plot_loss,
+    plot_misclassified,
     plot_nudge,
     plot_perceptron,
     plot_regression,
     plot_sigmoid,
+    plot_weight_images,
 )
 
 __all__ = [
@@ -103,4 +106,7 @@ __all__ = [
     "plot_perceptron",
     "plot_regression",
     "plot_nudge",
+    "plot_confusion_matrix",
+    "plot_misclassified",
+    "plot_weight_images",
 ]

@@ -10,7 +10,8 @@ import pytest
 
 pytest.importorskip("matplotlib", reason="the report's pictures need matplotlib")
 
-from neuronlab import MLP, datasets, fit  # noqa: E402
+from neuronlab import MLP, Adam, datasets, fit, mlp  # noqa: E402
+from neuronlab.data import dataset_info  # noqa: E402
 from neuronlab.report import write_run_report  # noqa: E402
 
 
@@ -40,18 +41,46 @@ def _regression_report(folder: Path) -> tuple[Path, dict[str, Any]]:
     history = fit(model, X, y, loss="mse", lr=0.1, epochs=5, verbose=False)
     out = write_run_report(
         folder,
-        config={"dataset": "houses", "loss": "mse"},
+        config={"dataset": "houses", "loss": "mse", "target_standardised": False},
         history=history,
         model=model,
         X=X,
         y=y,
         name="houses",
-        metrics={"rmse (k€)": 12.5},
+        metrics={"my figure": 12.5},
     )
-    return out, history.final() | {"epochs": history.epochs, "rmse (k€)": 12.5}
+    return out, history.final() | {"epochs": history.epochs, "my figure": 12.5}
 
 
-@pytest.mark.parametrize("make", [_classification_report, _regression_report])
+def _digits_report(folder: Path) -> tuple[Path, dict[str, Any]]:
+    X_train, X_test, y_train, y_test = datasets.digits()
+    model = mlp([64, 16, 10], seed=0)
+    history = fit(
+        model,
+        X_train,
+        y_train,
+        loss="cross_entropy",
+        optimizer=Adam(model.parameters(), lr=0.01),
+        epochs=3,
+        batch_size=32,
+        validation=(X_test, y_test),
+        verbose=False,
+    )
+    out = write_run_report(
+        folder,
+        config={"dataset": "digits", "loss": "cross_entropy"},
+        history=history,
+        model=model,
+        X=X_train,
+        y=y_train,
+        test=(X_test, y_test),
+        name="digits",
+        info=dataset_info("digits"),
+    )
+    return out, history.final() | {"epochs": history.epochs}
+
+
+@pytest.mark.parametrize("make", [_classification_report, _regression_report, _digits_report])
 def test_report_page_in_chromium(chromium: Any, tmp_path: Path, make: Any) -> None:
     folder, final = make(tmp_path / "run")
     page_file = folder / "index.html"
@@ -81,21 +110,38 @@ def test_report_page_in_chromium(chromium: Any, tmp_path: Path, make: Any) -> No
         )
         text = page.inner_text("body")
         metric_ids = page.eval_on_selector_all(".metric", "els => els.map(e => e.id)")
+        figures = page.eval_on_selector_all(
+            "figure",
+            "els => els.map(e => ({id: e.id, w: e.getBoundingClientRect().width,"
+            " img: e.querySelector('img').getBoundingClientRect().width,"
+            " scrolls: e.querySelector('.scroll') !== null}))",
+        )
+        wide = page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
     finally:
         context.close()
 
     assert outside == [], f"the page asked the network for {outside}"
-    expected = {"loss.png", "neuron_graph.svg"} & {p.name for p in folder.iterdir()}
-    assert len(images) >= len(expected) >= 1
+    assert len(images) == len(figures) >= 2  # one picture per figure
     for img in images:
         assert img["src"].startswith("data:image/"), img
         assert img["complete"] and img["w"] > 0 and img["h"] > 0, f"image did not load: {img}"
 
-    # The final metrics are on the page, as the page formats them.
-    assert f"{final['loss']:.6g}" in text
-    assert str(final["epochs"]) in text
+    assert not wide, "the page scrolls sideways"
+    for fig in figures:  # every picture is shown, and fits its figure (or scrolls in its box)
+        assert fig["img"] > 0 and (fig["scrolls"] or fig["img"] <= fig["w"] + 1), fig
+
+    # The final figures are on the page, as the page formats them.
+    assert f"{final['loss']:.4g}" in text
     assert "metric-loss" in metric_ids and "metric-epochs" in metric_ids
     if final.get("accuracy") is not None:
         assert f"{final['accuracy']:.1%}" in text
-    if "rmse (k€)" in final:
-        assert "rmse (k€)" in text and "12.5" in text
+    if "my figure" in final:
+        assert "my figure" in text and "12.5" in text
+        assert "RMSE" in text and "in the target's units, squared" in text
+    names = {p.name for p in folder.iterdir()}
+    shown = {f["id"] for f in figures}
+    assert {f"fig-{n.rpartition('.')[0]}" for n in names if n.endswith((".png", ".svg"))} == shown
+    if make is _digits_report:
+        assert {"fig-loss", "fig-confusion_matrix", "fig-misclassified"} <= shown
+        assert "Dashed: the test figures" in text  # the test curve, and how to read it
+        assert f"{final['val_accuracy']:.1%}" in text and "metric-test_accuracy" in metric_ids

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from .digits import DIGITS_SHAPE, digits
+from .info import DatasetInfo, dataset_info
 from .mnist import mnist, read_idx
 from .prep import normalize, one_hot, train_test_split
 from .synthetic import (
@@ -38,7 +39,8 @@ from .synthetic import (
 
 def _all_digits(seed: Any = None) -> tuple[np.ndarray, np.ndarray]:
     """All 1,797 digits as ``(X, y)`` in scikit-learn's order (``seed`` accepted, unused)."""
-    return digits(split=False)
+    X, y = digits(split=False)
+    return X, y
 
 
 #: Dataset name -> the function that makes it.
@@ -83,6 +85,8 @@ __all__ = [
     "houses",
     "digits",
     "DIGITS_SHAPE",
+    "DatasetInfo",
+    "dataset_info",
     "mnist",
     "read_idx",
     "normalize",

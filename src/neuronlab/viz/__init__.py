@@ -2,11 +2,14 @@
 
 - ``draw_graph(value)``: the computation graph, each value with its data and
   grad (``Graph.save("g.svg")``; SVG, PNG or PDF, with or without Graphviz).
-- ``explain(loss)``: the backward pass, edge by edge, with the chain rule.
+- ``explain(loss)``: the backward pass, edge by edge, with the chain rule (a
+  network's loss: the edges nearest the loss, and how many were left out).
+- ``formula.graph_command``: ``neuronlab graph "e = a*b; L = e + c" --set ...``.
 - ``nudge(output_fn, value, h)``: raise one input by h and watch the output move.
 - ``gradcheck(fn, inputs)``: every gradient against central differences.
-- ``plot_*``: activations, the sigmoid, loss curves, decision boundaries, the
-  perceptron's line and regression fits, as matplotlib figures (Agg backend).
+- ``plot_*``: activations, the sigmoid, learning curves, decision boundaries, the
+  perceptron's line, regression fits, confusion matrices, misclassified images
+  and first-layer weights as images, as matplotlib figures (Agg backend).
 
 Importing this package is light: matplotlib and grandalf are imported only
 when a picture is drawn without Graphviz (``pip install neuronlab[viz]``).
@@ -18,12 +21,15 @@ from .explain import Explanation, GradientSum, Step, explain, format_number, gra
 from .graph import FORMATS, Graph, draw_graph, value_repr_svg
 from .plots import (
     plot_activations,
+    plot_confusion_matrix,
     plot_decision_boundary,
     plot_loss,
+    plot_misclassified,
     plot_nudge,
     plot_perceptron,
     plot_regression,
     plot_sigmoid,
+    plot_weight_images,
 )
 
 __all__ = [
@@ -50,4 +56,7 @@ __all__ = [
     "plot_perceptron",
     "plot_regression",
     "plot_nudge",
+    "plot_confusion_matrix",
+    "plot_misclassified",
+    "plot_weight_images",
 ]

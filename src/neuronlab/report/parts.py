@@ -1,0 +1,42 @@
+"""The pieces a report page is made of: figures (pictures with captions) and result cards."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["Picture", "Card", "MIME_TYPES"]
+
+#: The picture formats a page embeds, by file extension.
+MIME_TYPES = {".png": "image/png", ".svg": "image/svg+xml"}
+
+
+@dataclass(frozen=True)
+class Picture:
+    """One picture of the run: its file in the folder, a title, how to read it, and its bytes.
+
+    ``wide``: the picture takes the page's whole width (else half, beside another);
+    ``width_px``: shown at this width in a box that scrolls, for a picture too
+    big to shrink to the page and still be read (a large graph).
+    """
+
+    file_name: str
+    title: str
+    caption: str
+    data: bytes
+    wide: bool = True
+    width_px: int | None = None
+
+    @property
+    def mime(self) -> str:
+        """The picture's media type, from its file name."""
+        return MIME_TYPES["." + self.file_name.rpartition(".")[2]]
+
+
+@dataclass(frozen=True)
+class Card:
+    """One result on the page: ``key`` (its name in metrics.json), a label, the value, a note."""
+
+    key: str
+    label: str
+    value: str
+    note: str = ""

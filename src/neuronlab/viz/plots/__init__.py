@@ -1,0 +1,45 @@
+"""The classic pictures of the learner's path, drawn with matplotlib.
+
+Every function returns a matplotlib ``Figure`` and, given ``path=``, also
+saves it as PNG or SVG (chosen by the file's extension), atomically.  Figures
+are made with matplotlib's object API and drawn by the Agg renderer: no window
+opens, no display is needed, and the pyplot state of a notebook is left alone.
+
+- ``curves``: the activation functions and the sigmoid neuron;
+- ``training``: learning curves (``plot_loss``);
+- ``classifiers``: decision regions and a perceptron's line;
+- ``confusion``: the confusion matrix;
+- ``images``: misclassified images and first-layer weights drawn as images;
+- ``regression``: a regression fit;
+- ``derivatives``: a derivative as the slope of a nudge;
+- ``common``: what they share (figures, saving, input checks, class colours).
+
+matplotlib is imported only when a picture is drawn, so ``import neuronlab``
+stays light; without it each function says how to install it
+(``pip install neuronlab[viz]``).
+"""
+
+from .classifiers import plot_decision_boundary, plot_perceptron
+from .common import IMAGE_FORMATS, save_figure
+from .confusion import plot_confusion_matrix
+from .curves import plot_activations, plot_sigmoid
+from .derivatives import plot_nudge
+from .images import first_layer_weights, plot_misclassified, plot_weight_images
+from .regression import plot_regression
+from .training import plot_loss
+
+__all__ = [
+    "plot_activations",
+    "plot_sigmoid",
+    "plot_loss",
+    "plot_decision_boundary",
+    "plot_perceptron",
+    "plot_confusion_matrix",
+    "plot_misclassified",
+    "plot_weight_images",
+    "first_layer_weights",
+    "plot_regression",
+    "plot_nudge",
+    "save_figure",
+    "IMAGE_FORMATS",
+]
