@@ -101,6 +101,17 @@ def test_demo_out_and_no_report(tmp_path):
     assert not (tmp_path / "runs").exists()
 
 
+def test_graph_prints_the_value_and_every_gradient(capsys):
+    from neuronlab.cli import main
+
+    args = ["graph", "L = (a*b + c) * f", "--set", "a=2", "b=-3", "c=10", "f=-2"]
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert "L = (a*b + c) * f = -8" in out
+    for name, grad in (("a", "6"), ("b", "-4"), ("c", "-2"), ("f", "4")):
+        assert f"dL/d{name} = {grad}" in out
+
+
 def test_perceptron_sweets():
     proc = run("perceptron", "--sweets")
     assert proc.returncode == 0, proc.stderr
@@ -210,7 +221,7 @@ def test_train_multiclass_uses_cross_entropy():
 
 
 def rmse(stdout):
-    m = re.search(r"root mean squared error ([\d.]+) \(original units\)", stdout)
+    m = re.search(r"root mean squared error ([\d.e+-]+) k€ on the training examples", stdout)
     assert m, stdout
     return float(m.group(1))
 
@@ -231,8 +242,9 @@ def test_train_houses_with_defaults_learns():
 
 
 def test_diverging_train_is_one_line_exit_1():
-    # the brief's example is --lr 1000 (diverges at step 43); this one diverges at step 5
-    proc = run("train", "--dataset", "houses", "--lr", "100", "--layers", "4", "--quiet")
+    # plain gradient descent on all 100 houses at once, far too large a step: diverges at step 5
+    args = ["--optimizer", "sgd", "--batch-size", "100", "--lr", "100", "--layers", "4"]
+    proc = run("train", "--dataset", "houses", *args, "--quiet")
     assert proc.returncode == 1
     assert_clean(proc)
     lines = proc.stderr.strip().splitlines()
@@ -370,9 +382,10 @@ def test_train_digits_uses_the_tensor_engine_and_reports_test_accuracy(tmp_path)
     np.save(tmp_path / "x.npy", X_test[:20])
     out = run("predict", str(tmp_path / "d.npz"), str(tmp_path / "x.npy"))
     assert out.returncode == 0, out.stderr
-    rows = out.stdout.strip().splitlines()
+    header, *rows = out.stdout.strip().splitlines()
+    assert header == "row\tclass\t" + "\t".join(f"p({k})" for k in range(10))
     assert len(rows) == 20
-    printed = [int(re.search(r"class (\d)", r).group(1)) for r in rows]
+    printed = [int(r.split("\t")[1]) for r in rows]
     expected = predict(load(tmp_path / "d.npz"), X_test[:20]).argmax(axis=1).tolist()
     assert printed == expected
     assert np.mean(np.array(printed) == y_test[:20]) >= 0.8
@@ -413,10 +426,12 @@ def test_saved_houses_model_reads_raw_inputs(tmp_path):
         str(tmp_path / "h.npz"),
     )
     assert proc.returncode == 0, proc.stderr
-    (tmp_path / "h.csv").write_text("100,0.5\n150 1\n")
+    (tmp_path / "h.csv").write_text("100,0.5\n150, 1\n")  # spaces around a comma are fine
     out = run("predict", str(tmp_path / "h.npz"), str(tmp_path / "h.csv"))
     assert out.returncode == 0, out.stderr
-    values = [float(line.split("\t")[1]) for line in out.stdout.strip().splitlines()]
+    header, *lines = out.stdout.strip().splitlines()
+    assert header == "row\toutput"
+    values = [float(line.split("\t")[1]) for line in lines]
     from neuronlab.data import HOUSE_PRICE
 
     for got, want in zip(values, [HOUSE_PRICE(100, 0.5), HOUSE_PRICE(150, 1.0)]):
@@ -425,7 +440,7 @@ def test_saved_houses_model_reads_raw_inputs(tmp_path):
 
 def test_fold_scaling_is_exact_for_both_engines():
     from neuronlab import MLP, mlp
-    from neuronlab.cli import _fold_scaling
+    from neuronlab.cli.scaling import fold_scaling
     from neuronlab.training import predict
 
     rng = np.random.default_rng(0)
@@ -433,7 +448,7 @@ def test_fold_scaling_is_exact_for_both_engines():
     mean, std = X.mean(axis=0), X.std(axis=0)
     for model in (MLP(3, [4, 1], seed=0), mlp([3, 4, 1], seed=0, dtype="float64")):
         before = predict(model, (X - mean) / std) * 5.0 + 7.0
-        _fold_scaling(model, mean, std, 7.0, 5.0)
+        fold_scaling(model, mean, std, 7.0, 5.0)
         np.testing.assert_allclose(predict(model, X), before, rtol=1e-9, atol=1e-9)
 
 
@@ -463,6 +478,8 @@ def test_train_on_mnist_files(tmp_path):
         "16",
         "--epochs",
         "30",
+        "--lr",
+        "0.01",  # the default, 0.001, is for 60,000 real images (one step an epoch here)
         "--no-report",
     )
     assert proc.returncode == 0, proc.stderr

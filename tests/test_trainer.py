@@ -301,12 +301,10 @@ def test_a_healthy_run_gives_no_warning():
 
 
 def test_predict_in_pieces_equals_one_pass(monkeypatch):
-    import neuronlab.training.trainer as trainer_module
-
     X = np.random.default_rng(0).normal(size=(25, 2))
     model = mlp([2, 5, 3], seed=0)
     whole = predict(model, X)
-    monkeypatch.setattr(trainer_module, "_EVAL_ROWS", 4)
+    monkeypatch.setattr(TENSOR, "eval_rows", 4)
     np.testing.assert_allclose(predict(model, X), whole, rtol=1e-6)  # float32 sums may round
 
     y = np.random.default_rng(1).integers(0, 3, 25)

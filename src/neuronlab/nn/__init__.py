@@ -12,7 +12,7 @@
 """
 
 from .activations import ACTIVATIONS
-from .convert import from_value_mlp
+from .convert import from_value_mlp, to_value_mlp
 from .engines import SCALAR, TENSOR, Engine
 from .init import INITS, he_uniform, uniform_init, xavier_uniform
 from .layers import ACTIVATION_LAYERS, Flatten, Linear, ReLU, Sequential, Sigmoid, Step, Tanh, mlp
@@ -40,6 +40,7 @@ __all__ = [
     "mlp",
     "ACTIVATION_LAYERS",
     "from_value_mlp",
+    "to_value_mlp",
     "INITS",
     "he_uniform",
     "xavier_uniform",

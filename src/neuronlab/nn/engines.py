@@ -64,6 +64,8 @@ class Engine:
     name = "engine"
     #: True when a model reads one flat row of numbers per example (no images as 2-D arrays).
     rows_only = False
+    #: Examples evaluated per forward pass when no gradient is needed (bounds the memory).
+    eval_rows = 4096
 
     def __repr__(self) -> str:
         return f"<{self.name} engine>"
@@ -146,6 +148,7 @@ class ScalarEngine(Engine):
 
     name = "scalar"
     rows_only = True
+    eval_rows = 64  # every example's graph lives until its chunk's loss is read
 
     def feature_dtype(self, params: Sequence[Any]) -> np.dtype:
         return np.dtype(np.float64)

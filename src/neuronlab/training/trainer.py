@@ -35,7 +35,6 @@ __all__ = ["Trainer", "evaluate", "predict", "DEFAULT_LR"]
 
 #: The learning rate of the SGD optimiser made when none is given.
 DEFAULT_LR = 0.1
-_EVAL_ROWS = 4096  # examples per forward pass when evaluating (bounds the memory it takes)
 
 LossArg = Union[str, Callable[[Any, Any], Any]]  # noqa: UP007 (a runtime alias on 3.10)
 
@@ -268,8 +267,9 @@ class Trainer:
         return evaluate(self.model, X, y, loss=self.loss_fn)
 
 
-def _batches(n: int) -> range:
-    return range(0, n, _EVAL_ROWS)
+def _chunks(X: np.ndarray, rows: int) -> list[np.ndarray]:
+    """``X`` in pieces of at most ``rows`` examples (views, no copies)."""
+    return [X[start : start + rows] for start in range(0, len(X), rows)]
 
 
 def evaluate(model: Module, X: Any, y: Any, loss: LossArg | None = None) -> dict[str, Any]:
@@ -279,7 +279,7 @@ def evaluate(model: Module, X: Any, y: Any, loss: LossArg | None = None) -> dict
     by default "cross_entropy" for a model with several outputs and "mse" for
     one.  Returns ``{"loss": float, "accuracy": float or None, "n": examples}``;
     accuracy is read from the outputs the way training reads it (None for
-    regression).  Large inputs are evaluated a few thousand rows at a time;
+    regression).  Large inputs are evaluated in pieces of ``engine.eval_rows``;
     the loss is the mean over all of them.
     """
     model = _check_model(model, "evaluate")
@@ -292,12 +292,12 @@ def evaluate(model: Module, X: Any, y: Any, loss: LossArg | None = None) -> dict
     total = 0.0
     correct: int | None = 0
     with engine.no_grad():
-        for start in _batches(len(X)):
-            predictions = engine.forward(model, X[start : start + _EVAL_ROWS])
+        for Xb, yb in zip(_chunks(X, engine.eval_rows), _chunks(y, engine.eval_rows)):
+            predictions = engine.forward(model, Xb)
             out = engine.outputs(predictions)
             if loss is None:
                 loss = "cross_entropy" if out.ndim == 2 and out.shape[1] > 1 else "mse"
-            yb = prepare_targets(loss, y[start : start + _EVAL_ROWS])
+            yb = prepare_targets(loss, yb)
             total += engine.item(get_loss(loss)(predictions, yb)) * len(yb)
             count = correct_count(out, yb, loss)
             correct = None if count is None or correct is None else correct + count
@@ -315,8 +315,5 @@ def predict(model: Module, X: Any) -> np.ndarray:
     dtype = engine.feature_dtype(model.parameters())
     X = as_features(X, "predict(X)", dtype, rows_only=engine.rows_only)
     with engine.no_grad():
-        parts = [
-            engine.outputs(engine.forward(model, X[start : start + _EVAL_ROWS]))
-            for start in _batches(len(X))
-        ]
+        parts = [engine.outputs(engine.forward(model, Xb)) for Xb in _chunks(X, engine.eval_rows)]
     return parts[0] if len(parts) == 1 else np.concatenate(parts)

@@ -1,0 +1,341 @@
+"""The argument parser of the ``neuronlab`` command: every subcommand, its options and defaults.
+
+Each option's type checks its text at once, so a bad value is refused before
+anything runs, as one line (``neuronlab train: argument --lr: expected a
+finite number > 0, got -1``) with no usage block.  Every ``--help`` has a
+description and shows the defaults; ``train --help`` ends with the table of
+defaults per dataset (``cli.defaults``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import textwrap
+from collections.abc import Callable
+from typing import Any, NoReturn
+
+from .. import data as datasets
+from ..losses import LOSS_ALIASES, LOSSES
+from ..nn.activations import ACTIVATIONS
+from ..version import __version__
+from .defaults import defaults_help
+from .errors import UsageError
+from .limits import MAX_BATCH, MAX_EPOCHS, MAX_HIDDEN_LAYERS, MAX_NOISE, MAX_POINTS, MAX_WIDTH
+
+__all__ = ["build_parser", "COMMANDS", "DATASET_NAMES"]
+
+#: The subcommands, in the order ``neuronlab --help`` lists them.
+COMMANDS = ("demo", "train", "predict", "perceptron", "graph", "tour")
+#: What ``--dataset`` accepts: the built-in datasets, and MNIST from the user's files.
+DATASET_NAMES = (*datasets.names(), "mnist")
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line (a ``UsageError``) without the usage block."""
+
+    def error(self, message: str) -> NoReturn:
+        """Raise the message as a ``UsageError`` naming the command."""
+        raise UsageError(f"{self.prog}: {' '.join(message.split())}")
+
+
+class HelpFormatter(argparse.RawDescriptionHelpFormatter, argparse.ArgumentDefaultsHelpFormatter):
+    """Descriptions and tables as written; ``(default: ...)`` after every option that has one."""
+
+    def _get_help_string(self, action: argparse.Action) -> str | None:
+        if action.default is None or action.default is False:
+            return action.help  # no default to show (or it says itself what happens)
+        return super()._get_help_string(action)
+
+
+def _number(
+    kind: type, low: float, *, strict: bool = False, high: float | None = None, why: str = ""
+) -> Callable[[str], Any]:
+    """An argparse type: a finite ``kind`` (int or float) >= low (> low when strict), <= high."""
+    what = "a whole number" if kind is int else "a number"
+    bound = f"{'>' if strict else '>='} {low:g}"
+
+    def convert(text: str) -> Any:
+        """The number ``text`` says, or an ArgumentTypeError saying what was expected."""
+        try:
+            value = kind(text)
+        except (ValueError, OverflowError):
+            raise argparse.ArgumentTypeError(f"expected {what}, got {text!r:.40}") from None
+        if not math.isfinite(value) or value < low or (strict and value == low):
+            raise argparse.ArgumentTypeError(f"expected a finite number {bound}, got {text:.40}")
+        if high is not None and value > high:
+            limit = f"{int(high):,}" if float(high).is_integer() else f"{high:g}"
+            raise argparse.ArgumentTypeError(f"at most {limit}{why}, got {text:.40}")
+        return value
+
+    return convert
+
+
+_seed = _number(int, 0)
+_positive_float = _number(float, 0, strict=True)
+_non_negative_float = _number(float, 0)
+_epochs = _number(int, 1, high=MAX_EPOCHS)
+_batch = _number(int, 1, high=MAX_BATCH)
+_points = _number(
+    int, 1, high=MAX_POINTS, why=" generated points (they are made in memory at once)"
+)
+_noise = _number(
+    float, 0, high=MAX_NOISE, why=" (the points lie within a few units of 0; more only buries them)"
+)
+
+
+def _digit(text: str) -> int:
+    if text not in tuple("0123456789"):
+        raise argparse.ArgumentTypeError(f"expected a digit 0-9, got {text!r:.40}")
+    return int(text)
+
+
+def _layer_sizes(text: str) -> tuple[int, ...]:
+    """``16,16`` -> (16, 16): hidden widths, each 1..MAX_WIDTH, at most MAX_HIDDEN_LAYERS."""
+    parts = text.split(",")
+    if len(parts) > MAX_HIDDEN_LAYERS:
+        raise argparse.ArgumentTypeError(
+            f"at most {MAX_HIDDEN_LAYERS} hidden layers, got {len(parts):,}"
+        )
+    try:
+        sizes = tuple(int(p.strip()) for p in parts)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected comma-separated layer widths like 16,16, got {text!r:.60}"
+        ) from None
+    if any(s < 1 for s in sizes):
+        raise argparse.ArgumentTypeError(f"every layer width must be >= 1, got {text!r:.60}")
+    if max(sizes) > MAX_WIDTH:
+        raise argparse.ArgumentTypeError(
+            f"at most {MAX_WIDTH:,} neurons per layer (evaluation runs thousands of examples "
+            f"through a layer at once), got {max(sizes):,}"
+        )
+    return sizes
+
+
+def _add_report_options(parser: Any) -> None:
+    parser.add_argument(
+        "--out",
+        metavar="DIR",
+        default=None,
+        help="run report folder: new, empty or an earlier run's (default: runs/<name>-<time>/)",
+    )
+    parser.add_argument("--no-report", action="store_true", help="do not write a run report")
+
+
+def _subparser(sub: Any, name: str, summary: str, description: str, **kw: Any) -> Parser:
+    if "\n" not in description:
+        description = textwrap.fill(description, width=79)
+    parser: Parser = sub.add_parser(
+        name, help=summary, description=description, formatter_class=HelpFormatter, **kw
+    )
+    return parser
+
+
+def _add_demo(sub: Any) -> None:
+    demo = _subparser(
+        sub,
+        "demo",
+        "micrograd's classic demo: an MLP learns the moons with hinge loss",
+        "Train MLP(2, [16, 16, 1]) (micrograd's uniform[-1, 1] start) on 100 moons points "
+        "with hinge loss, 1e-4 L2 and SGD (lr 1.0 decaying to 0.1 over 100 steps), on the "
+        "scalar engine; it reaches 100% accuracy, final loss 0.0126.",
+    )
+    demo.add_argument("--seed", type=_seed, default=0, help="random seed")
+    demo.add_argument("--quiet", action="store_true", help="print only the final figures")
+    _add_report_options(demo)
+
+
+_PER_DATASET = "(default: per dataset, see the table below)"
+
+
+def _add_train_data(group: Any) -> None:
+    group.add_argument("--dataset", choices=DATASET_NAMES, default="moons", help="the data")
+    group.add_argument(
+        "--data-dir", default=None, metavar="DIR", help="--dataset mnist: the folder of IDX files"
+    )
+    group.add_argument(
+        "--target",
+        type=_digit,
+        default=None,
+        metavar="DIGIT",
+        help="digits/mnist as a yes/no question: is it this digit? (one sigmoid output)",
+    )
+    group.add_argument(
+        "--n", type=_points, default=None, help="generated data: how many points (default: its own)"
+    )
+    group.add_argument(
+        "--noise", type=_noise, default=None, help="generated data: noise level (default: its own)"
+    )
+    group.add_argument(
+        "--seed", type=_seed, default=0, help="random seed: data, starting weights, order"
+    )
+
+
+def _add_train_network(group: Any) -> None:
+    group.add_argument(
+        "--engine",
+        choices=["auto", "scalar", "tensor"],
+        default="auto",
+        help="scalar Values (one Python object per number) or NumPy tensors; auto: the table's",
+    )
+    group.add_argument(
+        "--dtype",
+        choices=["float32", "float64"],
+        default=None,
+        help="the tensor engine's numbers: float32 (the default: fast) or float64 (exactly the "
+        "scalar engine's numbers)",
+    )
+    group.add_argument(
+        "--layers",
+        type=_layer_sizes,
+        default=None,
+        metavar="WIDTHS",
+        help=f"hidden widths, e.g. 16,16 {_PER_DATASET}",
+    )
+    group.add_argument(
+        "--activation",
+        choices=ACTIVATIONS,
+        default=None,
+        help=f"of the hidden layers {_PER_DATASET}",
+    )
+
+
+def _add_train_steps(group: Any) -> None:
+    group.add_argument(
+        "--loss",
+        choices=[*LOSSES, *LOSS_ALIASES],
+        default=None,
+        help="mse on classes trains one-hot targets with sigmoid outputs (the quadratic cost) "
+        + _PER_DATASET,
+    )
+    group.add_argument(
+        "--optimizer", choices=["sgd", "adam"], default=None, help=f"how to step {_PER_DATASET}"
+    )
+    group.add_argument("--lr", type=_positive_float, default=None, help=f"step size {_PER_DATASET}")
+    group.add_argument(
+        "--momentum", type=_non_negative_float, default=None, help="SGD momentum (default: 0)"
+    )
+    group.add_argument(
+        "--l2", type=_non_negative_float, default=0.0, help="L2 penalty on the weights"
+    )
+    group.add_argument(
+        "--epochs", type=_epochs, default=None, help=f"passes over the data {_PER_DATASET}"
+    )
+    group.add_argument(
+        "--batch-size", type=_batch, default=None, help=f"examples per step {_PER_DATASET}"
+    )
+
+
+def _add_train(sub: Any) -> None:
+    train = _subparser(
+        sub,
+        "train",
+        "train a network on a built-in dataset (or MNIST files) and report it",
+        "Train a fully connected network on a dataset, print its progress and final figures "
+        "(and test accuracy for digits and mnist), save it (--save) and write a run report. "
+        "Generated data (moons, houses...) is standardised for training and the scaling is "
+        "folded into the saved network, which therefore reads raw inputs.",
+        epilog=defaults_help(),
+    )
+    _add_train_data(train.add_argument_group("data"))
+    _add_train_network(train.add_argument_group("network"))
+    _add_train_steps(train.add_argument_group("training"))
+    output = train.add_argument_group("output")
+    output.add_argument(
+        "--save", metavar="MODEL", default=None, help="save the model (a file name ending in .npz)"
+    )
+    output.add_argument("--quiet", action="store_true", help="print only the final figures")
+    _add_report_options(output)
+
+
+PREDICT_HELP = """\
+Print a saved model's outputs for every row of INPUT: a header line, then one
+tab-separated line per row (rows numbered from 0).  What follows the row number
+depends on how the model ends:
+
+  one sigmoid output        class  p(1)            p(1): the probability of class 1
+  one linear output         output                 the number itself: a regression's
+                                                   value in the data's units, or a score
+  several linear outputs    class  p(0) p(1) ...   softmax probabilities of the classes
+  several sigmoid outputs   class  out(0) ...      each output as it is (mse, one-hot)
+
+The class is the most likely one (one sigmoid output: class 1 when p(1) > 0.5).
+
+INPUT holds one example per row, in the data's raw units: a CSV file (numbers
+separated by commas, or by spaces) or an .npy file of shape (rows, features)
+(np.save). digits: 64 pixels per row, 0..1 (ink/16); houses: size (m²),
+location (0..1); moons and the other 2-D sets: the two coordinates."""
+
+
+def _add_predict(sub: Any) -> None:
+    pred = _subparser(
+        sub, "predict", "a saved model's classes and probabilities for rows of inputs", PREDICT_HELP
+    )
+    pred.add_argument("model", help="a model saved by neuronlab train --save (.npz)")
+    pred.add_argument("input", help="rows of inputs: a .csv/.txt file or an .npy file")
+
+
+def _add_perceptron(sub: Any) -> None:
+    perc = _subparser(
+        sub,
+        "perceptron",
+        "the threshold perceptron: logic gates and sweets",
+        "The perceptron of the learner's path: --sweets shows the sweets decision (weights "
+        "2, 6, 2 and threshold 5: the output equals the second factor); --gate trains the "
+        "perceptron learning rule on a logic gate's truth table (xor cannot be learned).",
+    )
+    group = perc.add_mutually_exclusive_group(required=True)
+    group.add_argument("--gate", choices=["and", "or", "nand", "nor", "xor"], help="learn a gate")
+    group.add_argument(
+        "--sweets", action="store_true", help="the sweets decision, weights (2, 6, 2)"
+    )
+    perc.add_argument("--epochs", type=_epochs, default=20, help="epoch limit")
+    perc.add_argument("--lr", type=_positive_float, default=1.0, help="learning rate")
+
+
+def _add_graph(sub: Any) -> None:
+    graph = _subparser(
+        sub,
+        "graph",
+        "a formula's value, gradients, picture and chain rule",
+        'Evaluate a formula of named inputs, e.g. "L = (a*b + c) * f", backpropagate and '
+        "print every input's gradient; optionally draw the graph (-o) and explain the chain "
+        "rule (--explain). Formulas allow + - * / **, parentheses, exp log tanh sigmoid relu.",
+    )
+    graph.add_argument("expr", help='the formula, e.g. "L = (a*b + c) * f"')
+    graph.add_argument(
+        "--set", nargs="+", default=[], metavar="NAME=NUMBER", help="input values: a=2 b=-3"
+    )
+    graph.add_argument("-o", "--output", default=None, help="save the graph (.svg, .png, .pdf)")
+    graph.add_argument("--explain", action="store_true", help="print the chain-rule steps")
+
+
+def _add_tour(sub: Any) -> None:
+    tour = _subparser(
+        sub,
+        "tour",
+        "the guided tour: the learner's path step by step, with pictures",
+        "Walk the learner's path in order -- the sweets perceptron, sigmoid values, the L graph "
+        "and its chain rule, the nudge by h, the tanh neuron's backprop, an MLP on the moons, "
+        "gradient descent on houses -- printing each worked example and saving its picture.",
+    )
+    tour.add_argument(
+        "--out", metavar="DIR", default="neuronlab-tour", help="folder for the pictures"
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``neuronlab`` command, with every subcommand."""
+    parser = Parser(
+        prog="neuronlab",
+        description="Neural networks from first principles: run, see and check every step.\n"
+        "Each command has its own --help (neuronlab train --help).",
+        formatter_class=HelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"neuronlab {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
+    for add in (_add_demo, _add_train, _add_predict, _add_perceptron, _add_graph, _add_tour):
+        add(sub)
+    assert tuple(sub.choices) == COMMANDS
+    return parser

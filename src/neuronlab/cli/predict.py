@@ -1,0 +1,94 @@
+"""``neuronlab predict MODEL INPUT``: a saved model's answer for every row of a file.
+
+A header line, then one tab-separated line per row (see ``PREDICT_HELP`` in
+``cli.parser`` for what each kind of model prints).  The rows are read by
+``io.rows.read_rows`` (bounded, nothing trusted) and must have as many
+numbers as the model has inputs.  A scalar ``MLP`` is run as the tensor
+network with the same weights: the same numbers, in bounded memory.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+import numpy as np
+
+from ..io.rows import read_rows
+from ..io.serialize import load
+from ..nn import MLP, Linear, Module, Sequential
+from ..nn.convert import from_value_mlp
+from ..tensor import Tensor, softmax
+from ..training import predict
+from ..util.numbers import format_number
+from .output import say
+
+__all__ = ["run_predict", "input_width", "output_activation"]
+
+#: Significant digits of the printed outputs and probabilities.
+PREDICT_DIGITS = 4
+
+
+def input_width(model: Module) -> int | None:
+    """How many numbers one example has for ``model`` (None when it does not say)."""
+    if isinstance(model, MLP):
+        return model.nin
+    if isinstance(model, Sequential):
+        for module in model:
+            width = input_width(module)
+            if width is not None:
+                return width
+    if isinstance(model, Linear):
+        return model.in_features
+    return None
+
+
+def output_activation(model: Module) -> str:
+    """The activation of the model's last layer: "sigmoid", "linear", "relu"..."""
+    if isinstance(model, MLP):
+        return model.layers[-1].neurons[0].activation
+    last = model[len(model) - 1] if isinstance(model, Sequential) and len(model) else model
+    if isinstance(last, Sequential):
+        return output_activation(last)
+    name = getattr(last, "activation", None)
+    return name if isinstance(name, str) else "linear"
+
+
+def _table(outputs: np.ndarray, activation: str) -> tuple[str, np.ndarray | None, np.ndarray]:
+    """(header, classes or None, the numbers to print per row) for the model's outputs."""
+    if outputs.ndim == 1:
+        if activation == "sigmoid":
+            return "row\tclass\tp(1)", (outputs > 0.5).astype(np.int64), outputs[:, None]
+        return "row\toutput", None, outputs[:, None]
+    k = outputs.shape[1]
+    classes = outputs.argmax(axis=1)
+    if activation == "sigmoid":
+        return "row\tclass\t" + "\t".join(f"out({j})" for j in range(k)), classes, outputs
+    probabilities = softmax(Tensor(outputs, dtype="float64"), axis=1).data
+    return "row\tclass\t" + "\t".join(f"p({j})" for j in range(k)), classes, probabilities
+
+
+def _output(v: float) -> str:
+    """A regression output or score, with ``PREDICT_DIGITS`` significant digits."""
+    return format_number(v, PREDICT_DIGITS)
+
+
+def _probability(p: float) -> str:
+    """A probability (or a sigmoid output) with 4 decimals: 0.9997, 0.0000."""
+    return f"{p:.4f}"
+
+
+def run_predict(args: argparse.Namespace) -> None:
+    """Load a saved model and print its class and probabilities for every row of a file."""
+    model = load(args.model)
+    X = read_rows(args.input, columns=input_width(model))
+    runner = from_value_mlp(model) if isinstance(model, MLP) else model
+    outputs = np.asarray(predict(runner, X), dtype=np.float64)
+    header, classes, numbers = _table(outputs, output_activation(model))
+    if not say(header):
+        return
+    for i, row in enumerate(numbers):
+        cells = [str(i)] if classes is None else [str(i), str(int(classes[i]))]
+        shown = _output if header.endswith("output") else _probability
+        cells += [shown(v) for v in row.tolist()]
+        if not say("\t".join(cells)):
+            return  # nobody reads any more (e.g. piped into head)
