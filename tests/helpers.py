@@ -1,46 +1,169 @@
-"""Helpers shared by the engine and network tests: nan-aware comparison, PyTorch twins."""
+"""Helpers shared by the tests: one nan-aware comparison, and runners for both engines and PyTorch.
+
+Every engine test compares in the same way: an expression runs on neuronlab
+leaves (``Value`` in float64, or ``Tensor`` in float64 or float32) and on
+PyTorch leaves of the same dtype; the output and every input's gradient must
+agree.  ``numeric_slope`` is the finite-difference check that needs no PyTorch.
+
+PyTorch is imported only when a runner needs it, the guarded way, so a test
+file that only compares numbers does not need it.
+"""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
 
-import torch
+import numpy as np
+import pytest
 
 from neuronlab import Value
+from neuronlab.tensor import Tensor
+
+#: The gradient an output is pulled back with: a function of the output's shape.
+Upstream = Callable[[tuple[int, ...]], np.ndarray]
 
 
-def t64(x: float) -> torch.Tensor:
-    """A float64 scalar leaf tensor that requires grad."""
-    return torch.tensor(float(x), dtype=torch.float64, requires_grad=True)
+def ones(shape: tuple[int, ...]) -> np.ndarray:
+    """The upstream gradient of a plain ``backward()``: 1 everywhere."""
+    return np.ones(shape)
 
 
-def close(actual: float, expected: float, rel: float = 1e-12, abs_: float = 0.0) -> bool:
-    """Equal within tolerance, with nan equal to nan and infinities equal only to themselves."""
-    if math.isnan(expected) or math.isnan(actual):
-        return math.isnan(expected) and math.isnan(actual)
-    if math.isinf(expected) or math.isinf(actual):
-        return actual == expected
-    return math.isclose(actual, expected, rel_tol=rel, abs_tol=abs_)
+def filled(x: float) -> Upstream:
+    """An upstream gradient of ``x`` everywhere (inf, nan or 0 for the edge cases)."""
+    return lambda shape: np.full(shape, x)
+
+
+def normal(seed: int) -> Upstream:
+    """A random upstream gradient, the same for both libraries: every entry gets checked."""
+    return lambda shape: np.random.default_rng(seed).standard_normal(shape)
+
+
+# -- the one comparison -------------------------------------------------------------
+
+
+def close(actual: Any, expected: Any, rel: float = 1e-12, abs_: float = 0.0) -> bool:
+    """Equal shapes and equal numbers within tolerance; nan equals nan, an infinity only itself."""
+    a, e = np.asarray(actual, dtype=np.float64), np.asarray(expected, dtype=np.float64)
+    return a.shape == e.shape and bool(np.isclose(a, e, rtol=rel, atol=abs_, equal_nan=True).all())
 
 
 def assert_close(
-    actual: float, expected: float, rel: float = 1e-12, abs_: float = 0.0, what: str = ""
+    actual: Any, expected: Any, rel: float = 1e-12, abs_: float = 0.0, what: str = ""
 ) -> None:
-    assert close(actual, expected, rel, abs_), f"{what}: got {actual!r}, expected {expected!r}"
+    """``close``, or an AssertionError that shows both (numbers or arrays) and says what."""
+    assert close(actual, expected, rel, abs_), (
+        f"{what}: got {np.asarray(actual)!r}, expected {np.asarray(expected)!r}"
+    )
 
 
-def value_run(fn: Callable[..., Value], xs: Sequence[float]) -> tuple[float, list[float]]:
+# -- running an expression on each library ---------------------------------------------
+
+
+def value_run(
+    fn: Callable[..., Value], xs: Sequence[float], upstream: Upstream = ones
+) -> tuple[float, list[float]]:
     """fn on fresh Values made from xs: (output, d output / d each x)."""
     vs = [Value(float(x)) for x in xs]
     out = fn(*vs)
-    out.backward()
+    out.backward(float(upstream(())))
     return out.data, [v.grad for v in vs]
 
 
-def torch_run(fn: Callable[..., torch.Tensor], xs: Sequence[float]) -> tuple[float, list[float]]:
-    """The same with float64 tensors; an input the output does not depend on gets grad 0."""
-    ts = [t64(x) for x in xs]
-    out = fn(*ts)
-    out.backward()
-    return out.item(), [0.0 if t.grad is None else t.grad.item() for t in ts]
+def tensor_run(
+    fn: Callable[..., Tensor], arrays: Sequence[Any], dtype: str, upstream: Upstream = ones
+) -> tuple[np.ndarray, list[np.ndarray]]:
+    """fn on fresh Tensor leaves of ``dtype``: (output, the gradient of each input)."""
+    leaves = [Tensor(a, dtype=dtype, requires_grad=True) for a in arrays]
+    out = fn(*leaves)
+    assert isinstance(out, Tensor) and out.dtype == dtype, f"{out!r} is not a {dtype} Tensor"
+    out.backward(upstream(out.shape).astype(dtype))
+    return out.data, [leaf.grad for leaf in leaves]
+
+
+def torch_run(
+    fn: Callable[..., Any], arrays: Sequence[Any], dtype: str = "float64", upstream: Upstream = ones
+) -> tuple[np.ndarray, list[np.ndarray]]:
+    """The same with PyTorch leaves; an input the output does not depend on gets zeros."""
+    torch = pytest.importorskip("torch")
+    kind = getattr(torch, dtype)
+    with np.errstate(over="ignore"):  # float64 beyond float32's range: inf, as in neuronlab
+        arrays = [np.asarray(a, dtype=np.float64).astype(dtype) for a in arrays]
+    leaves = [torch.tensor(a, dtype=kind, requires_grad=True) for a in arrays]
+    out = fn(*leaves)
+    if out.requires_grad:
+        out.backward(torch.tensor(upstream(tuple(out.shape)), dtype=kind))
+    grads = [np.zeros(t.shape) if t.grad is None else t.grad.numpy() for t in leaves]
+    return out.detach().numpy(), grads
+
+
+@dataclass(frozen=True)
+class Engine:
+    """One engine under test: Value (float64 numbers) or Tensor (arrays) of one dtype."""
+
+    name: str
+    dtype: str
+    scalar: bool  # one number per input (Value) rather than an array (Tensor)
+    rel: float  # the least relative slack vs PyTorch (float32 kernels round differently)
+    atol: float
+
+    def __str__(self) -> str:
+        return self.name
+
+    def run(
+        self, fn: Callable[..., Any], inputs: Sequence[Any], upstream: Upstream = ones
+    ) -> tuple[Any, list[Any]]:
+        """fn on this engine's leaves: (output, the gradient of each input)."""
+        if self.scalar:
+            return value_run(fn, inputs, upstream)
+        return tensor_run(fn, inputs, self.dtype, upstream)
+
+
+VALUE = Engine("Value", "float64", scalar=True, rel=0.0, atol=0.0)
+TENSOR64 = Engine("Tensor-float64", "float64", scalar=False, rel=1e-10, atol=1e-12)
+TENSOR32 = Engine("Tensor-float32", "float32", scalar=False, rel=2e-5, atol=2e-5)
+ENGINES = (VALUE, TENSOR64, TENSOR32)
+
+
+def assert_matches_torch(
+    engine: Engine,
+    fn: Callable[..., Any],
+    inputs: Sequence[Any],
+    torch_fn: Callable[..., Any] | None = None,
+    *,
+    rel: float = 1e-12,
+    atol: float = 0.0,
+    upstream: Upstream = ones,
+    what: str = "",
+) -> tuple[Any, list[Any]]:
+    """fn on ``engine`` and torch_fn (default fn) on PyTorch: the same output and gradients.
+
+    The tolerance is the larger of the one given and the engine's own.  Returns
+    neuronlab's (output, gradients).
+    """
+    rel, atol = max(rel, engine.rel), max(atol, engine.atol)
+    out, grads = engine.run(fn, inputs, upstream)
+    t_out, t_grads = torch_run(torch_fn or fn, inputs, engine.dtype, upstream)
+    assert_close(out, t_out, rel, atol, what=f"{what} on {engine}: forward")
+    for i, (g, tg) in enumerate(zip(grads, t_grads)):
+        assert_close(g, tg, rel, atol, what=f"{what} on {engine}: gradient of input {i}")
+    return out, grads
+
+
+def numeric_slope(
+    evaluate: Callable[[list[Any]], float], xs: Sequence[Any], i: int, direction: Any = 1.0
+) -> tuple[float, Any]:
+    """The slope of f along input i, measured by nudging: (slope, the direction d it is along).
+
+    d = direction · max(1, |x_i|) entrywise, so each number moves in proportion
+    to its own size; slope = (f(x + h·d) - f(x - h·d)) / 2h with h = 1e-6, which
+    backward must match as <df/dx_i, d>.  ``evaluate`` computes f from plain
+    numbers; for one number and direction 1 the slope is df/dx_i · max(1, |x_i|).
+    """
+    h = 1e-6
+    d = direction * np.maximum(1.0, np.abs(xs[i]))
+    up, down = list(xs), list(xs)
+    up[i] = xs[i] + h * d
+    down[i] = xs[i] - h * d
+    return (evaluate(up) - evaluate(down)) / (2 * h), d

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 
 import pytest
@@ -389,3 +390,17 @@ def test_generated_names_never_clash_with_labels():
     assert "  v2 = 0.123456789" in lines  # v1 is taken too
     twins = Value(1.0, label="x") * Value(2.0, label="x")
     assert [s.input for s in explain(twins, show=False).steps] == ["x", "x#2"]
+
+
+def test_explain_uses_backwards_chain_rule_even_for_inf_and_nan() -> None:
+    from neuronlab.viz import gradients
+
+    a = Value(-1.0, label="a")
+    b = Value(0.0, label="b")
+    L = a.relu() * float("inf") + b.log() * float("nan")
+    L.backward()
+    grads = gradients(L)
+    assert grads[a] == a.grad == 0.0  # relu at a <= 0 passes exactly 0, even an inf
+    assert math.isnan(grads[b]) and math.isnan(b.grad)
+    steps = explain(L, show=False).steps
+    assert [s.contribution for s in steps if s.input == "a"] == [0.0]

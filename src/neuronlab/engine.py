@@ -10,6 +10,9 @@ output, each node hands ``local * node.grad`` to each of its inputs (the chain
 rule).  Because a node keeps numbers rather than a ``_backward`` closure that
 refers back to itself, a graph holds no reference cycles and is freed by
 reference counting the moment the loss goes out of scope.
+
+Infinities and nan follow PyTorch (float64): no operation raises
+``OverflowError`` or ``ZeroDivisionError``.
 """
 
 from __future__ import annotations
@@ -23,13 +26,28 @@ from operator import mul
 
 from .walk import topological_order
 
-__all__ = ["Value", "dot", "weighted_sum", "as_value", "cycle_collector_paused"]
+__all__ = [
+    "Value",
+    "dot",
+    "weighted_sum",
+    "as_value",
+    "chain_rule",
+    "cycle_collector_paused",
+]
 
 
 def _number(x: object, where: str) -> float:
-    """``x`` as a float, or a ``TypeError`` naming the operation and what came."""
+    """``x`` as a float, or an error naming the operation and what came."""
     if isinstance(x, numbers.Real):
-        return float(x)
+        try:
+            return float(x)
+        except OverflowError:  # an int beyond ±1.8e308: PyTorch refuses it too
+            came = type(x).__name__
+            if isinstance(x, int):
+                came = f"an int of about 10**{math.floor(math.log10(abs(x)))}"
+            raise ValueError(
+                f"{where}: expected a number within ±1.8e308 (a float), got {came}"
+            ) from None
     if isinstance(x, Value):
         raise TypeError(f"{where}: expected a plain number, got a Value (use it, or its .data)")
     raise TypeError(
@@ -45,6 +63,18 @@ def as_value(x: object, where: str) -> Value:
     if type(x) is Value:
         return x
     return Value(_number(x, where))
+
+
+def _compared(x: object, op: str) -> float:
+    """The number a Value is compared with: a Value's ``data`` or a plain number as it is."""
+    if type(x) is Value:
+        return x.data
+    if isinstance(x, numbers.Real):
+        return x  # type: ignore[return-value]  # compared exactly, even an int beyond a float
+    raise TypeError(f"Value {op} ?: expected a number or a Value, got {type(x).__name__} {x!r:.60}")
+
+
+# -- the arithmetic of floats as IEEE 754 and PyTorch define it (Python's math raises) ----
 
 
 def _exp(x: float) -> float:
@@ -80,18 +110,40 @@ def _divide(x: float, y: float) -> float:
         return math.copysign(math.inf, x) * math.copysign(1.0, y)
 
 
-def _power(x: float, k: float) -> float:
-    """x**k as IEEE/PyTorch define it: ±inf on overflow or 0**-k, nan off its domain."""
+def _pow(x: float, y: float) -> float:
+    """x**y as IEEE pow: ±inf on overflow and for 0 to a negative power, nan off its domain."""
     try:
-        return math.pow(x, k)
+        return math.pow(x, y)
     except OverflowError:
-        odd = float(k).is_integer() and int(k) % 2 == 1
+        odd = y.is_integer() and int(y) % 2 == 1
         return -math.inf if (x < 0 and odd) else math.inf
     except ValueError:  # 0 to a negative power, or a negative base to a fraction
         if x == 0:
-            odd = float(k).is_integer() and int(k) % 2 == 1
+            odd = y.is_integer() and int(y) % 2 == 1
             return math.copysign(math.inf, x) if odd else math.inf
         return math.nan
+
+
+def _power(x: float, k: float) -> float:
+    """x**k for a number k as PyTorch computes it, with its shortcuts for six exponents.
+
+    x*x, x*x*x, √x, 1/√x, 1/x, 1/(x*x) for k = 2, 3, 1/2, -1/2, -1, -2; IEEE pow
+    otherwise.  So (-inf)**0.5 is nan (not inf), (-0.0)**-0.5 is -inf (not inf)
+    and (1e160)**-2 is 0 (x*x overflows), exactly as in PyTorch.
+    """
+    if k == 2:
+        return x * x
+    if k == 3:
+        return x * x * x
+    if k == 0.5:
+        return math.sqrt(x) if x >= 0 else math.nan
+    if k == -0.5:
+        return _divide(1.0, math.sqrt(x)) if x >= 0 else math.nan
+    if k == -1:
+        return _divide(1.0, x)
+    if k == -2:
+        return _divide(1.0, x * x)
+    return _pow(x, k)
 
 
 class Value:
@@ -101,11 +153,17 @@ class Value:
     ``output.backward()``, ``label`` is an optional name for pictures and
     explanations.  Arithmetic with other Values or plain numbers builds a graph.
 
+    ``float(v)`` and ``v.item()`` give the number; ``<``, ``<=``, ``>``, ``>=``
+    compare numbers and give a plain bool.  ``==`` is identity, as for any
+    Python object (Values are dictionary keys): compare ``a.data == b.data``.
+
     >>> a, b = Value(2.0, label="a"), Value(-3.0, label="b")
     >>> L = a * b
     >>> L.backward()
     >>> a.grad, b.grad
     (-3.0, 2.0)
+    >>> a > b, float(L)
+    (True, -6.0)
     """
 
     __slots__ = ("data", "grad", "label", "inputs", "local_grads", "op")
@@ -140,6 +198,27 @@ class Value:
         name = f"label={self.label!r}, " if self.label else ""
         return f"Value({name}data={self.data:.6g}, grad={self.grad:.6g})"
 
+    # -- the number itself ----------------------------------------------------
+
+    def item(self) -> float:
+        """The number, ``data`` (as ``torch.Tensor.item``)."""
+        return self.data
+
+    def __float__(self) -> float:
+        return self.data
+
+    def __lt__(self, other: Value | float) -> bool:
+        return bool(self.data < _compared(other, "<"))
+
+    def __le__(self, other: Value | float) -> bool:
+        return bool(self.data <= _compared(other, "<="))
+
+    def __gt__(self, other: Value | float) -> bool:
+        return bool(self.data > _compared(other, ">"))
+
+    def __ge__(self, other: Value | float) -> bool:
+        return bool(self.data >= _compared(other, ">="))
+
     # -- arithmetic: forward value and local derivatives side by side -------
 
     def __add__(self, other: Value | float) -> Value:
@@ -152,17 +231,25 @@ class Value:
         other = other if type(other) is Value else as_value(other, "Value * ?")
         return Value(self.data * other.data, (self, other), (other.data, self.data), "*")
 
-    def __pow__(self, k: float) -> Value:
-        """a ** k for a number k;  d/da = k * a**(k-1)."""
-        if isinstance(k, Value) or not isinstance(k, numbers.Real):
-            raise TypeError(
-                f"Value ** k: the exponent must be a plain number (int or float), "
-                f"got {type(k).__name__}"
-            )
-        k = float(k)
+    def __pow__(self, k: Value | float) -> Value:
+        """a ** k for a number k;  d/da = k * a**(k-1).  A Value k gets a gradient too (below)."""
+        if type(k) is Value:
+            return self._pow_value(k)
+        k = _number(k, "Value ** ?")
         name = f"**{k:g}" if float(f"{k:g}") == k else f"**{k!r}"  # exact, and short when it can be
         local = k * _power(self.data, k - 1.0) if k != 0 else 0.0  # a**0 = 1 is flat everywhere
         return Value(_power(self.data, k), (self,), (local,), name)
+
+    def _pow_value(self, b: Value) -> Value:
+        """a ** b for a Value b;  d/da = b * a**(b-1),  d/db = a**b * ln a.
+
+        At the edges as PyTorch: d/da = 0 at b = 0, d/db = 0 at a = 0 with b >= 0.
+        """
+        a, y = self.data, b.data
+        out = _pow(a, y)
+        da = 0.0 if y == 0 else y * _pow(a, y - 1.0)  # a**0 = 1 is flat in a
+        db = 0.0 if a == 0 and y >= 0 else out * _log(a)  # 0**b stays 0 as b grows
+        return Value(out, (self, b), (da, db), "**")
 
     def exp(self) -> Value:
         """e ** a;  d/da = e ** a."""
@@ -171,7 +258,7 @@ class Value:
 
     def log(self) -> Value:
         """ln a;  d/da = 1 / a."""
-        return Value(_log(self.data), (self,), (_power(self.data, -1.0),), "log")
+        return Value(_log(self.data), (self,), (_divide(1.0, self.data),), "log")
 
     def tanh(self) -> Value:
         """tanh a;  d/da = 1 - tanh(a)**2."""
@@ -219,6 +306,9 @@ class Value:
     def __rtruediv__(self, other: float) -> Value:  # number / a
         return as_value(other, "? / Value") / self
 
+    def __rpow__(self, other: float) -> Value:  # number ** b
+        return as_value(other, "? ** Value")._pow_value(self)
+
     # -- backpropagation ----------------------------------------------------
 
     def topological_order(self) -> list[Value]:
@@ -235,7 +325,9 @@ class Value:
         from the output back to the leaves, adding ``local * node.grad`` to each
         input's grad (the chain rule; ``+=`` sums the paths of a value used twice).
         Leaves accumulate across calls, as in PyTorch, until ``zero_grad()``;
-        intermediate nodes show the gradient of this call only.
+        intermediate nodes show the gradient of this call only.  An inf or nan
+        gradient travels as in PyTorch: 0 · inf is nan, except through relu,
+        step and a**0 where their slope is 0, which pass exactly 0 back.
         """
         gradient = _number(gradient, "Value.backward(gradient)")
         if not self.inputs:  # a leaf: its gradient with respect to itself
@@ -249,12 +341,49 @@ class Value:
             g = node.grad
             if g == 0.0 and math.isfinite(sum(node.local_grads)):
                 continue  # every contribution would be 0 * (a finite local) = 0
-            for child, local in zip(node.inputs, node.local_grads):
+            if g == 0.0 or g - g != 0.0:  # 0 beside an infinite local, or g is inf or nan
+                for child, share in zip(node.inputs, chain_rule(node, g)):
+                    child.grad += share
+                continue
+            for child, local in zip(node.inputs, node.local_grads):  # chain_rule's usual case
                 child.grad += local * g
 
     def zero_grad(self) -> None:
         """Set this Value's ``grad`` to 0."""
         self.grad = 0.0
+
+
+#: The ops whose local derivative is 0 by a branch rather than by a product: PyTorch's
+#: backward is ``where(condition, g, 0)``, which passes 0 back even when g is inf or nan.
+_BRANCHES = frozenset({"relu", "step", "**0", "**-0"})
+
+
+def chain_rule(node: Value, g: float) -> tuple[float, ...]:
+    """What ``node`` hands back to each of its inputs when its gradient is ``g``.
+
+    Usually ``local * g`` for each input (the chain rule).  When g is inf or nan,
+    or 0 beside an infinite local derivative, that product can be nan where
+    PyTorch has a number: PyTorch passes exactly 0 through a branch (relu at
+    a <= 0, step, a**0, and the base of a**b at b = 0), and divides rather than
+    multiplies for ln a (g / a) and the numerator of a / b (g / b).  Every other
+    share is the product, nan included.  ``backward`` inlines the usual case;
+    ``explain`` calls this for every edge.  (A local 1/a that overflows, for
+    |a| < 5.6e-309, gives inf for a finite g where PyTorch's g / a may not.)
+    """
+    op, inputs, locals_ = node.op, node.inputs, node.local_grads
+    if g - g == 0.0 and (g != 0.0 or math.isfinite(sum(locals_))):
+        return tuple(local * g for local in locals_)
+    shares = []
+    for i, local in enumerate(locals_):
+        if local == 0.0 and (op in _BRANCHES or (op == "**" and i == 0 and inputs[1].data == 0)):
+            shares.append(0.0)  # a branch: exactly 0
+        elif op == "log":
+            shares.append(_divide(g, inputs[0].data))
+        elif op == "/" and i == 0:
+            shares.append(_divide(g, inputs[1].data))
+        else:
+            shares.append(local * g)
+    return tuple(shares)
 
 
 def dot(weights: Sequence[Value], inputs: Sequence[Value], bias: Value | None = None) -> Value:

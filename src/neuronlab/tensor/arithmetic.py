@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .arrays import NUMBER_TYPES, TensorType, quiet
+from .arrays import F64, NUMBER_TYPES, TensorType, number_array, quiet
 from .operands import broadcast, lift, operands, require_tensor
 
 if TYPE_CHECKING:
@@ -63,19 +63,20 @@ def mul_backward(g: np.ndarray, inputs: tuple[Tensor, ...], saved: tuple) -> Gra
 def div(a: Any, b: Any) -> Tensor:
     """a / b, elementwise with broadcasting;  d/da = 1/b,  d/db = -a/b² = -(a/b)/b."""
     a, b = operands(a, b, "div")
-    return a.from_op(broadcast(np.true_divide, a, b, "div"), (a, b), "/", div_backward)
+    out = broadcast(np.true_divide, a, b, "div")
+    return a.from_op(out, (a, b), "/", div_backward, (out,))
 
 
 def div_backward(g: np.ndarray, inputs: tuple[Tensor, ...], saved: tuple) -> Grads:
-    """The gradient of a / b for each of a and b.
+    """The gradient of a / b for each of a and b: g / b and -g · ((a/b) / b).
 
-    d/db is computed as -(g·a/b)/b rather than -(g·a)/(b·b): b·b overflows in
-    float32 for |b| > 1.8e19, where the quotient (and PyTorch's) stays finite.
+    Grouped as PyTorch groups it, from the saved quotient: never b·b, which
+    overflows in float32 for |b| > 1.8e19 where the quotient stays finite.
     """
     a, b = inputs
     return (
         g / b.data if a.requires_grad else None,
-        -(g * a.data / b.data) / b.data if b.requires_grad else None,
+        -g * (saved[0] / b.data) if b.requires_grad else None,
     )
 
 
@@ -96,18 +97,34 @@ def power(a: Any, k: Any) -> Tensor:
     d/dk is 0 where a = 0 and k >= 0, as PyTorch defines it.
     """
     if isinstance(k, NUMBER_TYPES) and isinstance(a, TensorType):
-        k = float(k)
+        k = float(number_array(k, F64, "pow"))
         with quiet():
             out = power_of(a.data, k)  # type: ignore[attr-defined]
         return a.from_op(out, (a,), f"**{k:g}", power_number_backward, (k,))  # type: ignore
     a, k = operands(a, k, "pow")
-    return a.from_op(broadcast(np.power, a, k, "pow"), (a, k), "**", power_backward)
+    out = broadcast(np.power, a, k, "pow")
+    return a.from_op(out, (a, k), "**", power_backward, (out,))
 
 
 def power_of(x: np.ndarray, k: float) -> np.ndarray:
-    """x ** k for a number k, with PyTorch's results: x ** -0.5 is 1 / √x (nan at -inf)."""
+    """x ** k for a number k as PyTorch computes it, with its shortcuts for six exponents.
+
+    x*x, x*x*x, √x, 1/√x, 1/x, 1/(x*x) for k = 2, 3, 1/2, -1/2, -1, -2; pow
+    otherwise.  So (-inf)**0.5 is nan (not inf), (-0.0)**-0.5 is -inf (not inf)
+    and a float32 (1e20)**-2 is 0 (x*x overflows), exactly as in PyTorch.
+    """
+    if k == 2:
+        return x * x
+    if k == 3:
+        return x * x * x
+    if k == 0.5:
+        return np.sqrt(x)
     if k == -0.5:
         return 1 / np.sqrt(x)
+    if k == -1:
+        return 1 / x
+    if k == -2:
+        return 1 / (x * x)
     return np.power(x, k)
 
 
@@ -120,13 +137,16 @@ def power_number_backward(g: np.ndarray, inputs: tuple[Tensor, ...], saved: tupl
 
 
 def power_backward(g: np.ndarray, inputs: tuple[Tensor, ...], saved: tuple) -> Grads:
-    """The gradient of a ** k for a tensor k, for each of a and k."""
+    """The gradient of a ** k for a tensor k, for each of a and k.
+
+    As PyTorch: d/da = 0 where k = 0 (even for an inf or nan g), d/dk = 0 where a = 0 and k >= 0.
+    """
     a, k = inputs[0].data, inputs[1].data
     ga = gk = None
     if inputs[0].requires_grad:
         ga = np.where(k == 0.0, 0.0, g * (k * np.power(a, k - 1.0))).astype(g.dtype, copy=False)
     if inputs[1].requires_grad:
-        local = np.where((a == 0.0) & (k >= 0.0), 0.0, np.power(a, k) * np.log(a))
+        local = np.where((a == 0.0) & (k >= 0.0), 0.0, saved[0] * np.log(a))
         gk = g * local.astype(g.dtype, copy=False)
     return ga, gk
 

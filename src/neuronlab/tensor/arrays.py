@@ -8,6 +8,7 @@ the class that imports them.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -20,6 +21,7 @@ __all__ = [
     "check_dtype",
     "what",
     "as_array",
+    "number_array",
     "quiet",
     "axes_of",
     "one_axis",
@@ -29,6 +31,7 @@ __all__ = [
 ]
 
 F32, F64 = np.dtype(np.float32), np.dtype(np.float64)
+_F32_MAX = float(np.finfo(np.float32).max)
 _DTYPES: dict[Any, np.dtype] = {
     np.float32: F32,
     np.float64: F64,
@@ -69,40 +72,72 @@ def what(x: object) -> str:
     """What came, for an error message: an array's dtype, or a value's type and repr."""
     if isinstance(x, np.ndarray):
         return f"an array of dtype {x.dtype}"
-    return f"{type(x).__name__} {x!r:.60}"
+    if isinstance(x, int) and x.bit_length() > 1024:  # beyond any float (and too long to show)
+        return f"an int of about 10**{math.floor(math.log10(abs(x)))}"
+    try:
+        text = repr(x)
+    except ValueError:  # Python refuses to write out an int of more than 4300 digits
+        text = "(too long to show)"
+    return f"{type(x).__name__} {text:.60}"
 
 
 def as_array(data: object, dtype: np.dtype, where: str) -> np.ndarray:
     """``data`` (a tensor, an array, a number or nested lists) as an ndarray of ``dtype``.
 
-    No copy when it already is one.  Strings, None, ragged lists and complex
-    numbers are errors that name ``where``.
+    No copy when it already is one; numbers beyond float32's range become ±inf
+    there, as in PyTorch.  Strings, None, ragged lists, complex numbers and ints
+    beyond ±1.8e308 are errors that name ``where``.
     """
     if isinstance(data, TensorType):
         data = data.data  # type: ignore[attr-defined]
-    if isinstance(data, np.ndarray):
-        arr = data
-    else:
-        arr = None
-        if not (isinstance(data, (str, bytes)) or data is None):
-            try:
-                arr = np.asarray(data)
-            except ValueError:
-                raise ValueError(
-                    f"{where}: nested lists must be rectangular (every row the same length), "
-                    f"got {data!r:.60}"
-                ) from None
-            except TypeError:
-                arr = None
-        if arr is None:
-            raise TypeError(
-                f"{where}: expected numbers (a number, nested lists of numbers or a numpy "
-                f"array), got {what(data)}"
-            )
+    arr = data if isinstance(data, np.ndarray) else _from_python(data, where)
     if arr.dtype.kind not in "biuf":
         kind = "complex numbers are not supported" if arr.dtype.kind == "c" else "expected numbers"
         raise TypeError(f"{where}: {kind}, got {what(data)}")
-    return arr.astype(dtype, copy=False)
+    if arr.dtype == dtype:
+        return arr
+    with quiet():  # float64 beyond float32's range: inf, silently
+        return arr.astype(dtype)
+
+
+def _from_python(data: object, where: str) -> np.ndarray:
+    """A number or nested lists as an ndarray (its dtype still to be checked)."""
+    failed = TypeError(
+        f"{where}: expected numbers (a number, nested lists of numbers or a numpy array), "
+        f"got {what(data)}"
+    )
+    if isinstance(data, (str, bytes)) or data is None:
+        raise failed
+    try:
+        arr = np.asarray(data)
+    except ValueError:
+        raise ValueError(
+            f"{where}: nested lists must be rectangular (every row the same length), "
+            f"got {data!r:.60}"
+        ) from None
+    except TypeError:
+        raise failed from None
+    if arr.dtype == object:  # ints too large for int64, or things that are not numbers
+        try:
+            return np.asarray(data, dtype=F64)
+        except OverflowError:
+            raise ValueError(
+                f"{where}: expected numbers within ±1.8e308, got {what(data)}"
+            ) from None
+        except (TypeError, ValueError):
+            raise failed from None
+    return arr
+
+
+def number_array(x: Any, dtype: np.dtype, where: str) -> np.ndarray:
+    """A plain number as a 0-d array of ``dtype`` (±inf beyond float32's range, as PyTorch)."""
+    try:
+        if abs(x) <= _F32_MAX:  # the usual case: no cast can overflow
+            return np.asarray(x, dtype=dtype)
+        with quiet():
+            return np.asarray(x, dtype=dtype)
+    except OverflowError:  # an int beyond ±1.8e308: PyTorch refuses it too
+        raise ValueError(f"{where}: expected a number within ±1.8e308, got {what(x)}") from None
 
 
 def axes_of(axis: int | tuple[int, ...] | None, ndim: int, op: str) -> tuple[int, ...] | None:
@@ -151,7 +186,7 @@ def sum_to(g: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
     return g.reshape(shape)
 
 
-_BITS = {F32: np.dtype(np.int32), F64: np.dtype(np.int64)}
+_BITS: dict[np.dtype, np.dtype] = {F32: np.dtype(np.int32), F64: np.dtype(np.int64)}
 
 
 def keep_where(g: np.ndarray, mask: np.ndarray) -> np.ndarray:

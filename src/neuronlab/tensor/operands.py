@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .arrays import NUMBER_TYPES, TensorType, as_array, quiet, what
+from .arrays import F64, NUMBER_TYPES, TensorType, as_array, number_array, quiet, what
 
 if TYPE_CHECKING:
     from .tensor import Tensor
@@ -29,7 +29,7 @@ def lift(x: Any, like: Tensor, op: str) -> Tensor:
         return x  # type: ignore[return-value]
     dtype = like.data.dtype
     if isinstance(x, NUMBER_TYPES):
-        return like.from_op(np.asarray(x, dtype=dtype), (), "", None)
+        return like.from_op(number_array(x, dtype, op), (), "", None)
     if isinstance(x, np.ndarray):
         return like.from_op(as_array(x, dtype, op), (), "", None)
     raise TypeError(f"{op}: expected a Tensor, a number or a numpy array, got {what(x)}")
@@ -60,9 +60,15 @@ def tensors_of(items: Any, op: str) -> list[Tensor]:
 
 
 def plain(x: Any, op: str) -> Any:
-    """The operand of a comparison as plain numbers."""
+    """The operand of a comparison as plain numbers.
+
+    A Python number is compared as a float64 (so 1e300 does not overflow a
+    float32 tensor's dtype first); an int beyond ±1.8e308 is a ValueError.
+    """
     if isinstance(x, TensorType):
         return x.data  # type: ignore[attr-defined]
+    if isinstance(x, (int, float)):
+        return number_array(x, F64, f"Tensor {op} ?")
     if isinstance(x, (*NUMBER_TYPES, np.ndarray)):
         return x
     raise TypeError(f"Tensor {op} ?: expected a Tensor, a number or a numpy array, got {what(x)}")

@@ -85,9 +85,17 @@ def softmax_cross_entropy(z: Tensor, labels: np.ndarray) -> Tensor:
 
 
 def cross_entropy_backward(g: np.ndarray, inputs: tuple[Tensor, ...], saved: tuple) -> Grads:
-    """(softmax(z) - onehot(t)) · g / N."""
+    """(softmax(z) - onehot(t)) · g / N.
+
+    An inf or nan g takes PyTorch's two steps instead (nll, then log_softmax:
+    h = -onehot · g/N, then h - softmax · Σ h), whose nan entries differ.
+    """
     e, total, rows, t = saved
     p = e / total  # softmax
+    if not np.isfinite(g):
+        h = np.zeros_like(p)
+        h[rows, t] = -g / len(t)
+        return (h - p * h.sum(axis=1, keepdims=True),)
     p[rows, t] -= 1  # minus the one-hot targets
     p *= g / len(t)
     return (p,)

@@ -160,12 +160,13 @@ class Tensor(TensorType):
         ``None`` for a tensor that does not require grad (and for an
         intermediate before any backward).
         """
-        if self._zeroed:
+        grad = self._grad
+        if self._zeroed and grad is not None:
             if not self._lent:
-                self._grad.fill(0)  # zero_grad left it as it was: nobody could see it
+                grad.fill(0)  # zero_grad left it as it was: nobody could see it
             self._zeroed = False  # someone may now hold the array: keep it, add into it
         self._lent = True
-        return self._grad
+        return grad
 
     @grad.setter
     def grad(self, value: np.ndarray | None) -> None:
@@ -250,7 +251,8 @@ class Tensor(TensorType):
         forward ``saved`` for it -- only when an input requires grad and grad
         mode is on; otherwise it is a constant.  With no inputs it is a
         constant made of ``data``.  This is how every operation, and a loss
-        defined outside this package, records a node.
+        defined outside this package, records a node (``backward`` None: no
+        gradient passes back through it).
         """
         out = _new(Tensor)
         out.data = data if type(data) is np.ndarray else np.asarray(data)
@@ -441,10 +443,10 @@ class Tensor(TensorType):
         self._grad = seed
         with quiet():
             for node in reversed(order):
-                g = node._grad
-                if g is None:
+                g, backward = node._grad, node._backward
+                if g is None or backward is None:  # no gradient reached it, or none passes
                     continue
-                grads = node._backward(g, node.inputs, node._saved)
+                grads = backward(g, node.inputs, node._saved)
                 for x, gx in zip(node.inputs, grads):
                     if gx is None or not x._requires_grad:
                         continue
@@ -474,10 +476,11 @@ class Tensor(TensorType):
         ``zero_grad`` need not fill it with zeros: the next ``backward`` simply
         takes over a fresh array.  Do not keep or change what it returns.
         """
-        if self._zeroed and not self._lent:
-            self._grad.fill(0)
+        grad = self._grad
+        if self._zeroed and not self._lent and grad is not None:
+            grad.fill(0)
             self._lent = True  # now truly zeros: no need to fill again
-        return self._grad
+        return grad
 
 
 def _accumulate(x: Tensor, gx: Any, g: np.ndarray) -> None:
@@ -498,16 +501,17 @@ def _accumulate(x: Tensor, gx: Any, g: np.ndarray) -> None:
         gx = sum_to(gx, data.shape)
     if gx.dtype != data.dtype:
         gx = gx.astype(data.dtype)
+    grad = x._grad
     if x.inputs:  # intermediate: this call's gradient only
-        x._grad = gx if x._grad is None else x._grad + gx
+        x._grad = gx if grad is None else grad + gx
+    elif grad is None:
+        x._grad = np.array(gx)  # a leaf owns its gradient array
     elif x._zeroed:  # leaf at zeros: 0 + gx = gx
         x._zeroed = False
         if gx is not g and gx.base is None and gx.flags.writeable:
             x._grad = gx
             x._lent = False
         else:
-            np.copyto(x._grad, gx)
-    elif x._grad is None:
-        x._grad = np.array(gx)  # a leaf owns its gradient array
+            np.copyto(grad, gx)
     else:
-        x._grad += gx  # a leaf accumulates in place
+        grad += gx  # a leaf accumulates in place

@@ -24,7 +24,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..engine import Value
+from ..engine import Value, chain_rule
 from ..util.checks import whole_number
 from ..util.numbers import format_number
 from .naming import Namer, local_formula
@@ -43,15 +43,15 @@ _LONG_FORMULA = (
 def gradients(root: Value) -> dict[Value, float]:
     """d(root)/d(v) for every Value v that ``root`` depends on, without touching any ``.grad``.
 
-    The same loop as ``Value.backward()`` (seed 1, reverse topological order,
-    ``+=`` for a value used twice), but into a dict.
+    The same walk and the same chain rule (``engine.chain_rule``) as
+    ``Value.backward()`` (seed 1, reverse topological order, ``+=`` for a
+    value used twice), but into a dict.
     """
     _check_value(root, "gradients")
     grads: dict[Value, float] = {root: 1.0}
     for node in reversed(root.topological_order()):
-        g = grads.get(node, 0.0)
-        for child, local in zip(node.inputs, node.local_grads):
-            grads[child] = grads.get(child, 0.0) + local * g
+        for child, share in zip(node.inputs, chain_rule(node, grads.get(node, 0.0))):
+            grads[child] = grads.get(child, 0.0) + share
     return grads
 
 
@@ -171,10 +171,11 @@ def _heading(out: Value, nm: Namer) -> list[str]:
     return lines
 
 
-def _step(loss: Value, out: Value, i: int, upstream: float, shared: bool, nm: Namer) -> Step:
+def _step(
+    loss: Value, out: Value, i: int, upstream: float, contribution: float, shared: bool, nm: Namer
+) -> Step:
     """The edge from ``out`` back to its input ``i``, with its lines of text."""
     x, local = out.inputs[i], out.local_grads[i]
-    contribution = local * upstream
     dr, dx, o = d_of(nm[loss]), d_of(nm[x]), nm[out]
     formula = local_formula(out, i, nm)
     value_text = format_number(local)
@@ -216,8 +217,8 @@ def _walk(loss: Value, order: list[Value], nm: Namer) -> _Pass:
     for out in reversed(loss.topological_order()):
         g = done.grads.get(out, 0.0)
         done.headings[len(done.steps)] = _heading(out, nm)
-        for i, x in enumerate(out.inputs):
-            step = _step(loss, out, i, g, fan[x] > 1, nm)
+        for i, (x, share) in enumerate(zip(out.inputs, chain_rule(out, g))):
+            step = _step(loss, out, i, g, share, fan[x] > 1, nm)
             done.steps.append(step)
             done.grads[x] = done.grads.get(x, 0.0) + step.contribution
             got = received.setdefault(x, [])

@@ -1,0 +1,382 @@
+"""The one table of operations that tests both engines (as minitorch and tinygrad do).
+
+Each ``Op`` is an expression written once -- it runs unchanged on ``Value``,
+on ``Tensor`` and on ``torch.Tensor`` unless a column says otherwise -- with
+the ranges its inputs are drawn from.  ``tests/test_ops.py`` turns every row
+into: the forward value vs PyTorch, the gradient vs PyTorch (Value in float64,
+Tensor in float64 and float32, on Hypothesis-drawn numbers and shapes), the
+gradient vs central finite differences, and, for rows with a ``wide`` domain,
+PyTorch's results anywhere on the float line.
+
+``EDGES`` are the exact inputs where inf and nan appear (overflow, poles, 0/0,
+ln 0, √ of -inf, ...); each is checked on every engine with upstream gradients
+1, 0, -2.5, ±inf and nan.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from hypothesis import strategies as st
+
+from neuronlab.losses import cross_entropy
+from neuronlab.tensor import exp, log, relu, sigmoid, tanh
+
+torch = pytest.importorskip("torch")
+
+INF, NAN = math.inf, math.nan
+
+
+@dataclass(frozen=True)
+class Domain:
+    """Where an input is drawn from: [lo, hi], keeping |x| >= gap (off a kink or a pole)."""
+
+    lo: float | None
+    hi: float | None
+    gap: float = 0.0
+    subnormal: bool = False  # only the whole-float-line domain draws subnormals
+    spacing: float = 0.0  # numbers on a grid this far apart (entries that never nearly tie)
+
+    def floats(self) -> st.SearchStrategy[float]:
+        """The Hypothesis strategy for one number of this domain."""
+        if self.spacing:
+            lo, hi, step = self.lo or 0.0, self.hi or 0.0, self.spacing
+            return st.integers(math.ceil(lo / step), math.floor(hi / step)).map(lambda i: i * step)
+
+        def between(lo: float | None, hi: float | None) -> st.SearchStrategy[float]:
+            return st.floats(
+                lo, hi, allow_nan=False, allow_infinity=False, allow_subnormal=self.subnormal
+            )
+
+        if not self.gap:
+            return between(self.lo, self.hi)
+        return st.one_of(between(self.lo, -self.gap), between(self.gap, self.hi))
+
+
+@dataclass(frozen=True)
+class Const:
+    """An input that stays a plain number (an exponent, a base): drawn, never differentiated."""
+
+    values: st.SearchStrategy[float]
+
+
+ANY = Domain(-10, 10)
+SMALL = Domain(-2, 2)
+POS = Domain(0.1, 10)
+NONZERO = Domain(-10, 10, gap=0.1)
+SMALL_NONZERO = Domain(-2, 2, gap=0.1)
+OFF_KINK = Domain(-10, 10, gap=1e-3)  # relu and step: stay off the corner at 0
+UNIT = Domain(0, 1)
+FINITE = Domain(None, None, subnormal=True)  # the whole float line
+GRID = Domain(-10, 10, spacing=0.01)  # distinct entries stay 0.01 apart: max has no near-ties
+
+BOTH = ("value", "tensor")
+TENSOR = ("tensor",)
+VALUE = ("value",)
+
+SAT = 1e-15  # tanh' = 1 - t*t and sigmoid' = s*(1 - s): a 1-ulp difference in t or s
+TINY = 1e-300  # subnormal last places; nothing a real bug would hide in
+COMPOUND = {"rel": 1e-9, "atol": 1e-12}  # several ops: PyTorch rounds in another order
+
+
+@dataclass(frozen=True)
+class Op:
+    """One row: the expression for neuronlab (both engines) and PyTorch, and its inputs' ranges.
+
+    ``value``, ``tensor`` and ``torch`` replace ``fn`` for one library where it
+    is spelled differently; ``engines`` says which engines have the op.
+    """
+
+    name: str
+    fn: Callable[..., Any]
+    domains: tuple[Domain | Const, ...]
+    engines: tuple[str, ...] = BOTH
+    value: Callable[..., Any] | None = None
+    tensor: Callable[..., Any] | None = None
+    torch: Callable[..., Any] | None = None
+    wide: tuple[Domain | Const, ...] | None = None  # the same op on the whole float line
+    rel: float = 1e-12  # float64 slack vs PyTorch (different rounding order)
+    atol: float = 0.0
+    wide_atol: float = TINY
+    unique: bool = False  # a Tensor's entries all different (max: no ties, no kinks)
+    min_dims: int = 0
+
+    def __str__(self) -> str:
+        return self.name
+
+    def for_engine(self, scalar: bool) -> Callable[..., Any]:
+        """The neuronlab function for Value (``scalar``) or for Tensor."""
+        return (self.value if scalar else self.tensor) or self.fn
+
+    def for_torch(self) -> Callable[..., Any]:
+        """The PyTorch function."""
+        return self.torch or self.fn
+
+
+def bind(fn: Callable[..., Any], domains: tuple[Domain | Const, ...], consts: list[Any]):
+    """fn as a function of its differentiable inputs only, the drawn constants put in place."""
+
+    def bound(*leaves: Any) -> Any:
+        leaf, const = iter(leaves), iter(consts)
+        return fn(*[next(const) if isinstance(d, Const) else next(leaf) for d in domains])
+
+    return bound
+
+
+def _step_in_torch(a: Any) -> Any:  # PyTorch has no differentiable step: a constant 0/1
+    return (a > 0).to(a.dtype)
+
+
+def _mixed(a: Any, b: Any, c: Any) -> Any:
+    return (
+        (a * b - c / (b**2 + 1)).sigmoid() * a.tanh()
+        + (1 - c).exp() / 4
+        - (b * c).relu()
+        + (a**2 + 0.5) ** 0.5
+    )
+
+
+EXPONENTS = [1, 2, 3, -1, -2, 0, 0.5, -0.5, 1 / 3, 2.5, -1.5, 7, 400, 401]
+
+OPS = [
+    # the binary ops
+    Op("add", lambda a, b: a + b, (ANY, ANY), wide=(FINITE, FINITE)),
+    Op("sub", lambda a, b: a - b, (ANY, ANY), wide=(FINITE, FINITE)),
+    Op("mul", lambda a, b: a * b, (ANY, ANY), wide=(FINITE, FINITE)),
+    Op("div", lambda a, b: a / b, (ANY, NONZERO), wide=(FINITE, FINITE)),
+    Op("pow", lambda a, b: a**b, (POS, SMALL), wide=(FINITE, FINITE)),
+    Op("pow_any_base", lambda a, b: a**b, (POS, ANY), **COMPOUND),
+    Op("neg", lambda a: -a, (ANY,), wide=(FINITE,)),
+    # with plain numbers, on either side
+    Op("add_number", lambda a: a + 2.5, (ANY,)),
+    Op("sub_number", lambda a: a - 2.5, (ANY,)),
+    Op("mul_number", lambda a: a * -1.5, (ANY,)),
+    Op("div_number", lambda a: a / 4.0, (ANY,)),
+    Op("radd", lambda a: 3 + a, (ANY,)),
+    Op("radd_float", lambda a: 2.5 + a, (ANY,)),
+    Op("rsub", lambda a: 1 - a, (ANY,), wide=(FINITE,)),
+    Op("rmul", lambda a: 2 * a, (ANY,)),
+    Op("rdiv", lambda a: 1 / a, (NONZERO,), wide=(FINITE,)),
+    Op("rdiv_float", lambda a: -2.5 / a, (NONZERO,)),
+    Op("rpow", lambda a: 2.0**a, (ANY,), wide=(FINITE,)),
+    Op("rpow_number", lambda base, a: base**a, (Const(POS.floats()), ANY), **COMPOUND),
+    # powers with number exponents
+    Op("pow_2", lambda a: a**2, (ANY,)),
+    Op("pow_3", lambda a: a**3, (ANY,)),
+    Op("pow_1", lambda a: a**1, (ANY,)),
+    Op("pow_0", lambda a: a**0, (ANY,)),
+    Op("pow_minus_1", lambda a: a**-1, (NONZERO,)),
+    Op("pow_minus_2", lambda a: a**-2, (NONZERO,)),
+    Op("pow_half", lambda a: a**0.5, (POS,)),
+    Op("pow_minus_half", lambda a: a**-0.5, (POS,)),
+    Op("pow_third", lambda a: a ** (1 / 3), (POS,)),
+    Op("pow_2_5", lambda a: a**2.5, (POS,)),
+    Op("pow_minus_1_5", lambda a: a**-1.5, (POS,)),
+    Op(
+        "pow_integer",
+        lambda a, k: a**k,
+        (NONZERO, Const(st.integers(-4, 4))),
+        wide=(FINITE, Const(st.sampled_from(EXPONENTS))),
+    ),
+    Op("pow_real", lambda a, k: a**k, (POS, Const(Domain(-3, 3).floats())), atol=1e-300),
+    # the unary functions
+    Op("exp", lambda a: a.exp(), (Domain(-20, 20),), wide=(FINITE,)),
+    Op("log", lambda a: a.log(), (Domain(1e-3, 1e3),), wide=(FINITE,)),
+    Op("tanh", lambda a: a.tanh(), (ANY,), atol=SAT, wide=(FINITE,), wide_atol=SAT),
+    Op(
+        "sigmoid",
+        lambda a: a.sigmoid(),
+        (Domain(-30, 30),),
+        atol=SAT,
+        wide=(FINITE,),
+        wide_atol=SAT,
+    ),
+    Op("relu", lambda a: a.relu(), (OFF_KINK,), wide=(FINITE,)),
+    Op("step", lambda a: a.step(), (OFF_KINK,), torch=_step_in_torch, wide=(FINITE,)),
+    Op(
+        "functions",
+        lambda a: exp(a) + log(a) + tanh(a) + sigmoid(a) + relu(a),
+        (POS,),
+        engines=TENSOR,
+        torch=lambda a: a.exp() + a.log() + a.tanh() + a.sigmoid() + a.relu(),
+        **COMPOUND,
+    ),
+    # whole-array operations (Tensor only)
+    Op("sum", lambda a: a.sum(), (ANY,), engines=TENSOR, **COMPOUND),
+    Op("mean", lambda a: a.mean(), (ANY,), engines=TENSOR, **COMPOUND),
+    Op("max", lambda a: a.max(), (GRID,), engines=TENSOR, torch=lambda a: a.amax(), unique=True),
+    Op("reshape_flat", lambda a: a.reshape(-1) * 2, (ANY,), engines=TENSOR),
+    Op(
+        "T",
+        lambda a: a.T * 1.5,
+        (ANY,),
+        engines=TENSOR,
+        torch=lambda a: a.permute(tuple(reversed(range(a.ndim)))) * 1.5,
+    ),
+    Op(
+        "softmax",
+        lambda a: a.softmax() * a,
+        (ANY,),
+        engines=TENSOR,
+        torch=lambda a: torch.softmax(a, -1) * a,
+        min_dims=1,
+        **COMPOUND,
+    ),
+    Op(
+        "log_softmax",
+        lambda a: a.log_softmax() ** 2,
+        (ANY,),
+        engines=TENSOR,
+        torch=lambda a: torch.log_softmax(a, -1) ** 2,
+        min_dims=1,
+        **COMPOUND,
+    ),
+    # compound expressions: the chain rule through several ops, values used twice
+    Op(
+        "tanh_neuron",
+        lambda x1, w1, x2, w2, b: (x1 * w1 + x2 * w2 + b).tanh(),
+        (SMALL, SMALL, SMALL, SMALL, SMALL),
+        **COMPOUND,
+    ),
+    Op("tanh_from_exp", lambda a: ((2 * a).exp() - 1) / ((2 * a).exp() + 1), (SMALL,), **COMPOUND),
+    Op("quotient", lambda a: (a.exp() - 1) / (a**2 + 1), (SMALL,), **COMPOUND),
+    Op("softplus", lambda a: (1 + a.exp()).log(), (ANY,), **COMPOUND),
+    Op("swish", lambda a: a * a.sigmoid(), (ANY,), **COMPOUND),
+    Op("reuse", lambda a: a * a + a / (a**2 + 1) - 3 * a, (ANY,), **COMPOUND),
+    Op("reuse_tanh", lambda a: a * a + a.tanh() * a, (ANY,), **COMPOUND),
+    Op("squared_error", lambda a, b: ((a - b) ** 2 + (a + b) ** 2) / 2, (ANY, ANY), **COMPOUND),
+    Op("log_sum_exp", lambda a, b: (a.exp() + b.exp()).log(), (ANY, ANY), **COMPOUND),
+    Op(
+        "bce_composed",
+        lambda z, y: -(y * z.sigmoid().log() + (1 - y) * (1 - z.sigmoid()).log()),
+        (Domain(-5, 5), UNIT),
+        **COMPOUND,
+    ),
+    Op(
+        "compound",
+        lambda a, b: ((a * b + a) / (b * b + 1)).tanh() * b - a,
+        (ANY, ANY),
+        **COMPOUND,
+    ),
+    Op("mixed", _mixed, (SMALL, SMALL_NONZERO, SMALL_NONZERO), **COMPOUND),
+    Op("power_tower", lambda a, b: (a**b + 1) ** (b * 0.5), (POS, SMALL), **COMPOUND),
+]
+
+
+# -- the edges: exact inputs with PyTorch's inf / nan results --------------------------
+
+
+@dataclass(frozen=True)
+class Edge:
+    """An expression at exact inputs: numbers (every engine) or nested lists (Tensor only)."""
+
+    name: str
+    fn: Callable[..., Any]
+    inputs: tuple[Any, ...]
+    torch: Callable[..., Any] | None = None
+    engines: tuple[str, ...] = field(default=())
+
+    def __str__(self) -> str:
+        return self.name
+
+    def on(self, engine_kind: str) -> bool:
+        """Whether the edge runs on "value" or "tensor"."""
+        kinds = self.engines or (BOTH if all(isinstance(x, float) for x in self.inputs) else TENSOR)
+        return engine_kind in kinds
+
+
+def _unary(name: str, fn: Callable[..., Any], *xs: float, **kw: Any) -> list[Edge]:
+    return [Edge(f"{name}({x!r})", fn, (x,), **kw) for x in xs]
+
+
+def _power(k: float, *xs: float) -> list[Edge]:
+    return [Edge(f"({x!r})**{k!r}", lambda a, k=k: a**k, (x,)) for x in xs]
+
+
+def _binary(name: str, fn: Callable[..., Any], *pairs: tuple[float, float]) -> list[Edge]:
+    return [Edge(f"{a!r} {name} {b!r}", fn, (a, b)) for a, b in pairs]
+
+
+EXP_LIMIT = 709.782712893384  # the largest x with a finite e**x in float64
+SPECIAL = [-INF, -1000.0, -1.0, -0.0, 0.0, 1e-300, 5e-324, 1.0, 1000.0, INF, NAN]
+EXTREMES = [-INF, -1000.0, -1.0, 0.0, 1e-300, 1.0, 1000.0, INF]  # one array: no nan
+_div = lambda a, b: a / b  # noqa: E731
+
+EDGES = [
+    *_unary("exp", lambda a: a.exp(), 709.0, 710.0, EXP_LIMIT, *SPECIAL),
+    *_unary("log", lambda a: a.log(), *SPECIAL, 1e-310),
+    *_unary("tanh", lambda a: a.tanh(), *SPECIAL),
+    *_unary("sigmoid", lambda a: a.sigmoid(), *SPECIAL, -50.0, 50.0, -1e38, 1e38),
+    *_unary("relu", lambda a: a.relu(), *SPECIAL),
+    *_unary("step", lambda a: a.step(), *SPECIAL, torch=_step_in_torch),
+    *_unary("neg", lambda a: -a, INF, -INF, NAN, -0.0),
+    *_unary("rsub", lambda a: 1 - a, INF, NAN),
+    *_unary("rdiv", lambda a: 1 / a, 0.0, -0.0, 1e-310, 1e300, INF, NAN),
+    *_unary("add1", lambda a: a + 1, NAN, INF),
+    *_unary("self_times_self", lambda a: a * a, *SPECIAL),
+    *_unary("self_minus_self", lambda a: a - a, *SPECIAL),
+    *_power(0, *SPECIAL),
+    *_power(0.5, *SPECIAL, -2.0),
+    *_power(-0.5, *SPECIAL, -2.0),
+    *_power(1.5, -INF, -0.0, 0.0, INF),
+    *_power(-1.5, -INF, -0.0, 0.0, INF),
+    *_power(1 / 3, -8.0, 0.0, INF),
+    *_power(1, 0.0, NAN, INF),
+    *_power(2, 1e200, 0.0, -0.0, INF, -INF, NAN),
+    *_power(3, -1e200, -0.0, INF, -INF),
+    *_power(-1, 0.0, -0.0, INF, -INF, 1e-310),
+    *_power(-2, 0.0, -0.0, 1e-200, 1e160, INF),
+    *_power(401, -10.0),
+    *_power(1e10, 2.0),
+    *_binary("/", _div, (1.0, 0.0), (-1.0, 0.0), (1.0, -0.0), (0.0, 0.0), (INF, INF), (1.0, INF)),
+    *_binary("/", _div, (1e-320, 1e-320), (1e-300, 1e-310), (1e-200, 1e-160), (1e-10, 1e-155)),
+    *_binary("/", _div, (0.0, 1e-160), (1e300, 1e200), (1.0, 1e20), (1e20, 1e20), (2.0, 1e-310)),
+    *_binary("-", lambda a, b: a - b, (INF, INF)),
+    *_binary("*", lambda a, b: a * b, (INF, 0.0), (1e200, 1e200)),
+    *_binary("+", lambda a, b: a + b, (1e308, 1e308)),
+    *_binary("**", lambda a, b: a**b, (0.0, 0.0), (0.0, 2.0), (-2.0, 3.0), (-2.0, 0.5)),
+    # whole arrays (Tensor only): reductions and softmax with infinities and nan
+    Edge("max[1, nan, 3]", lambda a: a.max(), ([1.0, NAN, 3.0],), torch=lambda a: a.amax()),
+    Edge("max[inf, 1, inf]", lambda a: a.max(), ([INF, 1.0, INF],), torch=lambda a: a.amax()),
+    Edge("max[-inf, -inf]", lambda a: a.max(), ([-INF, -INF],), torch=lambda a: a.amax()),
+    Edge("max(extremes)", lambda a: a.max(), (EXTREMES,), torch=lambda a: a.amax()),
+    Edge("sum[inf, -inf]", lambda a: a.sum(), ([INF, -INF, 1.0],)),
+    Edge("mean[1e38, 1e38]", lambda a: a.mean(), ([1e38, 1e38, 1e38],)),
+]
+ROWS = ([1.0, INF, 2.0], [-INF, 1.0], [-INF, -INF], [INF, INF], [NAN, 1.0], [1e30, -1e30], EXTREMES)
+for _row in ROWS:
+    EDGES += [
+        Edge(f"softmax{_row}", lambda a: a.softmax(), (_row,), torch=lambda a: a.softmax(-1)),
+        Edge(
+            f"log_softmax{_row}",
+            lambda a: a.log_softmax(),
+            (_row,),
+            torch=lambda a: a.log_softmax(-1),
+        ),
+    ]
+for _row in (
+    [1.0, 2.0, 3.0],
+    [INF, 1.0, 0.0],
+    [-INF, 1.0, 0.0],
+    [NAN, 1.0, 0.0],
+    [1e30, 0.0, -1e30],
+):
+    EDGES.append(
+        Edge(
+            f"cross_entropy{_row}",
+            lambda z: cross_entropy(z, [1]),
+            ([_row],),
+            torch=lambda z: torch.nn.functional.cross_entropy(z, torch.tensor([1])),
+        )
+    )
+
+UPSTREAMS = [1.0, 0.0, -2.5, INF, -INF, NAN]
+
+#: The bases and exponents of the power grid: every pair, as PyTorch computes a ** b.
+POWER_GRID = [-INF, -1e300, -3.0, -2.0, -1.0, -0.5, -0.0, 0.0, 0.5, 1.0, 2.0, 1e300, INF, NAN]
+GRID_EXPONENTS = [*POWER_GRID, -1.0, 1.0, 3.0, -2.0, 0.5, -0.5, 2.5, -1.5, 1001.0]
+NUMBER_EXPONENTS = [0.0, 1.0, 2.0, 3.0, -1.0, -2.0, 0.5, -0.5, 1.5, -1.5, 1 / 3, 2.5, 1001.0]
