@@ -13,7 +13,7 @@ import math
 import numpy as np
 import pytest
 
-from neuronlab.losses import cross_entropy as _softmax_cross_entropy
+from neuronlab.losses import cross_entropy
 from neuronlab.nn import (
     ACTIVATION_LAYERS,
     Flatten,
@@ -202,7 +202,7 @@ def test_mlp_matches_torch_sequential_forward_backward_and_sgd(
     for _ in range(3):  # a few steps of training stay together
         model.zero_grad()
         opt.zero_grad()
-        loss = _softmax_cross_entropy(model(Tensor(x, dtype="float64")), y)
+        loss = cross_entropy(model(Tensor(x, dtype="float64")), y)
         ref = nn.functional.cross_entropy(twin(torch.tensor(x)), torch.tensor(y))
         assert loss.item() == pytest.approx(ref.item(), rel=1e-12)
         loss.backward()
@@ -317,7 +317,7 @@ def test_digit_images_through_flatten_and_mlp() -> None:
     images = np.random.default_rng(0).random((16, 8, 8))
     model = Sequential(Flatten(), *mlp([64, 32, 10], seed=0))
     labels = np.arange(16) % 10
-    loss = _softmax_cross_entropy(model(Tensor(images)), labels)
+    loss = cross_entropy(model(Tensor(images)), labels)
     loss.backward()
     assert loss.dtype == np.float32 and np.isfinite(loss.item())
     assert list(model.state_dict()) == ["1.weight", "1.bias", "3.weight", "3.bias"]

@@ -25,7 +25,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from neuronlab.losses import cross_entropy as _softmax_cross_entropy
+from neuronlab.losses import cross_entropy
 from neuronlab.tensor import (
     Tensor,
     concatenate,
@@ -213,7 +213,7 @@ def test_softmax_cross_entropy_matches_torch(engine: Engine, n: int, c: int, see
     rng = np.random.default_rng(seed)
     z = sample(rng, (n, c), (-10, 10))
     y = rng.integers(0, c, n)
-    loss = lambda t: _softmax_cross_entropy(t, y)
+    loss = lambda t: cross_entropy(t, y)
     out = check(loss, [z], lambda t: F.cross_entropy(t, torch.tensor(y)), seed, engine)
     assert out.shape == () and loss(Tensor(z, requires_grad=True)).op == "cross_entropy"
     # the same as the composed form, one node instead of several
@@ -229,7 +229,7 @@ def test_softmax_cross_entropy_matches_torch(engine: Engine, n: int, c: int, see
 
 def test_softmax_cross_entropy_is_stable_and_float32() -> None:
     z = Tensor([[1000.0, 0.0], [0.0, -1000.0]], requires_grad=True)
-    loss = _softmax_cross_entropy(z, np.array([1, 0]))
+    loss = cross_entropy(z, np.array([1, 0]))
     loss.backward()
     assert loss.dtype == np.float32 and z.grad.dtype == np.float32
     assert loss.item() == pytest.approx(500.0)
@@ -431,7 +431,7 @@ def test_graph_holds_no_reference_cycles() -> None:
         x = Tensor(np.ones((4, 3)))
         h = relu(x @ w)
         probe = weakref.ref(h)
-        loss = _softmax_cross_entropy(h, np.array([0, 1, 0, 1]))
+        loss = cross_entropy(h, np.array([0, 1, 0, 1]))
         loss.backward()
         del h, loss
         assert probe() is None  # freed by reference counting alone
@@ -728,22 +728,22 @@ def test_backward_errors() -> None:
 def test_cross_entropy_errors() -> None:
     z = Tensor(np.zeros((2, 3)))
     with pytest.raises(ValueError, match=r"label 3 is not a class index in 0..2"):
-        _softmax_cross_entropy(z, np.array([0, 3]))
+        cross_entropy(z, np.array([0, 3]))
     with pytest.raises(ValueError, match=r"label -1 is not a class index in 0..2"):
-        _softmax_cross_entropy(z, [-1, 0])
+        cross_entropy(z, [-1, 0])
     with pytest.raises(ValueError, match=r"expected 2 class labels"):
-        _softmax_cross_entropy(z, np.array([0, 1, 2]))
+        cross_entropy(z, np.array([0, 1, 2]))
     with pytest.raises(ValueError, match="0.5 is not a class index"):
-        _softmax_cross_entropy(z, np.array([0.5, 1.0]))
+        cross_entropy(z, np.array([0.5, 1.0]))
     with pytest.raises(ValueError, match=r"logits of shape \(n, classes\), got shape \(3,\)"):
-        _softmax_cross_entropy(Tensor(np.zeros(3)), [0])
-    assert _softmax_cross_entropy(z, np.array([0.0, 2.0])).item() == pytest.approx(np.log(3))
+        cross_entropy(Tensor(np.zeros(3)), [0])
+    assert cross_entropy(z, np.array([0.0, 2.0])).item() == pytest.approx(np.log(3))
 
 
 def test_no_runtime_warnings_leak_from_ordinary_training_ops() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         w = Tensor(np.full((3, 3), 1e20), requires_grad=True)
-        loss = _softmax_cross_entropy((Tensor(np.full((2, 3), 1e20)) @ w).relu(), [0, 1])
+        loss = cross_entropy((Tensor(np.full((2, 3), 1e20)) @ w).relu(), [0, 1])
         loss.backward()
         assert np.isnan(loss.item()) or np.isinf(loss.item())

@@ -66,6 +66,7 @@ def test_first_step_is_one_sgd_step_on_the_first_batch(engine):
         np.testing.assert_allclose(ours, theirs, rtol=1e-12, atol=1e-15)
     assert trainer.steps_done == 1 and trainer.epochs_done == 0
     assert trainer.epoch_progress == pytest.approx(5 / 12)
+    assert trainer.order.tolist() == list(range(12))  # shuffle=False: in order
 
 
 @pytest.mark.parametrize("engine", list(MODELS))
@@ -107,13 +108,13 @@ def test_shuffling_follows_the_seed_and_changes_every_epoch():
     for _ in range(2 * trainer.steps_per_epoch):
         trainer.step()
         if trainer.epoch_progress == 0.0:
-            seen.append(trainer._order.copy())
+            seen.append(trainer.order)
     assert not np.array_equal(seen[0], seen[1])
     assert sorted(seen[0]) == list(range(20))
     again = Trainer(MLP(2, [1], seed=0), X, y, loss="mse", lr=0.01, batch_size=4, seed=5)
     for _ in range(again.steps_per_epoch):
         again.step()
-    np.testing.assert_array_equal(again._order, seen[0])
+    np.testing.assert_array_equal(again.order, seen[0])
 
 
 def test_evaluate_is_the_module_function():

@@ -145,6 +145,11 @@ class Trainer:
         return X_val, y_val
 
     @property
+    def order(self) -> np.ndarray:
+        """The order of the examples in the current (or last) epoch, as indices into X."""
+        return self._order.copy()
+
+    @property
     def epoch_progress(self) -> float:
         """How far into the current epoch the trainer is, from 0 to 1."""
         return 0.0 if self._position >= self.n else self._position / self.n
