@@ -521,7 +521,7 @@ def test_overflowing_gradient_leaves_parameters_untouched():
         (np.zeros((4, 2)), [0, 1, 0, 1, 1], ValueError, "expected 4 targets"),
         (np.zeros((4, 2)), 1, ValueError, "expected 4 targets"),
         (np.zeros((2, 2)), [0, np.nan], ValueError, "finite"),
-        (np.zeros((2, 2)), ["a", "b"], TypeError, "targets must be numbers"),
+        (np.zeros((2, 2)), ["a", "b"], TypeError, "expected targets that are numbers"),
     ],
 )
 def test_bad_data(X, y, exc, words):

@@ -28,7 +28,7 @@ import numpy as np
 
 from .engine import Value
 from .tensor import Tensor, softmax_cross_entropy
-from .util.checks import class_labels, describe
+from .util.checks import class_labels, describe, number_array
 
 __all__ = [
     "mse",
@@ -185,12 +185,7 @@ def cross_entropy(logits: Any, targets: Any) -> Any:
 def _tensor_targets(predictions: Tensor, targets: Any, who: str) -> np.ndarray:
     """Targets as a constant array of the predictions' shape and dtype, or a clear error."""
     raw = targets.data if isinstance(targets, Tensor) else targets
-    if isinstance(raw, (str, bytes)) or raw is None:
-        raise TypeError(f"{who}: targets must be numbers, got {type(raw).__name__}")
-    try:
-        t = np.asarray(raw, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise TypeError(f"{who}: targets must be numbers, got {type(raw).__name__}") from None
+    t = number_array(raw, f"{who}(targets)", np.float64, expected="numbers")
     shape = predictions.data.shape
     if t.shape != shape:
         column = len(shape) == 2 and shape[1] == 1 and t.shape == shape[:1]

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from .util.checks import class_labels, whole_number
+from .util.checks import class_labels, describe, whole_number
 
 __all__ = ["accuracy", "confusion_matrix", "precision_recall"]
 
@@ -26,12 +26,12 @@ _MAX_CLASSES = 10_000  # beyond this, a label is surely not a class index
 def _labels(y: Any, who: str, what: str) -> np.ndarray:
     """``y`` as a 1-D array of labels, or a clear error."""
     if y is None or isinstance(y, (str, bytes, dict, set)):
-        raise TypeError(f"{who}: {what} must be a list or array of labels, got {type(y).__name__}")
-    try:
+        raise TypeError(f"{who}: {what} must be a list or array of labels, got {describe(y)}")
+    try:  # labels may be words too ("cat", "dog"): not only numbers
         arr = np.asarray(y)
     except (TypeError, ValueError):
         raise TypeError(
-            f"{who}: {what} must be a list or array of labels, got {type(y).__name__}"
+            f"{who}: {what} must be a list or array of labels, got {describe(y)}"
         ) from None
     if arr.ndim == 2 and arr.shape[1] == 1:
         arr = arr[:, 0]

@@ -40,7 +40,7 @@ from typing import IO, NamedTuple, cast
 
 import numpy as np
 
-from ..util.files import open_regular, read_up_to
+from ..util.files import open_regular, read_announced, read_up_to
 
 __all__ = ["mnist", "read_idx", "read_idx_header", "IdxHeader", "IDX_TYPES", "MNIST_FILES"]
 
@@ -163,17 +163,7 @@ def _check_size(size: int, header: IdxHeader, path: str) -> None:
 def _read_data(f: IO[bytes], header: IdxHeader, path: str) -> np.ndarray:
     """The data after the header: exactly as long as announced, nothing after it."""
     with _gzip_errors(path):
-        data = read_up_to(f, header.nbytes)
-        if len(data) < header.nbytes:
-            raise ValueError(
-                f"{path}: truncated: the header announces shape {header.dims} "
-                f"({header.nbytes} bytes of data), but only {len(data)} bytes follow"
-            )
-        if f.read(1):
-            raise ValueError(
-                f"{path}: malformed: more bytes follow the {header.nbytes} bytes of data that "
-                f"shape {header.dims} announces"
-            )
+        data = read_announced(f, header.nbytes, path, f"shape {header.dims}")
     arr = np.frombuffer(data, dtype=header.dtype).reshape(header.dims)
     return arr.astype(header.dtype.newbyteorder("="))
 

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from ..util.checks import class_labels, whole_number
+from ..util.checks import class_labels, number_array, whole_number
 from ..util.rng import Seed, make_rng
 
 __all__ = ["normalize", "one_hot", "train_test_split"]
@@ -28,12 +28,7 @@ NORMALIZE_METHODS = ("range", "standard")
 
 def _features(X: Any, who: str) -> np.ndarray:
     """``X`` as a finite float64 array with one row per example."""
-    if isinstance(X, (str, bytes)) or X is None:
-        raise TypeError(f"{who}: expected an array of numbers, got {type(X).__name__}")
-    try:
-        arr = np.asarray(X, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise TypeError(f"{who}: expected an array of numbers, got {type(X).__name__}") from None
+    arr = number_array(X, who, np.float64, expected="an array of numbers")
     if arr.ndim == 0 or arr.size == 0:
         raise ValueError(f"{who}: expected a non-empty array of examples, got shape {arr.shape}")
     if not np.isfinite(arr).all():

@@ -41,7 +41,7 @@ from typing import IO, Any, NamedTuple
 
 import numpy as np
 
-from ..util.files import read_up_to
+from ..util.files import read_announced, read_up_to
 
 __all__ = [
     "NpyHeader",
@@ -201,16 +201,7 @@ def read_npy(
     header = read_npy_header(file, max_bytes=max_bytes, what=what)
     if check is not None:
         check(header)
-    data = read_up_to(file, header.nbytes)
-    if len(data) < header.nbytes:
-        raise ValueError(
-            f"{what}: truncated: the header announces shape {header.shape} of {header.dtype} "
-            f"({header.nbytes:,} bytes), but only {len(data):,} bytes follow"
-        )
-    if file.read(1):
-        raise ValueError(
-            f"{what}: more bytes follow the {header.nbytes:,} bytes of data its header announces"
-        )
+    data = read_announced(file, header.nbytes, what, f"shape {header.shape} of {header.dtype}")
     if header.size == 0:
         return np.zeros(header.shape, header.dtype)
     flat = np.frombuffer(data, dtype=header.dtype)

@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from ..nn.engines import finite_array
-from ..util.checks import describe
+from ..util.checks import number_array
 
 __all__ = ["as_features", "as_targets"]
 
@@ -21,14 +21,7 @@ def as_features(
     is an error naming ``who``; so is more than 2-D input when ``rows_only``
     (a scalar network reads one flat row of inputs per example).
     """
-    if X is None or isinstance(X, (str, bytes, dict, set)):
-        raise TypeError(f"{who}: expected a 2-D array of numbers, got {describe(X)}")
-    if isinstance(X, np.ndarray) and X.dtype.kind not in "biuf":
-        raise TypeError(f"{who}: expected numbers, got an array of dtype {X.dtype}")
-    try:
-        arr = np.asarray(X, dtype=dtype)
-    except (TypeError, ValueError):
-        raise TypeError(f"{who}: expected a 2-D array of numbers, got {describe(X)}") from None
+    arr = number_array(X, who, dtype, expected="a 2-D array of numbers")
     if arr.ndim == 1:
         arr = arr[:, None]
     if arr.ndim < 2 or len(arr) == 0 or arr.size == 0:
@@ -46,16 +39,9 @@ def as_features(
 
 def as_targets(y: Any, n: int, who: str) -> np.ndarray:
     """``y`` as a numeric array with one target (or one row of targets) per example."""
-    if y is None or isinstance(y, (str, bytes, dict, set)):
-        raise TypeError(f"{who}: expected one target per example, got {describe(y)}")
-    try:
-        arr = np.asarray(y)
-    except (TypeError, ValueError):
-        raise TypeError(f"{who}: expected numbers, got {describe(y)}") from None
+    arr = number_array(y, who, expected="targets that are numbers, one per example")
     if arr.ndim == 0 or len(arr) != n:
         raise ValueError(f"{who}: expected {n} targets (one per row of X), got shape {arr.shape}")
-    if arr.dtype.kind not in "biuf":
-        raise TypeError(f"{who}: targets must be numbers, got dtype {arr.dtype}")
     if not finite_array(arr):
         raise ValueError(f"{who}: targets must be finite numbers")
     return arr

@@ -30,6 +30,7 @@ __all__ = [
     "non_negative_number",
     "one_of",
     "flag",
+    "number_array",
     "class_labels",
 ]
 
@@ -124,6 +125,25 @@ def flag(x: Any, what: str) -> bool:
     return bool(x)
 
 
+def number_array(x: Any, what: str, dtype: Any = None, expected: str = "numbers") -> np.ndarray:
+    """``x`` (an array, nested lists, a number) as an ndarray of numbers (of ``dtype`` if given).
+
+    Text, None, dicts, sets, ragged lists and non-numeric arrays are a
+    TypeError saying ``expected`` (e.g. "class labels") and what came.
+    """
+    if x is None or isinstance(x, (str, bytes, dict, set)):
+        raise TypeError(f"{what}: expected {expected}, got {describe(x)}")
+    if isinstance(x, np.ndarray) and x.dtype.kind not in "biuf":
+        raise TypeError(f"{what}: expected {expected}, got {describe(x)}")
+    try:
+        arr = np.asarray(x, dtype=dtype)
+    except (TypeError, ValueError, OverflowError):
+        raise TypeError(f"{what}: expected {expected}, got {describe(x)}") from None
+    if arr.dtype.kind not in "biuf":
+        raise TypeError(f"{what}: expected {expected}, got {describe(arr)}")
+    return arr
+
+
 def _label_limit(dtype: np.dtype, classes: int | None) -> int:
     """Labels read as unsigned must stay below this: ``classes``, or the signed maximum + 1."""
     if classes is not None:
@@ -150,12 +170,7 @@ def class_labels(
         and np.maximum.reduce(y.view(f"u{y.itemsize}")) < _label_limit(y.dtype, classes)
     ):  # the usual case in one pass: as unsigned, a negative label reads as a huge one
         return y.astype(np.int64, copy=False)
-    if y is None or isinstance(y, (str, bytes, dict, set)):
-        raise TypeError(f"{what}: expected class labels (ints), got {describe(y)}")
-    try:
-        labels = np.asarray(y)
-    except (TypeError, ValueError):
-        raise TypeError(f"{what}: expected class labels (ints), got {describe(y)}") from None
+    labels = number_array(y, what, expected="class labels (ints)")
     if labels.ndim == 2 and labels.shape[1] == 1:
         labels = labels[:, 0]
     if labels.ndim != 1 or (n is not None and len(labels) != n):
@@ -171,8 +186,6 @@ def class_labels(
         if not whole.all():
             bad = labels[~whole][0].item()
             raise ValueError(f"{what}: {bad!r} is not a class index (a whole number)")
-    elif labels.dtype.kind not in "iub":
-        raise TypeError(f"{what}: expected class labels (ints), got dtype {labels.dtype}")
     out = labels.astype(np.int64)
     low, high = int(out.min()), int(out.max())
     if low < 0 or (classes is not None and high >= classes):

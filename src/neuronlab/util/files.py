@@ -51,6 +51,7 @@ __all__ = [
     "LEFTOVER_AGE",
     "open_regular",
     "read_up_to",
+    "read_announced",
 ]
 
 #: Seconds after its last write before an unlocked temporary file counts as a leftover.
@@ -282,3 +283,23 @@ def read_up_to(f: IO[bytes], n: int) -> bytearray:
             break
         buffer += block
     return buffer
+
+
+def read_announced(f: IO[bytes], n: int, what: str, announced: str) -> bytearray:
+    """Exactly the ``n`` bytes a header announced, and nothing after them.
+
+    A shorter file is "truncated", a longer one has bytes after its data: both
+    are a ValueError naming ``what`` and what its header ``announced`` (e.g.
+    ``"shape (60000, 28, 28)"``).
+    """
+    data = read_up_to(f, n)
+    if len(data) < n:
+        raise ValueError(
+            f"{what}: truncated: the header announces {announced} ({n:,} bytes of data), "
+            f"but only {len(data):,} bytes follow"
+        )
+    if f.read(1):
+        raise ValueError(
+            f"{what}: more bytes follow the {n:,} bytes of data its header announces ({announced})"
+        )
+    return data
