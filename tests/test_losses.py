@@ -397,6 +397,21 @@ def test_bce_at_the_edges_clamps_like_torch():
     np.testing.assert_allclose(x.grad, xt.grad.numpy(), rtol=1e-12)
 
 
+def test_scalar_bce_at_the_edges_clamps_like_torch():
+    # p = 0 with t = 1 costs min(-ln 0, 100) = 100, not inf: PyTorch clamps each log at -100
+    p = [0.0, 1e-30, 1.0, 1.0 - 1e-16, 0.5, 0.0, 1.0]
+    t = [0.0, 1.0, 1.0, 0.0, 0.5, 1.0, 0.0]
+    values = [Value(x) for x in p]
+    loss = binary_cross_entropy(values, t)
+    loss.backward()
+    xt = twin(np.array(p))
+    expected = F.binary_cross_entropy(xt, torch.tensor(t, dtype=torch.float64))
+    expected.backward()
+    assert loss.data == pytest.approx(expected.item(), rel=1e-12)
+    assert binary_cross_entropy([Value(0.0)], [1.0]).data == 100.0
+    np.testing.assert_allclose([v.grad for v in values], xt.grad.numpy(), rtol=1e-12)
+
+
 def test_bce_float32_is_float32():
     x = leaf(np.array([[0.2], [0.9]]), "float32")
     loss = binary_cross_entropy(x, [0, 1])
