@@ -64,8 +64,8 @@ def initial_weights(seed: int = 1):
 
 def epoch_neuronlab(X, y, batch: int, order) -> float:
     """One epoch with neuronlab's Tensor engine: the loop a user writes."""
-    from neuronlab.nn import mlp
     from neuronlab.losses import cross_entropy
+    from neuronlab.nn import mlp
     from neuronlab.optim import SGD
     from neuronlab.tensor import Tensor
 
@@ -197,8 +197,8 @@ def worker(name: str, batch: int, limit: int) -> None:
     if name == "torch":
         import torch  # noqa: F401
     elif name.startswith("neuronlab"):
-        import neuronlab.nn  # noqa: F401
         import neuronlab.losses  # noqa: F401
+        import neuronlab.nn  # noqa: F401
         import neuronlab.optim  # noqa: F401
         import neuronlab.training  # noqa: F401
     epoch = {
