@@ -48,9 +48,11 @@ lint: $(TEST_STAMP)
 typecheck: $(TEST_STAMP)
 	$(VENV)/bin/mypy
 
-# ruff, mypy, then the tests and the docstring examples (pytest's testpaths)
+# ruff, mypy, then the tests and the docstring examples. Hypothesis runs its
+# repeatable "ci" profile here; `make test HYPOTHESIS_PROFILE=dev` explores anew.
+HYPOTHESIS_PROFILE ?= ci
 test: $(TEST_STAMP) system-deps lint typecheck
-	$(PY) -m pytest -q
+	HYPOTHESIS_PROFILE=$(HYPOTHESIS_PROFILE) $(PY) -m pytest -q
 
 # Benchmarks run in their own environment, which also holds the baselines
 # (micrograd 0.1.0 from PyPI, PyTorch, scikit-learn).

@@ -161,7 +161,7 @@ def _steps_within_bound(opt, params, grads_per_step) -> None:
     for grads in grads_per_step:
         for p, g in zip(params, grads):
             p.grad = np.array(g, dtype=np.float64)
-        norm = math.sqrt(sum(float(np.sum(np.square(g))) for g in grads))
+        norm = math.hypot(*(float(v) for g in grads for v in g))  # no underflow for tiny g
         bound = opt.max_change(norm)
         before = [p.data.copy() for p in params]
         opt.step()
