@@ -12,12 +12,11 @@ import gzip
 import os
 import re
 import struct
-import subprocess
 import sys
-import textwrap
 
 import numpy as np
 import pytest
+from child_process import run_limited as limited_child
 
 from neuronlab.data import mnist, read_idx
 from neuronlab.data.mnist import MAX_IDX_BYTES, IdxHeader, read_idx_header
@@ -239,31 +238,8 @@ def gzip_bomb(header: bytes, mib: int) -> bytes:
 
 
 def run_limited(body: str, extra: int = 1 << 30) -> str:
-    """Run ``body`` in a child process allowed ``extra`` bytes of address space above what
-    it uses after importing neuronlab; its output (the child must end cleanly)."""
-    prelude = textwrap.dedent(
-        f"""
-        import resource
-        from neuronlab.data import mnist
-
-        def address_space():
-            with open("/proc/self/status") as f:
-                for line in f:
-                    if line.startswith("VmSize:"):
-                        return int(line.split()[1]) * 1024
-
-        limit = address_space() + {extra}
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-        """
-    )
-    proc = subprocess.run(
-        [sys.executable, "-c", prelude + textwrap.dedent(body)],
-        capture_output=True,
-        text=True,
-        timeout=300,  # a safety net only
-    )
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    return proc.stdout.strip()
+    """``child_process.run_limited`` with this file's imports done before the cap."""
+    return limited_child(body, extra, setup="from neuronlab.data import mnist")
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")

@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import os
 import struct
-import subprocess
 import sys
-import textwrap
 import zipfile
 
 import numpy as np
 import pytest
+from child_process import run_limited as limited_child
 
 from neuronlab.io.rows import MAX_LINE_BYTES, read_rows
 
@@ -257,33 +256,8 @@ linux_only = pytest.mark.skipif(
 
 
 def run_limited(body: str, extra: int) -> str:
-    """Run ``body`` in a child allowed ``extra`` bytes of address space above its use after
-    importing neuronlab; its output (the child must end cleanly)."""
-    prelude = textwrap.dedent(
-        f"""
-        import resource
-        from neuronlab.io.rows import read_rows
-
-        def address_space():
-            with open("/proc/self/status") as f:
-                for line in f:
-                    if line.startswith("VmSize:"):
-                        return int(line.split()[1]) * 1024
-
-        limit = address_space() + {extra}
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-        """
-    )
-    env = {**os.environ, "OPENBLAS_NUM_THREADS": "1"}
-    proc = subprocess.run(
-        [sys.executable, "-c", prelude + textwrap.dedent(body)],
-        capture_output=True,
-        text=True,
-        timeout=300,  # a safety net only
-        env=env,
-    )
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    return proc.stdout.strip()
+    """``child_process.run_limited`` with this file's imports done before the cap."""
+    return limited_child(body, extra, setup="from neuronlab.io.rows import read_rows")
 
 
 def refused_limited(path, extra: int = 64 << 20) -> str:
