@@ -23,17 +23,25 @@ resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 """
 
 
-def run_limited(body: str, extra: int = 1 << 30, setup: str = "") -> str:
+def limited_process(
+    body: str, extra: int = 1 << 30, setup: str = "", cwd: str | os.PathLike[str] | None = None
+) -> subprocess.CompletedProcess[str]:
     """Run ``body`` in a child allowed ``extra`` bytes of address space above what it uses
-    after ``setup`` (its imports); return its output.  The child must end cleanly."""
+    after ``setup`` (its imports); the finished process, its output captured."""
     prelude = _PRELUDE.format(setup=textwrap.dedent(setup), extra=extra)
     env = {**os.environ, "OPENBLAS_NUM_THREADS": "1"}  # one thread: no per-thread arenas
-    proc = subprocess.run(
+    return subprocess.run(
         [sys.executable, "-c", prelude + textwrap.dedent(body)],
         capture_output=True,
         text=True,
         timeout=300,  # a safety net only
         env=env,
+        cwd=cwd,
     )
+
+
+def run_limited(body: str, extra: int = 1 << 30, setup: str = "") -> str:
+    """``limited_process`` for a child that must end cleanly: its output."""
+    proc = limited_process(body, extra, setup)
     assert proc.returncode == 0, proc.stderr[-3000:]
     return proc.stdout.strip()

@@ -8,10 +8,10 @@ import os
 import re
 import subprocess
 import sys
-import textwrap
 
 import numpy as np
 import pytest
+from child_process import limited_process
 
 from neuronlab import datasets
 from neuronlab.cli import main
@@ -285,29 +285,10 @@ linux_only = pytest.mark.skipif(
 )
 def test_hostile_sizes_are_refused_in_bounded_memory(args, tmp_path):
     """Each case in a child allowed 256 MB above what it uses after importing neuronlab."""
-    body = textwrap.dedent(
-        f"""
-        import resource, sys
-        from neuronlab.cli import main
-
-        def address_space():
-            with open("/proc/self/status") as f:
-                for line in f:
-                    if line.startswith("VmSize:"):
-                        return int(line.split()[1]) * 1024
-
-        limit = address_space() + (256 << 20)
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-        sys.exit(main({["train", *args, "--no-report"]!r}))
-        """
-    )
-    env = {**os.environ, "OPENBLAS_NUM_THREADS": "1"}
-    proc = subprocess.run(
-        [sys.executable, "-c", body],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env=env,
+    proc = limited_process(
+        f"sys.exit(main({['train', *args, '--no-report']!r}))",
+        extra=256 << 20,
+        setup="import sys\nfrom neuronlab.cli import main",
         cwd=tmp_path,
     )
     assert proc.returncode == 2, proc.stderr[-2000:]
