@@ -196,6 +196,7 @@ OPS = [
         wide_atol=SAT,
     ),
     Op("relu", lambda a: a.relu(), (OFF_KINK,), wide=(FINITE,)),
+    Op("abs", lambda a: a.abs(), (OFF_KINK,), wide=(FINITE,)),
     Op("step", lambda a: a.step(), (OFF_KINK,), torch=_step_in_torch, wide=(FINITE,)),
     Op(
         "functions",
@@ -312,6 +313,7 @@ EDGES = [
     *_unary("tanh", lambda a: a.tanh(), *SPECIAL),
     *_unary("sigmoid", lambda a: a.sigmoid(), *SPECIAL, -50.0, 50.0, -1e38, 1e38),
     *_unary("relu", lambda a: a.relu(), *SPECIAL),
+    *_unary("abs", lambda a: a.abs(), *SPECIAL),
     *_unary("step", lambda a: a.step(), *SPECIAL, torch=_step_in_torch),
     *_unary("neg", lambda a: -a, INF, -INF, NAN, -0.0),
     *_unary("rsub", lambda a: 1 - a, INF, NAN),

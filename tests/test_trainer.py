@@ -314,3 +314,30 @@ def test_predict_in_pieces_equals_one_pass(monkeypatch):
     one = evaluate(model, X, y)
     assert pieces["accuracy"] == one["accuracy"]
     assert math.isclose(pieces["loss"], one["loss"], rel_tol=1e-6)
+
+
+@pytest.mark.parametrize("engine", list(MODELS))
+def test_l1_and_l2_penalties_step_as_in_pytorch(engine):
+    X, y = moons(8)
+    model = MODELS[engine]()
+    start = weights(model)
+    Trainer(model, X, y, loss="mse", lr=0.1, l1=0.01, l2=0.001, shuffle=False).step()
+    # the same step in PyTorch: mse + 0.01 Σ|p| + 0.001 Σp², SGD lr 0.1
+    params = [torch.tensor(w, requires_grad=True) for w in start]
+    if engine == "tensor":
+        W1, b1, W2, b2 = params
+    else:  # the scalar MLP's parameters come neuron by neuron: w0, w1, b per neuron
+        first = [params[3 * j : 3 * j + 3] for j in range(4)]
+        W1 = torch.stack([torch.stack([w0, w1]) for w0, w1, _ in first])
+        b1 = torch.stack([b for _, _, b in first])
+        W2 = torch.stack(params[12:16])[None, :]
+        b2 = params[16][None]
+    h = torch.relu(torch.tensor(X) @ W1.T + b1)
+    out = (h @ W2.T + b2)[:, 0]
+    loss = torch.nn.functional.mse_loss(out, torch.tensor(y, dtype=torch.float64))
+    loss = loss + 0.01 * sum(p.abs().sum() for p in params)
+    loss = loss + 0.001 * sum((p * p).sum() for p in params)
+    loss.backward()
+    for ours, p in zip(weights(model), params):
+        expected = (p - 0.1 * p.grad).detach().numpy()
+        np.testing.assert_allclose(ours, expected, rtol=1e-9, atol=1e-12)

@@ -275,6 +275,12 @@ class Value:
         a = self.data
         return Value(0.0 if a <= 0 else a, (self,), (0.0 if a <= 0 else 1.0,), "relu")
 
+    def abs(self) -> Value:
+        """|a|;  d/da = sign(a): 1, -1, or 0 at 0 (and at nan, as PyTorch has it)."""
+        a = self.data
+        sign = 1.0 if a > 0 else -1.0 if a < 0 else 0.0
+        return Value(abs(a), (self,), (sign,), "abs")
+
     def step(self) -> Value:
         """The perceptron's threshold: 1 if a > 0 else 0;  d/da = 0 (no slope to follow)."""
         return Value(1.0 if self.data > 0 else 0.0, (self,), (0.0,), "step")

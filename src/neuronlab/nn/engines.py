@@ -100,6 +100,10 @@ class Engine:
         """Σ p² over every parameter, as a node of the graph (for an L2 penalty)."""
         raise NotImplementedError
 
+    def sum_of_magnitudes(self, params: Sequence[Any]) -> Any:
+        """Σ |p| over every parameter, as a node of the graph (for an L1 penalty)."""
+        raise NotImplementedError
+
     # -- reading and writing parameters ----------------------------------------------
 
     def grad_of(self, p: Any) -> Any:
@@ -174,6 +178,10 @@ class ScalarEngine(Engine):
         squares = [p * p for p in params]
         return sum(squares[1:], squares[0])
 
+    def sum_of_magnitudes(self, params: Sequence[Any]) -> Any:
+        magnitudes = [p.abs() for p in params]
+        return sum(magnitudes[1:], magnitudes[0])
+
     def grad_norm_squared(self, params: Sequence[Any]) -> float:
         with np.errstate(over="ignore"):
             return math.fsum(p.grad * p.grad for p in params) if params else 0.0
@@ -234,11 +242,12 @@ class TensorEngine(Engine):
         return no_grad()
 
     def sum_of_squares(self, params: Sequence[Any]) -> Any:
-        total = None
-        for p in params:
-            term = (p * p).sum()
-            total = term if total is None else total + term
-        return total
+        terms = [(p * p).sum() for p in params]
+        return sum(terms[1:], terms[0])
+
+    def sum_of_magnitudes(self, params: Sequence[Any]) -> Any:
+        terms = [p.abs().sum() for p in params]
+        return sum(terms[1:], terms[0])
 
     def grad_of(self, p: Any) -> Any:
         return p.peek_grad()

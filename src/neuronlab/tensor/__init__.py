@@ -8,7 +8,7 @@ The functions here are also ``Tensor`` methods and operators (``a + b``,
 
 from .arithmetic import add, div, mul, neg, power, sub
 from .arrays import F32, F64, check_dtype
-from .functions import exp, log, relu, sigmoid, step, tanh
+from .functions import abs_, exp, log, relu, sigmoid, step, tanh
 from .grad_mode import is_grad_enabled, no_grad
 from .linalg import linear, matmul
 from .reductions import max_, mean, sum_
@@ -43,6 +43,7 @@ __all__ = [
     "sigmoid",
     "relu",
     "step",
+    "abs_",
     "softmax",
     "log_softmax",
     "softmax_cross_entropy",

@@ -16,7 +16,7 @@ from .operands import require_tensor
 if TYPE_CHECKING:
     from .tensor import Tensor
 
-__all__ = ["exp", "log", "tanh", "sigmoid", "relu", "step"]
+__all__ = ["exp", "log", "tanh", "sigmoid", "relu", "step", "abs_"]
 
 Grads = tuple[Any, ...]
 
@@ -91,6 +91,19 @@ def relu_backward(g: np.ndarray, inputs: tuple[Tensor, ...], saved: tuple) -> Gr
     """g where the output is not 0, exactly 0 elsewhere (even for an inf or nan g)."""
     out = saved[0]  # max(a, 0): 0, positive or nan, so out != 0 is "not out <= 0": nan passes
     return (keep_where(g, out != 0),)
+
+
+def abs_(a: Tensor) -> Tensor:
+    """|a|;  d/da = sign(a): 1, -1, or 0 at 0 (and at nan, as PyTorch has it)."""
+    a = require_tensor(a, "abs")
+    return a.from_op(np.abs(a.data), (a,), "abs", abs_backward)
+
+
+def abs_backward(g: np.ndarray, inputs: tuple[Tensor, ...], saved: tuple) -> Grads:
+    """g · sign(a), the sign 0 at 0 and at nan."""
+    x = inputs[0].data
+    sign = (x > 0).astype(g.dtype) - (x < 0).astype(g.dtype)
+    return (g * sign,)
 
 
 def step(a: Tensor) -> Tensor:

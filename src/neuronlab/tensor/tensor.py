@@ -27,7 +27,7 @@ import numpy as np
 from ..walk import topological_order
 from .arithmetic import add, div, mul, neg, power, rpower, sub
 from .arrays import F32, TensorType, as_array, check_dtype, quiet, sum_to, what
-from .functions import exp, log, relu, sigmoid, step, tanh
+from .functions import abs_, exp, log, relu, sigmoid, step, tanh
 from .grad_mode import is_grad_enabled
 from .linalg import matmul
 from .operands import plain
@@ -380,6 +380,10 @@ class Tensor(TensorType):
     def relu(self) -> Tensor:
         """max(0, x);  d/dx = 1 if x > 0 else 0."""
         return relu(self)
+
+    def abs(self) -> Tensor:
+        """|x|;  d/dx = sign(x) (0 at 0)."""
+        return abs_(self)
 
     def step(self) -> Tensor:
         """1 where x > 0, else 0 (the perceptron's threshold);  d/dx = 0."""

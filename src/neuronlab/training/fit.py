@@ -28,6 +28,7 @@ def fit(
     batch_size: int | None = None,
     seed: Seed = 0,
     l2: float = 0.0,
+    l1: float = 0.0,
     scheduler: LRScheduler | None = None,
     validation: tuple[Any, Any] | None = None,
     verbose: bool | None = None,
@@ -37,7 +38,7 @@ def fit(
     """Train ``model`` on ``(X, y)`` by gradient descent and return the per-epoch ``History``.
 
     Every option but these is the ``Trainer``'s (loss, optimizer or lr,
-    batch_size, seed, l2, scheduler, validation, shuffle).  epochs: how many
+    batch_size, seed, l2, l1, scheduler, validation, shuffle).  epochs: how many
     passes over the data.  verbose: a tqdm progress bar (default: only when
     stderr is a terminal).  callback: called as ``callback(epoch, history)``
     after every epoch.  Stops with ``TrainingDiverged`` when the loss or a
@@ -57,6 +58,7 @@ def fit(
         seed=seed,
         shuffle=shuffle,
         l2=l2,
+        l1=l1,
         scheduler=scheduler,
         validation=validation,
         who="fit",

@@ -74,7 +74,7 @@ class Trainer:
     ``SGD(model.parameters(), lr)`` (lr 0.1); give an optimizer or lr, not
     both.  batch_size: examples per step (all of them when None).  seed: the
     order of the examples, reshuffled every epoch (``shuffle=False``: in order).
-    l2: adds ``l2 · Σ p²`` to the loss.  scheduler: stepped after every
+    l2: adds ``l2 · Σ p²`` to the loss; l1: adds ``l1 · Σ |p|``.  scheduler: stepped after every
     optimiser step.  validation: ``(X_val, y_val)`` evaluated after every epoch.
     diagnose: warn once (``TrainingWarning``) about a stuck or overshooting run.
     who: the name error messages give the caller (``fit`` passes "fit").
@@ -93,6 +93,7 @@ class Trainer:
         seed: Seed = 0,
         shuffle: bool = True,
         l2: float = 0.0,
+        l1: float = 0.0,
         scheduler: LRScheduler | None = None,
         validation: tuple[Any, Any] | None = None,
         diagnose: bool = True,
@@ -112,6 +113,7 @@ class Trainer:
         self.batch_size = whole_number(size, f"{who}(batch_size)", minimum=1)
         self.steps_per_epoch = math.ceil(self.n / self.batch_size)
         self.l2 = non_negative_number(l2, f"{who}(l2)")
+        self.l1 = non_negative_number(l1, f"{who}(l1)")
         self.shuffle = flag(shuffle, f"{who}(shuffle)")
         self.validation = self._validation_data(validation, dtype, who)
         self.history = History()
@@ -174,6 +176,8 @@ class Trainer:
             batch_loss = self.loss_fn(predictions, yb)
             if self.l2:
                 batch_loss = batch_loss + self.l2 * engine.sum_of_squares(self.params)
+            if self.l1:
+                batch_loss = batch_loss + self.l1 * engine.sum_of_magnitudes(self.params)
             value = engine.item(batch_loss)
             if not math.isfinite(value):
                 raise self._diverged("the loss", value)

@@ -299,6 +299,7 @@ def local_formula(out: Value, i: int, nm: Namer) -> str:
         "log": lambda: f"1/{nm.operand(x, _ATOM)}",
         "relu": lambda: f"1 if {nm.operand(x, _SUM + 1)} > 0 else 0",
         "step": lambda: "0",
+        "abs": lambda: f"sign({nm.bare(x)})",
         "bce": lambda: (
             f"({nm.bare(x)} - t)/({nm.operand(x, _PRODUCT)}*(1 - {nm.operand(x, _SUM, True)})*n)"
         ),
