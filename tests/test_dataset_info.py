@@ -20,7 +20,7 @@ def test_every_dataset_has_its_meaning_written_down() -> None:
 
 def test_the_regression_datasets_agree_with_load() -> None:
     regression = {n for n, info in DATASET_INFO.items() if info.task == "regression"}
-    assert regression == set(datasets.REGRESSION) == {"houses"}
+    assert regression == set(datasets.REGRESSION) == {"houses", "plane", "bumps"}
 
 
 def test_houses_columns_and_target_are_named_as_the_generator_makes_them() -> None:

@@ -260,3 +260,20 @@ def test_blobs_bad_sizes(kwargs):
 def test_bad_seed(seed, exc):
     with pytest.raises(exc, match="seed"):
         datasets.moons(seed=seed)
+
+
+def test_plane_is_the_tilted_plane_plus_noise():
+    X, y = datasets.plane(500, noise=0.0, seed=3)
+    assert X.shape == (500, 2) and y.shape == (500,) and y.dtype == np.float64
+    assert np.all(np.abs(X) <= 1.0)
+    np.testing.assert_allclose(y, 0.6 * X[:, 0] - 0.4 * X[:, 1])
+    _, noisy = datasets.plane(500, noise=0.1, seed=3)
+    assert 0.08 < np.std(noisy - y) < 0.12
+
+
+def test_bumps_has_two_hills_and_a_valley():
+    X, y = datasets.bumps(2000, noise=0.0, seed=0)
+    hill = np.argmin(np.hypot(X[:, 0] + 0.4, X[:, 1] - 0.4))
+    valley = np.argmin(np.hypot(X[:, 0], X[:, 1] + 0.5))
+    assert y[hill] > 0.9 and y[valley] < -0.9
+    assert datasets.load("bumps", n=50, seed=1)[1].shape == (50,)

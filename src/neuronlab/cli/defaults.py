@@ -43,6 +43,8 @@ TRAIN_DEFAULTS: dict[str, TrainDefaults] = {
     "blobs": _toy((16, 16), "cross_entropy", 50),
     "sweets": _toy((4,), "bce", 100),
     "houses": _toy((16, 16), "mse", 100),
+    "plane": _toy((4,), "mse", 50),
+    "bumps": _toy((16, 16), "mse", 100),
     "digits": TrainDefaults("tensor", (128,), "cross_entropy", "adam", 0.01, 20, 32),
     "mnist": TrainDefaults("tensor", (128,), "cross_entropy", "adam", 0.001, 5, 64),
 }

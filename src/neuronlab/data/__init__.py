@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from .digits import DIGITS_SHAPE, digits
-from .info import DatasetInfo, dataset_info
+from .info import DATASET_INFO, DatasetInfo, dataset_info
 from .mnist import mnist, read_idx
 from .prep import normalize, one_hot, train_test_split
 from .synthetic import (
@@ -30,6 +30,8 @@ from .synthetic import (
     circles,
     gate,
     houses,
+    plane,
+    bumps,
     moons,
     spiral,
     sweets,
@@ -52,11 +54,13 @@ DATASETS: dict[str, Callable[..., tuple[np.ndarray, np.ndarray]]] = {
     "blobs": blobs,
     "sweets": sweets,
     "houses": houses,
+    "plane": plane,
+    "bumps": bumps,
     "digits": _all_digits,
 }
 
-#: Datasets whose targets are real numbers rather than class labels.
-REGRESSION = frozenset({"houses"})
+#: Datasets whose targets are real numbers rather than class labels (from ``info``).
+REGRESSION = frozenset(name for name, i in DATASET_INFO.items() if i.task == "regression")
 
 
 def names() -> list[str]:
@@ -83,6 +87,8 @@ __all__ = [
     "blobs",
     "sweets",
     "houses",
+    "plane",
+    "bumps",
     "digits",
     "DIGITS_SHAPE",
     "DatasetInfo",

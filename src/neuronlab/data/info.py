@@ -101,6 +101,8 @@ DATASET_INFO: dict[str, DatasetInfo] = {
             target_name="price",
             target_units="k€",
         ),
+        DatasetInfo("plane", "regression", target_name="height"),
+        DatasetInfo("bumps", "regression", target_name="height"),
         DatasetInfo(
             "digits",
             "classification",

@@ -22,6 +22,8 @@ __all__ = [
     "blobs",
     "sweets",
     "houses",
+    "plane",
+    "bumps",
     "gate",
     "SWEETS_FACTORS",
     "SWEETS_WEIGHTS",
@@ -165,6 +167,35 @@ def houses(n: int = 100, noise: float = 10.0, seed: Seed = 0) -> tuple[np.ndarra
     location = rng.uniform(0.0, 1.0, n)
     X = np.column_stack([size, location])
     y = HOUSE_PRICE(size, location) + rng.normal(0.0, noise, n)
+    return X, y
+
+
+def plane(n: int = 200, noise: float = 0.1, seed: Seed = 0) -> tuple[np.ndarray, np.ndarray]:
+    """A tilted plane: y = 0.6·x1 - 0.4·x2 + noise, points uniform in the square [-1, 1]².
+
+    The simplest regression a network can fit: one linear neuron is enough.
+    """
+    n = _count(n)
+    noise = _noise_level(noise)
+    rng = make_rng(seed)
+    X = rng.uniform(-1.0, 1.0, (n, 2))
+    y = 0.6 * X[:, 0] - 0.4 * X[:, 1] + rng.normal(0.0, noise, n)
+    return X, y
+
+
+def bumps(n: int = 200, noise: float = 0.05, seed: Seed = 0) -> tuple[np.ndarray, np.ndarray]:
+    """A landscape of two hills and a valley over [-1, 1]²: a sum of three Gaussians, plus noise.
+
+    y = e^(-|x - (-0.4, 0.4)|²/0.1) + e^(-|x - (0.5, 0.3)|²/0.1) - e^(-|x - (0, -0.5)|²/0.1);
+    no line fits it, so the network needs hidden neurons.
+    """
+    n = _count(n)
+    noise = _noise_level(noise)
+    rng = make_rng(seed)
+    X = rng.uniform(-1.0, 1.0, (n, 2))
+    y = rng.normal(0.0, noise, n)
+    for (cx, cy), sign in (((-0.4, 0.4), 1.0), ((0.5, 0.3), 1.0), ((0.0, -0.5), -1.0)):
+        y += sign * np.exp(-((X[:, 0] - cx) ** 2 + (X[:, 1] - cy) ** 2) / 0.1)
     return X, y
 
 
