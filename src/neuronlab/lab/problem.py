@@ -1,0 +1,189 @@
+"""The lab's data: points on the plane [-6, 6]², their labels (or heights), and the split.
+
+A generated set is drawn by ``neuronlab.datasets`` with the run's seed and
+scaled into the plane; the user's own points ("custom") come from clicks or
+an uploaded CSV (``x1,x2,label``).  Either way the points are split into
+training and test examples with the seed, so the same settings give the same
+split.  ``read_csv`` and ``to_csv`` bound what they read and write.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from .. import data as datasets
+from ..util.rng import make_rng
+from .settings import MAX_CLASSES, MAX_POINTS, MIN_POINTS, LabInputError, LabSettings
+
+__all__ = [
+    "Problem",
+    "DOMAIN",
+    "MAX_CSV_BYTES",
+    "make_problem",
+    "read_csv",
+    "to_csv",
+    "custom_problem",
+]
+
+#: The plane every point lies in: x1 and x2 from -DOMAIN to DOMAIN.
+DOMAIN = 6.0
+#: The largest CSV the lab reads.
+MAX_CSV_BYTES = 2 * 1024 * 1024
+
+#: How each generated set is placed on the plane: (centre of its points, scale).
+_PLACEMENT: dict[str, tuple[tuple[float, float], float]] = {
+    "circles": ((0.0, 0.0), 5.0),
+    "xor": ((0.0, 0.0), 3.0),
+    "moons": ((0.5, 0.25), 3.0),
+    "spiral": ((0.0, 0.0), 5.0),
+    "blobs": ((0.0, 0.0), 0.9),
+    "plane": ((0.0, 0.0), 5.0),
+    "bumps": ((0.0, 0.0), 5.0),
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Points ``X`` (n, 2) on the plane, targets ``y``, and which are for training and testing.
+
+    ``y`` holds class labels 0..classes-1 (int64) for classification, heights
+    (float64) for regression.
+    """
+
+    X: np.ndarray
+    y: np.ndarray
+    task: str
+    classes: int
+    train: np.ndarray  # indices into X
+    test: np.ndarray
+
+    @property
+    def size(self) -> int:
+        """How many points there are."""
+        return len(self.X)
+
+
+def _split(n: int, test_ratio: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Seeded train/test indices: round(n · test_ratio) test points, at least one each side."""
+    order = make_rng(seed).permutation(n)
+    n_test = min(max(1, round(n * test_ratio)), n - 1)
+    return np.sort(order[n_test:]), np.sort(order[:n_test])
+
+
+def _generate(s: LabSettings) -> tuple[np.ndarray, np.ndarray]:
+    if s.dataset in ("spiral",):
+        X, y = datasets.spiral(s.points, classes=s.classes, noise=s.noise, seed=s.seed)
+    elif s.dataset == "blobs":
+        X, y = datasets.blobs(s.points, centers=s.classes, std=0.5 + 2 * s.noise, seed=s.seed)
+    else:
+        X, y = datasets.load(s.dataset, n=s.points, noise=s.noise, seed=s.seed)
+    centre, scale = _PLACEMENT[s.dataset]
+    X = (X - np.asarray(centre)) * scale
+    return np.clip(X, -DOMAIN, DOMAIN), y
+
+
+def make_problem(s: LabSettings) -> Problem:
+    """The generated set the settings name, on the plane, split with the seed."""
+    if s.dataset == "custom":
+        raise LabInputError("dataset", "custom data comes from your points or a CSV upload")
+    X, y = _generate(s)
+    classes = int(y.max()) + 1 if s.task == "classification" else 0
+    train, test = _split(len(X), s.test_ratio, s.seed)
+    y = y.astype(np.int64) if s.task == "classification" else y.astype(np.float64)
+    return Problem(X.astype(np.float64), y, s.task, classes, train, test)
+
+
+def custom_problem(X: np.ndarray, y: np.ndarray, test_ratio: float, seed: int) -> Problem:
+    """The user's own points as a problem: classes when every label is 0..5, else heights."""
+    X = np.asarray(X, dtype=np.float64).reshape(-1, 2)
+    y = np.asarray(y, dtype=np.float64).reshape(-1)
+    if len(X) < MIN_POINTS:
+        raise LabInputError("points", f"expected at least {MIN_POINTS} points, got {len(X)}")
+    if len(X) > MAX_POINTS:
+        raise LabInputError("points", f"expected at most {MAX_POINTS:,} points, got {len(X):,}")
+    whole = np.all(y == np.round(y)) and y.min() >= 0 and y.max() < MAX_CLASSES
+    if whole:
+        labels = y.astype(np.int64)
+        classes = int(labels.max()) + 1
+        if classes < 2:
+            raise LabInputError("label", "expected points of at least two classes (labels 0 and 1)")
+        train, test = _split(len(X), test_ratio, seed)
+        return Problem(X, labels, "classification", classes, train, test)
+    train, test = _split(len(X), test_ratio, seed)
+    return Problem(X, y, "regression", 0, train, test)
+
+
+def _cell(text: str, row: int, column: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise LabInputError("csv", f"row {row}: {column} is {text!r:.20}, not a number") from None
+    if not math.isfinite(value):
+        raise LabInputError("csv", f"row {row}: {column} must be a finite number, got {text}")
+    return value
+
+
+def read_csv(content: bytes) -> tuple[np.ndarray, np.ndarray]:
+    """Points from a CSV of ``x1,x2,label`` rows (a header row is allowed), checked.
+
+    At most ``MAX_CSV_BYTES`` and ``MAX_POINTS`` rows; every x in [-6, 6]; a
+    bad row is a LabInputError naming its number and what is wrong.
+    """
+    if len(content) > MAX_CSV_BYTES:
+        raise LabInputError(
+            "csv",
+            f"expected at most {MAX_CSV_BYTES // 1024**2} MB, got {len(content) / 1024**2:.1f} MB",
+        )
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise LabInputError("csv", "expected UTF-8 text (x1,x2,label rows)") from None
+    X, y = [], []
+    for number, cells in enumerate(csv.reader(io.StringIO(text)), start=1):
+        if not cells or all(not c.strip() for c in cells):
+            continue
+        if len(cells) != 3:
+            raise LabInputError(
+                "csv", f"row {number}: expected 3 cells (x1,x2,label), got {len(cells)}"
+            )
+        if number == 1 and not _is_number(cells[0]):
+            continue  # a header row
+        x1, x2 = (_cell(c.strip(), number, name) for c, name in zip(cells, ("x1", "x2")))
+        if abs(x1) > DOMAIN or abs(x2) > DOMAIN:
+            raise LabInputError(
+                "csv",
+                f"row {number}: the point ({x1:g}, {x2:g}) lies outside "
+                f"the plane; x1 and x2 must be within [-{DOMAIN:g}, {DOMAIN:g}]",
+            )
+        X.append((x1, x2))
+        y.append(_cell(cells[2].strip(), number, "label"))
+        if len(X) > MAX_POINTS:
+            raise LabInputError("csv", f"expected at most {MAX_POINTS:,} points")
+    if not X:
+        raise LabInputError("csv", "no points: expected rows of x1,x2,label")
+    return np.array(X, dtype=np.float64), np.array(y, dtype=np.float64)
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def to_csv(problem: Problem) -> str:
+    """The points as CSV text with a header, labels as ints for classes."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["x1", "x2", "label"])
+    for (x1, x2), label in zip(problem.X.tolist(), problem.y.tolist()):
+        writer.writerow(
+            [repr(x1), repr(x2), int(label) if problem.task == "classification" else repr(label)]
+        )
+    return out.getvalue()

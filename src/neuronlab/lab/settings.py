@@ -1,0 +1,280 @@
+"""Everything a lab run is made of, checked, and written as a URL query so a run can be shared.
+
+``LabSettings`` holds the data (which set, noise, points, the train/test
+split, the seed), the input features, the network (hidden layers and an
+activation each, the initialisation) and the training (optimiser, learning
+rate, batch size, L1 or L2 penalty, loss).  ``with_changes`` checks a partial
+update the page sends and returns new settings, or raises ``LabInputError``
+naming the field; ``to_query`` and ``from_query`` turn settings into the
+URL's query string and back.  The same settings and seed give the same run:
+the same data, the same starting weights, the same numbers after the same
+steps.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = [
+    "LabInputError",
+    "LabSettings",
+    "DATASETS",
+    "CLASSIFICATION_SETS",
+    "REGRESSION_SETS",
+    "FEATURES",
+    "ACTIVATIONS",
+    "INITS",
+    "OPTIMIZERS",
+    "LOSSES",
+    "REGULARIZATIONS",
+    "MAX_LAYERS",
+    "MAX_WIDTH",
+    "MAX_CLASSES",
+    "MAX_POINTS",
+]
+
+#: The generated sets the lab offers; "custom" is the user's own points.
+CLASSIFICATION_SETS = ("circles", "xor", "moons", "spiral", "blobs")
+REGRESSION_SETS = ("plane", "bumps")
+DATASETS = (*CLASSIFICATION_SETS, *REGRESSION_SETS, "custom")
+#: The input features a network can read, each toggled on or off.
+FEATURES = ("x1", "x2", "x1^2", "x2^2", "x1*x2", "sin(x1)", "sin(x2)")
+ACTIVATIONS = ("tanh", "relu", "sigmoid", "linear", "step")
+INITS = ("xavier", "he", "uniform")
+OPTIMIZERS = ("sgd", "momentum", "adam")
+LOSSES = ("auto", "bce", "cross_entropy", "mse", "hinge")
+REGULARIZATIONS = ("none", "l1", "l2")
+
+MAX_LAYERS = 6  # hidden layers
+MAX_WIDTH = 16  # neurons per hidden layer
+MAX_CLASSES = 6
+MAX_POINTS = 10_000
+MIN_POINTS = 10
+
+
+class LabInputError(ValueError):
+    """A setting or an input the lab cannot take; ``field`` names it for the page."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
+@dataclass(frozen=True)
+class LabSettings:
+    """One lab run: data, features, network and training (TensorFlow Playground's defaults)."""
+
+    dataset: str = "circles"
+    classes: int = 2
+    noise: float = 0.0
+    points: int = 500
+    test_ratio: float = 0.5
+    seed: int = 0
+    features: tuple[str, ...] = ("x1", "x2")
+    hidden: tuple[int, ...] = (4, 2)
+    activations: tuple[str, ...] = ("tanh", "tanh")
+    init: str = "xavier"
+    optimizer: str = "sgd"
+    lr: float = 0.03
+    batch_size: int = 10
+    regularization: str = "none"
+    reg_rate: float = 0.0
+    loss: str = "auto"
+
+    @property
+    def task(self) -> str:
+        """ "regression" for plane and bumps, else "classification" (custom: its labels decide)."""
+        return "regression" if self.dataset in REGRESSION_SETS else "classification"
+
+    def with_changes(self, changes: Mapping[str, Any]) -> LabSettings:
+        """New settings with ``changes`` applied, every field checked; a LabInputError if not."""
+        if not isinstance(changes, Mapping):
+            raise LabInputError("settings", f"expected an object of fields, got {_kind(changes)}")
+        names = {f.name for f in dataclasses.fields(self)}
+        values = dataclasses.asdict(self)
+        for key, value in changes.items():
+            if key not in names:
+                raise LabInputError(str(key), f"unknown setting; expected one of {_listed(names)}")
+            values[key] = _CHECKS[key](value, key)
+        if "hidden" in changes and "activations" not in changes:
+            values["activations"] = _fit_activations(values["activations"], values["hidden"])
+        return _consistent(LabSettings(**values))
+
+    def to_query(self) -> dict[str, str]:
+        """The settings as URL query parameters (only those that differ from the defaults)."""
+        default = LabSettings()
+        query = {}
+        for f in dataclasses.fields(self):
+            value = getattr(self, f.name)
+            if value != getattr(default, f.name):
+                query[f.name] = _to_text(value)
+        return query
+
+    @classmethod
+    def from_query(cls, query: Mapping[str, str]) -> LabSettings:
+        """Settings from URL query parameters (missing ones take their defaults)."""
+        known = {f.name: f.type for f in dataclasses.fields(cls)}
+        changes: dict[str, Any] = {}
+        for key, text in query.items():
+            if key not in known:
+                continue  # other parameters (the token, a preset) are not settings
+            changes[key] = _from_text(key, text)
+        return cls().with_changes(changes)
+
+
+# -- checks, one per kind of field -------------------------------------------------------------
+
+
+def _kind(x: object) -> str:
+    return f"{type(x).__name__} {x!r:.40}"
+
+
+def _listed(options: Any) -> str:
+    return ", ".join(str(o) for o in options)
+
+
+def _choice(options: tuple[str, ...]) -> Any:
+    def check(value: Any, field: str) -> str:
+        if value not in options:
+            raise LabInputError(field, f"expected one of {_listed(options)}, got {value!r:.40}")
+        return str(value)
+
+    return check
+
+
+def _integer(low: int, high: int) -> Any:
+    def check(value: Any, field: str) -> int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise LabInputError(field, f"expected a whole number, got {_kind(value)}")
+        if not low <= value <= high:
+            raise LabInputError(field, f"expected a whole number from {low} to {high}, got {value}")
+        return int(value)
+
+    return check
+
+
+def _number(low: float, high: float, *, above_low: bool = False) -> Any:
+    def check(value: Any, field: str) -> float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise LabInputError(field, f"expected a number, got {_kind(value)}")
+        number = float(value)
+        too_low = number <= low if above_low else number < low
+        if not math.isfinite(number) or too_low or number > high:
+            bound = f"above {low:g}" if above_low else f"from {low:g}"
+            raise LabInputError(field, f"expected a number {bound} to {high:g}, got {value!r}")
+        return number
+
+    return check
+
+
+def _features(value: Any, field: str) -> tuple[str, ...]:
+    if isinstance(value, str) or not isinstance(value, (list, tuple)):
+        raise LabInputError(field, f"expected a list of features, got {_kind(value)}")
+    chosen = set(value)
+    unknown = chosen - set(FEATURES)
+    if unknown:
+        raise LabInputError(
+            field, f"unknown feature {sorted(unknown)[0]!r}; expected some of {_listed(FEATURES)}"
+        )
+    if not chosen:
+        raise LabInputError(field, "expected at least one input feature")
+    return tuple(f for f in FEATURES if f in chosen)  # always in the table's order
+
+
+def _hidden(value: Any, field: str) -> tuple[int, ...]:
+    if isinstance(value, str) or not isinstance(value, (list, tuple)):
+        raise LabInputError(field, f"expected a list of layer widths, got {_kind(value)}")
+    if len(value) > MAX_LAYERS:
+        raise LabInputError(field, f"expected at most {MAX_LAYERS} hidden layers, got {len(value)}")
+    width = _integer(1, MAX_WIDTH)
+    return tuple(width(w, f"{field}[{i}]") for i, w in enumerate(value))
+
+
+def _activations(value: Any, field: str) -> tuple[str, ...]:
+    if isinstance(value, str) or not isinstance(value, (list, tuple)):
+        raise LabInputError(field, f"expected one activation per hidden layer, got {_kind(value)}")
+    check = _choice(ACTIVATIONS)
+    return tuple(check(a, f"{field}[{i}]") for i, a in enumerate(value))
+
+
+_CHECKS: dict[str, Any] = {
+    "dataset": _choice(DATASETS),
+    "classes": _integer(2, MAX_CLASSES),
+    "noise": _number(0.0, 0.5),
+    "points": _integer(MIN_POINTS, MAX_POINTS),
+    "test_ratio": _number(0.1, 0.9),
+    "seed": _integer(0, 2**31 - 1),
+    "features": _features,
+    "hidden": _hidden,
+    "activations": _activations,
+    "init": _choice(INITS),
+    "optimizer": _choice(OPTIMIZERS),
+    "lr": _number(0.0, 10.0, above_low=True),
+    "batch_size": _integer(1, MAX_POINTS),
+    "regularization": _choice(REGULARIZATIONS),
+    "reg_rate": _number(0.0, 10.0),
+    "loss": _choice(LOSSES),
+}
+
+
+def _fit_activations(activations: tuple[str, ...], hidden: tuple[int, ...]) -> tuple[str, ...]:
+    """Activations for a new number of layers: kept where they were, a new layer takes the last."""
+    last = activations[-1] if activations else "tanh"
+    return tuple(activations[i] if i < len(activations) else last for i in range(len(hidden)))
+
+
+def _consistent(s: LabSettings) -> LabSettings:
+    """The settings when their parts agree; a LabInputError names the part that does not."""
+    if len(s.activations) != len(s.hidden):
+        raise LabInputError(
+            "activations",
+            f"expected one activation per hidden layer ({len(s.hidden)}), got {len(s.activations)}",
+        )
+    if s.task == "regression" and s.loss not in ("auto", "mse"):
+        raise LabInputError("loss", f"a regression set is fitted with mse, not {s.loss}")
+    if s.dataset == "custom":
+        return s  # the user's points decide how many classes there are (the session checks)
+    two_class = s.dataset in ("circles", "xor", "moons") or s.classes == 2
+    if s.task == "classification" and s.loss == "hinge" and not two_class:
+        raise LabInputError("loss", "hinge separates two classes; use cross_entropy or mse")
+    if s.task == "classification" and s.loss == "bce" and not two_class:
+        raise LabInputError("loss", "bce answers a yes/no question; use cross_entropy or mse")
+    return s
+
+
+# -- the URL's text ------------------------------------------------------------------------------
+
+
+def _to_text(value: Any) -> str:
+    if isinstance(value, tuple):
+        return ",".join(str(v) for v in value)
+    if isinstance(value, float):
+        return repr(value)
+    return str(value)
+
+
+_TUPLE_FIELDS = {"features", "hidden", "activations"}
+_INT_FIELDS = {"classes", "points", "seed", "batch_size"}
+_FLOAT_FIELDS = {"noise", "test_ratio", "lr", "reg_rate"}
+
+
+def _from_text(key: str, text: str) -> Any:
+    """One query parameter's text as the value its setting takes (checked by with_changes)."""
+    if not isinstance(text, str) or len(text) > 200:
+        raise LabInputError(key, "expected a short text in the URL")
+    try:
+        if key in _TUPLE_FIELDS:
+            items = [t for t in text.split(",") if t] if text else []
+            return [int(t) for t in items] if key == "hidden" else items
+        if key in _INT_FIELDS:
+            return int(text)
+        if key in _FLOAT_FIELDS:
+            return float(text)
+    except ValueError:
+        raise LabInputError(key, f"expected a number in the URL, got {text!r:.40}") from None
+    return text
