@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import dataclasses
 import warnings
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from ..nn import Sequential
+from ..nn import Linear, Sequential
 from ..optim import SGD, Adam, Optimizer
 from ..training import Trainer, TrainingDiverged, TrainingWarning, evaluate
 from .features import feature_matrix
@@ -26,7 +27,7 @@ from .network import Head, build_network, head_for, training_targets
 from .problem import DOMAIN, Problem, custom_problem, make_problem, read_csv
 from .settings import LabInputError, LabSettings
 
-__all__ = ["LabSession", "MOMENTUM", "DATA_FIELDS", "TUNABLE_FIELDS"]
+__all__ = ["LabSession", "Edit", "MOMENTUM", "DATA_FIELDS", "TUNABLE_FIELDS", "WEIGHT_LIMIT"]
 
 #: The momentum of the "momentum" optimiser (SGD with momentum 0.9, the usual choice).
 MOMENTUM = 0.9
@@ -34,6 +35,23 @@ MOMENTUM = 0.9
 DATA_FIELDS = frozenset({"dataset", "classes", "noise", "points", "test_ratio", "seed"})
 #: Settings a running training takes as they are, without starting again.
 TUNABLE_FIELDS = frozenset({"lr"})
+#: The largest weight (in size) a learner may set by hand.
+WEIGHT_LIMIT = 1000.0
+
+
+@dataclass(frozen=True)
+class Edit:
+    """A change made to a run while it trains, after ``step`` batches: a weight, or the lr.
+
+    ``kind`` is "weight" (``where`` = (layer, neuron, input), input -1 the bias)
+    or "lr" (``where`` = ()); ``value`` is the new number.  The run's edits, in
+    order, are what an exported script replays to reach the same numbers.
+    """
+
+    step: int
+    kind: str
+    where: tuple[int, ...]
+    value: float
 
 
 class LabSession:
@@ -53,19 +71,24 @@ class LabSession:
         s, p = self.settings, self.problem
         self.head: Head = head_for(s, p.task, p.classes)
         self.model: Sequential = build_network(s, len(s.features), self.head)
-        self.trainer = Trainer(
-            self.model,
-            self.inputs(p.X[p.train]),
-            training_targets(p.y[p.train], self.head),
-            loss=self.head.loss,
-            optimizer=self._optimizer(),
-            batch_size=min(s.batch_size, len(p.train)),
-            seed=s.seed,
-            l1=s.reg_rate if s.regularization == "l1" else 0.0,
-            l2=s.reg_rate if s.regularization == "l2" else 0.0,
-        )
+        with warnings.catch_warnings(record=True) as caught:  # a step activation is told now
+            warnings.simplefilter("always", TrainingWarning)
+            self.trainer = Trainer(
+                self.model,
+                self.inputs(p.X[p.train]),
+                training_targets(p.y[p.train], self.head),
+                loss=self.head.loss,
+                optimizer=self._optimizer(),
+                batch_size=min(s.batch_size, len(p.train)),
+                seed=s.seed,
+                l1=s.reg_rate if s.regularization == "l1" else 0.0,
+                l2=s.reg_rate if s.regularization == "l2" else 0.0,
+            )
         self.diverged = None
         self.warnings = []
+        self._keep_warnings(caught)
+        self.start_settings = s  # the settings this run started with (the lr may change later)
+        self.edits: list[Edit] = []  # what changed while it trained, in order
 
     def _optimizer(self) -> Optimizer:
         s, params = self.settings, self.model.parameters()
@@ -102,6 +125,7 @@ class LabSession:
         if changed <= TUNABLE_FIELDS:
             self.settings = new
             self.trainer.optimizer.lr = new.lr
+            self.edits.append(Edit(self.steps, "lr", (), new.lr))
             return
         problem = self.problem
         if changed & DATA_FIELDS:
@@ -115,6 +139,26 @@ class LabSession:
             return make_problem(s)
         p = self.problem
         return custom_problem(p.X, p.y, s.test_ratio, s.seed)
+
+    def begin(
+        self,
+        settings: LabSettings,
+        problem: Problem | None = None,
+        weights: Sequence[tuple[int, int, int, float]] = (),
+    ) -> None:
+        """Replace this run with a new one: its settings, its points (generated when None),
+        and weights set by hand (layer, neuron, input, value; input -1 the bias).
+
+        Everything is built and checked before the session changes, so a
+        LabInputError leaves it as it was.
+        """
+        trial = LabSession(settings, problem)
+        for layer, neuron, i, value in weights:
+            trial.set_weight(layer, neuron, i, value)
+        self.settings, self.problem = trial.settings, trial.problem
+        self._start()
+        for layer, neuron, i, value in weights:
+            self.set_weight(layer, neuron, i, value)
 
     def reset(self) -> None:
         """Start the run again: the same settings and data, the starting weights again."""
@@ -132,10 +176,14 @@ class LabSession:
                     loss = self.trainer.step()
             except TrainingDiverged as error:
                 self.diverged = str(error)
+        self._keep_warnings(caught)
+        return loss
+
+    def _keep_warnings(self, caught: list[warnings.WarningMessage]) -> None:
+        """Keep each training warning once, in the order they came."""
         for w in caught:
             if issubclass(w.category, TrainingWarning) and str(w.message) not in self.warnings:
                 self.warnings.append(str(w.message))
-        return loss
 
     def figures(self) -> dict[str, Any]:
         """The loss and accuracy on the training and test points (accuracy None for regression)."""
@@ -150,6 +198,41 @@ class LabSession:
             )
             out[name] = {"loss": result["loss"], "accuracy": result["accuracy"]}
         return out
+
+    # -- the weights, by hand -------------------------------------------------------------------
+
+    def linear_layers(self) -> list[Linear]:
+        """The network's weighted layers, in order: layer 1 first, the output layer last."""
+        return [m for m in self.model if isinstance(m, Linear)]
+
+    def set_weight(self, layer: int, neuron: int, input: int, value: float) -> None:
+        """Set one weight of the network by hand; training goes on from it.
+
+        ``layer`` counts the weighted layers from 1 (the output layer is the
+        last), ``neuron`` and ``input`` count from 0, and ``input`` -1 is the
+        neuron's bias.  Every argument is checked first: a LabInputError names
+        the one that cannot be taken, and nothing changes.
+        """
+        layers = self.linear_layers()
+        layer = _whole(layer, "layer", 1, len(layers))
+        m = layers[layer - 1]
+        neuron = _whole(neuron, "neuron", 0, m.out_features - 1)
+        input = _whole(input, "input", -1, m.in_features - 1)
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise LabInputError("value", f"expected a number, got {value!r:.40}")
+        if not (np.isfinite(value) and abs(value) <= WEIGHT_LIMIT):
+            raise LabInputError(
+                "value",
+                f"expected a number from -{WEIGHT_LIMIT:g} to {WEIGHT_LIMIT:g}, got {value}",
+            )
+        # In place, as the optimiser moves it.  The trainer's bound on the largest weight may now
+        # be short by at most WEIGHT_LIMIT, which is nothing beside its margin below overflow.
+        if input == -1:
+            assert m.bias is not None  # the lab's layers all have a bias
+            m.bias.data[neuron] = float(value)
+        else:
+            m.weight.data[neuron, input] = float(value)
+        self.edits.append(Edit(self.steps, "weight", (layer, neuron, input), float(value)))
 
     # -- the user's own data ---------------------------------------------------------------------
 
@@ -188,6 +271,14 @@ class LabSession:
         head_for(settings, problem.task, problem.classes)
         self.settings, self.problem = settings, problem
         self._start()
+
+
+def _whole(value: Any, field: str, low: int, high: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise LabInputError(field, f"expected a whole number, got {value!r:.40}")
+    if not low <= value <= high:
+        raise LabInputError(field, f"expected a whole number from {low} to {high}, got {value}")
+    return int(value)
 
 
 def _coordinate(value: Any, field: str) -> float:

@@ -37,7 +37,17 @@ from .layout import render
 from .naming import Namer
 from .nodes import FILL, Node, dot_parts, graph_nodes, node_number
 
-__all__ = ["draw_graph", "Graph", "value_repr_svg", "FORMATS", "DOT_TIMEOUT", "FILL", "Node"]
+__all__ = [
+    "draw_graph",
+    "plan_graph",
+    "GraphPlan",
+    "Graph",
+    "value_repr_svg",
+    "FORMATS",
+    "DOT_TIMEOUT",
+    "FILL",
+    "Node",
+]
 
 #: File extensions ``Graph.save`` understands, and the format each one writes.
 FORMATS: Mapping[str, str] = {
@@ -224,6 +234,70 @@ def _nodes(plan: _Plan, nm: Namer) -> list[Node]:
             label = "" if v in plan.constants else nm.picture_label(v)
             nodes.append(Node(node, kind, _value_cells(label, v)))
     return nodes
+
+
+def _box_of(plan: _Plan, order: list[Value]) -> dict[Value, str]:
+    """The id of the box that shows each value of ``order`` (see ``GraphPlan``)."""
+    box: dict[Value, str] = {}
+    for kind, v, d in plan.specs:
+        if kind == "op":
+            continue
+        box[v] = plan.ids[v]
+        if kind == "neuron" and d is not None:
+            box[d] = plan.ids[v]
+            weights, _, bias = dot_parts(d.inputs)
+            for x in (*weights, bias):
+                if x is not None and not x.inputs:
+                    box.setdefault(x, plan.ids[v])  # a weight or bias drawn inside its neuron
+    for v, x in plan.through.items():
+        box[v] = box[x]
+    drawn_ops = {plan.ids[v] + "op" for kind, v, _ in plan.specs if kind == "op"}
+    consumers: dict[Value, list[Value]] = {}
+    for v in order:
+        for x in v.inputs:
+            consumers.setdefault(x, []).append(v)
+    for v in reversed(order):  # the rest: a constant, shown by (the operation of) what reads it
+        if v in box:
+            continue
+        for c in consumers.get(v, []):
+            if c in box:
+                op = plan.ids[c] + "op"
+                box[v] = op if op in drawn_ops else box[c]
+                break
+    return box
+
+
+@dataclass(frozen=True)
+class GraphPlan:
+    """The boxes and edges of a graph's picture, before they are placed, and what each box shows.
+
+    ``nodes`` and ``edges`` are what ``draw_graph`` draws (``viz.layout.layout``
+    places them).  ``box_of`` maps every Value of the graph to the id of the
+    box that shows it: its own box; the neuron box that hides it (a weight or
+    bias of a collapsed neuron, its w·x + b); the box drawn in place of a
+    left-out ``0 + x``; or, for a number written into a formula, the
+    operation node that reads it.
+    """
+
+    nodes: tuple[Node, ...]
+    edges: tuple[tuple[str, str], ...]
+    box_of: Mapping[Value, str]
+
+
+def plan_graph(root: Value, *, collapse_neurons: bool = False) -> GraphPlan:
+    """The boxes ``draw_graph(root, collapse_neurons=...)`` draws, and the box of every value.
+
+    >>> a, b = Value(2.0, label="a"), Value(-3.0, label="b")
+    >>> plan = plan_graph(a * b + 1)
+    >>> [n.kind for n in plan.nodes], plan.box_of[a], plan.edges[-1]
+    (['leaf', 'leaf', 'value', 'op', 'root', 'op'], 'v0', ('v4op', 'v4'))
+    """
+    if type(root) is not Value:
+        raise TypeError(f"plan_graph: expected a Value, got {type(root).__name__}")
+    order = graph_nodes(root)
+    plan = _plan(root, order, bool(collapse_neurons))
+    nodes = _nodes(plan, Namer(root, order, drawn_as=plan.through))
+    return GraphPlan(tuple(nodes), tuple(plan.edges), _box_of(plan, order))
 
 
 def _too_many(
