@@ -113,13 +113,14 @@ def test_dead_relus_output_zero_everywhere_and_the_warning_appears():
 
 def test_the_spiral_needs_hidden_layers_or_features():
     session = preset_session("spiral-depth")
-    session.step(600)
+    session.step(1500)
     assert accuracy(session) >= 0.97
     session.change({"hidden": []})  # straight lines only
     session.step(1000)
     assert accuracy(session) < 0.65
-    session.change({"features": ["x1", "x2", "x1^2", "x2^2", "x1*x2", "sin(x1)", "sin(x2)"]})
-    session.step(1000)
+    every = ["x1", "x2", "x1^2", "x2^2", "x1*x2", "sin(x1)", "sin(x2)"]
+    session.change({"features": every, "hidden": [8], "activations": ["tanh"]})
+    session.step(1500)
     assert accuracy(session) >= 0.95
 
 

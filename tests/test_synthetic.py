@@ -277,3 +277,16 @@ def test_bumps_has_two_hills_and_a_valley():
     valley = np.argmin(np.hypot(X[:, 0], X[:, 1] + 0.5))
     assert y[hill] > 0.9 and y[valley] < -0.9
     assert datasets.load("bumps", n=50, seed=1)[1].shape == (50,)
+
+
+def test_spiral_turn_is_how_far_each_arm_winds():
+    X, y = datasets.spiral(300, classes=3, noise=0.0, seed=0, turn=0.0)
+    for k in range(3):  # no turn: each arm is a straight ray from the centre
+        arm = X[y == k]
+        angles = np.arctan2(arm[:, 0], arm[:, 1])
+        np.testing.assert_allclose(angles, angles[0], atol=1e-9)
+    X9, y9 = datasets.spiral(300, classes=2, noise=0.0, seed=0, turn=9.0)
+    outer = X9[np.argmax(np.hypot(*X9.T))]
+    assert np.hypot(*outer) == pytest.approx(1.0)
+    with pytest.raises(ValueError, match="turn"):
+        datasets.spiral(turn=-1.0)

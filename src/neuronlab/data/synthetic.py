@@ -104,16 +104,22 @@ def xor(n: int = 200, noise: float = 0.1, seed: Seed = 0) -> tuple[np.ndarray, n
 
 
 def spiral(
-    n: int = 300, classes: int = 3, noise: float = 0.2, seed: Seed = 0
+    n: int = 300, classes: int = 3, noise: float = 0.2, seed: Seed = 0, turn: float = 4.0
 ) -> tuple[np.ndarray, np.ndarray]:
-    """``classes`` interleaved spiral arms (n points in all); labels 0 .. classes-1."""
+    """``classes`` interleaved spiral arms (n points in all); labels 0 .. classes-1.
+
+    Each arm turns through ``turn`` radians from the centre to the edge (4, the
+    default, is about two thirds of a circle; 9 winds one and a half times and
+    needs a deeper network or more features).
+    """
     n = _count(n, minimum=2)
     classes = whole_number(classes, "classes", minimum=2, maximum=100)
     noise = _noise_level(noise)
+    turn = real_number(turn, "turn", minimum=0.0, maximum=100.0)
     rng = make_rng(seed)
     y = np.arange(n, dtype=np.int64) % classes
     radius = np.linspace(0.05, 1.0, n)
-    angle = y * (2 * np.pi / classes) + radius * 4.0 + rng.normal(0.0, noise, n)
+    angle = y * (2 * np.pi / classes) + radius * turn + rng.normal(0.0, noise, n)
     X = np.column_stack([radius * np.sin(angle), radius * np.cos(angle)])
     return _shuffled(X, y, rng)
 

@@ -35,6 +35,8 @@ DOMAIN = 6.0
 #: The largest CSV the lab reads.
 MAX_CSV_BYTES = 2 * 1024 * 1024
 
+#: How far the lab's spiral arms wind, in radians from the centre to the edge.
+SPIRAL_TURN = 9.0
 #: How each generated set is placed on the plane: (centre of its points, scale).
 _PLACEMENT: dict[str, tuple[tuple[float, float], float]] = {
     "circles": ((0.0, 0.0), 5.0),
@@ -76,8 +78,10 @@ def _split(n: int, test_ratio: float, seed: int) -> tuple[np.ndarray, np.ndarray
 
 
 def _generate(s: LabSettings) -> tuple[np.ndarray, np.ndarray]:
-    if s.dataset in ("spiral",):
-        X, y = datasets.spiral(s.points, classes=s.classes, noise=s.noise, seed=s.seed)
+    if s.dataset == "spiral":  # wound one and a half times, as TensorFlow Playground's
+        X, y = datasets.spiral(
+            s.points, classes=s.classes, noise=s.noise, seed=s.seed, turn=SPIRAL_TURN
+        )
     elif s.dataset == "blobs":
         X, y = datasets.blobs(s.points, centers=s.classes, std=0.5 + 2 * s.noise, seed=s.seed)
     else:
