@@ -1,6 +1,7 @@
 # Two commands do everything: `make demo` and `make test`.
 # Both create the project's virtual environment (.venv) when it is missing;
 # `make demo` installs only what the demo needs, `make test` adds the test tools.
+# `make lab` serves the lab in the browser from the demo's environment.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -8,7 +9,7 @@ HASH := $(shell cksum pyproject.toml | cut -d' ' -f1)
 DEMO_STAMP := $(VENV)/.demo-$(HASH)
 TEST_STAMP := $(VENV)/.test-$(HASH)
 
-.PHONY: demo test lint typecheck bench system-deps clean
+.PHONY: demo lab test lint typecheck bench system-deps clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +29,12 @@ $(TEST_STAMP): $(PY) pyproject.toml
 
 demo: $(DEMO_STAMP)
 	$(VENV)/bin/neuronlab demo
+
+# the lab in the browser: serves 127.0.0.1 and prints its URL (Ctrl-C stops it);
+# LAB_ARGS passes options on, e.g. make lab LAB_ARGS="--port 8765 --no-browser"
+LAB_ARGS ?=
+lab: $(DEMO_STAMP)
+	$(VENV)/bin/neuronlab lab $(LAB_ARGS)
 
 # Graphviz's `dot` and Chromium are system programs the tests use (the library
 # works without them); install them with apt-get when they are missing.

@@ -1,4 +1,4 @@
-"""The ``neuronlab`` command: demo, train, predict, perceptron, graph, tour.
+"""The ``neuronlab`` command: demo, train, predict, perceptron, graph, tour, lab.
 
 ``main(argv)`` parses the command line, runs one command and returns the exit
 status.  Every mistake -- a bad option, a bad file, a run too big to start --
@@ -10,7 +10,7 @@ Output piped into a reader that stops early (``| head``) ends quietly.
 The modules: ``parser`` (the options), ``defaults`` (the table of defaults per
 dataset), ``limits`` (sizes and time), one module per command (``demo``,
 ``train`` with ``train_data`` and ``train_model``, ``predict``,
-``perceptron``, ``lessons``), and ``output``, ``paths``, ``reporting``,
+``perceptron``, ``lessons``, ``lab``), and ``output``, ``paths``, ``reporting``,
 ``scaling`` that they share.
 """
 
@@ -24,6 +24,7 @@ from collections.abc import Callable, Sequence
 from ..training import TrainingDiverged
 from .demo import run_demo
 from .errors import EXIT_DIVERGED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, UsageError
+from .lab import run_lab
 from .lessons import run_graph, run_tour
 from .output import flush_stdout, print_warning, silence_stdout
 from .parser import COMMANDS, build_parser
@@ -45,6 +46,7 @@ _RUN: dict[str, Callable[[argparse.Namespace], object]] = {
     "perceptron": run_perceptron,
     "graph": run_graph,
     "tour": run_tour,
+    "lab": run_lab,
 }
 assert tuple(_RUN) == COMMANDS
 

@@ -26,7 +26,7 @@ from .limits import MAX_BATCH, MAX_EPOCHS, MAX_HIDDEN_LAYERS, MAX_NOISE, MAX_POI
 __all__ = ["build_parser", "COMMANDS", "DATASET_NAMES"]
 
 #: The subcommands, in the order ``neuronlab --help`` lists them.
-COMMANDS = ("demo", "train", "predict", "perceptron", "graph", "tour")
+COMMANDS = ("demo", "train", "predict", "perceptron", "graph", "tour", "lab")
 #: What ``--dataset`` accepts: the built-in datasets, and MNIST from the user's files.
 DATASET_NAMES = (*datasets.names(), "mnist")
 
@@ -325,6 +325,38 @@ def _add_tour(sub: Any) -> None:
     )
 
 
+_port = _number(int, 0, high=65535, why=" (0: any free port)")
+
+
+def _host(text: str) -> str:
+    """A host name or address to bind: letters, digits, dots, dashes and colons only."""
+    allowed = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]")
+    if not text or len(text) > 253 or not set(text) <= allowed:
+        raise argparse.ArgumentTypeError(f"expected a host name or address, got {text!r:.60}")
+    return text
+
+
+def _add_lab(sub: Any) -> None:
+    lab = _subparser(
+        sub,
+        "lab",
+        "the lab: a live playground in the browser (TensorFlow Playground on this engine)",
+        "Serve the lab on this machine and open it in the browser: pick data, features and "
+        "layers, train and watch every neuron, open a neuron's numbers on one point, step "
+        "through backward edge by edge, export the model. The URL printed carries a token "
+        "made at start; only 127.0.0.1 is served unless --host says otherwise. Ctrl-C stops it.",
+    )
+    lab.add_argument("--port", type=_port, default=0, help="port to serve on (0: a free one)")
+    lab.add_argument(
+        "--host",
+        type=_host,
+        default="127.0.0.1",
+        help="address to serve on; anything but 127.0.0.1 lets other machines connect (a "
+        "warning is printed)",
+    )
+    lab.add_argument("--no-browser", action="store_true", help="print the URL, open no browser")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``neuronlab`` command, with every subcommand."""
     parser = Parser(
@@ -335,7 +367,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"neuronlab {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
-    for add in (_add_demo, _add_train, _add_predict, _add_perceptron, _add_graph, _add_tour):
+    for add in (
+        _add_demo,
+        _add_train,
+        _add_predict,
+        _add_perceptron,
+        _add_graph,
+        _add_tour,
+        _add_lab,
+    ):
         add(sub)
     assert tuple(sub.choices) == COMMANDS
     return parser

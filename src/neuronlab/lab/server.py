@@ -1,0 +1,413 @@
+"""The lab's web server: the page, the JSON API and the WebSocket of docs/lab.md, on Starlette.
+
+``create_app(session, token)`` makes the ASGI app a ``LabRunner`` drives:
+every request passes ``access.LabGuard`` (the token, and changes only from
+the lab's own page), every body is read within its limit, every field is
+checked where it is read, and every answer is JSON -- a 4xx names the field
+and leaves the lab as it was; an unexpected failure is a 500 and the server
+keeps running.  The page itself (``static/``) is plain files: nothing is
+built, and nothing is loaded from outside the server.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.datastructures import MutableHeaders
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Mount, Route, WebSocketRoute
+from starlette.staticfiles import StaticFiles
+from starlette.websockets import WebSocket, WebSocketDisconnect
+
+from .access import LabGuard, new_token, token_cookie
+from .card import card as neuron_card
+from .export import export
+from .inputs import (
+    MAX_JSON_BYTES,
+    MAX_STEPS,
+    RequestError,
+    json_object,
+    read_limited,
+    real_number,
+    text_field,
+    whole_number,
+)
+from .messages import dumps
+from .presets import apply_preset, preset_list
+from .problem import MAX_CSV_BYTES, to_csv
+from .runner import LabRunner, Outbox
+from .session import TUNABLE_FIELDS, LabSession
+from .settings import LabInputError, LabSettings
+from .stepthrough import walk
+
+__all__ = ["create_app", "STATIC", "SECURITY_HEADERS"]
+
+#: The page's files.
+STATIC = Path(__file__).parent / "static"
+#: Sent with every answer: nothing from elsewhere, no token in a Referer, nothing cached.
+SECURITY_HEADERS = {
+    "content-security-policy": (
+        "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; script-src 'self'; "
+        "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'"
+    ),
+    "referrer-policy": "no-referrer",
+    "x-content-type-options": "nosniff",
+    "cache-control": "no-store",
+}
+
+log = logging.getLogger("neuronlab.lab")
+Handler = Callable[[Request, LabRunner], Awaitable[Response]]
+
+
+# -- answers --------------------------------------------------------------------------------
+
+
+def json_answer(content: Any, status: int = 200) -> Response:
+    """A JSON answer (NaN and infinities as null), with the security headers."""
+    return Response(dumps(content), status, media_type="application/json")
+
+
+def error_answer(status: int, message: str, field: str | None = None) -> Response:
+    """``{"error": message, "field": field}`` with the status."""
+    body = {"error": message} if field is None else {"error": message, "field": field}
+    return json_answer(body, status)
+
+
+def endpoint(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
+    """A route from a handler: its errors become JSON answers; nothing it raises stops the lab."""
+
+    async def answer(request: Request) -> Response:
+        try:
+            return await handler(request, request.app.state.runner)
+        except LabInputError as e:
+            return error_answer(400, e.message, e.field)
+        except RequestError as e:
+            return error_answer(e.status, e.message, e.field)
+        except Exception as e:  # an unexpected failure: a 500, logged, and the lab carries on
+            log.exception("%s %s failed", request.method, request.url.path)
+            return error_answer(500, f"the lab failed on this request: {type(e).__name__}: {e}")
+
+    answer.__name__ = handler.__name__
+    answer.__doc__ = handler.__doc__
+    return answer
+
+
+async def json_body(request: Request) -> dict[str, Any]:
+    """The request's JSON object, at most MAX_JSON_BYTES (else 413)."""
+    raw = await read_limited(
+        request.headers.get("content-length"), request.stream(), MAX_JSON_BYTES, "a JSON body"
+    )
+    return json_object(raw)
+
+
+# -- the page -------------------------------------------------------------------------------
+
+
+async def index(request: Request) -> Response:
+    """The page, its script and style addresses carrying the token; sets the token's cookie."""
+    token = request.app.state.token
+    html = (STATIC / "index.html").read_text(encoding="utf-8").replace("{{token}}", token)
+    response = Response(html, media_type="text/html")
+    if request.query_params.get("token") == token:
+        response.headers["set-cookie"] = token_cookie(token)
+    return response
+
+
+# -- the run: state, settings, training -----------------------------------------------------
+
+
+async def get_state(request: Request, runner: LabRunner) -> Response:
+    """GET /api/state: the State."""
+    return json_answer(await runner.state())
+
+
+def apply_query(session: LabSession, query: Mapping[str, Any]) -> None:
+    """A URL's settings (missing ones take their defaults), and the run from its start."""
+    if not isinstance(query, Mapping) or not all(isinstance(v, str) for v in query.values()):
+        raise LabInputError("query", "expected the URL's parameters as texts")
+    settings = LabSettings.from_query(query)
+    session.change({name: getattr(settings, name) for name in settings.__dataclass_fields__})
+    session.reset()
+
+
+async def post_settings(request: Request, runner: LabRunner) -> Response:
+    """POST /api/settings: ``{"changes": {...}}``, or a URL's ``{"query": {...}}`` (from step 0)."""
+    body = await json_body(request)
+    if "query" in body:
+        query = body["query"]
+        return json_answer(await runner.change(lambda s: apply_query(s, query)))
+    changes = body.get("changes")
+    if not isinstance(changes, dict):
+        raise LabInputError("settings", 'expected {"changes": {setting: value, ...}}')
+    restarts = not set(changes) <= TUNABLE_FIELDS
+    return json_answer(await runner.change(lambda s: s.change(changes), restarts=restarts))
+
+
+async def post_step(request: Request, runner: LabRunner) -> Response:
+    """POST /api/step: ``{"count": n}`` steps (1 to MAX_STEPS); the Frame after them."""
+    body = await json_body(request)
+    count = whole_number({"count": 1, **body}, "count", 1, MAX_STEPS)
+    return json_answer(await runner.step(count))
+
+
+async def post_play(request: Request, runner: LabRunner) -> Response:
+    """POST /api/play: train in the background; frames arrive on the WebSocket."""
+    await json_body(request)
+    await runner.play()
+    return json_answer({"playing": True})
+
+
+async def post_pause(request: Request, runner: LabRunner) -> Response:
+    """POST /api/pause: stop training."""
+    await json_body(request)
+    await runner.pause()
+    return json_answer({"playing": False})
+
+
+async def post_reset(request: Request, runner: LabRunner) -> Response:
+    """POST /api/reset: the starting weights again."""
+    await json_body(request)
+    return json_answer(await runner.change(lambda s: s.reset()))
+
+
+# -- the data ---------------------------------------------------------------------------------
+
+
+def edit_points(session: LabSession, body: Mapping[str, Any]) -> None:
+    """Add a point, or remove the one nearest the place clicked (a LabInputError if none)."""
+    action = text_field(body, "action", ("add", "remove"))
+    x1, x2 = real_number(body, "x1"), real_number(body, "x2")
+    if action == "add":
+        session.add_point(x1, x2, real_number(body, "label"))
+    elif not session.remove_point(x1, x2):
+        raise LabInputError("point", f"no point near ({x1:.2f}, {x2:.2f}) to remove")
+
+
+async def post_points(request: Request, runner: LabRunner) -> Response:
+    """POST /api/points: add or remove a point; the State."""
+    body = await json_body(request)
+    return json_answer(await runner.change(lambda s: edit_points(s, body)))
+
+
+async def post_upload(request: Request, runner: LabRunner) -> Response:
+    """POST /api/upload: the CSV itself (x1,x2,label rows), at most 2 MB; the State."""
+    content = await read_limited(
+        request.headers.get("content-length"), request.stream(), MAX_CSV_BYTES, "a CSV"
+    )
+    return json_answer(await runner.change(lambda s: s.upload(content)))
+
+
+async def get_data_csv(request: Request, runner: LabRunner) -> Response:
+    """GET /api/data.csv: the points as CSV."""
+    text = await runner.call(lambda s: to_csv(s.problem))
+    headers = {"content-disposition": 'attachment; filename="lab-data.csv"'}
+    return Response(text, headers=headers, media_type="text/csv")
+
+
+# -- the network, one neuron, one point ---------------------------------------------------------
+
+
+async def post_weight(request: Request, runner: LabRunner) -> Response:
+    """POST /api/weight: ``{"layer", "neuron", "input", "value"}`` (input -1: the bias)."""
+    body = await json_body(request)
+    layer, neuron = whole_number(body, "layer", 1, 7), whole_number(body, "neuron", 0, 15)
+    where = whole_number(body, "input", -1, 15)
+    value = real_number(body, "value")
+    return json_answer(
+        await runner.change(lambda s: s.set_weight(layer, neuron, where, value), restarts=False)
+    )
+
+
+async def post_card(request: Request, runner: LabRunner) -> Response:
+    """POST /api/card: ``{"layer", "neuron", "point"}``; the Card."""
+    body = await json_body(request)
+    layer, neuron = whole_number(body, "layer", 1, 7), whole_number(body, "neuron", 0, 15)
+    point = whole_number(body, "point", 0, 10**6)
+    return json_answer(await runner.call(lambda s: neuron_card(s, layer, neuron, point)))
+
+
+def walk_root(body: Mapping[str, Any]) -> Any:
+    """The step-through's root: "loss" (the default) or {"layer", "neuron"} of a neuron."""
+    root = body.get("root", "loss")
+    if root == "loss":
+        return root
+    if not isinstance(root, dict):
+        raise LabInputError("root", f'expected "loss" or {{"layer", "neuron"}}, got {root!r:.40}')
+    return {
+        "layer": whole_number(root, "layer", 1, 7),
+        "neuron": whole_number(root, "neuron", 0, 15),
+    }
+
+
+async def post_stepthrough(request: Request, runner: LabRunner) -> Response:
+    """POST /api/stepthrough: ``{"point", "root"}``; the Walk."""
+    body = await json_body(request)
+    point, root = whole_number(body, "point", 0, 10**6), walk_root(body)
+    return json_answer(await runner.call(lambda s: walk(s, point, root)))
+
+
+# -- export and presets -------------------------------------------------------------------------
+
+
+async def get_export(request: Request, runner: LabRunner) -> Response:
+    """GET /api/export/NAME: the model (model.npz), or a script (run.py, torch.py)."""
+    name = request.path_params["name"]
+    content, media = await runner.call(lambda s: export(s, name))
+    headers = {"content-disposition": f'attachment; filename="lab-{name}"'}
+    return Response(content, headers=headers, media_type=media)
+
+
+async def get_presets(request: Request, runner: LabRunner) -> Response:
+    """GET /api/presets: ``[{"name", "title", "sentence"}]``."""
+    return json_answer(preset_list())
+
+
+async def post_preset(request: Request, runner: LabRunner) -> Response:
+    """POST /api/preset: ``{"name"}``; the State of the preset's run."""
+    name = text_field(await json_body(request), "name")
+    return json_answer(await runner.change(lambda s: apply_preset(s, name)))
+
+
+# -- the WebSocket ------------------------------------------------------------------------------
+
+
+async def command(runner: LabRunner, text: str) -> str | None:
+    """Carry out one message from the page; a reply to send back (an error), or None."""
+    try:
+        if len(text) > MAX_JSON_BYTES:
+            raise RequestError(413, f"expected a message of at most {MAX_JSON_BYTES // 1024} KB")
+        message = json_object(text.encode("utf-8"))
+        if not message:
+            raise RequestError(400, 'expected a command, e.g. {"cmd": "play"}', "cmd")
+        cmd = text_field(message, "cmd", ("play", "pause", "reset", "step"))
+        if cmd == "play":
+            await runner.play()
+        elif cmd == "pause":
+            await runner.pause()
+        elif cmd == "reset":
+            await runner.change(lambda s: s.reset())
+        else:
+            count = whole_number({"count": 1, **message}, "count", 1, MAX_STEPS)
+            await runner.step(count, id=message.get("id"))
+    except (LabInputError, RequestError) as e:
+        return dumps({"type": "error", "error": e.message, "field": e.field})
+    except Exception as e:
+        log.exception("a WebSocket command failed")
+        return dumps({"type": "error", "error": f"the lab failed: {type(e).__name__}: {e}"})
+    return None
+
+
+async def _pump(socket: WebSocket, outbox: Outbox) -> None:
+    with contextlib.suppress(Exception):  # the socket closed, or the page fell behind
+        while True:
+            await socket.send_text(await outbox.next())
+    with contextlib.suppress(Exception):
+        await socket.close(1011)
+
+
+async def websocket(socket: WebSocket) -> None:
+    """/ws: States, Frames and status out; play, pause, reset and step commands in."""
+    runner: LabRunner = socket.app.state.runner
+    await socket.accept()
+    outbox = Outbox()
+    outbox.put("state", await runner.state_text())
+    outbox.put("status", dumps({"type": "status", "playing": runner.playing}))
+    runner.outboxes.add(outbox)
+    pump = asyncio.get_running_loop().create_task(_pump(socket, outbox))
+    try:
+        while True:
+            message = await socket.receive()
+            if message["type"] == "websocket.disconnect":
+                break
+            reply = await command(runner, message.get("text") or "")
+            if reply is not None:
+                outbox.put("error", reply)
+    except (WebSocketDisconnect, RuntimeError):
+        pass
+    finally:
+        runner.outboxes.discard(outbox)
+        pump.cancel()
+
+
+# -- the app ----------------------------------------------------------------------------------
+
+
+class SecurityHeaders:
+    """ASGI middleware: SECURITY_HEADERS on every HTTP answer (the page, its files, the API)."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        """Pass the request on, adding the headers to the answer."""
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def sending(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in SECURITY_HEADERS.items():
+                    headers.setdefault(name, value)
+            await send(message)
+
+        await self.app(scope, receive, sending)
+
+
+async def http_error(request: Request, exc: Exception) -> Response:
+    """404, 405 and the like as JSON."""
+    status = exc.status_code if isinstance(exc, HTTPException) else 500
+    detail = exc.detail if isinstance(exc, HTTPException) else "the lab failed"
+    return error_answer(status, f"{detail}: {request.method} {request.url.path}")
+
+
+ROUTES: list[tuple[str, str, Handler]] = [
+    ("GET", "/api/state", get_state),
+    ("POST", "/api/settings", post_settings),
+    ("POST", "/api/step", post_step),
+    ("POST", "/api/play", post_play),
+    ("POST", "/api/pause", post_pause),
+    ("POST", "/api/reset", post_reset),
+    ("POST", "/api/points", post_points),
+    ("POST", "/api/upload", post_upload),
+    ("GET", "/api/data.csv", get_data_csv),
+    ("POST", "/api/weight", post_weight),
+    ("POST", "/api/card", post_card),
+    ("POST", "/api/stepthrough", post_stepthrough),
+    ("GET", "/api/export/{name}", get_export),
+    ("GET", "/api/presets", get_presets),
+    ("POST", "/api/preset", post_preset),
+]
+
+
+def create_app(session: LabSession | None = None, token: str | None = None) -> Starlette:
+    """The lab's ASGI app for ``session`` (a new default one if None), behind ``token``."""
+    runner = LabRunner(session)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        yield
+        await runner.close()
+
+    routes = [
+        Route("/", index, methods=["GET"]),
+        *(Route(path, endpoint(h), methods=[method]) for method, path, h in ROUTES),
+        WebSocketRoute("/ws", websocket),
+        Mount("/static", StaticFiles(directory=STATIC), name="static"),
+    ]
+    app = Starlette(
+        routes=routes, exception_handlers={HTTPException: http_error}, lifespan=lifespan
+    )
+    app.state.runner = runner
+    app.state.token = token or new_token()
+    app.add_middleware(LabGuard, token=app.state.token)
+    app.add_middleware(SecurityHeaders)
+    return app
