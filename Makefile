@@ -73,6 +73,7 @@ $(BENCH_VENV)/.installed: pyproject.toml
 bench: $(BENCH_VENV)/.installed
 	$(BENCH_VENV)/bin/python benchmarks/bench_scalar.py
 	$(BENCH_VENV)/bin/python benchmarks/bench_tensor.py
+	$(BENCH_VENV)/bin/python benchmarks/bench_lab.py
 
 clean:
 	rm -rf $(VENV) $(BENCH_VENV) build *.egg-info src/*.egg-info .pytest_cache .hypothesis .mypy_cache
