@@ -28,7 +28,7 @@ def test_defaults_are_tensorflow_playgrounds():
     ("changes", "field", "says"),
     [
         ({"dataset": "mnist"}, "dataset", "expected one of circles, xor"),
-        ({"lr": 0}, "lr", "expected a number above 0 to 10, got 0"),
+        ({"lr": 0}, "lr", "expected a number above 0 and at most 10, got 0"),
         ({"lr": "fast"}, "lr", "expected a number, got str"),
         ({"hidden": [4] * 7}, "hidden", "at most 6 hidden layers, got 7"),
         ({"hidden": [4, 17]}, "hidden[1]", "from 1 to 16, got 17"),

@@ -165,8 +165,8 @@ def _number(low: float, high: float, *, above_low: bool = False) -> Any:
         number = float(value)
         too_low = number <= low if above_low else number < low
         if not math.isfinite(number) or too_low or number > high:
-            bound = f"above {low:g}" if above_low else f"from {low:g}"
-            raise LabInputError(field, f"expected a number {bound} to {high:g}, got {value!r}")
+            bound = f"above {low:g} and at most" if above_low else f"from {low:g} to"
+            raise LabInputError(field, f"expected a number {bound} {high:g}, got {value!r}")
         return number
 
     return check
