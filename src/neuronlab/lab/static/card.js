@@ -4,13 +4,7 @@
 window.NL = window.NL || {};
 
 NL.card = (function () {
-  function element(tag, className, parent, text) {
-    const el = document.createElement(tag);
-    if (className) el.className = className;
-    if (text !== undefined) el.textContent = text;
-    if (parent) parent.appendChild(el);
-    return el;
-  }
+  const element = NL.dom.element;
 
   /** A table cell holding one of Python's numbers: shown short, kept whole in data-value. */
   function numberCell(row, value, tag) {

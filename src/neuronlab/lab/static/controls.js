@@ -4,7 +4,6 @@
 window.NL = window.NL || {};
 
 NL.controls = (function () {
-  const SVG = "http://www.w3.org/2000/svg";
   const ACTIVATIONS = ["tanh", "relu", "sigmoid", "linear", "step"];
   const LEARNING_RATES = [0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];
   const REG_RATES = [0, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];
@@ -27,12 +26,7 @@ NL.controls = (function () {
 
   const $ = (id) => document.getElementById(id);
 
-  function svg(tag, attributes, parent) {
-    const el = document.createElementNS(SVG, tag);
-    for (const [k, v] of Object.entries(attributes)) el.setAttribute(k, v);
-    if (parent) parent.appendChild(el);
-    return el;
-  }
+  const svg = NL.dom.svg;
 
   const ORANGE = "#eb891e";
   const BLUE = "#116fb8";

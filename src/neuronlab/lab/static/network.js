@@ -4,23 +4,12 @@
 window.NL = window.NL || {};
 
 NL.network = (function () {
-  const SVG = "http://www.w3.org/2000/svg";
   const HEAD = 64; // room above the columns for each layer's controls
   const LABEL = 54; // room left of the feature tiles for their names
 
-  function element(tag, className, parent) {
-    const el = document.createElement(tag);
-    if (className) el.className = className;
-    if (parent) parent.appendChild(el);
-    return el;
-  }
+  const element = NL.dom.element;
 
-  function svgElement(tag, attributes, parent) {
-    const el = document.createElementNS(SVG, tag);
-    for (const [k, v] of Object.entries(attributes)) el.setAttribute(k, v);
-    if (parent) parent.appendChild(el);
-    return el;
-  }
+  const svgElement = NL.dom.svg;
 
   /** The network view inside `container`; `on` has the handlers for clicks on its parts. */
   function create(container, on) {

@@ -5,12 +5,7 @@ window.NL = window.NL || {};
 NL.plane = (function () {
   const TICKS = [-6, -3, 0, 3, 6];
 
-  function element(tag, className, parent) {
-    const el = document.createElement(tag);
-    if (className) el.className = className;
-    if (parent) parent.appendChild(el);
-    return el;
-  }
+  const element = NL.dom.element;
 
   function axes(el, domain) {
     const bottom = element("div", "axis bottom", el);

@@ -6,13 +6,7 @@ window.NL = window.NL || {};
 NL.ui = (function () {
   const $ = (id) => document.getElementById(id);
 
-  function element(tag, className, parent, text) {
-    const el = document.createElement(tag);
-    if (className) el.className = className;
-    if (text !== undefined) el.textContent = text;
-    if (parent) parent.appendChild(el);
-    return el;
-  }
+  const element = NL.dom.element;
 
   /** Where a field's error is shown: "hidden[1]" beside the layers, "x1" under the plane... */
   const PLACES = { x1: "point", x2: "point", layer: "inspector", neuron: "inspector", root: "inspector", name: "banner", body: "banner", settings: "banner", query: "banner" };

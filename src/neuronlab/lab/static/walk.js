@@ -6,23 +6,10 @@
 window.NL = window.NL || {};
 
 NL.walk = (function () {
-  const SVG = "http://www.w3.org/2000/svg";
 
-  function svg(tag, attributes, parent, text) {
-    const el = document.createElementNS(SVG, tag);
-    for (const [k, v] of Object.entries(attributes)) el.setAttribute(k, v);
-    if (text !== undefined) el.textContent = text;
-    if (parent) parent.appendChild(el);
-    return el;
-  }
+  const svg = NL.dom.svg;
 
-  function element(tag, className, parent, text) {
-    const el = document.createElement(tag);
-    if (className) el.className = className;
-    if (text !== undefined) el.textContent = text;
-    if (parent) parent.appendChild(el);
-    return el;
-  }
+  const element = NL.dom.element;
 
   /** For each box: the backward step after which its gradient is complete. */
   function finalSteps(walk) {
