@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import stat
 import xml.etree.ElementTree as ET
@@ -551,3 +552,65 @@ def test_python_layout_never_overlaps_boxes(rankdir):
     model = MLP(2, [4, 4, 1], seed=0)  # grandalf alone overlaps two boxes of this one
     loss = mse([model([0.5, -1.0])], [1.0])
     assert overlapping_boxes(draw_graph(loss, rankdir, engine="python"), rankdir) == []
+
+
+# -- marked boxes: the values a picture points at (the workbook's wrong gradients) ----------
+
+
+def marked_ids(data: bytes) -> list[str]:
+    """The ids of the boxes the pure-Python SVG draws marked."""
+    root = ET.fromstring(data)
+    return [
+        g.get("id", "")
+        for g in root.iter()
+        if g.tag.endswith("g") and "marked" in g.get("class", "").split()
+    ]
+
+
+def test_marked_values_get_a_red_border_in_dot_text():
+    v, L = design_l_graph(True)
+    g = draw_graph(L, marked=[v["b"], v["d"]])
+    red = [line for line in g.source.splitlines() if "#d93025" in line]
+    assert len(red) == 2
+    assert any("data -3.0000" in line for line in red)  # b
+    assert any("data 4.0000" in line for line in red)  # d
+    assert all("penwidth=3.5" in line for line in red)
+    assert draw_graph(L).source == draw_graph(L, marked=()).source  # nothing marked: as before
+    assert "#d93025" not in draw_graph(L).source
+
+
+def test_marked_values_in_the_python_picture(tmp_path):
+    v, L = design_l_graph(True)
+    g = draw_graph(L, engine="python", marked=[v["f"]])
+    data = g.pipe("svg")
+    (box,) = marked_ids(data)
+    assert next(n for n in g.nodes if n.id == box).cells == ("f", "data -2.0000", "grad 4.0000")
+    assert data.count(b'stroke="#d93025"') == 1
+    assert marked_ids(draw_graph(L, engine="python").pipe("svg")) == []
+    assert g.save(tmp_path / "marked.png").read_bytes().startswith(PNG)  # matplotlib draws it too
+
+
+@needs_dot
+def test_marked_values_come_through_graphviz():
+    v, L = design_l_graph(True)
+    data = draw_graph(L, engine="dot", marked=[v["a"]]).pipe("svg")
+    assert len(re.findall(rb'<polygon[^>]*stroke="#d93025"', data)) == 1  # one box outlined
+
+
+def test_a_marked_constant_marks_the_operation_that_reads_it():
+    a = Value(2.0, label="a")
+    two = Value(3.0)  # unlabelled: drawn inside the * node
+    y = a * two
+    y.label = "y"
+    g = draw_graph(y, engine="python", marked=[two])
+    (box,) = marked_ids(g.pipe("svg"))
+    assert next(n for n in g.nodes if n.id == box).cells == ("* 3",)
+
+
+def test_marked_must_be_values_of_the_graph():
+    v, L = design_l_graph(True)
+    with pytest.raises(ValueError, match="not in this graph"):
+        draw_graph(v["e"], marked=[v["f"]])
+    with pytest.raises(TypeError, match="expected Values of the graph, got float"):
+        draw_graph(L, marked=[2.0])  # type: ignore[list-item]
+    assert len([n for n in draw_graph(L, marked=v["a"]).nodes if n.marked]) == 1  # one Value

@@ -25,8 +25,8 @@ import os
 import shutil
 import subprocess
 import warnings
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +35,7 @@ from ..util.files import write_atomic
 from ..util.numbers import format_number
 from .layout import render
 from .naming import Namer
-from .nodes import FILL, Node, dot_parts, graph_nodes, node_number
+from .nodes import FILL, MARK, MARK_WIDTH, Node, dot_parts, graph_nodes, node_number
 
 __all__ = [
     "draw_graph",
@@ -355,15 +355,16 @@ def _dot_source(nodes: list[Node], edges: list[tuple[str, str]], rankdir: str) -
         '  edge [color="#555555", arrowsize=0.7];',
     ]
     for n in nodes:
+        mark = f', color="{MARK}", penwidth={MARK_WIDTH}' if n.marked else ""
         if n.kind == "op":
             lines.append(
                 f"  {n.id} [label={_quoted(n.cells[0])}, shape=ellipse, "
-                f'fillcolor="{FILL["op"]}", margin="0.05,0.02", height=0.3];'
+                f'fillcolor="{FILL["op"]}", margin="0.05,0.02", height=0.3{mark}];'
             )
             continue
         body = " | ".join(_record_text(c) for c in n.cells)
         label = f"{{ {body} }}" if horizontal else body
-        extra = ", penwidth=2" if n.kind == "root" else ""
+        extra = mark or (", penwidth=2" if n.kind == "root" else "")
         lines.append(
             f'  {n.id} [shape=record, label="{label}", fillcolor="{FILL[n.kind]}"{extra}];'
         )
@@ -517,6 +518,7 @@ def draw_graph(
     collapse_neurons: bool = False,
     max_nodes: int = 500,
     engine: str = "auto",
+    marked: Iterable[Value] = (),
 ) -> Graph:
     """Draw the computation graph that produced ``root``.
 
@@ -532,6 +534,10 @@ def draw_graph(
 
     ``engine="auto"`` uses Graphviz's ``dot`` when it is installed and the
     pure-Python layout otherwise; ``"dot"`` or ``"python"`` force one.
+
+    ``marked`` Values are drawn with a thick red border: the box that shows
+    each one (a folded constant marks the operation that reads it).  A marked
+    Value that is not in the graph is a ``ValueError``.
 
     The numbers are those of the moment of the call; the graph is not changed.
     """
@@ -551,7 +557,30 @@ def draw_graph(
     if len(plan.specs) > max_nodes:
         raise _too_many(len(plan.specs), max_nodes, root, order, collapse)
     names = Namer(root, order, drawn_as=plan.through)
-    return Graph(_nodes(plan, names), plan.edges, rankdir, engine)
+    nodes = _nodes(plan, names)
+    ids = _marked_ids(marked, plan, order)
+    if ids:
+        nodes = [replace(n, marked=True) if n.id in ids else n for n in nodes]
+    return Graph(nodes, plan.edges, rankdir, engine)
+
+
+def _marked_ids(marked: Iterable[Value], plan: _Plan, order: list[Value]) -> set[str]:
+    """The ids of the boxes that show the ``marked`` Values (checked: Values of this graph)."""
+    if isinstance(marked, Value):
+        marked = (marked,)
+    wanted = list(marked)
+    if not wanted:
+        return set()
+    for v in wanted:
+        if type(v) is not Value:
+            raise TypeError(
+                f"draw_graph(marked=...): expected Values of the graph, got {type(v).__name__}"
+            )
+    box = _box_of(plan, order)
+    missing = [v for v in wanted if v not in box]
+    if missing:
+        raise ValueError(f"draw_graph(marked=...): {missing[0]!r} is not in this graph")
+    return {box[v] for v in wanted}
 
 
 def value_repr_svg(v: Value, max_nodes: int = 200) -> str | None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 from xml.sax.saxutils import escape
 
-from .nodes import FILL, Node
+from .nodes import FILL, MARK, MARK_WIDTH, Node
 
 __all__ = ["Scene", "layout", "to_svg", "to_image", "render"]
 
@@ -268,27 +268,35 @@ def _f(x: float) -> str:
     return f"{x:.1f}".rstrip("0").rstrip(".")
 
 
+def _border(n: Node) -> tuple[str, float]:
+    """The colour and width of a node's outline: red and thick when marked."""
+    if n.marked:
+        return MARK, MARK_WIDTH
+    return LINE_COLOR, 2 if n.kind == "root" else 1
+
+
 def _svg_box(b: Box) -> list[str]:
     """One node as SVG: an ellipse with its operation, or a box of cells."""
     n = b.node
     left, top = b.x - b.w / 2, b.y - b.h / 2
     title = escape(" | ".join(n.cells))
-    out = [f'<g class="node {n.kind}" id="{escape(n.id)}"><title>{title}</title>']
+    kind = f"{n.kind} marked" if n.marked else n.kind
+    out = [f'<g class="node {kind}" id="{escape(n.id)}"><title>{title}</title>']
     fill = FILL[n.kind]
+    stroke, width = _border(n)
     if n.kind == "op":
         out.append(
             f'<ellipse cx="{_f(b.x)}" cy="{_f(b.y)}" rx="{_f(b.w / 2)}" ry="{_f(b.h / 2)}" '
-            f'fill="{fill}" stroke="{LINE_COLOR}"/>'
+            f'fill="{fill}" stroke="{stroke}" stroke-width="{_f(width)}"/>'
         )
         out.append(
             f'<text x="{_f(b.x)}" y="{_f(b.y + 4)}" text-anchor="middle">'
             f"{escape(n.cells[0])}</text>"
         )
         return [*out, "</g>"]
-    width = 2 if n.kind == "root" else 1
     out.append(
         f'<rect x="{_f(left)}" y="{_f(top)}" width="{_f(b.w)}" height="{_f(b.h)}" '
-        f'fill="{fill}" stroke="{LINE_COLOR}" stroke-width="{width}"/>'
+        f'fill="{fill}" stroke="{stroke}" stroke-width="{_f(width)}"/>'
     )
     x = left
     for i, (cell, cw) in enumerate(zip(n.cells, b.widths)):
@@ -375,14 +383,16 @@ def _draw_boxes(ax: Any, scene: Scene, mpl: Any) -> None:
     """Every node: an ellipse or a box of cells, with its text on top."""
     _, collections, _, patches, _ = mpl
     shapes: list[Any] = []
-    fills, widths, separators = [], [], []
+    fills, widths, strokes, separators = [], [], [], []
     text: dict[str, Any] = {"fontsize": FONT_SIZE * 0.95, "family": "monospace"}
     text.update(ha="center", va="center", zorder=3)
     for b in scene.boxes:
         n = b.node
         left, top = b.x - b.w / 2, b.y - b.h / 2
         fills.append(FILL[n.kind])
-        widths.append(1.5 if n.kind == "root" else 0.75)
+        stroke, width = _border(n)
+        strokes.append(stroke)
+        widths.append(width * 0.75)
         if n.kind == "op":
             shapes.append(patches.Ellipse((b.x, b.y), b.w, b.h))
             ax.text(b.x, b.y, n.cells[0], **text)
@@ -395,9 +405,7 @@ def _draw_boxes(ax: Any, scene: Scene, mpl: Any) -> None:
             ax.text(x + cw / 2, b.y, cell, **text)
             x += cw
     ax.add_collection(
-        collections.PatchCollection(
-            shapes, facecolor=fills, edgecolor=LINE_COLOR, linewidth=widths
-        ),
+        collections.PatchCollection(shapes, facecolor=fills, edgecolor=strokes, linewidth=widths),
         autolim=False,
     )
     ax.add_collection(

@@ -16,7 +16,17 @@ from typing import Any
 from ..engine import Value
 from ..walk import topological_order
 
-__all__ = ["Node", "FILL", "node_number", "graph_nodes", "dot_parts", "d_of", "wrapped"]
+__all__ = [
+    "Node",
+    "FILL",
+    "MARK",
+    "MARK_WIDTH",
+    "node_number",
+    "graph_nodes",
+    "dot_parts",
+    "d_of",
+    "wrapped",
+]
 
 # Fill colours, shared by the dot and the pure-Python pictures.
 FILL = {
@@ -27,14 +37,21 @@ FILL = {
     "neuron": "#e6f4ea",  # a collapsed neuron
 }
 
+#: The border of a marked box (``draw_graph(..., marked=...)``): red, and thick enough to
+#: tell apart without its colour.
+MARK = "#d93025"
+MARK_WIDTH = 3.5
+
 
 @dataclass(frozen=True)
 class Node:
-    """One box of the picture: ``kind`` is leaf, value, root, op or neuron; ``cells`` its text."""
+    """One box of the picture: ``kind`` is leaf, value, root, op or neuron; ``cells`` its text;
+    ``marked`` boxes are drawn with a thick red border (a value to look at)."""
 
     id: str
     kind: str
     cells: tuple[str, ...]
+    marked: bool = False
 
 
 def node_number(x: float) -> str:
