@@ -30,7 +30,11 @@ def module_name(path: Path) -> str:
     return ".".join(parts)
 
 
-MODULES = {module_name(p): p for p in sorted(SRC.rglob("*.py"))}
+MODULES = {
+    module_name(p): p
+    for p in sorted(SRC.rglob("*.py"))
+    if "templates" not in p.relative_to(SRC).parts  # files written out for a learner, not modules
+}
 
 
 def read_layers() -> tuple[dict[str, int], set[tuple[str, str]]]:

@@ -10,7 +10,7 @@ Output piped into a reader that stops early (``| head``) ends quietly.
 The modules: ``parser`` (the options), ``defaults`` (the table of defaults per
 dataset), ``limits`` (sizes and time), one module per command (``demo``,
 ``train`` with ``train_data`` and ``train_model``, ``predict``,
-``perceptron``, ``lessons``, ``lab``), and ``output``, ``paths``, ``reporting``,
+``perceptron``, ``lessons``, ``lab``, ``workbook``), and ``output``, ``paths``, ``reporting``,
 ``scaling`` that they share.
 """
 
@@ -31,6 +31,7 @@ from .parser import COMMANDS, build_parser
 from .perceptron import run_perceptron
 from .predict import run_predict
 from .train import run_train
+from .workbook import run_workbook
 
 __all__ = ["main", "build_parser", "UsageError"]
 
@@ -47,6 +48,7 @@ _RUN: dict[str, Callable[[argparse.Namespace], object]] = {
     "graph": run_graph,
     "tour": run_tour,
     "lab": run_lab,
+    "workbook": run_workbook,
 }
 assert tuple(_RUN) == COMMANDS
 

@@ -26,7 +26,7 @@ from .limits import MAX_BATCH, MAX_EPOCHS, MAX_HIDDEN_LAYERS, MAX_NOISE, MAX_POI
 __all__ = ["build_parser", "COMMANDS", "DATASET_NAMES"]
 
 #: The subcommands, in the order ``neuronlab --help`` lists them.
-COMMANDS = ("demo", "train", "predict", "perceptron", "graph", "tour", "lab")
+COMMANDS = ("demo", "train", "predict", "perceptron", "graph", "tour", "lab", "workbook")
 #: What ``--dataset`` accepts: the built-in datasets, and MNIST from the user's files.
 DATASET_NAMES = (*datasets.names(), "mnist")
 
@@ -357,6 +357,32 @@ def _add_lab(sub: Any) -> None:
     lab.add_argument("--no-browser", action="store_true", help="print the URL, open no browser")
 
 
+def _add_workbook(sub: Any) -> None:
+    book = _subparser(
+        sub,
+        "workbook",
+        "build micrograd yourself: twelve exercises and a checker that says what is wrong",
+        "Write the workbook's exercises into a folder (start), see where you are (list), check "
+        "an exercise or all of them (check: exit 0 only when every one checked passes), and get "
+        "the next hint of one (hint). Run list, check and hint inside the workbook's folder, or "
+        "give --dir.",
+    )
+    actions = book.add_subparsers(dest="action", metavar="ACTION", parser_class=Parser)
+    start = actions.add_parser("start", help="write the exercises into a new folder")
+    start.add_argument("folder", help="the folder to write them into (never overwritten)")
+    for name, summary in (
+        ("list", "each exercise and its status"),
+        ("check", "check one exercise (e.g. 05), or every one"),
+        ("hint", "the next hint of one exercise"),
+    ):
+        action = actions.add_parser(name, help=summary)
+        if name == "check":
+            action.add_argument("number", nargs="?", default=None, help="an exercise, e.g. 05")
+        elif name == "hint":
+            action.add_argument("number", help="an exercise, e.g. 05")
+        action.add_argument("--dir", default=".", help="the workbook's folder (default: here)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``neuronlab`` command, with every subcommand."""
     parser = Parser(
@@ -375,6 +401,7 @@ def build_parser() -> argparse.ArgumentParser:
         _add_graph,
         _add_tour,
         _add_lab,
+        _add_workbook,
     ):
         add(sub)
     assert tuple(sub.choices) == COMMANDS

@@ -1,0 +1,89 @@
+"""``neuronlab workbook start|list|check|hint``: the exercises for building micrograd yourself."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from ..workbook.catalog import EXERCISES, exercise, hint_line, hints_done
+from ..workbook.findings import Report
+from ..workbook.folder import Progress, find_workbook, start
+from ..workbook.sandbox import check_file
+from .errors import UsageError
+from .output import say
+
+__all__ = ["run_workbook", "EXIT_NOT_PASSED"]
+
+#: The exit status of a check that ran but did not pass (a usage error is 2).
+EXIT_NOT_PASSED = 1
+
+
+def _start(args: argparse.Namespace) -> None:
+    written = start(args.folder)
+    folder = written[0].parent
+    say(f"neuronlab workbook: {len(written)} exercises written to {folder}/")
+    say(f"  begin with {written[0].name}, then: cd {folder} && neuronlab workbook check 01")
+
+
+def _list(args: argparse.Namespace) -> None:
+    folder = find_workbook(args.dir)
+    progress = Progress.read(folder)
+    say(f"workbook {folder}/")
+    for e in EXERCISES:
+        status = progress.status.get(e.number, "not checked")
+        mark = "✓" if status == "passed" else " "
+        say(f"  {mark} {e.number}  {e.title:<62} {status}")
+
+
+def _check_one(folder: Path, number: str, progress: Progress) -> Report:
+    e = exercise(number)
+    path = folder / e.file
+    if not path.is_file():
+        raise UsageError(f"neuronlab workbook: {path} is missing (it was written by start)")
+    report = check_file(e, path, pictures=folder / "pictures")
+    progress.record(e.number, "passed" if report.passed else report.status or "not yet")
+    return report
+
+
+def _check(args: argparse.Namespace) -> None:
+    folder = find_workbook(args.dir)
+    progress = Progress.read(folder)
+    numbers = [exercise(args.number).number] if args.number else [e.number for e in EXERCISES]
+    reports = []
+    for number in numbers:
+        report = _check_one(folder, number, progress)
+        reports.append(report)
+        say(report.text())
+    progress.write()
+    if len(reports) > 1:
+        done = sum(r.passed for r in reports)
+        say(f"{done} of {len(reports)} exercises pass")
+    if not all(r.passed for r in reports):
+        raise SystemExit(EXIT_NOT_PASSED)
+
+
+def _hint(args: argparse.Namespace) -> None:
+    folder = find_workbook(args.dir)
+    progress = Progress.read(folder)
+    e = exercise(args.number)
+    hint = progress.next_hint(e)
+    if hint is None:
+        say(hints_done(e))
+        return
+    progress.write()
+    say(hint_line(e, hint[0]))
+
+
+_ACTIONS = {"start": _start, "list": _list, "check": _check, "hint": _hint}
+
+
+def run_workbook(args: argparse.Namespace) -> None:
+    """Run one workbook action; a problem is a UsageError (one line, exit 2)."""
+    if args.action is None:
+        raise UsageError("neuronlab workbook: expected an action: start, list, check or hint")
+    try:
+        _ACTIONS[args.action](args)
+    except ValueError as e:
+        raise UsageError(
+            f"neuronlab {e}" if str(e).startswith("workbook") else f"neuronlab workbook: {e}"
+        ) from None

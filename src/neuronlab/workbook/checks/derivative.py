@@ -1,0 +1,190 @@
+"""Check of exercise 04: the derivative by nudging, and why too small a nudge goes wrong.
+
+The reference formulas are written here once, the way the exercise asks for
+them; the learner's numbers must agree to 1e-6 (different but right ways of
+writing them round differently).  A wrong slope is diagnosed on the parabola
+3x² - 4x + 5 at x = 3 with h = 0.1, where every usual mistake gives a
+different number (14.3 is right; 7.15, 1.43, 28 ... are not).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import numpy as np
+
+from ..findings import Finding, failed, passed
+from ..sandbox import CheckContext
+from .mistakes import close, likely, number, numbers_of, show
+from .perceptron import needs
+
+__all__ = ["check_04", "forward", "central", "STEPS"]
+
+_Function = Callable[[float], float]
+
+#: The nudges the error table tries: 0.1, 0.01, ..., 1e-15.
+STEPS = tuple(10.0**-k for k in range(1, 16))
+
+
+def forward(f: _Function, x: float, h: float) -> float:
+    """The forward difference (f(x + h) - f(x)) / h: the reference."""
+    return (f(x + h) - f(x)) / h
+
+
+def central(f: _Function, x: float, h: float) -> float:
+    """The central difference (f(x + h) - f(x - h)) / (2h): the reference."""
+    return (f(x + h) - f(x - h)) / (2 * h)
+
+
+def _parabola(x: float) -> float:
+    return 3 * x**2 - 4 * x + 5
+
+
+def _l_of_a(a: float) -> float:
+    """The design's L graph as a function of a alone: L = (a·b + c)·f, b = -3, c = 10, f = -2."""
+    return (a * -3.0 + 10.0) * -2.0
+
+
+def _cube(x: float) -> float:
+    return x**3
+
+
+_FUNCTIONS: dict[str, _Function] = {
+    "3x² - 4x + 5": _parabola,
+    "L(a) = (a·(-3) + 10)·(-2)": _l_of_a,
+    "sin": math.sin,
+    "exp": math.exp,
+    "x³": _cube,
+}
+#: The case on which the usual mistakes all differ: the parabola at 3 with h = 0.1.
+_TELLING = ("3x² - 4x + 5", 3.0, 0.1)
+
+
+def _cases() -> list[tuple[str, float, float]]:
+    rng = np.random.default_rng(5)
+    cases = [("L(a) = (a·(-3) + 10)·(-2)", 2.0, 1e-3), ("3x² - 4x + 5", 3.0, 1e-3), _TELLING]
+    for name in ("sin", "exp", "x³"):
+        for h in (1e-2, 1e-3, 1e-4):
+            cases.append((name, round(float(rng.uniform(-2, 2)), 3), h))
+    return cases
+
+
+def _mistakes(f: _Function, x: float, h: float) -> dict[str, float]:
+    up, here, down = f(x + h), f(x), f(x - h)
+    return {
+        "you divided by 2h: the forward difference divides by h, the distance from x to x + h": (
+            (up - here) / (2 * h)
+        ),
+        "you divided by 2 and then multiplied by h: '/ 2 * h' is (… / 2) * h; write / (2 * h)": (
+            up - down
+        )
+        / 2
+        * h,
+        "you forgot to divide by h: that is the change of f, not its slope": up - here,
+        "you forgot to divide by 2h: that is the change of f across 2h, not its slope": up - down,
+        "f(x + h) - f(x - h) spans 2h, so divide it by 2h, not by h": (up - down) / h,
+        "that is the central difference: the forward one is (f(x + h) - f(x)) / h": central(
+            f, x, h
+        ),
+        "that is the forward difference: the central one is (f(x + h) - f(x - h)) / (2h)": forward(
+            f, x, h
+        ),
+        "the sign is flipped: f(x + h) comes first, then f(x) is subtracted": (here - up) / h,
+        "you nudged down: (f(x) - f(x - h)) / h is the backward difference": (here - down) / h,
+    }
+
+
+def _slopes(
+    learner: Callable[..., Any], called: str, reference: Callable[..., float], what: str
+) -> Finding:
+    """The learner's difference against the reference one on every case, diagnosed on failure."""
+    own = "forward difference" if reference is forward else "central difference"
+    telling_f, telling_x, telling_h = _FUNCTIONS[_TELLING[0]], _TELLING[1], _TELLING[2]
+    right = reference(telling_f, telling_x, telling_h)
+    for name, x, h in _cases():
+        f = _FUNCTIONS[name]
+        expected = reference(f, x, h)
+        got = number(learner(f, x, h))
+        if got is None or not close(got, expected, rel=1e-6):
+            telling = number(learner(telling_f, telling_x, telling_h))
+            candidates = {
+                mistake: answer
+                for mistake, answer in _mistakes(telling_f, telling_x, telling_h).items()
+                if not close(answer, right)  # the right formula is not a mistake
+            }
+            return failed(
+                f"{called}({name}, x = {show(x)}, h = {show(h)}) should be {show(expected, 10)}",
+                f"you returned {show(got, 10) if got is not None else 'no number'}"
+                f" (on 3x² - 4x + 5 at 3 with h = 0.1 the {own} is "
+                f"{show(right)}; yours gives "
+                f"{show(telling) if telling is not None else 'no number'})",
+                likely=likely(telling, candidates) if telling is not None else "",
+            )
+    return passed(what)
+
+
+def _table(errors: list[float]) -> str:
+    best = min(range(len(errors)), key=errors.__getitem__)
+    return (
+        f"the error of the forward difference of sin at 1 falls from {show(errors[0], 2)} at "
+        f"h = 0.1 to {show(errors[best], 2)} at h = {show(STEPS[best])}, then rises to "
+        f"{show(errors[-1], 2)} at h = 1e-15: below that, f(x + h) - f(x) is mostly rounding"
+    )
+
+
+def _errors(nudge_errors: Callable[..., Any]) -> Finding:
+    call = "nudge_errors(sin, 1, cos(1), [0.1, 0.01, ..., 1e-15])"
+    exact = math.cos(1.0)
+    expected = [abs(forward(math.sin, 1.0, h) - exact) for h in STEPS]
+    got = numbers_of(nudge_errors(math.sin, 1.0, exact, list(STEPS)))
+    if got is None or len(got) != len(STEPS):
+        return failed(f"{call} should return a list of {len(STEPS)} errors, one per h")
+    wrong = [i for i in range(len(STEPS)) if not close(got[i], expected[i], 1e-6, 1e-15)]
+    if wrong:
+        i = wrong[0]
+        candidates = {
+            "an error is a distance: abs(estimate - exact), never negative": [
+                forward(math.sin, 1.0, h) - exact for h in STEPS
+            ],
+            "the table is about the forward difference: use forward_difference, not central": [
+                abs(central(math.sin, 1.0, h) - exact) for h in STEPS
+            ],
+            "the error is abs(estimate - exact), not divided by exact": [
+                e / exact for e in expected
+            ],
+        }
+        return failed(
+            f"{call}: at h = {show(STEPS[i])} the error should be {show(expected[i])}",
+            f"you returned {show(got[i])}",
+            likely=likely(got, candidates, rel=1e-6),
+        )
+    best = min(range(len(got)), key=got.__getitem__)
+    if not (3 <= best <= 11 and got[0] > 100 * got[best] and got[-1] > 100 * got[best]):
+        return failed(f"{call}: the error should first fall, then rise; yours: {show(got, 2)}")
+    return passed(_table(got))
+
+
+def check_04(names: Mapping[str, Any], context: CheckContext) -> list[Finding]:
+    """Both differences on the L graph, a parabola and random cases; then the error table."""
+    forward_difference, central_difference, nudge_errors = needs(
+        names, "forward_difference", "central_difference", "nudge_errors"
+    )
+    findings = [
+        _slopes(
+            forward_difference,
+            "forward_difference",
+            forward,
+            "forward_difference: dL/da = 6, and 14.003 for 3x² - 4x + 5 at 3 with h = 0.001",
+        ),
+        _slopes(
+            central_difference,
+            "central_difference",
+            central,
+            "central_difference: 14 for 3x² - 4x + 5 at 3, exact for a parabola whatever h",
+        ),
+    ]
+    if not findings[0].ok:  # the table is made of forward differences
+        return findings + [failed("nudge_errors: checked once forward_difference passes")]
+    return findings + [_errors(nudge_errors)]

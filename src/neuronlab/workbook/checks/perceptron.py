@@ -1,0 +1,313 @@
+"""Checks of exercises 01 and 02: the weighted sum, the sweets perceptron, the learning rule.
+
+The reference is neuronlab's own ``Perceptron`` (its ``fit`` is the rule,
+starting from zeros, one example at a time, in order).  Each wrong answer is
+compared with what the usual mistakes give (``mistakes.likely``) on a case
+chosen so that those answers all differ.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import numpy as np
+
+from ...data.synthetic import SWEETS_THRESHOLD, SWEETS_WEIGHTS, gate
+from ...nn.perceptron import Perceptron
+from ..findings import Finding, failed, passed
+from ..sandbox import CheckContext
+from .mistakes import close, likely, number, numbers_of, show
+
+__all__ = ["check_01", "check_02", "needs"]
+
+
+def needs(names: Mapping[str, Any], *wanted: str) -> list[Callable[..., Any]]:
+    """The learner's functions or classes by name; a missing one is a NotImplementedError."""
+    found = []
+    for name in wanted:
+        thing = names.get(name)
+        if thing is None:
+            raise NotImplementedError(f"the file defines no {name}")
+        found.append(thing)
+    return found
+
+
+# -- exercise 01: the weighted sum and the sweets perceptron -------------------------------
+
+_Case = tuple[list[float], list[float], float]
+
+#: A case on which every usual mistake of the weighted sum gives a different number.
+_TELLING: _Case = ([1.5, -2.0, 1.0], [2.0, 3.0, -4.0], 0.25)
+
+
+def _dot(w: list[float], x: list[float]) -> float:
+    return sum(wi * xi for wi, xi in zip(w, x))
+
+
+def _sum_mistakes(case: _Case) -> dict[str, float]:
+    w, x, b = case
+    return {
+        "the bias is missing: add b after the products": _dot(w, x),
+        "the bias is subtracted: w·x + b adds it": _dot(w, x) - b,
+        "you added up the weights alone: multiply each weight by its input": sum(w) + b,
+        "you added up the inputs alone: multiply each input by its weight": sum(x) + b,
+        "each weight is multiplied by itself (zip(weights, weights)?): pair w_i with x_i": _dot(
+            w, w
+        )
+        + b,
+        "each input is multiplied by itself (zip(inputs, inputs)?): pair w_i with x_i": _dot(x, x)
+        + b,
+        "only the first product is counted: is the return inside the loop?": w[0] * x[0] + b,
+        "only the last product is counted: add to the total (+=), do not replace it": w[-1] * x[-1]
+        + b,
+    }
+
+
+def _sum_cases() -> list[_Case]:
+    rng = np.random.default_rng(1)
+    cases: list[_Case] = [
+        ([2.0, 6.0, 2.0], [1.0, 0.0, 1.0], 0.0),
+        ([2.0, 6.0, 2.0], [1.0, 0.0, 1.0], -5.0),
+        _TELLING,
+    ]
+    for _ in range(40):
+        k = int(rng.integers(1, 6))
+        w = (rng.integers(-8, 9, size=k) / 2).tolist()
+        x = (rng.integers(-8, 9, size=k) / 2).tolist()
+        cases.append((w, x, float(rng.integers(-8, 9) / 2)))
+    return cases
+
+
+def _weighted_sums(weighted_sum: Callable[..., Any]) -> Finding:
+    for w, x, b in _sum_cases():
+        expected = _dot(w, x) + b
+        got = number(weighted_sum(list(w), list(x), b))
+        if got is None or not close(got, expected):
+            telling = number(weighted_sum(*_TELLING))
+            why = likely(telling, _sum_mistakes(_TELLING)) if telling is not None else ""
+            return failed(
+                f"weighted_sum({show(w)}, {show(x)}, {show(b)}) should be {show(expected)}",
+                f"you returned {show(got) if got is not None else 'no number'}",
+                likely=why,
+            )
+    return passed("weighted_sum gives w·x + b: 2·1 + 6·0 + 2·1 = 4, and 42 other cases")
+
+
+def _perceptron_cases() -> list[_Case]:
+    sweets = [
+        (list(SWEETS_WEIGHTS), [float(v) for v in x], SWEETS_THRESHOLD)
+        for x in itertools.product((0, 1), repeat=3)
+    ]
+    at_threshold: list[_Case] = [
+        ([2.0, 6.0, 2.0], [1.0, 0.0, 1.0], 4.0),
+        ([1.0, 1.0], [1.0, 1.0], 2.0),
+        ([0.5, -1.5, 2.0], [1.0, 1.0, 1.0], 1.0),
+    ]
+    return sweets + at_threshold
+
+
+def _perceptron_mistake(total: float, threshold: float, got: float) -> str:
+    if got not in (0.0, 1.0):
+        return "return 1 or 0, the decision, not the weighted sum itself"
+    if total == threshold:
+        return "at the threshold itself the answer is 0: use >, not >="
+    if got == float(total < threshold):
+        return "the comparison is the wrong way round: 1 when the sum is greater than the threshold"
+    if got == float(total + threshold > 0):
+        return "compare the sum with the threshold (sum > threshold), do not add the threshold"
+    return ""
+
+
+def _perceptrons(perceptron: Callable[..., Any]) -> Finding:
+    for w, x, threshold in _perceptron_cases():
+        total = _dot(w, x)
+        expected = 1.0 if total > threshold else 0.0
+        got = number(perceptron(list(w), list(x), threshold))
+        if got != expected:
+            where = (
+                "equals" if total == threshold else "is above" if total > threshold else "is below"
+            )
+            return failed(
+                f"perceptron({show(w)}, {show(x)}, threshold={show(threshold)}) "
+                f"should be {show(expected)}",
+                f"the weighted sum is {show(total)}, which {where} the threshold; "
+                f"you returned {show(got) if got is not None else 'no number'}",
+                likely=_perceptron_mistake(total, threshold, got) if got is not None else "",
+            )
+    return passed(
+        "the sweets perceptron's answer is the second factor in all 8 cases, "
+        "and a sum equal to the threshold gives 0"
+    )
+
+
+def check_01(names: Mapping[str, Any], context: CheckContext) -> list[Finding]:
+    """The weighted sum on the worked example and random cases; the sweets decision on all 8
+    combinations, and sums that equal the threshold exactly."""
+    weighted_sum, perceptron = needs(names, "weighted_sum", "perceptron")
+    first = _weighted_sums(weighted_sum)
+    if not first.ok:  # the perceptron most likely uses it: its answers would mislead
+        return [first, failed("perceptron: checked once weighted_sum passes")]
+    return [first, _perceptrons(perceptron)]
+
+
+# -- exercise 02: the perceptron learning rule ---------------------------------------------
+
+_Trained = tuple[list[float], float, bool, int]
+
+
+def _call_train(train: Callable[..., Any], X: Any, y: Any, **options: Any) -> _Trained | str:
+    """What train_perceptron returned, as (weights, bias, converged, epochs), or a complaint."""
+    result = train(np.asarray(X, dtype=float).tolist(), [int(t) for t in y], **options)
+    parts = tuple(result) if isinstance(result, (tuple, list)) and len(result) == 4 else None
+    if parts is None:
+        return (
+            f"train_perceptron should return (weights, bias, converged, epochs); got {result!r:.80}"
+        )
+    weights, bias, converged, epochs = numbers_of(parts[0]), number(parts[1]), parts[2], parts[3]
+    if weights is None or bias is None or number(epochs) is None:
+        return (
+            "train_perceptron should return (weights, bias, converged, epochs): "
+            f"a list of numbers, a number, True or False, a whole number; got {result!r:.80}"
+        )
+    return weights, bias, bool(converged), int(epochs)
+
+
+def _described(t: _Trained) -> str:
+    return f"w = {show(t[0])}, b = {show(t[1])}, converged = {t[2]}, epochs = {t[3]}"
+
+
+def _one_mistake(train: Callable[..., Any]) -> Finding:
+    call = "train_perceptron([[1, 1]], [1], lr=0.5, max_epochs=1)"
+    got = _call_train(train, [[1.0, 1.0]], [1], lr=0.5, max_epochs=1)
+    if isinstance(got, str):
+        return failed(f"{call}: {got}")
+    expected: _Trained = ([0.5, 0.5], 0.5, False, 1)
+    if got[:2] != expected[:2]:
+        why = likely(
+            [*got[0], got[1]],
+            {
+                "the update has the wrong sign: error = target - output, then w += lr·error·x "
+                "(yours moved away from the example)": [-0.5, -0.5, -0.5],
+                "the bias never changes: b += lr·error too": [0.5, 0.5, 0.0],
+                "lr is missing from the update: w += lr·error·x": [1.0, 1.0, 1.0],
+                "nothing changed: when the output is wrong, move w and b": [0.0, 0.0, 0.0],
+            },
+        )
+        return failed(
+            f"{call}: the output 0 is wrong (target 1), so w should become [0.5, 0.5] and b 0.5",
+            f"you returned {_described(got)}",
+            likely=why,
+        )
+    if got[2:] != expected[2:]:
+        return failed(
+            f"{call}: one epoch, with a mistake in it, so converged = False and epochs = 1",
+            f"you returned {_described(got)}",
+            likely="converged means a whole epoch went by without a mistake",
+        )
+    return passed("one mistake moves w to w + lr·error·x = [0.5, 0.5] and b to 0.5")
+
+
+def _nothing_to_learn(train: Callable[..., Any]) -> Finding:
+    call = "train_perceptron(gate inputs, [0, 0, 0, 0], max_epochs=20)"
+    X, _ = gate("and")
+    got = _call_train(train, X, [0, 0, 0, 0], lr=1.0, max_epochs=20)
+    if isinstance(got, str):
+        return failed(f"{call}: {got}")
+    if got[0] != [0.0, 0.0] or got[1] != 0.0:
+        return failed(
+            f"{call}: zero weights already answer 0 everywhere, so nothing should change",
+            f"you returned {_described(got)}",
+            likely="you update on correct examples too: change w and b only on a mistake "
+            "(error = target - output is 0 when the output is right)",
+        )
+    if not got[2] or got[3] != 1:
+        return failed(
+            f"{call}: the first epoch has no mistake, so training stops there: "
+            "converged = True, epochs = 1",
+            f"you returned {_described(got)}",
+            likely="you do not stop at convergence: stop as soon as an epoch has no mistake"
+            if got[3] > 1
+            else "count the epochs that ran (1 here), and say converged after an epoch "
+            "without a mistake",
+        )
+    return passed("with nothing to learn, nothing changes and training stops after one epoch")
+
+
+def _wrong_example(weights: list[float], bias: float, X: np.ndarray, y: np.ndarray) -> str:
+    for x, target in zip(X.tolist(), y.tolist()):
+        output = int(_dot(weights, x) + bias > 0)
+        if output != target:
+            return f"{show(x)} gives {output}, not {target}"
+    return ""
+
+
+def _learns(train: Callable[..., Any], name: str) -> Finding:
+    X, y = gate(name)
+    reference = Perceptron(2)
+    fit = reference.fit(X, y, lr=1.0, max_epochs=100)
+    call = f"train_perceptron on {name.upper()} (lr=1, max_epochs=100)"
+    got = _call_train(train, X, y, lr=1.0, max_epochs=100)
+    if isinstance(got, str):
+        return failed(f"{call}: {got}")
+    should = (
+        f"the rule converges after {fit.epochs} epochs with w = "
+        f"{show(reference.weights)}, b = {show(reference.bias)}"
+    )
+    wrong = _wrong_example(got[0], got[1], X, y)
+    if got[2] and wrong:
+        return failed(
+            f"{call}: you say it converged, but with your weights {wrong}",
+            f"you returned {_described(got)}; {should}",
+            likely="you stop too early: stop only after a whole epoch without a mistake "
+            "(is the check inside the loop over the examples?)",
+        )
+    if not got[2] or got[3] != fit.epochs:
+        likely_text = ""
+        if not wrong and got[3] == 100:
+            likely_text = "you do not stop at convergence: stop as soon as an epoch has no mistake"
+        elif got[1] == 0.0 and reference.bias != 0.0:
+            likely_text = "the bias never changes: b += lr·error too"
+        return failed(f"{call}: {should}", f"you returned {_described(got)}", likely=likely_text)
+    return passed(f"{name.upper()} is learned in {fit.epochs} epochs, as the rule does")
+
+
+def _xor(train: Callable[..., Any]) -> Finding:
+    X, y = gate("xor")
+    call = "train_perceptron on XOR (max_epochs=30)"
+    got = _call_train(train, X, y, lr=1.0, max_epochs=30)
+    if isinstance(got, str):
+        return failed(f"{call}: {got}")
+    if got[2] or got[3] != 30:
+        wrong = _wrong_example(got[0], got[1], X, y)
+        return failed(
+            f"{call}: no line separates XOR, so every epoch has a mistake: "
+            "converged = False after all 30 epochs",
+            f"you returned {_described(got)}" + (f"; with your weights {wrong}" if wrong else ""),
+            likely="say converged only after an epoch without a mistake, and run until "
+            "max_epochs otherwise",
+        )
+    return passed("XOR does not converge: no single line separates it")
+
+
+def _predicts(predict: Callable[..., Any]) -> Finding:
+    for w, b, x in (([1.0, 1.0], -1.5, [1.0, 1.0]), ([1.0, 1.0], -2.0, [1.0, 1.0])):
+        total = _dot(w, x) + b
+        expected = 1.0 if total > 0 else 0.0
+        got = number(predict(w, b, x))
+        if got != expected:
+            return failed(
+                f"predict({show(w)}, {show(b)}, {show(x)}) should be {show(expected)}",
+                f"w·x + b = {show(total)}; you returned {show(got) if got is not None else None}",
+                likely=_perceptron_mistake(total, 0.0, got) if got is not None else "",
+            )
+    return passed("predict gives 1 when w·x + b > 0, else 0 (also at exactly 0)")
+
+
+def check_02(names: Mapping[str, Any], context: CheckContext) -> list[Finding]:
+    """predict, then the rule: one update by hand, nothing to learn, AND, OR, NAND, and XOR."""
+    predict, train = needs(names, "predict", "train_perceptron")
+    findings = [_predicts(predict), _one_mistake(train), _nothing_to_learn(train)]
+    findings += [_learns(train, name) for name in ("and", "or", "nand")]
+    return findings + [_xor(train)]

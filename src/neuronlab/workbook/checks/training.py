@@ -1,0 +1,205 @@
+"""Check of exercise 09: the MSE cost, one step of gradient descent, and a loop that fits moons.
+
+The reference is neuronlab's own ``losses.mse`` and ``SGD`` on a
+``neuronlab.MLP`` built from the same seed as the learner's, so the numbers
+agree exactly (to rounding).  Two steps are compared, because a missing
+``zero_grad`` shows only in the second: the gradients of the first are still
+there and pile up.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import numpy as np
+
+from ...data.synthetic import moons
+from ...engine import Value
+from ...losses import mse
+from ...nn.scalar import MLP
+from ...optim import SGD
+from ..findings import Finding, failed, passed
+from ..sandbox import CheckContext
+from .mistakes import close, likely, number, numbers_of, show
+from .perceptron import needs
+
+__all__ = ["check_09"]
+
+# The moons the training loop must fit: how many points, with which network, lr and steps,
+# and the share of points it must then put on the right side.
+_POINTS, _SIZES, _LR, _STEPS, _ACCURACY = 60, [8, 8, 1], 0.1, 100, 0.9
+_WORKED = ([2.0, 0.5, -1.0], [1.0, 1.0, 1.0])  # (1 + 0.25 + 4) / 3 = 1.75
+_TELLING = ([2.0, 0.5, -1.0], [1.5, -1.0, 2.0])  # every usual mistake gives another number
+
+
+def _mse_mistakes(p: list[float], t: list[float]) -> dict[str, float]:
+    n, d = len(p), [a - b for a, b in zip(p, t)]
+    squares = sum(x * x for x in d)
+    return {
+        f"the loss is {n} times too big: that is the sum; divide by n = len(predictions)": squares,
+        "that is half the mean: MSE is the mean of (p - t)², without the 1/2": squares / (2 * n),
+        "you squared the sum of the differences, not each difference: square each (p - t), "
+        "then take the mean": sum(d) ** 2 / n,
+        "you squared the mean of the differences, not each difference: square each (p - t), "
+        "then take the mean": (sum(d) / n) ** 2,
+        "nothing is squared: the mean of (p - t)²": sum(d) / n,
+        "you squared the prediction and the target apart: (p - t)², not p² - t²": sum(
+            a * a - b * b for a, b in zip(p, t)
+        )
+        / n,
+        "that is the mean absolute error: square the differences instead": sum(map(abs, d)) / n,
+        "that is the root of the MSE: leave out the square root": math.sqrt(squares / n),
+    }
+
+
+def _mse_cases() -> list[tuple[list[float], list[float]]]:
+    rng = np.random.default_rng(10)
+    cases = [_WORKED, _TELLING]
+    for n in (1, 2, 4, 7):
+        cases.append((rng.normal(0, 1, n).tolist(), rng.normal(0, 1, n).tolist()))
+    return cases
+
+
+def _mse(learner_mse: Callable[..., Any]) -> Finding:
+    for p, t in _mse_cases():
+        predictions = [Value(v) for v in p]
+        got = learner_mse(predictions, list(t))
+        call = f"mse({show(p, 4)}, {show(t, 4)})"
+        expected = mse([Value(v) for v in p], list(t)).data
+        if not hasattr(got, "data") or not hasattr(got, "backward"):
+            return failed(
+                f"{call} should return a Value ({show(expected)}); yours returned {got!r:.40}",
+                likely="build the loss from the prediction Values, (p - t) ** 2, so that "
+                "loss.backward() reaches them",
+            )
+        value = number(got.data)
+        if value is None or not close(value, expected):
+            telling = number(
+                getattr(learner_mse([Value(v) for v in _TELLING[0]], _TELLING[1]), "data", None)
+            )
+            return failed(
+                f"{call} should be {show(expected)}",
+                f"yours is {show(value) if value is not None else repr(got.data)[:40]}",
+                likely=likely(telling, _mse_mistakes(*_TELLING)) if telling is not None else "",
+            )
+        got.backward()
+        slopes = [2 * (a - b) / len(p) for a, b in zip(p, t)]
+        grads = [number(v.grad) or 0.0 for v in predictions]
+        if not all(map(close, grads, slopes)):
+            return failed(
+                f"after {call}.backward(), the predictions' gradients should be 2(p - t)/n = "
+                f"{show(slopes)}",
+                f"yours are {show(grads)}",
+                likely="the loss does not reach the predictions: compute it from the Values, "
+                "not from their .data",
+            )
+    return passed("mse: (1 + 0.25 + 4) / 3 = 1.75 for the worked example, and its gradients")
+
+
+def _problem(n: int = 8) -> tuple[list[list[float]], list[float]]:
+    rng = np.random.default_rng(11)
+    return rng.normal(0, 1, (n, 2)).tolist(), rng.normal(0, 1, n).tolist()
+
+
+def _reference_step(model: MLP, X: list[list[float]], y: list[float], lr: float) -> float:
+    model.zero_grad()
+    loss = mse([model(x) for x in X], y)
+    loss.backward()
+    SGD(model.parameters(), lr=lr).step()
+    return loss.data
+
+
+def _datas(model: MLP) -> list[float]:
+    return [p.data for p in model.parameters()]
+
+
+def _step_mistakes(before: list[float], steps: list[list[float]], lr: float) -> dict[str, Any]:
+    """The parameters after the last of ``steps`` (each a list of -lr·grad) under each mistake."""
+    *earlier, last = steps
+    moved = [b + s for b, s in zip(before, last)]
+    piled = [m + sum(e[i] for e in earlier) for i, m in enumerate(moved)]
+    return {
+        "the gradients pile up from step to step: set every p.grad = 0 (or model.zero_grad()) "
+        "before backward": piled,
+        "the update has the wrong sign: p.data -= lr * p.grad goes downhill": [
+            b - s for b, s in zip(before, last)
+        ],
+        "lr is missing: p.data -= lr * p.grad": [b + s / lr for b, s in zip(before, last)],
+        "nothing moved: change p.data itself, after loss.backward() (and not after zeroing the "
+        "gradients)": before,
+    }
+
+
+def _loss_of(model: MLP, X: list[list[float]], y: list[float]) -> float:
+    return float(mse([model(x) for x in X], y).data)
+
+
+def _two_steps(train_step: Callable[..., Any]) -> Finding:
+    X, y = _problem()
+    lr = 0.1
+    model, reference = MLP(2, [4, 1], seed=3), MLP(2, [4, 1], seed=3)
+    steps: list[list[float]] = []
+    for k in (1, 2):
+        before, loss_before = _datas(model), _loss_of(model, X, y)
+        got = train_step(model, [list(x) for x in X], list(y), lr)
+        ref_before = _datas(reference)
+        ref_loss = _reference_step(reference, X, y, lr)
+        steps.append([a - b for a, b in zip(_datas(reference), ref_before)])
+        after, expected = _datas(model), _datas(reference)
+        wrong = [i for i, (a, b) in enumerate(zip(after, expected)) if not close(a, b, 1e-7)]
+        if wrong:
+            i, loss_after = wrong[0], _loss_of(model, X, y)
+            return failed(
+                f"after step {k} of train_step(MLP(2, [4, 1]), 8 points, lr=0.1), parameter {i} "
+                f"should be {show(expected[i])} (it was {show(before[i])})",
+                f"yours is {show(after[i])}; your step took the loss from {show(loss_before)} "
+                f"to {show(loss_after)}" + (" (up!)" if loss_after > loss_before else ""),
+                likely=likely(after, _step_mistakes(before, steps, lr), rel=1e-6),
+            )
+        loss = number(getattr(got, "data", got))
+        if loss is None or not close(loss, ref_loss):
+            return failed(
+                f"train_step should return the loss before step {k}: {show(ref_loss)}",
+                f"yours returned {got!r:.40}",
+            )
+    return passed("two steps of train_step move every parameter as neuronlab's SGD does")
+
+
+def _fits_moons(train: Callable[..., Any]) -> Finding:
+    points, lr, steps = _POINTS, _LR, _STEPS
+    X, labels = moons(points, noise=0.1, seed=0)
+    targets = (2.0 * labels - 1.0).tolist()
+    model = MLP(2, _SIZES, seed=1)
+    call = f"train(MLP(2, {_SIZES}), {points} moons, lr={lr}, steps={steps})"
+    returned = train(model, X.tolist(), targets, lr, steps)
+    if isinstance(returned, (list, tuple)):  # Values or numbers: their numbers
+        returned = [getattr(v, "data", v) for v in returned]
+    losses = numbers_of(returned)
+    if losses is None or len(losses) != steps:
+        return failed(f"{call} should return the list of its {steps} losses, one per step")
+    right = sum((model(x).data > 0) == (t > 0) for x, t in zip(X.tolist(), targets))
+    if right / len(targets) < _ACCURACY:
+        return failed(
+            f"after {call}, {right} of {points} points are on the right side; "
+            f"at least {_ACCURACY:.0%} should be",
+            f"the loss went {show(losses[0])} → {show(losses[-1])}",
+            likely="the loss rose: step against the gradient" if losses[-1] > losses[0] else "",
+        )
+    return passed(
+        f"train fits the moons: {right} of {points} points right after {steps} steps "
+        f"(loss {show(losses[0], 3)} → {show(losses[-1], 3)})"
+    )
+
+
+def check_09(names: Mapping[str, Any], context: CheckContext) -> list[Finding]:
+    """mse against neuronlab's, two steps against SGD's, then a loop that must fit the moons."""
+    learner_mse, train_step, train = needs(names, "mse", "train_step", "train")
+    findings = [_mse(learner_mse)]
+    if not findings[0].ok:
+        return findings + [failed("train_step and train: checked once mse passes")]
+    findings.append(_two_steps(train_step))
+    if not findings[1].ok:
+        return findings + [failed("train: checked once train_step passes")]
+    return findings + [_fits_moons(train)]

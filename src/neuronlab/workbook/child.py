@@ -1,0 +1,92 @@
+"""The child process of a check: limits, the learner's file, the check, the report as JSON.
+
+``python -m neuronlab.workbook.child NUMBER SECONDS FILE REPORT [PICTURES]``
+caps its own memory, CPU time and file sizes, loads FILE (a syntax error is
+reported with its line), runs exercise NUMBER's check on what it defines, and
+writes the ``Report`` as JSON to REPORT for ``sandbox.check_file``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib.util
+import json
+import resource
+import signal
+import sys
+from pathlib import Path
+from typing import Any
+
+from .catalog import Exercise, exercise
+from .findings import Report
+from .sandbox import FILE_SIZE_LIMIT, MEMORY_LIMIT, CheckContext, report_of_error, run_check
+
+__all__ = ["main", "load_learner_file"]
+
+
+def _address_space() -> int:
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("VmSize:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+def _limit_resources(seconds: float) -> None:
+    """Memory: what is used now plus MEMORY_LIMIT; CPU: the exercise's seconds and a margin;
+    files: FILE_SIZE_LIMIT each (a write past it fails instead of killing the process)."""
+    used = _address_space()
+    if used:
+        cap = used + MEMORY_LIMIT
+        resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+    cpu = int(seconds) + 10
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 5))
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (FILE_SIZE_LIMIT, FILE_SIZE_LIMIT))
+
+
+def load_learner_file(e: Exercise, path: Path) -> tuple[dict[str, Any] | None, Report | None]:
+    """The names the learner's file defines, or the report of why it could not be loaded."""
+    try:
+        source = path.read_text(encoding="utf-8")
+        code = compile(source, str(path), "exec")
+    except SyntaxError as error:
+        where = f"line {error.lineno}" + (f", column {error.offset}" if error.offset else "")
+        text = (error.text or "").rstrip()
+        problem = f"{path.name}, {where}: {error.msg}" + (f"\n    {text}" if text else "")
+        return None, Report(e.number, [], "syntax error", problem)
+    except (OSError, UnicodeDecodeError) as error:
+        return None, Report(e.number, [], "crashed", f"cannot read {path}: {error}")
+    spec = importlib.util.spec_from_loader(f"workbook_{e.number}", loader=None)
+    assert spec is not None
+    module = importlib.util.module_from_spec(spec)
+    module.__file__ = str(path)
+    sys.modules[spec.name] = module  # dataclasses and pickling look modules up by name
+    try:
+        exec(code, module.__dict__)
+    except (Exception, SystemExit) as error:  # whatever the file does at import
+        return None, report_of_error(e, error, str(path))
+    return module.__dict__, None
+
+
+def main(argv: list[str]) -> int:
+    """Check one exercise file and write its report as JSON."""
+    e = dataclasses.replace(exercise(argv[0]), seconds=float(argv[1]))
+    path = Path(argv[2]).resolve()
+    report_file = Path(argv[3])
+    pictures = Path(argv[4]) if len(argv) > 4 else None
+    _limit_resources(e.seconds)
+    sys.setrecursionlimit(10_000)  # a recursive walk of a deep graph fails fast, not in C
+    names, report = load_learner_file(e, path)
+    if report is None:
+        assert names is not None
+        report = run_check(e, names, CheckContext(pictures), file=str(path))
+    report_file.write_text(json.dumps(report.as_dict()), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,457 @@
+"""The workbook's frame: its catalog, folder and progress, the checker's child process
+and limits, the command line and the in-notebook ``check``.
+
+The exercises' own checks (what they say of each usual mistake) are tested in
+test_workbook_basics.py, test_workbook_value.py and test_workbook_tensors.py.
+"""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+import json
+import os
+import re
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from neuronlab.workbook import check
+from neuronlab.workbook.catalog import EXERCISES, NUMBERS, exercise, template_text
+from neuronlab.workbook.findings import NOT_IMPLEMENTED, Finding, Report, failed, passed
+from neuronlab.workbook.folder import PROGRESS_FILE, Progress, find_workbook, start
+from neuronlab.workbook.sandbox import CheckContext, check_file, run_check
+
+CLI = [sys.executable, "-m", "neuronlab.cli", "workbook"]
+
+SOLUTION_01 = """
+def weighted_sum(weights, inputs, bias=0.0):
+    return sum(w * x for w, x in zip(weights, inputs)) + bias
+
+
+def perceptron(weights, inputs, threshold):
+    return 1 if weighted_sum(weights, inputs) > threshold else 0
+"""
+
+#: The bias left out: every weighted sum with a bias is wrong.
+NO_BIAS_01 = SOLUTION_01.replace(") + bias", ")")
+
+
+def quick(number: str, seconds: float = 3.0):
+    """Exercise ``number`` with a short time limit, for tests of the limits."""
+    return dataclasses.replace(exercise(number), seconds=seconds)
+
+
+def write(folder: Path, name: str, text: str) -> Path:
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def cli(*args: str, cwd: Path, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "COV"))}
+    return subprocess.run(
+        [*CLI, *args], capture_output=True, text=True, cwd=cwd, env=env, timeout=timeout
+    )
+
+
+# -- the catalog ------------------------------------------------------------------------
+
+
+def test_twelve_exercises_in_order_with_hints_and_a_check() -> None:
+    assert NUMBERS == tuple(f"{n:02d}" for n in range(1, 13))
+    for e in EXERCISES:
+        assert e.file.startswith(e.number + "_") and e.file.endswith(".py")
+        assert e.title and e.hints and all(h.strip() for h in e.hints)
+        module, name = e.check.split(":")
+        assert name == f"check_{e.number}"
+        checks = __import__(f"neuronlab.workbook.checks.{module}", fromlist=[name])
+        assert callable(getattr(checks, name))
+
+
+def test_exercise_accepts_5_and_05_and_names_the_numbers_otherwise() -> None:
+    assert exercise("5") is exercise("05") is exercise(" 05 ")
+    with pytest.raises(ValueError, match=r"unknown exercise '13'; expected one of 01, 02"):
+        exercise("13")
+    with pytest.raises(ValueError, match="unknown exercise 'five'"):
+        exercise("five")
+
+
+@pytest.mark.parametrize("e", EXERCISES, ids=lambda e: e.number)
+def test_each_template_teaches_runs_and_tells_you_what_to_run(e) -> None:
+    text = template_text(e)
+    tree = ast.parse(text)
+    doc = ast.get_docstring(tree)
+    assert doc and doc.startswith(f"Exercise {e.number}")
+    assert f"neuronlab workbook check {e.number}" in doc
+    stubs = [
+        node
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Raise) and "NotImplementedError" in ast.unparse(node)
+    ]
+    if e.number == "12":  # one gradient a line, each None until written: the check reports the rest
+        stubs = [line for line in text.splitlines() if re.match(r"    d\w+ = None  # \(", line)]
+        assert len(stubs) == 12
+    assert stubs, "a template leaves something for the learner to write"
+
+
+@pytest.mark.parametrize("e", EXERCISES, ids=lambda e: e.number)
+def test_an_untouched_template_is_not_implemented_yet(e, tmp_path: Path) -> None:
+    path = write(tmp_path, e.file, template_text(e))
+    report = check_file(e, path)
+    assert report.status == NOT_IMPLEMENTED, report.text()
+    assert not report.passed
+    assert "not written yet" in report.problem or "NotImplementedError" in report.problem
+    assert "line " in report.problem, "the line of the stub is named"
+
+
+# -- findings and reports -----------------------------------------------------------------
+
+
+def test_a_report_passes_only_when_every_finding_held() -> None:
+    assert Report("01", [passed("a"), passed("b")]).passed
+    assert not Report("01", [passed("a"), failed("b")]).passed
+    assert not Report("01", []).passed, "nothing checked is not a pass"
+    assert not Report("01", [passed("a")], status="stopped").passed
+
+
+def test_a_failed_finding_shows_its_details_likely_mistake_and_pictures() -> None:
+    report = Report(
+        "05",
+        [
+            passed("a + b works"),
+            failed(
+                "a * b's grad",
+                "a.grad = 2, expected -3",
+                likely="the sides are swapped",
+                pictures=("pictures/05.svg",),
+            ),
+        ],
+    )
+    assert report.text() == (
+        "exercise 05: not yet\n"
+        "  ✓ a + b works\n"
+        "  ✗ a * b's grad\n"
+        "      a.grad = 2, expected -3\n"
+        "      likely: the sides are swapped\n"
+        "      picture: pictures/05.svg"
+    )
+    assert Report.from_dict(json.loads(json.dumps(report.as_dict()))) == report
+
+
+def test_a_report_that_could_not_check_says_why() -> None:
+    report = Report("06", [], "stopped", "stopped after 60 s")
+    assert report.text() == "exercise 06: stopped\n  stopped after 60 s"
+    assert Finding.from_dict(failed("x", "y").as_dict()) == failed("x", "y")
+
+
+# -- the workbook folder ------------------------------------------------------------------
+
+
+def test_start_writes_every_exercise_and_the_progress_file(tmp_path: Path) -> None:
+    written = start(tmp_path / "mine")
+    assert [p.name for p in written] == [e.file for e in EXERCISES]
+    for e, p in zip(EXERCISES, written):
+        assert p.read_text(encoding="utf-8") == template_text(e)
+    assert json.loads((tmp_path / "mine" / PROGRESS_FILE).read_text())["format"] == (
+        "neuronlab-workbook"
+    )
+
+
+def test_start_never_overwrites_and_writes_nothing_when_it_refuses(tmp_path: Path) -> None:
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    mine = write(folder, "05_value.py", "my work")
+    with pytest.raises(ValueError, match=r"already has 05_value.py; nothing was written"):
+        start(folder)
+    assert mine.read_text() == "my work"
+    assert sorted(p.name for p in folder.iterdir()) == ["05_value.py"]
+
+
+def test_start_a_second_time_refuses(tmp_path: Path) -> None:
+    start(tmp_path)
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    with pytest.raises(ValueError, match=r"already has 01_weighted_sum.py, .* \.\.\."):
+        start(tmp_path)
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
+
+
+def test_start_refuses_a_file_and_an_empty_name(tmp_path: Path) -> None:
+    afile = write(tmp_path, "notes.txt", "x")
+    with pytest.raises(ValueError, match="is a file, not a folder"):
+        start(afile)
+    with pytest.raises(ValueError, match="expected a folder name, got an empty one"):
+        start("  ")
+
+
+def test_find_workbook_from_inside_and_a_clear_error_outside(tmp_path: Path) -> None:
+    start(tmp_path / "wb")
+    inner = tmp_path / "wb" / "pictures" / "deep"
+    inner.mkdir(parents=True)
+    assert find_workbook(inner) == (tmp_path / "wb").resolve()
+    with pytest.raises(ValueError, match="no workbook here .*neuronlab workbook start FOLDER"):
+        find_workbook(tmp_path)
+
+
+def test_progress_round_trips_and_hints_come_one_at_a_time(tmp_path: Path) -> None:
+    progress = Progress(tmp_path)
+    progress.record("05", "passed")
+    e = exercise("06")
+    hints = [progress.next_hint(e) for _ in range(len(e.hints) + 1)]
+    assert hints[:-1] == [(i + 1, h) for i, h in enumerate(e.hints)]
+    assert hints[-1] is None
+    progress.write()
+    again = Progress.read(tmp_path)
+    assert again.status == {"05": "passed"} and again.hints == {"06": len(e.hints)}
+    assert again.checked_at["05"] == progress.checked_at["05"]
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"{not json", b"[1, 2]", b'{"format": "something else"}', b"\xff\xfe", b" " * 70_000],
+    ids=["broken", "a list", "another format", "not text", "too large"],
+)
+def test_a_damaged_progress_file_reads_as_a_fresh_start(tmp_path: Path, content: bytes) -> None:
+    (tmp_path / PROGRESS_FILE).write_bytes(content)
+    progress = Progress.read(tmp_path)
+    assert progress.status == {} and progress.hints == {}
+
+
+def test_a_nonsense_hint_count_starts_the_hints_again(tmp_path: Path) -> None:
+    record = {"format": "neuronlab-workbook", "hints": {"01": -4, "02": "many"}}
+    (tmp_path / PROGRESS_FILE).write_text(json.dumps(record))
+    progress = Progress.read(tmp_path)
+    assert progress.next_hint(exercise("01")) == (1, exercise("01").hints[0])
+    assert progress.next_hint(exercise("02")) == (1, exercise("02").hints[0])
+
+
+# -- the checker: a child process with limits ---------------------------------------------
+
+
+def test_a_correct_file_passes_and_a_wrong_one_says_what_is_wrong(tmp_path: Path) -> None:
+    e = exercise("01")
+    good = check_file(e, write(tmp_path, "good.py", SOLUTION_01))
+    assert good.passed and good.text().startswith("exercise 01: passed"), good.text()
+    bad = check_file(e, write(tmp_path, "bad.py", NO_BIAS_01))
+    assert not bad.passed and bad.status == ""
+    assert "bias is missing" in bad.text(), bad.text()
+
+
+def test_an_infinite_loop_is_stopped_at_the_time_limit(tmp_path: Path) -> None:
+    text = SOLUTION_01.replace("    return sum(", "    while True:\n        pass\n    return sum(")
+    report = check_file(quick("01", 2), write(tmp_path, "loop.py", text))
+    assert report.status == "stopped"
+    assert report.problem.startswith("stopped after 2 s: does a loop never end")
+
+
+def test_a_runaway_allocation_is_stopped_at_the_memory_limit(tmp_path: Path) -> None:
+    text = SOLUTION_01.replace(
+        "    return sum(",
+        "    hoard = []\n    while True:\n        hoard.append(bytearray(1 << 24))\n"
+        "    return sum(",
+    )
+    report = check_file(quick("01", 20), write(tmp_path, "hog.py", text))
+    assert report.status == "stopped"
+    assert "more than 1024 MB of memory" in report.problem
+
+
+def test_printing_without_end_is_bounded_and_reported(tmp_path: Path) -> None:
+    text = "import sys\nwhile True:\n    sys.stderr.write('x' * 100_000)\n"
+    report = check_file(quick("01", 20), write(tmp_path, "spew.py", text))
+    assert report.status == "stopped"
+    assert "wrote more than 64 MB" in report.problem and "line 3" in report.problem
+
+
+def test_what_the_learner_prints_does_not_disturb_the_report(tmp_path: Path) -> None:
+    text = SOLUTION_01.replace(
+        "    return 1 if", "    print('{\"exercise\": 1', end='')\n    return 1 if"
+    )
+    report = check_file(exercise("01"), write(tmp_path, "chatty.py", text))
+    assert report.passed, report.text()
+
+
+def test_a_syntax_error_is_shown_with_its_line(tmp_path: Path) -> None:
+    text = SOLUTION_01.replace("return 1 if", "return 1 iff")
+    report = check_file(exercise("01"), write(tmp_path, "typo.py", text))
+    assert report.status == "syntax error"
+    assert report.problem.startswith("typo.py, line 7")
+    assert "return 1 iff weighted_sum" in report.problem
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "said"),
+    [
+        (
+            "raise NotImplementedError('01: perceptron is not written yet')",
+            NOT_IMPLEMENTED,
+            "01: perceptron is not written yet (line 7: raise NotImplementedError",
+        ),
+        (
+            "return perceptron(weights, inputs, threshold)",
+            "crashed",
+            "recursed too deeply (RecursionError)",
+        ),
+        ("return {}[threshold]", "crashed", "your code raised KeyError"),
+        ("raise SystemExit(3)", "crashed", "your code called exit()"),
+    ],
+    ids=["a stub", "endless recursion", "an exception", "exit()"],
+)
+def test_what_stops_a_check_is_named_with_the_learners_line(
+    tmp_path: Path, body: str, status: str, said: str
+) -> None:
+    text = SOLUTION_01.replace(
+        "    return 1 if weighted_sum(weights, inputs) > threshold else 0", "    " + body
+    )
+    report = check_file(quick("01", 20), write(tmp_path, "mine.py", text))
+    assert report.status == status, report.text()
+    assert said in report.problem
+    assert "line 7" in report.problem
+
+
+def test_a_crash_at_import_names_the_line(tmp_path: Path) -> None:
+    report = check_file(exercise("01"), write(tmp_path, "imp.py", "x = 1\ny = 1 / 0\n"))
+    assert report.status == "crashed"
+    assert (
+        report.problem
+        == "your code raised ZeroDivisionError: division by zero\n  at line 2: y = 1 / 0"
+    )
+
+
+def test_a_missing_function_is_not_implemented_yet(tmp_path: Path) -> None:
+    report = check_file(exercise("01"), write(tmp_path, "half.py", "x = 1\n"))
+    assert report.status == NOT_IMPLEMENTED
+    assert "defines no weighted_sum" in report.problem
+
+
+def test_a_process_that_vanishes_is_reported_not_a_traceback(tmp_path: Path) -> None:
+    report = check_file(exercise("01"), write(tmp_path, "gone.py", "import os\nos._exit(0)\n"))
+    assert report.status == "crashed"
+    assert report.problem == "your code ended the check early (exit status 0)"
+
+
+# -- in a notebook: check() on names you have ---------------------------------------------
+
+
+def _from_source(text: str) -> dict:
+    names: dict = {}
+    exec(compile(text, "<cell>", "exec"), names)
+    return names
+
+
+def test_check_in_a_notebook_prints_the_report_and_returns_it(capsys) -> None:
+    names = _from_source(SOLUTION_01)
+    report = check("1", names["weighted_sum"], names["perceptron"])
+    assert report.passed
+    assert capsys.readouterr().out.startswith("exercise 01: passed\n  ✓ weighted_sum")
+    quiet = check("01", _from_source(NO_BIAS_01)["weighted_sum"], names["perceptron"], show=False)
+    assert not quiet.passed and capsys.readouterr().out == ""
+
+
+def test_in_a_notebook_a_missing_name_and_a_stuck_loop_are_reported() -> None:
+    names = _from_source(SOLUTION_01)
+    only_one = check("01", names["weighted_sum"], show=False)
+    assert only_one.status == NOT_IMPLEMENTED and "defines no perceptron" in only_one.problem
+    stuck = _from_source(
+        SOLUTION_01.replace("    return 1 if", "    while True:\n        pass\n    return 1 if")
+    )
+    report = run_check(quick("01", 1), stuck, CheckContext())
+    assert report.status == "stopped"
+    assert "line" not in report.problem  # stopped from outside: no learner line to blame
+
+
+def test_check_refuses_an_unknown_exercise() -> None:
+    with pytest.raises(ValueError, match="unknown exercise '99'"):
+        check("99")
+
+
+# -- the command line ---------------------------------------------------------------------
+
+
+def test_the_workflow_start_check_hint_list(tmp_path: Path) -> None:
+    made = cli("start", "wb", cwd=tmp_path)
+    assert made.returncode == 0, made.stderr
+    assert made.stdout.splitlines()[0] == "neuronlab workbook: 12 exercises written to wb/"
+    folder = tmp_path / "wb"
+    first = cli("check", "01", cwd=folder)
+    assert first.returncode == 1 and first.stderr == ""
+    assert first.stdout.startswith("exercise 01: not implemented yet\n")
+    write(folder, "01_weighted_sum.py", SOLUTION_01)
+    second = cli("check", "1", cwd=folder)
+    assert second.returncode == 0, second.stdout
+    assert second.stdout.startswith("exercise 01: passed")
+    hint = cli("hint", "02", cwd=folder)
+    assert hint.stdout == f"exercise 02, hint 1 of 3: {exercise('02').hints[0]}\n"
+    listed = cli("list", cwd=folder).stdout.splitlines()
+    assert listed[1].startswith("  ✓ 01  The weighted sum") and listed[1].endswith("passed")
+    assert listed[2].endswith("not checked")
+    assert Progress.read(folder).hints == {"02": 1}
+
+
+def test_check_all_counts_what_passes(tmp_path: Path) -> None:
+    start(tmp_path)
+    write(tmp_path, "01_weighted_sum.py", SOLUTION_01)
+    done = cli("check", cwd=tmp_path, timeout=900)
+    assert done.returncode == 1
+    assert done.stdout.splitlines()[-1] == "1 of 12 exercises pass"
+    assert done.stdout.count("not implemented yet") == 11
+
+
+def test_the_dir_option_and_hints_running_out(tmp_path: Path) -> None:
+    start(tmp_path / "wb")
+    e = exercise("03")
+    for i in range(len(e.hints)):
+        shown = cli("hint", "03", "--dir", "wb", cwd=tmp_path)
+        assert shown.stdout.startswith(f"exercise 03, hint {i + 1} of {len(e.hints)}: ")
+    last = cli("hint", "03", "--dir", "wb", cwd=tmp_path)
+    assert last.returncode == 0 and last.stdout.startswith(f"exercise 03: all {len(e.hints)} hints")
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        ((), "neuronlab workbook: expected an action: start, list, check or hint"),
+        (("check",), "neuronlab workbook: no workbook here"),
+        (("start", "wb"), "neuronlab workbook start: wb already has"),
+        (("check", "13", "--dir", "wb"), "neuronlab workbook: unknown exercise '13'"),
+        (("hint", "--dir", "wb"), "neuronlab workbook hint: the following arguments are required"),
+        (("start", ""), "neuronlab workbook start: expected a folder name"),
+    ],
+    ids=[
+        "no action",
+        "outside a workbook",
+        "start twice",
+        "no such exercise",
+        "hint what",
+        "empty name",
+    ],
+)
+def test_usage_errors_are_one_line_and_exit_2(tmp_path: Path, args, said: str) -> None:
+    start(tmp_path / "wb")
+    done = cli(*args, cwd=tmp_path)
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert done.stderr.count("\n") == 1 and done.stderr.startswith(said), done.stderr
+
+
+def test_a_deleted_exercise_file_is_named(tmp_path: Path) -> None:
+    start(tmp_path)
+    (tmp_path / "04_nudging.py").unlink()
+    done = cli("check", "04", cwd=tmp_path)
+    assert done.returncode == 2
+    assert (
+        done.stderr.startswith("neuronlab workbook: ") and "04_nudging.py is missing" in done.stderr
+    )
+
+
+def test_checks_of_two_workbooks_at_once_do_not_mix(tmp_path: Path) -> None:
+    for name, text in (("a", SOLUTION_01), ("b", NO_BIAS_01)):
+        start(tmp_path / name)
+        write(tmp_path / name, "01_weighted_sum.py", text)
+    with ThreadPoolExecutor(2) as pool:
+        a, b = pool.map(lambda n: cli("check", "01", cwd=tmp_path / n), ["a", "b"])
+    assert (a.returncode, b.returncode) == (0, 1)
+    assert Progress.read(tmp_path / "a").status == {"01": "passed"}
+    assert Progress.read(tmp_path / "b").status == {"01": "not yet"}

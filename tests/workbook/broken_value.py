@@ -1,0 +1,266 @@
+"""Broken solutions of exercises 05-07: the reference solution with one usual mistake each.
+
+Each ``Broken`` replaces ``old`` (found exactly once in the reference
+solution) with ``new``; the check must then fail and say ``expect`` in a
+failed finding (its message, details or likely mistake).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+SOLUTIONS = Path(__file__).parent / "solutions"
+FILES = {"05": "05_value.py", "06": "06_backward.py", "07": "07_more_ops.py"}
+
+
+@dataclass(frozen=True)
+class Broken:
+    """One usual mistake: where it goes in the reference solution, and what the check says."""
+
+    exercise: str
+    name: str
+    old: str
+    new: str
+    expect: str
+
+    def text(self) -> str:
+        """The reference solution with the mistake in it."""
+        source = (SOLUTIONS / FILES[self.exercise]).read_text(encoding="utf-8")
+        assert source.count(self.old) == 1, f"{self.name}: {self.old!r} is not there once"
+        return source.replace(self.old, self.new)
+
+
+ADD_BACKWARD = """            self.grad += 1.0 * out.grad
+            other.grad += 1.0 * out.grad"""
+MUL_BACKWARD = """            self.grad += other.data * out.grad
+            other.grad += self.data * out.grad"""
+MUL_ATTACH = """            other.grad += self.data * out.grad
+
+        out._backward = _backward"""
+ADD_WRAP = """        other = other if isinstance(other, Value) else Value(other)
+        out = Value(self.data + other.data, (self, other), "+")"""
+
+# exercise 06's backward, and the usual ways to get it wrong
+TOPOLOGICAL = """        order, placed, stack = [], set(), [self]
+        while stack:
+            node = stack[-1]
+            waiting = [child for child in node._prev if child not in placed]
+            if waiting:
+                stack.extend(waiting)  # its inputs first; it stays on the stack below them
+                continue
+            stack.pop()
+            if node not in placed:
+                placed.add(node)
+                order.append(node)"""
+RECURSIVE = """        order, seen = [], set()
+
+        def place(node):
+            if node not in seen:
+                seen.add(node)
+                for child in node._prev:
+                    place(child)
+                order.append(node)
+
+        place(self)"""
+NO_SEEN_SET = """        order, stack = [], [(self, False)]
+        while stack:
+            node, inputs_placed = stack.pop()
+            if inputs_placed:
+                order.append(node)
+            else:
+                stack.append((node, True))
+                stack.extend((child, False) for child in node._prev)"""
+PLACED_IN_A_LIST = TOPOLOGICAL.replace("set(), [self]", "[], [self]").replace(
+    "placed.add(node)", "placed.append(node)"
+)
+
+TANH_LOCAL = "self.grad += (1 - t**2) * out.grad"
+POW_LOCAL = "self.grad += k * self.data ** (k - 1) * out.grad"
+EXP_LOCAL = "self.grad += out.data * out.grad"
+DIVISION = "        return self * other**-1\n"
+DIVISION_NODE = """        other = other if isinstance(other, Value) else Value(other)
+        out = Value(self.data / other.data, (self, other), "/")
+
+        def _backward():
+            self.grad += (1 / other.data) * out.grad
+            other.grad += (-self.data / other.data) * out.grad
+
+        out._backward = _backward
+        return out
+"""
+
+BROKEN: tuple[Broken, ...] = (
+    # 05: + and *
+    Broken(
+        "05",
+        "swapped factors",
+        MUL_BACKWARD,
+        "            self.grad += self.data * out.grad\n"
+        "            other.grad += other.data * out.grad",
+        "the factors are swapped",
+    ),
+    Broken(
+        "05",
+        "+ adds to self.grad twice",
+        ADD_BACKWARD,
+        ADD_BACKWARD.replace("other.grad", "self.grad"),
+        "both lines add to self.grad: the second should add to other.grad",
+    ),
+    Broken(
+        "05",
+        "+ hands back 2",
+        ADD_BACKWARD,
+        ADD_BACKWARD.replace("1.0 *", "2.0 *"),
+        "d(a+b)/da is 1, not 2",
+    ),
+    Broken(
+        "05",
+        "= in the _backward of *",
+        MUL_BACKWARD,
+        MUL_BACKWARD.replace("+=", "="),
+        "a * a (a = 3): dy/da = 3 + 3 = 6, one contribution from each use; yours is 3: only one "
+        "of its two contributions",
+    ),
+    Broken(
+        "05",
+        "= in the _backward of +",
+        ADD_BACKWARD,
+        ADD_BACKWARD.replace("+=", "="),
+        "= instead of += in _backward",
+    ),
+    Broken(
+        "05",
+        "a plain number not wrapped",
+        ADD_WRAP,
+        ADD_WRAP.splitlines()[1],
+        "a plain number is not wrapped",
+    ),
+    Broken(
+        "05",
+        "self.grad instead of out.grad",
+        MUL_BACKWARD,
+        MUL_BACKWARD.replace("other.data * out.grad", "other.data * self.grad").replace(
+            "self.data * out.grad", "self.data * other.grad"
+        ),
+        "it multiplies by self.grad",
+    ),
+    Broken(
+        "05",
+        "out.grad left out",
+        MUL_BACKWARD,
+        MUL_BACKWARD.replace(" * out.grad", ""),
+        "out.grad is missing",
+    ),
+    Broken(
+        "05",
+        "_backward never given to out",
+        MUL_ATTACH,
+        MUL_ATTACH.replace("out._backward = _backward", "pass"),
+        "nothing was handed back",
+    ),
+    Broken(
+        "05",
+        "inputs not kept",
+        '(self.data * other.data, (self, other), "*")',
+        "(self.data * other.data)",
+        "its _prev should hold its two inputs",
+    ),
+    # 06: backward()
+    Broken("06", "recursive", TOPOLOGICAL, RECURSIVE, "use an explicit stack"),
+    Broken(
+        "06",
+        "not seeded",
+        "        self.grad = 1.0\n        for node in reversed(order):",
+        "        for node in reversed(order):",
+        "the start is not seeded: set self.grad = 1.0",
+    ),
+    Broken(
+        "06",
+        "forward order",
+        "for node in reversed(order):",
+        "for node in order:",
+        "visiting in forward order",
+    ),
+    Broken("06", "visited twice", TOPOLOGICAL, NO_SEEN_SET, "a node is visited twice"),
+    Broken(
+        "06",
+        "= in the _backward of +",
+        ADD_BACKWARD,
+        ADD_BACKWARD.replace("+=", "="),
+        "a + a (a = 3): dy/da = 1 + 1 = 2, one contribution from each use; yours is 1: only one "
+        "of its two contributions",
+    ),
+    Broken(
+        "06",
+        "placed nodes in a list",
+        TOPOLOGICAL,
+        PLACED_IN_A_LIST,
+        "keep the nodes seen in a set",
+    ),
+    # 07: more operations
+    Broken(
+        "07",
+        "tanh instead of 1 - tanh²",
+        TANH_LOCAL,
+        "self.grad += t * out.grad",
+        "did you use tanh(x) instead of 1 − tanh(x)²?",
+    ),
+    Broken(
+        "07",
+        "1 - x² for tanh",
+        TANH_LOCAL,
+        "self.grad += (1 - self.data**2) * out.grad",
+        "1 − x² instead of 1 − tanh(x)²",
+    ),
+    Broken(
+        "07",
+        "k·a^k",
+        POW_LOCAL,
+        "self.grad += k * self.data**k * out.grad",
+        "k·a^k instead of k·a^(k−1)",
+    ),
+    Broken(
+        "07",
+        "-a/b for division",
+        DIVISION,
+        DIVISION_NODE,
+        "−a/b instead of −a/b² for d(a/b)/db",
+    ),
+    Broken("07", "e^a missing", EXP_LOCAL, "self.grad += out.grad", "e^a is missing"),
+    Broken(
+        "07",
+        "__rsub__ as self - other",
+        "        return (-self) + other\n",
+        "        return self - other\n",
+        "__rsub__(self, other) is other - self",
+    ),
+    Broken(
+        "07",
+        "__rtruediv__ as self / other",
+        "        return other * self**-1\n",
+        "        return self / other\n",
+        "__rtruediv__(self, other) is other / self",
+    ),
+    Broken(
+        "07",
+        "a - b as a + b",
+        "        return self + (-other)\n",
+        "        return self + other\n",
+        "the minus sign is lost",
+    ),
+    Broken(
+        "07",
+        "= in the _backward of tanh",
+        TANH_LOCAL,
+        TANH_LOCAL.replace("+=", "="),
+        "= instead of += in the _backward of tanh(a)",
+    ),
+    Broken(
+        "07",
+        "out.grad left out of exp",
+        EXP_LOCAL,
+        "self.grad += out.data",
+        "out.grad is missing",
+    ),
+)
