@@ -1,0 +1,165 @@
+"""Build examples/workbook.ipynb: the workbook's twelve exercises as notebook cells.
+
+    python examples/make_workbook_notebook.py            # writes examples/workbook.ipynb
+    python examples/make_workbook_notebook.py --check    # exit 1 if it is out of date
+
+The notebook is made from the very files ``neuronlab workbook start`` writes
+(``neuronlab/workbook/templates/``), so the two never drift apart.  Each
+exercise becomes four cells: what it teaches (the file's docstring), the code
+to fill in (tagged ``exercise``), a cell that tries it on the worked example
+(the file's ``if __name__ == "__main__":`` block), and ``check(...)``, which
+runs the same checks as ``neuronlab workbook check`` on what the cells define.
+It is stored without outputs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import re
+import sys
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+from neuronlab.workbook.catalog import EXERCISES, Exercise, template_text
+
+HERE = Path(__file__).resolve().parent
+NOTEBOOK = HERE / "workbook.ipynb"
+
+INTRO = """# Build micrograd yourself: the neuronlab workbook
+
+Twelve exercises, from a weighted sum to backpropagation by hand through a
+two-layer network. Along the way you write your own `Value` (an autograd
+engine like micrograd's), your own `Neuron`, `Layer` and `MLP`, and a training
+loop that fits the two moons.
+
+Each exercise has four cells:
+
+1. **the idea**, with a worked example to try by hand first;
+2. **the code** to fill in: every `raise NotImplementedError` is yours to replace
+   (in exercise 12, every gradient left as `None`);
+3. **try it**: the worked example, with the numbers it should print in comments;
+4. **check**: `check("05", Value)` compares what you wrote with neuronlab's own
+   engine, PyTorch and finite differences, and says exactly what is wrong: the
+   input where a derivative differs, the number expected and the one you gave,
+   and the mistake it looks like.
+
+`hint("05")` shows the exercise's next hint. Stuck in a loop? A check stops
+after its time limit. The same exercises run as files from the command line:
+`neuronlab workbook start my-micrograd`, then `neuronlab workbook check 05`
+(that version also draws your graph beside the reference when a gradient is
+wrong)."""
+
+SETUP = """from neuronlab.workbook import check, hint
+
+hint("01")  # the first hint of exercise 01; call hint("01") again for the next one"""
+
+_RUN_LINE = re.compile(r"then run:\s+neuronlab workbook check (\d\d)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Parts:
+    """An exercise file cut into the notebook's pieces: what it teaches, its code, its trial,
+    and the names the check reads (its public functions and classes)."""
+
+    idea: str
+    code: str
+    trial: str
+    names: tuple[str, ...]
+
+
+def _is_main_block(node: ast.stmt) -> bool:
+    return isinstance(node, ast.If) and ast.unparse(node.test) == "__name__ == '__main__'"
+
+
+def parts(source: str) -> Parts:
+    """Cut an exercise file (a template, or a solution shaped like one) into its parts."""
+    tree = ast.parse(source)
+    lines = source.splitlines()
+    doc = ast.get_docstring(tree) or ""
+    body = tree.body[1:] if doc else tree.body
+    main = next((node for node in body if _is_main_block(node)), None)
+    code_nodes = [node for node in body if node is not main]
+    first = code_nodes[0].lineno - 1 if code_nodes else 0
+    if code_nodes and getattr(code_nodes[0], "decorator_list", None):
+        first = min(d.lineno for d in code_nodes[0].decorator_list) - 1  # type: ignore[attr-defined]
+    last = code_nodes[-1].end_lineno if code_nodes else 0
+    code = "\n".join(lines[first:last]).strip("\n")
+    trial = ""
+    if main is not None:
+        trial = textwrap.dedent("\n".join(lines[main.body[0].lineno - 1 : main.end_lineno]))
+    names = tuple(
+        node.name
+        for node in code_nodes
+        if isinstance(node, (ast.FunctionDef, ast.ClassDef)) and not node.name.startswith("_")
+    )
+    return Parts(doc, code, trial.strip("\n"), names)
+
+
+def _idea(e: Exercise, doc: str) -> str:
+    """The exercise's docstring as markdown: its first line a heading, the rest as written."""
+    title, _, rest = doc.partition("\n")
+    title = title.removeprefix(f"Exercise {e.number}: ")
+    rest = _RUN_LINE.sub(lambda m: m.group(0)[0] + "hen run the check below.", rest.strip())
+    title = title.rstrip(".")
+    return f"## {e.number} · {title[:1].upper()}{title[1:]}\n\n```text\n{rest}\n```"
+
+
+def exercise_cells(e: Exercise) -> list[nbformat.NotebookNode]:
+    """The four cells of one exercise, with stable ids."""
+    p = parts(template_text(e))
+    code = new_code_cell(p.code)
+    code.metadata["tags"] = ["exercise"]
+    cells = {"idea": new_markdown_cell(_idea(e, p.idea)), "code": code}
+    if p.trial:
+        cells["try"] = new_code_cell(p.trial)
+    cells["check"] = new_code_cell(f'check("{e.number}", {", ".join(p.names)})')
+    for role, cell in cells.items():
+        cell["id"] = f"ex{e.number}-{role}"
+    return list(cells.values())
+
+
+def build() -> nbformat.NotebookNode:
+    """The workbook notebook, without outputs."""
+    intro, setup = new_markdown_cell(INTRO), new_code_cell(SETUP)
+    intro["id"], setup["id"] = "intro", "setup"
+    cells = [intro, setup]
+    for e in EXERCISES:
+        cells += exercise_cells(e)
+    nb = new_notebook(cells=cells)
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3 (ipykernel)",
+        "language": "python",
+    }
+    nb.metadata["language_info"] = {"name": "python"}
+    return nb
+
+
+def text() -> str:
+    """The notebook file's text, as written."""
+    return nbformat.writes(build()) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Write (or with --check, compare) examples/workbook.ipynb."""
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="fail if it is out of date")
+    args = parser.parse_args(argv)
+    if args.check:
+        current = NOTEBOOK.read_text(encoding="utf-8") if NOTEBOOK.exists() else ""
+        if current != text():
+            print(f"{NOTEBOOK} is out of date: run python {Path(__file__).name}", file=sys.stderr)
+            return 1
+        return 0
+    NOTEBOOK.write_text(text(), encoding="utf-8")
+    print(f"wrote {NOTEBOOK}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
