@@ -287,7 +287,7 @@ def test_a_syntax_error_is_shown_with_its_line(tmp_path: Path) -> None:
         (
             "raise NotImplementedError('01: perceptron is not written yet')",
             NOT_IMPLEMENTED,
-            "01: perceptron is not written yet (line 7: raise NotImplementedError",
+            "01: perceptron is not written yet (line 7)",
         ),
         (
             "return perceptron(weights, inputs, threshold)",
@@ -387,6 +387,7 @@ def test_the_workflow_start_check_hint_list(tmp_path: Path) -> None:
     listed = cli("list", cwd=folder).stdout.splitlines()
     assert listed[1].startswith("  ✓ 01  The weighted sum") and listed[1].endswith("passed")
     assert listed[2].endswith("not checked")
+    assert len({line.index("not checked") for line in listed[2:]}) == 1, "one column of statuses"
     assert Progress.read(folder).hints == {"02": 1}
 
 

@@ -68,7 +68,7 @@ def test_the_reference_solution_passes(number, tmp_path):
 def test_the_template_is_not_implemented_yet(number, tmp_path):
     report = run(number, template_text(exercise(number)), tmp_path)
     assert report.status == NOT_IMPLEMENTED, report.text()
-    assert re.match(rf"{number}: Value\.\w+ is not written yet \(line \d+: raise", report.problem)
+    assert re.match(rf"{number}: Value\.\w+ is not written yet \(line \d+\)$", report.problem)
 
 
 @pytest.mark.parametrize("broken", BROKEN, ids=[f"{b.exercise} {b.name}" for b in BROKEN])
@@ -94,15 +94,26 @@ def test_a_wrong_gradient_is_drawn_beside_the_reference(tmp_path):
         == "the L graph: dL/dd should be -2; yours is 4, and dL/df should be 4; yours is -2"
     )
     assert "dL/dd = f = -2" in wrong.details  # explain()'s chain-rule line for d
-    yours, reference = (Path(p) for p in wrong.pictures)
-    assert (yours.name, reference.name) == ("05_yours.svg", "05_reference.svg")
-    for picture, d_grad, f_grad in ((yours, "4", "-2"), (reference, "-2", "4")):
+    (page,) = (Path(p) for p in wrong.pictures)
+    assert page.name == "05_graphs.html"
+    html = page.read_text(encoding="utf-8")
+    assert "<li>dL/dd should be -2; yours is 4</li>" in html
+    assert "<li>dL/df should be -2; yours is -2</li>" not in html  # f's reference grad is 4
+    assert "<li>dL/df should be 4; yours is -2</li>" in html
+    assert "dL/dd = f = -2" in html and "http" not in html.replace("http://www.w3.org", "")
+    yours_at, reference_at = html.index("<h2>Your graph</h2>"), html.index("<h2>The reference")
+    assert yours_at < reference_at
+    for picture, d_grad, f_grad in (
+        (page.with_name("05_yours.svg"), "4", "-2"),
+        (page.with_name("05_reference.svg"), "-2", "4"),
+    ):
         data = picture.read_text(encoding="utf-8")
         texts = [
             " ".join(t.itertext()) for t in ET.fromstring(data).iter() if t.tag.endswith("text")
         ]
         assert f"grad {d_grad}.0000" in texts and f"grad {f_grad}.0000" in texts
         assert data.count(RED) >= 2  # d and f are marked
+        assert data[data.index("<svg") :] in html  # the page shows this very picture
 
 
 def test_the_first_picture_is_kept_and_no_other_overwrites_it(tmp_path):
@@ -111,9 +122,31 @@ def test_the_first_picture_is_kept_and_no_other_overwrites_it(tmp_path):
     drawn = [f for f in report.findings if f.pictures]
     assert len(drawn) == 1 and drawn[0].message.startswith("a is used twice in y = a * a")
     assert sorted(p.name for p in (tmp_path / "pictures").iterdir()) == [
+        "05_graphs.html",
         "05_reference.svg",
         "05_yours.svg",
     ]
+
+
+def test_a_fixed_mistake_leaves_no_old_picture_and_the_learners_files_stay(tmp_path):
+    swapped = next(b for b in BROKEN if b.name == "swapped factors")
+    run("05", swapped.text(), tmp_path)
+    folder = tmp_path / "pictures"
+    run(
+        "06",
+        next(b for b in BROKEN if b.exercise == "06" and b.name.startswith("=")).text(),
+        tmp_path,
+    )
+    assert (folder / "05_graphs.html").is_file()
+    assert run("05", (SOLUTIONS / FILES["05"]).read_text(encoding="utf-8"), tmp_path).passed
+    assert not (folder / "05_graphs.html").exists() and not (folder / "05_yours.svg").exists()
+    kept = sorted(p.name for p in folder.iterdir())
+    assert "06_graphs.html" in kept, "another exercise's pictures stay"
+    (folder / "my notes.txt").write_text("mine")
+    for name in kept:
+        (folder / name).unlink()
+    assert run("05", (SOLUTIONS / FILES["05"]).read_text(encoding="utf-8"), tmp_path).passed
+    assert (folder / "my notes.txt").read_text() == "mine", "a file of the learner's stays"
 
 
 def test_in_a_notebook_the_check_runs_here_without_pictures():
@@ -239,5 +272,5 @@ def test_no_pictures_without_a_folder(tmp_path):
     t.step("y", "a + a", lambda p: p + p, t.leaf("a", 1.0))
     assert Pictures("05", None).draw(t.root.mine, t.root.ref, t.pairs) == ()
     pictures = Pictures("05", tmp_path)
-    assert len(pictures.draw(t.root.mine, t.root.ref, t.pairs)) == 2
+    assert len(pictures.draw(t.root.mine, t.root.ref, t.pairs)) == 1  # the page
     assert pictures.draw(t.root.mine, t.root.ref, t.pairs) == ()  # drawn once per check

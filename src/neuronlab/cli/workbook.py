@@ -29,10 +29,11 @@ def _list(args: argparse.Namespace) -> None:
     folder = find_workbook(args.dir)
     progress = Progress.read(folder)
     say(f"workbook {folder}/")
+    width = max(len(e.title) for e in EXERCISES)
     for e in EXERCISES:
         status = progress.status.get(e.number, "not checked")
         mark = "✓" if status == "passed" else " "
-        say(f"  {mark} {e.number}  {e.title:<62} {status}")
+        say(f"  {mark} {e.number}  {e.title:<{width}}  {status}")
 
 
 def _check_one(folder: Path, number: str, progress: Progress) -> Report:

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from .catalog import Exercise
+from .checks.graphs import clear_pictures
 from .findings import NOT_IMPLEMENTED, Finding, Report
 
 __all__ = [
@@ -78,7 +79,8 @@ def report_of_error(e: Exercise, error: BaseException, file: str | None) -> Repo
     where = learner_line(error, file)
     if isinstance(error, NotImplementedError):
         said = str(error) or "a function still raises NotImplementedError"
-        return Report(e.number, [], NOT_IMPLEMENTED, f"{said}{f' ({where})' if where else ''}")
+        line = where.partition(":")[0]  # "line 55": the stub's own text is the message
+        return Report(e.number, [], NOT_IMPLEMENTED, f"{said}{f' ({line})' if line else ''}")
     if isinstance(error, MemoryError):
         return Report(
             e.number,
@@ -153,6 +155,8 @@ def check_file(e: Exercise, path: Path, pictures: Path | None = None) -> Report:
     size), so whatever the learner's code prints, this process reads at most
     ``_READ_AT_MOST`` bytes of it.
     """
+    if pictures is not None:
+        clear_pictures(e.number, pictures)
     env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "PYTHONDONTWRITEBYTECODE": "1"}
     with tempfile.TemporaryDirectory(prefix="neuronlab-check-") as scratch:
         report_file = Path(scratch) / "report.json"

@@ -21,11 +21,13 @@ from pathlib import Path
 from typing import Any
 
 from ...engine import Value
+from ...util.files import write_atomic
 from ...util.numbers import format_number
 from ...viz.explain import explain
 from ...viz.graph import draw_graph
 from ...viz.nodes import graph_nodes
 from .mistakes import close, number
+from .page import graphs_page
 
 __all__ = [
     "Pair",
@@ -38,6 +40,8 @@ __all__ = [
     "chain_rule_lines",
     "Pictures",
     "MAX_DRAWN",
+    "PICTURE_FILES",
+    "clear_pictures",
 ]
 
 #: The largest learner graph that is copied and drawn (values, leaves included).
@@ -214,7 +218,8 @@ def _can_draw() -> bool:
 
 @dataclass
 class Pictures:
-    """The pictures of one check: ``NN_yours.svg`` and ``NN_reference.svg``, drawn once.
+    """The pictures of one check, drawn once: ``NN_graphs.html``, the learner's graph above the
+    reference, and the two graphs on their own as ``NN_yours.svg`` and ``NN_reference.svg``.
 
     Nothing is drawn without a folder (a notebook) or without anything to draw with.
     """
@@ -223,8 +228,16 @@ class Pictures:
     folder: Path | None
     drawn: bool = False
 
-    def draw(self, mine_root: Any, ref_root: Value, marked: Sequence[Pair]) -> tuple[str, ...]:
-        """Both graphs, ``marked`` values in red; the files written (none after the first call)."""
+    def draw(
+        self,
+        mine_root: Any,
+        ref_root: Value,
+        marked: Sequence[Pair],
+        wrong: Sequence[str] = (),
+        chain_rule: Sequence[str] = (),
+    ) -> tuple[str, ...]:
+        """Both graphs, ``marked`` values in red, and the page that shows them with what is
+        ``wrong`` and the ``chain_rule`` lines; the page's path (nothing after the first call)."""
         if self.drawn or self.folder is None or not _can_draw():
             return ()
         self.drawn = True
@@ -232,16 +245,32 @@ class Pictures:
         if copied is None:
             return ()
         mine, copies = copied
-        yours = [copies[id(p.mine)] for p in marked if id(p.mine) in copies]
-        theirs = [p.ref for p in marked]
+        mine_marked = [copies[id(p.mine)] for p in marked if id(p.mine) in copies]
         try:
+            yours = draw_graph(mine, marked=mine_marked)
+            theirs = draw_graph(ref_root, marked=[p.ref for p in marked])
             self.folder.mkdir(parents=True, exist_ok=True)
-            paths = (
-                draw_graph(mine, marked=yours).save(self.folder / f"{self.number}_yours.svg"),
-                draw_graph(ref_root, marked=theirs).save(
-                    self.folder / f"{self.number}_reference.svg"
-                ),
-            )
+            page = graphs_page(self.number, wrong, chain_rule, yours.svg(), theirs.svg())
+            yours.save(self.folder / f"{self.number}_yours.svg")
+            theirs.save(self.folder / f"{self.number}_reference.svg")
+            write_atomic(self.folder / f"{self.number}_graphs.html", page)
         except (ImportError, ValueError, RuntimeError, OSError):
             return ()
-        return tuple(str(p) for p in paths)
+        return (str(self.folder / f"{self.number}_graphs.html"),)
+
+
+#: The files a check may draw for an exercise, removed before the next check of it.
+PICTURE_FILES = ("{}_graphs.html", "{}_yours.svg", "{}_reference.svg")
+
+
+def clear_pictures(number: str, folder: Path) -> None:
+    """Remove the pictures an earlier check of exercise ``number`` drew (only those files),
+    and the folder when that leaves it empty, so no picture outlives the mistake it showed."""
+    for name in PICTURE_FILES:
+        path = folder / name.format(number)
+        if path.is_file() and not path.is_symlink():
+            path.unlink()
+    try:
+        folder.rmdir()  # only when empty: anything of the learner's stays
+    except OSError:
+        pass

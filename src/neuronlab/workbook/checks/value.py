@@ -106,14 +106,19 @@ def _grad(v: Any) -> float | None:
 
 
 def _explained(t: Twin, wrong: Sequence[Pair], pictures: Pictures) -> tuple[list[str], Any]:
-    """explain()'s lines for the first wrong gradient, and the two pictures with them marked."""
+    """explain()'s lines for the first wrong gradient, and the page that draws both graphs
+    with the wrong gradients marked."""
     details = []
     lines = chain_rule_lines(t.root.ref, wrong[0].ref)
     if lines:
         details += [f"the chain rule for d{t.root.name}/d{wrong[0].name}:", *lines]
-    files = pictures.draw(t.root.mine, t.root.ref, wrong)
+    said = [
+        f"d{t.root.name}/d{p.name} should be {_s(p.ref.grad)}; yours is {_s(_grad(p.mine))}"
+        for p in wrong
+    ]
+    files = pictures.draw(t.root.mine, t.root.ref, wrong, said, details)
     if files:
-        details.append(f"the pictures: your graph and the reference, {_PICTURED}")
+        details.append(f"the picture: your graph above the reference, {_PICTURED}")
     return details, files
 
 
