@@ -44,9 +44,10 @@ Each exercise has four cells:
    (in exercise 12, every gradient left as `None`);
 3. **try it**: the worked example, with the numbers it should print in comments;
 4. **check**: `check("05", Value)` compares what you wrote with neuronlab's own
-   engine, PyTorch and finite differences, and says exactly what is wrong: the
-   input where a derivative differs, the number expected and the one you gave,
-   and the mistake it looks like.
+   engine (and PyTorch's, where it is installed) on the worked example and many
+   random inputs, and says exactly what is wrong: the input where a derivative
+   differs, the number expected and the one you gave, and the mistake it looks
+   like.
 
 `hint("05")` shows the exercise's next hint. Stuck in a loop? A check stops
 after its time limit. The same exercises run as files from the command line:

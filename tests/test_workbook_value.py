@@ -274,3 +274,64 @@ def test_no_pictures_without_a_folder(tmp_path):
     pictures = Pictures("05", tmp_path)
     assert len(pictures.draw(t.root.mine, t.root.ref, t.pairs)) == 1  # the page
     assert pictures.draw(t.root.mine, t.root.ref, t.pairs) == ()  # drawn once per check
+
+
+# -- PyTorch, a second reference for the learner's Value ------------------------------------
+
+
+def test_the_reference_solutions_are_held_against_pytorch_too(tmp_path):
+    from neuronlab.workbook.checks.pytorch import torch_value_class
+
+    for number in NUMBERS:
+        report = run(number, (SOLUTIONS / FILES[number]).read_text(encoding="utf-8"), tmp_path)
+        last = report.findings[-1]
+        if torch_value_class() is None:
+            assert (
+                last.message == "PyTorch is not installed: checked against neuronlab's Value only"
+            )
+        else:
+            assert last.ok and last.message.startswith("PyTorch's autograd gives the same"), number
+
+
+def test_the_pytorch_scalar_computes_what_neuronlab_does():
+    pytest.importorskip("torch")
+    from neuronlab.workbook.checks.pytorch import torch_value_class
+
+    T = torch_value_class()
+    assert T is not None
+    for make in (
+        lambda a, b: (a * b + 2 - a / b) ** 2,
+        lambda a, b: (2 / a - b).tanh() * (3 - a).exp() + (-b),
+        lambda a, b: a * a + b,  # a used twice
+    ):
+        ta, tb, ra, rb = T(0.7), T(-1.3), Reference(0.7), Reference(-1.3)
+        tout, rout = make(ta, tb), make(ra, rb)
+        tout.backward()
+        rout.backward()
+        assert tout.data == pytest.approx(rout.data, rel=1e-12)
+        assert (ta.grad, tb.grad) == pytest.approx((ra.grad, rb.grad), rel=1e-12)
+
+
+def test_when_pytorch_disagrees_the_message_says_whose_bug_it_is():
+    pytest.importorskip("torch")
+    from neuronlab.workbook.checks.value import pytorch_agrees
+
+    V = learner_class("07")
+
+    class Off(V):  # a Value whose tanh hands back twice its gradient: PyTorch will differ
+        def tanh(self):
+            out = super().tanh()
+            original = out._backward
+
+            def twice():
+                original()
+                original()
+
+            out._backward = twice
+            return out
+
+    found = pytorch_agrees(Off)
+    assert not found.ok
+    assert found.message.startswith("PyTorch's autograd disagrees on the grad of ")
+    assert found.likely == "a bug in neuronlab, not in your code: please report it"
+    assert pytorch_agrees(V).ok

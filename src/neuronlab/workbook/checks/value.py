@@ -36,8 +36,9 @@ from .graphs import (
 from .graphs import wrong_gradients as frontier
 from .local_derivatives import OPERATIONS, Operation
 from .mistakes import close, likely, number, show
+from .pytorch import torch_value_class
 
-__all__ = ["check_05", "check_06", "check_07"]
+__all__ = ["check_05", "check_06", "check_07", "pytorch_agrees"]
 
 _Step = tuple[str, Callable[[], Finding | list[Finding]]]
 
@@ -287,6 +288,45 @@ def _random_expressions(
     return passed(f"{title}: every value's data and gradient match neuronlab's Value")
 
 
+def pytorch_agrees(
+    V: Any, makers: Sequence[_Maker] | None = None, count: int = 40, seed: int = 5
+) -> Finding:
+    """The random expressions of ``makers`` (every operation of 07 by default) built on
+    PyTorch too, when it is installed: every value's data and gradient against ``V``'s."""
+    makers = _EVERY_OP if makers is None else makers
+    torch_class = torch_value_class()
+    if torch_class is None:
+        return passed("PyTorch is not installed: checked against neuronlab's Value only")
+    yours_rng, torch_rng = random.Random(seed), random.Random(seed)
+    for i in range(count):
+        yours = _random_twin(V, yours_rng, makers, steps=3 + i % 6)
+        theirs = _random_twin(torch_class, torch_rng, makers, steps=3 + i % 6)
+        yours.root.mine.backward()
+        theirs.root.mine.backward()
+        for mine, torch_pair in zip(yours.pairs, theirs.pairs):
+            for what in ("data", "grad"):
+                got, want = number(getattr(mine.mine, what, None)), getattr(torch_pair.mine, what)
+                if got is None or not close(got, want):
+                    return failed(
+                        f"PyTorch's autograd disagrees on the {what} of {mine.name} "
+                        f"({_s(want)}; yours is {_s(got)}), though neuronlab's Value agrees "
+                        "with yours",
+                        f"with {yours.leaves()}",
+                        *yours.definitions(),
+                        likely="a bug in neuronlab, not in your code: please report it",
+                    )
+    return passed(f"PyTorch's autograd gives the same data and gradients on all {count}")
+
+
+def _and_pytorch(
+    findings: list[Finding], V: Any, makers: Sequence[_Maker], names: Mapping[str, Any]
+) -> list[Finding]:
+    """``findings``, and PyTorch's word on the random expressions when all of them held."""
+    if not all(f.ok for f in findings):
+        return findings
+    return findings + _in_order([("PyTorch", lambda: pytorch_agrees(V, makers))], names)
+
+
 # == exercise 05: + and * ===============================================================
 
 _PLAIN_NUMBERS = (
@@ -515,7 +555,7 @@ def check_05(names: Mapping[str, Any], context: CheckContext) -> list[Finding]:
         findings += _in_order(
             [("random expressions", lambda: _random_expressions(V, _PLUS_TIMES, pictures))], names
         )
-    return findings
+    return _and_pytorch(findings, V, _PLUS_TIMES, names)
 
 
 # == exercise 06: backward() ============================================================
@@ -672,7 +712,7 @@ def check_06(names: Mapping[str, Any], context: CheckContext) -> list[Finding]:
             lambda: _random_expressions(V, _PLUS_TIMES, pictures),
         )
         findings += _in_order([random_step], names)
-    return findings
+    return _and_pytorch(findings, V, _PLUS_TIMES, names)
 
 
 # == exercise 07: more operations =======================================================
@@ -825,4 +865,4 @@ def check_07(names: Mapping[str, Any], context: CheckContext) -> list[Finding]:
             lambda: _random_expressions(V, _EVERY_OP, pictures),
         )
         findings += _in_order([random_step], names)
-    return findings
+    return _and_pytorch(findings, V, _EVERY_OP, names)
