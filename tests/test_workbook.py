@@ -456,3 +456,17 @@ def test_checks_of_two_workbooks_at_once_do_not_mix(tmp_path: Path) -> None:
     assert (a.returncode, b.returncode) == (0, 1)
     assert Progress.read(tmp_path / "a").status == {"01": "passed"}
     assert Progress.read(tmp_path / "b").status == {"01": "not yet"}
+
+
+def test_a_wrong_gradients_picture_is_named_from_where_you_are(tmp_path: Path) -> None:
+    from workbook.broken_value import BROKEN
+
+    start(tmp_path / "wb")
+    swapped = next(b for b in BROKEN if b.name == "swapped factors")
+    write(tmp_path / "wb", "05_value.py", swapped.text())
+    inside = cli("check", "05", cwd=tmp_path / "wb")
+    assert inside.returncode == 1
+    assert "      picture: pictures/05_graphs.html\n" in inside.stdout, inside.stdout
+    outside = cli("check", "05", "--dir", "wb", cwd=tmp_path)
+    assert "      picture: wb/pictures/05_graphs.html\n" in outside.stdout
+    assert (tmp_path / "wb" / "pictures" / "05_graphs.html").is_file()

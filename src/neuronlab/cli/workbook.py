@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from dataclasses import replace
 from pathlib import Path
 
 from ..workbook.catalog import EXERCISES, exercise, hint_line, hints_done
@@ -43,7 +44,19 @@ def _check_one(folder: Path, number: str, progress: Progress) -> Report:
         raise UsageError(f"neuronlab workbook: {path} is missing (it was written by start)")
     report = check_file(e, path, pictures=folder / "pictures")
     progress.record(e.number, "passed" if report.passed else report.status or "not yet")
-    return report
+    return _pictures_from_here(report)
+
+
+def _pictures_from_here(report: Report) -> Report:
+    """The report with its pictures' paths relative to the current folder when inside it."""
+    here = Path.cwd()
+
+    def shown(picture: str) -> str:
+        path = Path(picture)
+        return str(path.relative_to(here)) if path.is_relative_to(here) else picture
+
+    findings = [replace(f, pictures=tuple(shown(p) for p in f.pictures)) for f in report.findings]
+    return replace(report, findings=findings)
 
 
 def _check(args: argparse.Namespace) -> None:
