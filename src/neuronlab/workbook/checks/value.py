@@ -318,13 +318,24 @@ def pytorch_agrees(
     return passed(f"PyTorch's autograd gives the same data and gradients on all {count}")
 
 
-def _and_pytorch(
-    findings: list[Finding], V: Any, makers: Sequence[_Maker], names: Mapping[str, Any]
+def _then_at_random(
+    findings: list[Finding],
+    V: Any,
+    makers: Sequence[_Maker],
+    pictures: Pictures,
+    names: Mapping[str, Any],
 ) -> list[Finding]:
-    """``findings``, and PyTorch's word on the random expressions when all of them held."""
-    if not all(f.ok for f in findings):
-        return findings
-    return findings + _in_order([("PyTorch", lambda: pytorch_agrees(V, makers))], names)
+    """``findings``; when all of them held, random expressions of ``makers`` against
+    neuronlab's Value, and when those hold too, against PyTorch's."""
+    steps: list[_Step] = [
+        ("random expressions", lambda: _random_expressions(V, makers, pictures)),
+        ("PyTorch", lambda: pytorch_agrees(V, makers)),
+    ]
+    for step in steps:
+        if not all(f.ok for f in findings):
+            break
+        findings = findings + _in_order([step], names)
+    return findings
 
 
 # == exercise 05: + and * ===============================================================
@@ -550,12 +561,7 @@ def check_05(names: Mapping[str, Any], context: CheckContext) -> list[Finding]:
             ),
         ),
     ]
-    findings = _in_order(steps, names)
-    if all(f.ok for f in findings):
-        findings += _in_order(
-            [("random expressions", lambda: _random_expressions(V, _PLUS_TIMES, pictures))], names
-        )
-    return _and_pytorch(findings, V, _PLUS_TIMES, names)
+    return _then_at_random(_in_order(steps, names), V, _PLUS_TIMES, pictures, names)
 
 
 # == exercise 06: backward() ============================================================
@@ -705,14 +711,7 @@ def check_06(names: Mapping[str, Any], context: CheckContext) -> list[Finding]:
         ),
         ("a deep chain", lambda: _chain(V)),
     ]
-    findings = _in_order(steps, names)
-    if all(f.ok for f in findings):
-        random_step: _Step = (
-            "random expressions",
-            lambda: _random_expressions(V, _PLUS_TIMES, pictures),
-        )
-        findings += _in_order([random_step], names)
-    return _and_pytorch(findings, V, _PLUS_TIMES, names)
+    return _then_at_random(_in_order(steps, names), V, _PLUS_TIMES, pictures, names)
 
 
 # == exercise 07: more operations =======================================================
@@ -858,11 +857,4 @@ def check_07(names: Mapping[str, Any], context: CheckContext) -> list[Finding]:
             ),
         ),
     ]
-    findings = _in_order(steps, names)
-    if all(f.ok for f in findings):
-        random_step: _Step = (
-            "random expressions",
-            lambda: _random_expressions(V, _EVERY_OP, pictures),
-        )
-        findings += _in_order([random_step], names)
-    return _and_pytorch(findings, V, _EVERY_OP, names)
+    return _then_at_random(_in_order(steps, names), V, _EVERY_OP, pictures, names)
