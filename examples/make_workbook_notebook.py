@@ -64,13 +64,11 @@ _RUN_LINE = re.compile(r"then run:\s+neuronlab workbook check (\d\d)", re.IGNORE
 
 @dataclass(frozen=True)
 class Parts:
-    """An exercise file cut into the notebook's pieces: what it teaches, its code, its trial,
-    and the names the check reads (its public functions and classes)."""
+    """An exercise file cut into the notebook's pieces: what it teaches, its code, its trial."""
 
     idea: str
     code: str
     trial: str
-    names: tuple[str, ...]
 
 
 def _is_main_block(node: ast.stmt) -> bool:
@@ -93,12 +91,7 @@ def parts(source: str) -> Parts:
     trial = ""
     if main is not None:
         trial = textwrap.dedent("\n".join(lines[main.body[0].lineno - 1 : main.end_lineno]))
-    names = tuple(
-        node.name
-        for node in code_nodes
-        if isinstance(node, (ast.FunctionDef, ast.ClassDef)) and not node.name.startswith("_")
-    )
-    return Parts(doc, code, trial.strip("\n"), names)
+    return Parts(doc, code, trial.strip("\n"))
 
 
 def _idea(e: Exercise, doc: str) -> str:
@@ -118,7 +111,7 @@ def exercise_cells(e: Exercise) -> list[nbformat.NotebookNode]:
     cells = {"idea": new_markdown_cell(_idea(e, p.idea)), "code": code}
     if p.trial:
         cells["try"] = new_code_cell(p.trial)
-    cells["check"] = new_code_cell(f'check("{e.number}", {", ".join(p.names)})')
+    cells["check"] = new_code_cell(f'check("{e.number}", {", ".join(e.names)})')
     for role, cell in cells.items():
         cell["id"] = f"ex{e.number}-{role}"
     return list(cells.values())

@@ -353,7 +353,8 @@ def test_check_in_a_notebook_prints_the_report_and_returns_it(capsys) -> None:
 def test_in_a_notebook_a_missing_name_and_a_stuck_loop_are_reported() -> None:
     names = _from_source(SOLUTION_01)
     only_one = check("01", names["weighted_sum"], show=False)
-    assert only_one.status == NOT_IMPLEMENTED and "defines no perceptron" in only_one.problem
+    assert only_one.status == NOT_IMPLEMENTED
+    assert only_one.problem == "perceptron: not given (check('01', weighted_sum, perceptron))"
     stuck = _from_source(
         SOLUTION_01.replace("    return 1 if", "    while True:\n        pass\n    return 1 if")
     )
@@ -365,6 +366,41 @@ def test_in_a_notebook_a_missing_name_and_a_stuck_loop_are_reported() -> None:
 def test_check_refuses_an_unknown_exercise() -> None:
     with pytest.raises(ValueError, match="unknown exercise '99'"):
         check("99")
+
+
+def test_check_takes_things_by_their_name_or_by_keyword_and_refuses_the_rest() -> None:
+    names = _from_source(SOLUTION_01)
+    mine = names["weighted_sum"]
+    assert check("01", weighted_sum=mine, perceptron=names["perceptron"], show=False).passed
+    with pytest.raises(
+        TypeError,
+        match=r"expected the classes or functions you wrote "
+        r"\(weighted_sum, perceptron\), got int 3",
+    ):
+        check("01", 3)
+    with pytest.raises(TypeError, match="got str 'weighted_sum'"):
+        check("01", weighted_sum="weighted_sum")
+
+    def my_sum(weights, inputs, bias=0.0):
+        return mine(weights, inputs, bias)
+
+    with pytest.raises(
+        ValueError,
+        match=r"exercise 01 checks weighted_sum, perceptron; got "
+        r"my_sum: .* check\('01', weighted_sum=my_sum\)",
+    ):
+        check("01", my_sum, names["perceptron"])
+    assert check("01", names["perceptron"], weighted_sum=my_sum, show=False).passed
+
+
+@pytest.mark.parametrize("e", EXERCISES, ids=lambda e: e.number)
+def test_the_catalog_names_what_each_check_reads(e) -> None:
+    report = run_check(e, {}, CheckContext())
+    assert report.status == NOT_IMPLEMENTED
+    assert report.problem == f"the file defines no {e.names[0]}"
+    tree = ast.parse(template_text(e))
+    defined = {n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.ClassDef))}
+    assert set(e.names) <= defined, "the template defines every name the check reads"
 
 
 # -- the command line ---------------------------------------------------------------------

@@ -16,8 +16,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .catalog import EXERCISES, exercise, hint_line, hints_done
-from .findings import Report
+from .catalog import EXERCISES, Exercise, exercise, hint_line, hints_done
+from .findings import NOT_IMPLEMENTED, Report
 from .sandbox import CheckContext, run_check
 
 __all__ = ["check", "hint", "EXERCISES"]
@@ -26,20 +26,49 @@ __all__ = ["check", "hint", "EXERCISES"]
 _HINTS_SHOWN: dict[str, int] = {}
 
 
-def check(number: str, *things: Any, show: bool = True) -> Report:
+def check(number: str, *things: Any, show: bool = True, **named: Any) -> Report:
     """Check exercise ``number`` on classes or functions you wrote in a notebook.
 
     ``check("05", Value)`` or ``check("08", Neuron, Layer, MLP)``: each thing
-    is found by its name, as the exercise's file would define it.  The check
-    runs in this process with the exercise's time limit.  Prints the report
-    (``show=False``: only returns it).
+    is known by its name, the one the exercise's file gives it; under another
+    name, say which it is: ``check("05", Value=MyValue)``.  The check runs in
+    this process with the exercise's time limit.  Prints the report
+    (``show=False``: only returns it).  Anything that is not a class or
+    function, or a name the exercise does not check, is a TypeError or
+    ValueError that lists the names it expects.
     """
     e = exercise(number)
-    names = {getattr(t, "__name__", str(t)): t for t in things}
-    report = run_check(e, names, CheckContext())
+    names = _named_things(e, things, named)
+    missing = [name for name in e.names if name not in names]
+    if missing:
+        call = f"check({e.number!r}, {', '.join(e.names)})"
+        problem = f"{' and '.join(missing)}: not given ({call})"
+        report = Report(e.number, [], NOT_IMPLEMENTED, problem)
+    else:
+        report = run_check(e, names, CheckContext())
     if show:
         print(report.text())
     return report
+
+
+def _named_things(e: Exercise, things: tuple[Any, ...], named: dict[str, Any]) -> dict[str, Any]:
+    """The learner's things by the names exercise ``e`` checks, each one checked."""
+    expected = ", ".join(e.names)
+    found: dict[str, Any] = {}
+    for name, thing in [(getattr(t, "__name__", None), t) for t in things] + list(named.items()):
+        if not callable(thing) or not isinstance(name, str):
+            raise TypeError(
+                f"check({e.number!r}, ...): expected the classes or functions you wrote "
+                f"({expected}), got {type(thing).__name__} {thing!r:.40}"
+            )
+        if name not in e.names:
+            raise ValueError(
+                f"check({e.number!r}, ...): exercise {e.number} checks {expected}; got "
+                f"{name}: name it as the exercise does, or pass it as "
+                f"check({e.number!r}, {e.names[0]}={name})"
+            )
+        found[name] = thing
+    return found
 
 
 def hint(number: str, which: int | None = None) -> str:

@@ -25,14 +25,16 @@ __all__ = [
 
 @dataclass(frozen=True)
 class Exercise:
-    """One exercise: its number ("05"), title, file, hints, the check that grades it,
-    and how long that check may take (seconds)."""
+    """One exercise: its number ("05"), title, file, hints, the check that grades it, the
+    names of what the learner writes (the functions and classes it checks), and how long
+    that check may take (seconds)."""
 
     number: str
     title: str
     file: str
     hints: tuple[str, ...]
     check: str  # "module:function" inside neuronlab.workbook.checks
+    names: tuple[str, ...]  # what the exercise's file defines for the check to read
     seconds: float = 30.0
 
 
@@ -47,6 +49,7 @@ EXERCISES: tuple[Exercise, ...] = (
             "With weights (2, 6, 2) and threshold 5, only the second factor's 6 clears it alone.",
         ),
         "perceptron:check_01",
+        ("weighted_sum", "perceptron"),
     ),
     Exercise(
         "02",
@@ -58,6 +61,7 @@ EXERCISES: tuple[Exercise, ...] = (
             "XOR has no separating line, so the rule never finishes an epoch without mistakes.",
         ),
         "perceptron:check_02",
+        ("predict", "train_perceptron"),
     ),
     Exercise(
         "03",
@@ -68,6 +72,7 @@ EXERCISES: tuple[Exercise, ...] = (
             "For a large negative z, e^(-z) overflows: compute e^z / (1 + e^z) there instead.",
         ),
         "sigmoid:check_03",
+        ("sigmoid", "sigmoid_neuron"),
     ),
     Exercise(
         "04",
@@ -79,6 +84,7 @@ EXERCISES: tuple[Exercise, ...] = (
             "Too small an h loses the difference to rounding: f(x + h) and f(x) round alike.",
         ),
         "derivative:check_04",
+        ("forward_difference", "central_difference", "nudge_errors"),
     ),
     Exercise(
         "05",
@@ -90,6 +96,7 @@ EXERCISES: tuple[Exercise, ...] = (
             "d(a+b)/da = 1 and d(a*b)/da = b: a product hands each side the other's data.",
         ),
         "value:check_05",
+        ("Value",),
     ),
     Exercise(
         "06",
@@ -101,6 +108,7 @@ EXERCISES: tuple[Exercise, ...] = (
             "Use += in _backward: a value used twice gets both contributions.",
         ),
         "value:check_06",
+        ("Value",),
         seconds=60.0,
     ),
     Exercise(
@@ -113,6 +121,7 @@ EXERCISES: tuple[Exercise, ...] = (
             "d/da tanh(a) = 1 - tanh(a)²: reuse the output you computed.",
         ),
         "value:check_07",
+        ("Value",),
     ),
     Exercise(
         "08",
@@ -124,6 +133,7 @@ EXERCISES: tuple[Exercise, ...] = (
             "parameters() lists every weight and bias, in order, each once.",
         ),
         "networks:check_08",
+        ("Neuron", "Layer", "MLP"),
     ),
     Exercise(
         "09",
@@ -135,6 +145,7 @@ EXERCISES: tuple[Exercise, ...] = (
             "Forget zero_grad and gradients pile up from step to step.",
         ),
         "networks:check_09",
+        ("mse", "train_step", "train"),
         seconds=120.0,
     ),
     Exercise(
@@ -146,6 +157,7 @@ EXERCISES: tuple[Exercise, ...] = (
             "A broadcast copies a value to many places: its gradient sums over them.",
         ),
         "tensors:check_10",
+        ("matmul_backward", "broadcast_backward"),
     ),
     Exercise(
         "11",
@@ -156,6 +168,7 @@ EXERCISES: tuple[Exercise, ...] = (
             "dL/dz = (softmax(z) - onehot(y)) / n for the mean over n examples.",
         ),
         "tensors:check_11",
+        ("softmax", "cross_entropy", "cross_entropy_backward"),
     ),
     Exercise(
         "12",
@@ -167,6 +180,7 @@ EXERCISES: tuple[Exercise, ...] = (
             "Compare every gradient with autograd's: exact, close, or the largest difference.",
         ),
         "tensors:check_12",
+        ("forward", "backward"),
     ),
 )
 

@@ -18,7 +18,7 @@ import numpy as np
 from ..findings import Finding, failed, passed
 from ..sandbox import CheckContext
 from .mistakes import close, likely, number, numbers_of, show
-from .perceptron import needs
+from .names import needs
 
 __all__ = ["check_04", "forward", "central", "STEPS"]
 
@@ -168,9 +168,7 @@ def _errors(nudge_errors: Callable[..., Any]) -> Finding:
 
 def check_04(names: Mapping[str, Any], context: CheckContext) -> list[Finding]:
     """Both differences on the L graph, a parabola and random cases; then the error table."""
-    forward_difference, central_difference, nudge_errors = needs(
-        names, "forward_difference", "central_difference", "nudge_errors"
-    )
+    forward_difference, central_difference, nudge_errors = needs(names, "04")
     findings = [
         _slopes(
             forward_difference,

@@ -24,7 +24,7 @@ from ...nn.scalar import MLP
 from ..findings import Finding, failed, passed
 from ..sandbox import CheckContext
 from .mistakes import close, likely, number, show
-from .perceptron import needs
+from .names import needs
 from .training import check_09
 
 __all__ = ["check_08", "check_09"]
@@ -351,7 +351,7 @@ def _parameters(classes: Sequence[Callable[..., Any]]) -> Finding:
 def check_08(names: Mapping[str, Any], context: CheckContext) -> list[Finding]:
     """A neuron, a layer, two MLPs against neuronlab's with the same numbers, the gradients of
     a loss, and parameters() at every level."""
-    neuron_class, layer_class, mlp_class = classes = needs(names, "Neuron", "Layer", "MLP")
+    neuron_class, layer_class, mlp_class = classes = needs(names, "08")
     findings = [_neuron(neuron_class)]
     steps: list[tuple[str, Callable[[], list[Finding]]]] = [
         ("Layer", lambda: [_layer(layer_class)]),

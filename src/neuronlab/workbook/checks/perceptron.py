@@ -19,19 +19,9 @@ from ...nn.perceptron import Perceptron
 from ..findings import Finding, failed, passed
 from ..sandbox import CheckContext
 from .mistakes import close, likely, number, numbers_of, show
+from .names import needs
 
-__all__ = ["check_01", "check_02", "needs"]
-
-
-def needs(names: Mapping[str, Any], *wanted: str) -> list[Callable[..., Any]]:
-    """The learner's functions or classes by name; a missing one is a NotImplementedError."""
-    found = []
-    for name in wanted:
-        thing = names.get(name)
-        if thing is None:
-            raise NotImplementedError(f"the file defines no {name}")
-        found.append(thing)
-    return found
+__all__ = ["check_01", "check_02"]
 
 
 # -- exercise 01: the weighted sum and the sweets perceptron -------------------------------
@@ -145,7 +135,7 @@ def _perceptrons(perceptron: Callable[..., Any]) -> Finding:
 def check_01(names: Mapping[str, Any], context: CheckContext) -> list[Finding]:
     """The weighted sum on the worked example and random cases; the sweets decision on all 8
     combinations, and sums that equal the threshold exactly."""
-    weighted_sum, perceptron = needs(names, "weighted_sum", "perceptron")
+    weighted_sum, perceptron = needs(names, "01")
     first = _weighted_sums(weighted_sum)
     if not first.ok:  # the perceptron most likely uses it: its answers would mislead
         return [first, failed("perceptron: checked once weighted_sum passes")]
@@ -307,7 +297,7 @@ def _predicts(predict: Callable[..., Any]) -> Finding:
 
 def check_02(names: Mapping[str, Any], context: CheckContext) -> list[Finding]:
     """predict, then the rule: one update by hand, nothing to learn, AND, OR, NAND, and XOR."""
-    predict, train = needs(names, "predict", "train_perceptron")
+    predict, train = needs(names, "02")
     findings = [_predicts(predict), _one_mistake(train), _nothing_to_learn(train)]
     findings += [_learns(train, name) for name in ("and", "or", "nand")]
     return findings + [_xor(train)]

@@ -19,7 +19,7 @@ from ...engine import Value
 from ..findings import Finding, failed, passed
 from ..sandbox import CheckContext
 from .mistakes import close, likely, number, show
-from .perceptron import needs
+from .names import needs
 
 __all__ = ["check_03", "sigmoid_of"]
 
@@ -154,7 +154,7 @@ def _perceptron_limit(neuron: Callable[..., Any]) -> Finding:
 
 def check_03(names: Mapping[str, Any], context: CheckContext) -> list[Finding]:
     """σ at the worked values, at ±1000 and beyond, at 400 random z; then the sigmoid neuron."""
-    sigmoid, neuron = needs(names, "sigmoid", "sigmoid_neuron")
+    sigmoid, neuron = needs(names, "03")
     findings = [
         _compare(sigmoid, _WORKED, "σ(0) = 0.5, σ(2) = 0.881, σ(-2) = 0.119"),
         _compare(sigmoid, _EXTREMES, "σ(-1000) = 0 and σ(1000) = 1: no overflow, no nan"),

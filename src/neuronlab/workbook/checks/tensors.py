@@ -23,7 +23,7 @@ from ...tensor import F64, Tensor, log_softmax, softmax
 from ...util.numbers import format_number
 from ..findings import Finding, failed, passed
 from ..sandbox import CheckContext, learner_line
-from .perceptron import needs
+from .names import needs
 
 __all__ = [
     "check_10",
@@ -342,7 +342,7 @@ def _broadcast_finding(broadcast_backward: Callable[..., Any]) -> Finding:
 
 def check_10(names: Mapping[str, Any], context: CheckContext) -> list[Finding]:
     """matmul_backward and broadcast_backward against autograd on many shapes."""
-    matmul_backward, broadcast_backward = needs(names, "matmul_backward", "broadcast_backward")
+    matmul_backward, broadcast_backward = needs(names, "10")
     return [_matmul_finding(matmul_backward), _broadcast_finding(broadcast_backward)]
 
 
@@ -529,7 +529,7 @@ def _dlogits_finding(fn: Callable[..., Any]) -> Finding:
 
 def check_11(names: Mapping[str, Any], context: CheckContext) -> list[Finding]:
     """softmax, the mean cross-entropy and its gradient against autograd, logits of 1000 too."""
-    fns = needs(names, "softmax", "cross_entropy", "cross_entropy_backward")
+    fns = needs(names, "11")
     return [_softmax_finding(fns[0]), _loss_finding(fns[1]), _dlogits_finding(fns[2])]
 
 
@@ -794,7 +794,7 @@ def _second_batch(backward: Any, rng: np.random.Generator) -> Finding:
 def check_12(names: Mapping[str, Any], context: CheckContext) -> list[Finding]:
     """Every gradient of backward against autograd's, as a table; then a second batch, and
     PyTorch's gradients where it is installed."""
-    forward, backward = needs(names, "forward", "backward")
+    forward, backward = needs(names, "12")
     rng = np.random.default_rng(13)
     x, y, p = _batch(rng, *_BATCHES[0])
     v, g = _autograd_12(x, y, p)

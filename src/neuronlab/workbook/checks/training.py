@@ -23,7 +23,7 @@ from ...optim import SGD
 from ..findings import Finding, failed, passed
 from ..sandbox import CheckContext
 from .mistakes import close, likely, number, numbers_of, show
-from .perceptron import needs
+from .names import needs
 
 __all__ = ["check_09"]
 
@@ -195,7 +195,7 @@ def _fits_moons(train: Callable[..., Any]) -> Finding:
 
 def check_09(names: Mapping[str, Any], context: CheckContext) -> list[Finding]:
     """mse against neuronlab's, two steps against SGD's, then a loop that must fit the moons."""
-    learner_mse, train_step, train = needs(names, "mse", "train_step", "train")
+    learner_mse, train_step, train = needs(names, "09")
     findings = [_mse(learner_mse)]
     if not findings[0].ok:
         return findings + [failed("train_step and train: checked once mse passes")]

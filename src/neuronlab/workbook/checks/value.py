@@ -36,6 +36,7 @@ from .graphs import (
 from .graphs import wrong_gradients as frontier
 from .local_derivatives import OPERATIONS, Operation
 from .mistakes import close, likely, number, show
+from .names import needs
 from .pytorch import torch_value_class
 
 __all__ = ["check_05", "check_06", "check_07", "pytorch_agrees"]
@@ -88,10 +89,7 @@ def _where(error: BaseException, names: Mapping[str, Any]) -> str:
 
 
 def _value_class(names: Mapping[str, Any]) -> Any:
-    thing = names.get("Value")
-    if thing is None:
-        raise NotImplementedError("the file defines no Value")
-    return thing
+    return needs(names, "05")[0]
 
 
 def _s(x: Any) -> str:
