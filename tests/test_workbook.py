@@ -296,8 +296,9 @@ def test_a_syntax_error_is_shown_with_its_line(tmp_path: Path) -> None:
         ),
         ("return {}[threshold]", "crashed", "your code raised KeyError"),
         ("raise SystemExit(3)", "crashed", "your code called exit()"),
+        ("raise KeyboardInterrupt", "crashed", "your code raised KeyboardInterrupt"),
     ],
-    ids=["a stub", "endless recursion", "an exception", "exit()"],
+    ids=["a stub", "endless recursion", "an exception", "exit()", "KeyboardInterrupt"],
 )
 def test_what_stops_a_check_is_named_with_the_learners_line(
     tmp_path: Path, body: str, status: str, said: str
@@ -317,6 +318,23 @@ def test_a_crash_at_import_names_the_line(tmp_path: Path) -> None:
     assert (
         report.problem
         == "your code raised ZeroDivisionError: division by zero\n  at line 2: y = 1 / 0"
+    )
+
+
+def test_a_file_that_is_not_utf8_or_interrupts_at_import_is_named(tmp_path: Path) -> None:
+    latin = write(tmp_path, "latin.py", "")
+    latin.write_bytes("# café\n".encode("latin-1"))
+    report = check_file(exercise("01"), latin)
+    assert (report.status, report.problem) == (
+        "crashed",
+        "latin.py is not UTF-8 text (byte 0xe9 at position 5): save it as UTF-8",
+    )
+    stop = check_file(
+        exercise("01"), write(tmp_path, "stop.py", "x = 1\nraise KeyboardInterrupt\n")
+    )
+    assert stop.status == "crashed"
+    assert (
+        stop.problem == "your code raised KeyboardInterrupt\n  at line 2: raise KeyboardInterrupt"
     )
 
 
@@ -481,6 +499,18 @@ def test_a_deleted_exercise_file_is_named(tmp_path: Path) -> None:
     assert (
         done.stderr.startswith("neuronlab workbook: ") and "04_nudging.py is missing" in done.stderr
     )
+
+
+def test_an_exercise_that_is_a_folder_or_a_link_to_a_device_is_named(tmp_path: Path) -> None:
+    start(tmp_path)
+    (tmp_path / "04_nudging.py").unlink()
+    (tmp_path / "04_nudging.py").mkdir()
+    (tmp_path / "03_sigmoid.py").unlink()
+    (tmp_path / "03_sigmoid.py").symlink_to("/dev/zero")
+    for number, name in (("04", "04_nudging.py"), ("03", "03_sigmoid.py")):
+        done = cli("check", number, cwd=tmp_path)
+        assert done.returncode == 2 and done.stderr.count("\n") == 1
+        assert f"{name} is not a file (a folder, a broken link or a device)" in done.stderr
 
 
 def test_checks_of_two_workbooks_at_once_do_not_mix(tmp_path: Path) -> None:

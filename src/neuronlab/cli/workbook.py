@@ -40,8 +40,13 @@ def _list(args: argparse.Namespace) -> None:
 def _check_one(folder: Path, number: str, progress: Progress) -> Report:
     e = exercise(number)
     path = folder / e.file
-    if not path.is_file():
+    if not path.exists() and not path.is_symlink():
         raise UsageError(f"neuronlab workbook: {path} is missing (it was written by start)")
+    if not path.is_file():
+        raise UsageError(
+            f"neuronlab workbook: {path} is not a file (a folder, a broken link or a device); "
+            "put your exercise back in that file"
+        )
     report = check_file(e, path, pictures=folder / "pictures")
     progress.record(e.number, "passed" if report.passed else report.status or "not yet")
     return _pictures_from_here(report)

@@ -58,7 +58,13 @@ def load_learner_file(e: Exercise, path: Path) -> tuple[dict[str, Any] | None, R
         text = (error.text or "").rstrip()
         problem = f"{path.name}, {where}: {error.msg}" + (f"\n    {text}" if text else "")
         return None, Report(e.number, [], "syntax error", problem)
-    except (OSError, UnicodeDecodeError) as error:
+    except UnicodeDecodeError as error:
+        problem = (
+            f"{path.name} is not UTF-8 text (byte {error.object[error.start]:#04x} at position "
+            f"{error.start}): save it as UTF-8"
+        )
+        return None, Report(e.number, [], "crashed", problem)
+    except OSError as error:
         return None, Report(e.number, [], "crashed", f"cannot read {path}: {error}")
     spec = importlib.util.spec_from_loader(f"workbook_{e.number}", loader=None)
     assert spec is not None
@@ -67,7 +73,7 @@ def load_learner_file(e: Exercise, path: Path) -> tuple[dict[str, Any] | None, R
     sys.modules[spec.name] = module  # dataclasses and pickling look modules up by name
     try:
         exec(code, module.__dict__)
-    except (Exception, SystemExit) as error:  # whatever the file does at import
+    except (Exception, SystemExit, KeyboardInterrupt) as error:  # whatever the file does
         return None, report_of_error(e, error, str(path))
     return module.__dict__, None
 
@@ -83,7 +89,7 @@ def main(argv: list[str]) -> int:
     names, report = load_learner_file(e, path)
     if report is None:
         assert names is not None
-        report = run_check(e, names, CheckContext(pictures), file=str(path))
+        report = run_check(e, names, CheckContext(pictures), file=str(path), in_child=True)
     report_file.write_text(json.dumps(report.as_dict()), encoding="utf-8")
     return 0
 

@@ -98,21 +98,31 @@ def report_of_error(e: Exercise, error: BaseException, file: str | None) -> Repo
         text = "your code recursed too deeply (RecursionError): a loop with a stack goes deeper"
         return Report(e.number, [], "crashed", text + (f"\n  at {where}" if where else ""))
     kind = type(error).__name__
-    text = f"your code raised {kind}: {error}"[:300]
+    text = (f"your code raised {kind}: {error}" if str(error) else f"your code raised {kind}")[:300]
     return Report(e.number, [], "crashed", text + (f"\n  at {where}" if where else ""))
 
 
 def run_check(
-    e: Exercise, names: Mapping[str, Any], context: CheckContext, file: str | None = None
+    e: Exercise,
+    names: Mapping[str, Any],
+    context: CheckContext,
+    file: str | None = None,
+    in_child: bool = False,
 ) -> Report:
-    """The exercise's check on ``names`` (a module's namespace), in this process."""
+    """The exercise's check on ``names`` (a module's namespace), in this process.
+
+    ``in_child``: this is the checking child process, where a KeyboardInterrupt
+    can only come from the learner's code and is reported like any error (in
+    a notebook it is the user stopping the cell, and goes up).
+    """
     check = _check_function(e)
+    caught = (Exception, SystemExit, KeyboardInterrupt) if in_child else (Exception, SystemExit)
     try:
         with _time_limit(e.seconds):
             findings: list[Finding] = check(names, context)
     except _OutOfTime:
         return Report(e.number, [], "stopped", _stopped_text(e))
-    except (Exception, SystemExit) as error:  # the learner's code may raise anything
+    except caught as error:  # the learner's code may raise anything
         return report_of_error(e, error, file)
     return Report(e.number, findings)
 
