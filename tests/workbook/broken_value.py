@@ -263,4 +263,37 @@ BROKEN: tuple[Broken, ...] = (
         "self.grad += out.data",
         "out.grad is missing",
     ),
+    Broken(
+        "05",
+        "+ returns out.data, a number",
+        "            other.grad += 1.0 * out.grad\n\n"
+        "        out._backward = _backward\n        return out",
+        "            other.grad += 1.0 * out.grad\n\n        out._backward = _backward\n"
+        "        return out.data",
+        "return out, the Value you made, not a number",
+    ),
+    Broken(
+        "05",
+        "no __radd__",
+        "    def __radd__(self, other):  # 2 + a: Python asks a.__radd__(2)\n"
+        "        return self + other\n",
+        "",
+        "define __radd__ and __rmul__",
+    ),
+    Broken(
+        "05",
+        "__eq__ without __hash__",
+        "    def __repr__(self):",
+        "    def __eq__(self, other):\n"
+        "        return self.data == getattr(other, 'data', other)\n\n"
+        "    def __repr__(self):",
+        "add __hash__ = object.__hash__",
+    ),
+    Broken(
+        "06",
+        "backward() zeroes every gradient first",
+        "        self.grad = 1.0\n",
+        "        for node in order:\n            node.grad = 0.0\n        self.grad = 1.0\n",
+        "backward() sets gradients to 0 first",
+    ),
 )

@@ -58,8 +58,8 @@ def passed(message: str, *details: str) -> Finding:
 def failed(
     message: str, *details: str, likely: str = "", pictures: tuple[str, ...] = ()
 ) -> Finding:
-    """A claim that did not hold, with what to look at."""
-    return Finding(False, message, tuple(details), likely, pictures)
+    """A claim that did not hold, with what to look at (empty details are left out)."""
+    return Finding(False, message, tuple(d for d in details if d), likely, pictures)
 
 
 @dataclass

@@ -73,10 +73,28 @@ def _in_order(steps: Sequence[_Step], names: Mapping[str, Any]) -> list[Finding]
             said = (_raised(error), _where(error, names))
             if said not in raised:
                 raised.add(said)
-                findings.append(failed(f"{title}: {said[0]}", said[1]))
+                findings.append(failed(f"{title}: {said[0]}", said[1], likely=_cause(error)))
             continue
         findings += got if isinstance(got, list) else [got]
     return findings
+
+
+def _cause(error: BaseException) -> str:
+    """The usual reason for an error a learner's Value raises, or ""."""
+    text = str(error)
+    if isinstance(error, TypeError) and text.startswith("unhashable type"):
+        return (
+            "a class that defines __eq__ gets no __hash__, so its Values cannot go in a set: "
+            "add __hash__ = object.__hash__ (or leave __eq__ out)"
+        )
+    if isinstance(error, TypeError) and "unsupported operand" in text and "and 'Value'" in text:
+        return (
+            "a number on the left (2 + a, 2 * a) asks the Value on the right: define "
+            "__radd__ and __rmul__ (return self + other, self * other)"
+        )
+    if isinstance(error, AttributeError) and text.startswith("'float' object has no attribute"):
+        return "an operation returned a number: return out, the Value you made"
+    return ""
 
 
 def _raised(error: BaseException) -> str:
@@ -149,6 +167,13 @@ def _data_differs(t: Twin, title: str) -> Finding | None:
     p = wrong_data(t.pairs)
     if p is None:
         return None
+    if not hasattr(p.mine, "data"):
+        return failed(
+            f"{title}: {p.name} = {p.text} should give a Value; yours gave "
+            f"{type(p.mine).__name__} {p.mine!r:.40}",
+            likely="return out, the Value you made, not a number: backward() can only reach "
+            "Values",
+        )
     return failed(
         f"{title}: {p.name} = {p.text} should be {_s(p.ref.data)}; yours is "
         f"{_s(getattr(p.mine, 'data', None))}",
@@ -384,7 +409,8 @@ def _plain_numbers(V: Any, names: Mapping[str, Any]) -> Finding | None:
             return failed(
                 f"{text} with a = 2 should be {want:g}; {_raised(error)}",
                 _where(error, names),
-                likely="a plain number is not wrapped: other = other if isinstance(other, "
+                likely=_cause(error)
+                or "a plain number is not wrapped: other = other if isinstance(other, "
                 "Value) else Value(other), first thing in __add__ and __mul__",
             )
         if number(got) is None or not close(number(got) or 0.0, want):
@@ -692,9 +718,30 @@ def _chain(V: Any, sizes: Sequence[int] = (10_000, 100_000), slower: float = 20.
     )
 
 
+def _adds_up_across_calls(V: Any) -> Finding:
+    """Two graphs share the leaf a: the second backward() adds to what the first left."""
+    a = V(2.0, label="a")
+    (a * 3).backward()
+    (a + 1).backward()
+    got = _grad(a)
+    if got is not None and close(got, 4.0):
+        return passed("backward() adds to the gradients already there: a.grad = 3 + 1 = 4")
+    return failed(
+        f"after (a * 3).backward() and then (a + 1).backward(), a.grad should be 3 + 1 = 4; "
+        f"yours is {_s(got)}",
+        "backward() adds to .grad and never resets it: resetting is zero_grad's job, before "
+        "each training step (exercise 09)",
+        likely="backward() sets gradients to 0 first: leave them alone, and only seed the "
+        "output with self.grad = 1.0"
+        if got is not None and close(got, 1.0)
+        else "",
+    )
+
+
 def check_06(names: Mapping[str, Any], context: CheckContext) -> list[Finding]:
     """The L graph (the seed, the order of the calls, the gradients), a value used twice,
-    a diamond, a chain of 100,000 nodes, then random expressions against neuronlab's."""
+    a diamond, gradients adding up across calls, a chain of 100,000 nodes, then random
+    expressions against neuronlab's."""
     V = _value_class(names)
     pictures = Pictures("06", context.pictures)
     told_l = "L.grad = 1; dL/da = 6, dL/db = -4, dL/dc = -2, dL/df = 4"
@@ -707,6 +754,7 @@ def check_06(names: Mapping[str, Any], context: CheckContext) -> list[Finding]:
                 _diamond(V), "a diamond (m feeds p and q)", "dy/dm = 39, dy/dx = 78", pictures
             ),
         ),
+        ("gradients that add up across calls", lambda: _adds_up_across_calls(V)),
         ("a deep chain", lambda: _chain(V)),
     ]
     return _then_at_random(_in_order(steps, names), V, _PLUS_TIMES, pictures, names)

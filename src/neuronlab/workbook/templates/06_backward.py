@@ -19,7 +19,9 @@ network's graph is longer than that.  Keep a list of nodes still to do (a stack)
 instead: pop one; if its inputs are all placed, place it; otherwise push it
 back, then its inputs.
 
-Gradients add up: b = a + a uses a twice, so a.grad = 1 + 1 = 2.
+Gradients add up: b = a + a uses a twice, so a.grad = 1 + 1 = 2.  They add
+up across calls too: backward() only ever adds to .grad (resetting it to 0 is
+the job of zero_grad, before each step of training, in exercise 09).
 
 Try the worked example first: for the L graph (a = 2, b = -3, c = 10,
 e = a*b, d = e + c, f = -2, L = d*f = -8), L.backward() gives
