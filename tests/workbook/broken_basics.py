@@ -285,6 +285,13 @@ BROKEN: tuple[Broken, ...] = (
     ),
     Broken(
         "09",
+        "the step by the data, not the gradient",
+        "p.data -= lr * p.grad",
+        "p.data -= lr * p.data",
+        ("after step 1", "the step uses p.data where p.grad belongs"),
+    ),
+    Broken(
+        "09",
         "a sum instead of a mean",
         "    return total / len(predictions)\n",
         "    return total\n",

@@ -129,6 +129,9 @@ def _step_mistakes(before: list[float], steps: list[list[float]], lr: float) -> 
         "lr is missing: p.data -= lr * p.grad": [b + s / lr for b, s in zip(before, last)],
         "nothing moved: change p.data itself, after loss.backward() (and not after zeroing the "
         "gradients)": before,
+        "the step uses p.data where p.grad belongs: p.data -= lr * p.grad": [
+            b - lr * b for b in before
+        ],
     }
 
 

@@ -23,8 +23,10 @@ A training step moves exactly these.  MLP(3, [4, 4, 1]) has 41: 4·(3 + 1) +
 Keep micrograd's names, because the check reads your network through them
 and sets the weights to numbers of its own: a Neuron's weights are self.w (a
 list of Values) and its bias self.b (a Value), a Layer's neurons are
-self.neurons, an MLP's layers are self.layers.  A Layer of one neuron (and so
-the MLP whose last layer has one) returns that Value, not a list of one.
+self.neurons, an MLP's layers are self.layers.  As in micrograd, a Layer of
+one neuron returns that Value rather than a list of one, so that the output
+of MLP(3, [4, 4, 1]) is a Value you can call backward() on (the check also
+takes a list of one).
 
 Try it by hand first: a Neuron(3) with w = [0.5, -1.5, 2], b = 0.75 at
 x = [1, 0.5, 1.5] gives 0.5 - 0.75 + 3 + 0.75 = 3.5; with b = -4 it gives 0.
