@@ -314,7 +314,7 @@ def test_the_pytorch_scalar_computes_what_neuronlab_does():
 
 def test_when_pytorch_disagrees_the_message_says_whose_bug_it_is():
     pytest.importorskip("torch")
-    from neuronlab.workbook.checks.value import pytorch_agrees
+    from neuronlab.workbook.checks.expressions import pytorch_agrees
 
     V = learner_class("07")
 

@@ -120,7 +120,7 @@ EXERCISES: tuple[Exercise, ...] = (
             "d/da a**k = k·a**(k-1); d/da e^a = e^a.",
             "d/da tanh(a) = 1 - tanh(a)²: reuse the output you computed.",
         ),
-        "value:check_07",
+        "operations:check_07",
         ("Value",),
     ),
     Exercise(

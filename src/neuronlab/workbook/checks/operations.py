@@ -1,0 +1,189 @@
+"""Checks of exercise 07: -, /, **, exp and tanh on the learner's Value.
+
+Each operation's data and local derivatives at several points, held beside
+the usual wrong formulas (``local_derivatives``), then inside a bigger graph
+where its input is used twice; then the tanh neuron, with tanh and built
+from exp; then random expressions of every operation (``expressions``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from ..findings import Finding, failed, passed
+from ..sandbox import CheckContext
+from .expressions import (
+    EVERY_OP,
+    Step,
+    add,
+    backward_both,
+    explained,
+    grad_of,
+    gradients_differ,
+    in_order,
+    mul,
+    short,
+    tanh_neuron,
+    then_at_random,
+    value_class,
+    worked_example,
+)
+from .graphs import (
+    Pair,
+    Pictures,
+    Twin,
+    inputs_of,
+    learner_nodes,
+)
+from .local_derivatives import OPERATIONS, Operation
+from .mistakes import close, likely, number
+
+__all__ = ["check_07"]
+
+
+# == exercise 07: more operations =======================================================
+
+
+def _op_twin(V: Any, op: Operation, a: float, b: float) -> tuple[Twin, list[Pair]]:
+    """y = op(a, b) built both ways; the Value inputs."""
+    t = Twin(V)
+    inputs = [t.leaf(name, x) for name, x in zip(("a", "b"), (a, b)) if name in op.values]
+    operands = [*inputs, b] if len(inputs) == 1 else inputs
+    t.step("y", op.text, op.fn, *operands)
+    return t, inputs
+
+
+def _op_forward(V: Any, op: Operation) -> Finding | None:
+    """The result of ``op`` at each of its points: a Value, with the right data."""
+    for a, b in op.points:
+        t, _ = _op_twin(V, op, a, b)
+        y = t.root
+        if not hasattr(y.mine, "_prev"):
+            return failed(
+                f"{op.text} at {op.where(a, b)} should give a Value; yours gave "
+                f"{type(y.mine).__name__} {y.mine!r:.40}",
+                likely="return the Value you made (out), so that backward can reach it",
+            )
+        got = number(getattr(y.mine, "data", None))
+        if got is None or not close(got, y.ref.data):
+            return failed(
+                f"{op.text} at {op.where(a, b)} should be {short(y.ref.data)}; "
+                f"yours is {short(got)}",
+                likely=likely(got, op.wrong_data(a, b)) if got is not None else "",
+            )
+    return None
+
+
+def _op_slopes(V: Any, op: Operation, pictures: Pictures) -> Finding | None:
+    """d(op)/d(each Value input) at every point, beside the usual wrong formulas."""
+    seen: list[tuple[float, ...]] = []
+    failing: tuple[Twin, int, float, float] | None = None
+    for a, b in op.points:
+        t, inputs = _op_twin(V, op, a, b)
+        backward_both(t)
+        grads = tuple(grad_of(p.mine) for p in inputs)
+        seen.append(tuple(g if g is not None else float("nan") for g in grads))
+        wrong = [
+            i
+            for i, p in enumerate(inputs)
+            if grads[i] is None or not close(grads[i] or 0.0, p.ref.grad)
+        ]
+        if wrong and failing is None:
+            failing = (t, wrong[0], a, b)
+    if failing is None:
+        return None
+    t, i, a, b = failing
+    p = [q for q in t.pairs if not q.ref.inputs][i]
+    guesses = [op.wrong_slopes(x, y) for x, y in op.points]
+    cause = next(
+        (k for k in guesses[0] if all(_same_all(s, g[k]) for s, g in zip(seen, guesses))), ""
+    )
+    details, files = explained(t, [p], pictures)
+    return failed(
+        f"d({op.text})/d{p.name} at {op.where(a, b)} should be {short(p.ref.grad)} "
+        f"({op.derivatives[i]}); yours is {short(p.mine.grad)}",
+        *_built_from(t.root.mine, op),
+        *details,
+        likely=cause,
+        pictures=files,
+    )
+
+
+def _built_from(y: Any, op: Operation) -> list[str]:
+    """A line naming the operations the learner's ``y`` is made of, when it is made of several."""
+    ops = [str(getattr(n, "_op", "")) for n in learner_nodes(y, limit=20) or () if inputs_of(n)]
+    if len(ops) < 2:
+        return []
+    return [
+        f"your {op.text} is built from {' and '.join(dict.fromkeys(ops))}: a mistake in one "
+        "of those shows here too"
+    ]
+
+
+def _same_all(got: tuple[float, ...], want: tuple[float, ...]) -> bool:
+    return len(got) == len(want) and all(close(g, w) for g, w in zip(got, want))
+
+
+def _op_chain(V: Any, op: Operation, pictures: Pictures) -> Finding | None:
+    """L = op(a, b) * 2.5 + a (+ b): out.grad is 2.5, and each input is used twice."""
+    a, b = op.points[0]
+    t, inputs = _op_twin(V, op, a, b)
+    s = t.step("s", "y * 2.5", mul, t.root, 2.5)
+    for p in inputs:
+        s = t.step("L" if p is inputs[-1] else "s2", f"{s.name} + {p.name}", add, s, p)
+    backward_both(t)
+    wrong = [p for p in inputs if not close(grad_of(p.mine) or float("nan"), p.ref.grad)]
+    if not wrong:
+        return None
+    p = wrong[0]
+    local = (p.ref.grad - 1.0) / 2.5
+    cause = likely(
+        grad_of(p.mine) or float("nan"),
+        {
+            f"= instead of += in the _backward of {op.text}: {p.name}, used twice, lost the "
+            f"1 that + {p.name} gave it": 2.5 * local,
+            "out.grad is missing: the chain rule multiplies the local derivative by out.grad "
+            "(here 2.5)": 1.0 + local,
+        },
+    )
+    return gradients_differ(t, f"L = ({op.text}) * 2.5 + ...", pictures, cause)
+
+
+def _operation(V: Any, op: Operation, pictures: Pictures) -> Finding:
+    """One operation: its data, its local derivatives, then inside a bigger graph."""
+    return (
+        _op_forward(V, op)
+        or _op_slopes(V, op, pictures)
+        or _op_chain(V, op, pictures)
+        or passed(
+            f"{op.text}: its data, and d/d{', d/d'.join(op.values)} = "
+            f"{', '.join(op.derivatives)} at {len(op.points)} points, times out.grad, with +="
+        )
+    )
+
+
+def check_07(names: Mapping[str, Any], context: CheckContext) -> list[Finding]:
+    """Each operation's data and local derivatives, the tanh neuron (with tanh and built from
+    exp, -, / and +), then random expressions of every operation against neuronlab's."""
+    V = value_class(names)
+    pictures = Pictures("07", context.pictures)
+    told = "o = 0.7071; do/dx1 = -1.5, do/dw1 = 1, do/dx2 = 0.5, do/dw2 = 0"
+    built = "the neuron with o = (e - 1) / (e + 1), e = exp(2n)"
+    steps: list[Step] = [
+        *((op.text, lambda op=op: _operation(V, op, pictures)) for op in OPERATIONS),
+        (
+            "the tanh neuron",
+            lambda: worked_example(tanh_neuron(V, False), "the tanh neuron", told, pictures),
+        ),
+        (
+            "the neuron's tanh built from exp",
+            lambda: worked_example(
+                tanh_neuron(V, True),
+                built,
+                "the same gradients as with tanh",
+                pictures,
+            ),
+        ),
+    ]
+    return then_at_random(in_order(steps, names), V, EVERY_OP, pictures, names)
