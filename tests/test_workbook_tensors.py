@@ -20,7 +20,8 @@ from workbook.broken_tensors import BROKEN, SOLUTIONS, Broken
 
 from neuronlab.workbook import check
 from neuronlab.workbook.catalog import exercise, template_text
-from neuronlab.workbook.checks.tensors import GRADIENTS_12, close, problem, worst_entry
+from neuronlab.workbook.checks.arrays import close, problem, worst_entry
+from neuronlab.workbook.checks.backprop import GRADIENTS_12
 from neuronlab.workbook.findings import NOT_IMPLEMENTED, Finding, Report
 from neuronlab.workbook.sandbox import check_file
 

@@ -179,7 +179,7 @@ EXERCISES: tuple[Exercise, ...] = (
             "Each gradient has the shape of what it is the gradient of.",
             "Compare every gradient with autograd's: exact, close, or the largest difference.",
         ),
-        "tensors:check_12",
+        "backprop:check_12",
         ("forward", "backward"),
     ),
 )
