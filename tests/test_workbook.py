@@ -536,3 +536,12 @@ def test_a_wrong_gradients_picture_is_named_from_where_you_are(tmp_path: Path) -
     outside = cli("check", "05", "--dir", "wb", cwd=tmp_path)
     assert "      picture: wb/pictures/05_graphs.html\n" in outside.stdout
     assert (tmp_path / "wb" / "pictures" / "05_graphs.html").is_file()
+
+
+@pytest.mark.parametrize("action", ["start", "list", "check", "hint"])
+def test_each_action_says_what_it_does_in_its_help(action: str, tmp_path: Path) -> None:
+    done = cli(action, "--help", cwd=tmp_path)
+    assert done.returncode == 0
+    usage, description = done.stdout.split("\n\n")[:2]
+    assert usage.startswith(f"usage: neuronlab workbook {action}")
+    assert len(description.split()) >= 6, description

@@ -368,19 +368,31 @@ def _add_workbook(sub: Any) -> None:
         "give --dir.",
     )
     actions = book.add_subparsers(dest="action", metavar="ACTION", parser_class=Parser)
-    start = actions.add_parser("start", help="write the exercises into a new folder")
+    start = _subparser(
+        actions,
+        "start",
+        "write the exercises into a new folder",
+        "Write the twelve exercise files and the progress file into FOLDER (made if missing). "
+        "Nothing is written when any of those files is already there.",
+    )
     start.add_argument("folder", help="the folder to write them into (never overwritten)")
-    for name, summary in (
-        ("list", "each exercise and its status"),
-        ("check", "check one exercise (e.g. 05), or every one"),
-        ("hint", "the next hint of one exercise"),
+    for name, summary, description in (
+        ("list", "each exercise and its status", "Each exercise, and how its last check went."),
+        (
+            "check",
+            "check one exercise (e.g. 05), or every one",
+            "Check your file of one exercise, or of every one, in a child process with a time "
+            "and memory limit; say what is wrong, and draw a wrong gradient's graphs into "
+            "pictures/. Exit 0 only when every exercise checked passes, 1 otherwise.",
+        ),
+        ("hint", "the next hint of one exercise", "Show the next hint of one exercise."),
     ):
-        action = actions.add_parser(name, help=summary)
+        action = _subparser(actions, name, summary, description)
         if name == "check":
             action.add_argument("number", nargs="?", default=None, help="an exercise, e.g. 05")
         elif name == "hint":
             action.add_argument("number", help="an exercise, e.g. 05")
-        action.add_argument("--dir", default=".", help="the workbook's folder (default: here)")
+        action.add_argument("--dir", default=".", help="the workbook's folder")
 
 
 def build_parser() -> argparse.ArgumentParser:
