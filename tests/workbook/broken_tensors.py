@@ -1,32 +1,19 @@
 """The usual mistakes of exercises 10-12, each a small change to the reference solution.
 
-Each ``Broken`` replaces one piece of text of ``solutions/NN_name.py`` and names
-what the check must then say: a piece of text of its first failed finding (the
-message, a detail or the likely mistake).
+Each ``Broken`` (the kind ``broken_basics`` defines) replaces one piece of text
+of ``solutions/NN_name.py`` and names what the check must then say: a piece of
+text of its first failed finding (the message, a detail or the likely mistake).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
+from workbook.broken_basics import Broken
+
+__all__ = ["BROKEN", "SOLUTIONS", "Broken"]
+
 SOLUTIONS = Path(__file__).resolve().parent / "solutions"
-
-
-@dataclass(frozen=True)
-class Broken:
-    """One usual mistake: which exercise, what it is, the change, and what the check says."""
-
-    exercise: str
-    mistake: str
-    old: str
-    new: str
-    says: tuple[str, ...]  # every one is in the first failed finding
-
-    def text(self, solution: str) -> str:
-        """The reference solution with this mistake made (the text to change must be there)."""
-        assert solution.count(self.old) == 1, f"{self.mistake}: {self.old!r} is not in it once"
-        return solution.replace(self.old, self.new)
 
 
 _DB = "    dB = A.T @ dC\n"
