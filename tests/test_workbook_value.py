@@ -9,6 +9,7 @@ marked, and explain()'s chain-rule line for it.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import io
 import re
 import runpy
@@ -30,7 +31,7 @@ from neuronlab.workbook.checks.graphs import (
     wrong_gradients,
 )
 from neuronlab.workbook.findings import NOT_IMPLEMENTED, Report
-from neuronlab.workbook.sandbox import check_file
+from neuronlab.workbook.sandbox import CheckContext, check_file, run_check
 
 NUMBERS = sorted(FILES)
 RED = 'stroke="#d93025"'
@@ -335,3 +336,20 @@ def test_when_pytorch_disagrees_the_message_says_whose_bug_it_is():
     assert found.message.startswith("PyTorch's autograd disagrees on the grad of ")
     assert found.likely == "a bug in neuronlab, not in your code: please report it"
     assert pytorch_agrees(V).ok
+
+
+def test_a_loop_in_one_operation_stops_the_whole_check_at_its_limit(tmp_path):
+    text = (SOLUTIONS / FILES["07"]).read_text(encoding="utf-8")
+    looping = text.replace(
+        "    def tanh(self):\n", "    def tanh(self):\n        while True:\n            pass\n", 1
+    )
+    assert looping != text
+    path = tmp_path / FILES["07"]
+    path.write_text(looping, encoding="utf-8")
+    quick = dataclasses.replace(exercise("07"), seconds=2.0)
+    report = check_file(quick, path)
+    assert report.status == "stopped", report.text()
+    assert report.problem.startswith("stopped after 2 s")
+    names = runpy.run_path(str(path), run_name="workbook_07")
+    here = run_check(dataclasses.replace(exercise("07"), seconds=1.0), names, CheckContext())
+    assert here.status == "stopped", here.text()  # in a notebook too: no step carries on

@@ -134,8 +134,9 @@ def _stopped_text(e: Exercise) -> str:
     )
 
 
-class _OutOfTime(Exception):
-    pass
+class _OutOfTime(BaseException):
+    """The time limit rang: a BaseException, so that no ``except Exception`` of a check (or
+    of the learner's code) mistakes it for an error of one step and carries on."""
 
 
 @contextlib.contextmanager
