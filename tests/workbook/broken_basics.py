@@ -292,6 +292,22 @@ BROKEN: tuple[Broken, ...] = (
     ),
     Broken(
         "09",
+        "train returns numbers that are not its losses",
+        "    return [train_step(model, X, y, lr) for _ in range(steps)]\n",
+        "    for _ in range(steps):\n        train_step(model, X, y, lr)\n"
+        "    return [0.0] * steps\n",
+        ("should return each step's loss before the step", "step 1's is 1.68444; yours is 0"),
+    ),
+    Broken(
+        "09",
+        "train returns the loss after each step",
+        "    return [train_step(model, X, y, lr) for _ in range(steps)]\n",
+        "    losses = []\n    for _ in range(steps):\n        train_step(model, X, y, lr)\n"
+        "        losses.append(mse([model(x) for x in X], y).data)\n    return losses\n",
+        ("should return each step's loss before the step", "that is the loss after the step"),
+    ),
+    Broken(
+        "09",
         "a sum instead of a mean",
         "    return total / len(predictions)\n",
         "    return total\n",

@@ -170,6 +170,30 @@ def _two_steps(train_step: Callable[..., Any]) -> Finding:
     return passed("two steps of train_step move every parameter as neuronlab's SGD does")
 
 
+def _losses_problem(
+    call: str, losses: list[float], X: list[list[float]], y: list[float], lr: float
+) -> Finding | None:
+    """The learner's losses against those of the same run with neuronlab's step, or None.
+
+    Each is the loss before its step, as train_step returns it; a tolerance of 1e-6 leaves
+    room for sums taken in another order over many steps.
+    """
+    reference = MLP(2, _SIZES, seed=1)
+    expected = [_reference_step(reference, X, y, lr) for _ in losses]
+    for k, (got, want) in enumerate(zip(losses, expected)):
+        if not close(got, want, 1e-6):
+            after = expected[k + 1] if k + 1 < len(expected) else _loss_of(reference, X, y)
+            return failed(
+                f"{call} should return each step's loss before the step, as train_step does: "
+                f"step {k + 1}'s is {show(want)}; yours is {show(got)}",
+                likely="that is the loss after the step: return what train_step returned"
+                if close(got, after, 1e-6)
+                else "collect what train_step returns, one number a step: "
+                "[train_step(model, X, y, lr) for _ in range(steps)]",
+            )
+    return None
+
+
 def _fits_moons(train: Callable[..., Any]) -> Finding:
     points, lr, steps = _POINTS, _LR, _STEPS
     X, labels = moons(points, noise=0.1, seed=0)
@@ -182,6 +206,9 @@ def _fits_moons(train: Callable[..., Any]) -> Finding:
     losses = numbers_of(returned)
     if losses is None or len(losses) != steps:
         return failed(f"{call} should return the list of its {steps} losses, one per step")
+    problem = _losses_problem(call, losses, X.tolist(), targets, lr)
+    if problem is not None:
+        return problem
     right = sum((model(x).data > 0) == (t > 0) for x, t in zip(X.tolist(), targets))
     if right / len(targets) < _ACCURACY:
         return failed(
