@@ -96,6 +96,13 @@ BROKEN: tuple[Broken, ...] = (
     ),
     Broken(
         "11",
+        "cross_entropy as the log of softmax's probabilities",
+        "    log_probs = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))\n",
+        "    log_probs = np.log(softmax(logits))\n",
+        ("has inf or nan where autograd's is finite", "log of a probability that rounds to 0"),
+    ),
+    Broken(
+        "11",
         "the loss summed over the batch, not averaged",
         "labels].mean())",
         "labels].sum())",

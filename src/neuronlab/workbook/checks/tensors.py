@@ -214,6 +214,11 @@ _UNSTABLE = (
     "e^1000 overflows to inf (and inf / inf, inf - inf are nan): subtract each row's "
     "largest logit before e^z (it changes no probability)"
 )
+#: The likely mistake of a loss that is inf or nan where autograd's is finite.
+_LOG_OF_ZERO = (
+    "log of a probability that rounds to 0 is -inf: take the log first, "
+    "log p = (z - max) - log Σ e^(z - max), instead of log(softmax(z))"
+)
 _LABELS = "labels: the logits' rows, one class each"
 
 
@@ -223,6 +228,7 @@ def _ce_cases(rng: np.random.Generator) -> list[tuple[np.ndarray, np.ndarray]]:
         (np.array([[2.0, 1.0, 0.0]]), np.array([0])),
         (rng.normal(size=(32, 10)) * 2, rng.integers(0, 10, size=32)),
         (np.array([[1000.0, 999.0, 0.0], [2.0, 1.0, 0.0]]), np.array([1, 0])),
+        (np.array([[1000.0, 999.0, 0.0]]), np.array([2])),  # p rounds to 0, -log p is 1000.31
     ]
     for _ in range(30):
         n, c = int(rng.integers(1, 41)), int(rng.integers(2, 9))
@@ -296,6 +302,14 @@ def _loss_mistakes(z: np.ndarray, y: np.ndarray, loss: float) -> list[Mistake]:
     ]
 
 
+def _unstable_loss(z: np.ndarray, y: np.ndarray) -> str:
+    """Why a loss is inf or nan here: e^z overflowed, or (where the log of a stable softmax
+    would be inf itself) a probability rounded to 0 before its log."""
+    with np.errstate(divide="ignore"):
+        logged = -np.log(softmax(tensor_of(z, False), axis=1).data[np.arange(len(y)), y]).mean()
+    return _LOG_OF_ZERO if np.isinf(logged) else _UNSTABLE
+
+
 def _loss_finding(fn: Callable[..., Any]) -> Finding:
     rng = np.random.default_rng(12)
     cases = _ce_cases(rng)
@@ -311,7 +325,7 @@ def _loss_finding(fn: Callable[..., Any]) -> Finding:
             got,
             loss,
             _loss_mistakes(z, y, float(loss)),
-            _UNSTABLE,
+            _unstable_loss(z, y),
         )
         if wrong is not None:
             return wrong

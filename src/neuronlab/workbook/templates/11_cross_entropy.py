@@ -9,7 +9,10 @@ probability the right class got:
 
 e^1000 overflows a float to inf, and inf / inf is nan. Subtracting each row's
 largest logit first changes no probability (e^-max cancels above and below)
-and keeps every e^z at most 1.
+and keeps every e^z at most 1.  The loss needs one more step: a probability
+far below the largest rounds to 0, and log 0 is -inf.  Take the log first,
+with s = z - max:   log p[i, j] = s[i, j] - log Σ_c e^s[i, c]   (never below
+-inf, even where p itself rounds to 0).
 
 The gradient is remarkably simple (work it out once for a row of two logits):
 
@@ -20,7 +23,8 @@ where onehot(y) has a 1 in row i at column y_i and 0 everywhere else, and the
 
 Try by hand first:  z = [[2, 1, 0]], y = [0]:  p = [[0.6652, 0.2447, 0.0900]],
 L = -log 0.6652 = 0.4076,  dL/dz = [[-0.3348, 0.2447, 0.0900]].
-With z = [[1000, 999, 0]] and y = [1]:  p = [[0.7311, 0.2689, 0]],  L = 1.3133.
+With z = [[1000, 999, 0]] and y = [1]:  p = [[0.7311, 0.2689, 0]],  L = 1.3133;
+with y = [2] instead, p[0, 2] rounds to 0 but L = 1000.3133.
 
 Fill in the three functions, then run:  neuronlab workbook check 11
 """
