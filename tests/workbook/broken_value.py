@@ -296,4 +296,27 @@ BROKEN: tuple[Broken, ...] = (
         "        for node in order:\n            node.grad = 0.0\n        self.grad = 1.0\n",
         "backward() sets gradients to 0 first",
     ),
+    Broken(
+        "05",
+        "__radd__ cut out of the graph",
+        "    def __radd__(self, other):  # 2 + a: Python asks a.__radd__(2)\n"
+        "        return self + other\n",
+        "    def __radd__(self, other):  # 2 + a: Python asks a.__radd__(2)\n"
+        "        return Value(other) + self.data\n",
+        "2 + a calls a.__radd__(2): return self + other",
+    ),
+    Broken(
+        "07",
+        "__rmul__ cut out of the graph",
+        "    def __rmul__(self, other):  # 2 * a\n        return self * other\n",
+        "    def __rmul__(self, other):  # 2 * a\n        return Value(other) * self.data\n",
+        "a is not in the graph of your 2 / a",
+    ),
+    Broken(
+        "07",
+        "tanh made from a number, outside the graph",
+        "        out = Value(t, (self,), \"tanh\")\n",
+        "        out = Value(t)\n",
+        "a is not in the graph of your tanh(a)",
+    ),
 )

@@ -52,6 +52,7 @@ __all__ = [
     "random_expressions",
     "pytorch_agrees",
     "then_at_random",
+    "numbers_in_the_graph",
     "PLUS_TIMES",
     "EVERY_OP",
     "add",
@@ -253,13 +254,17 @@ Maker = Callable[[random.Random, Twin, Pair, Pair], Pair | None]
 
 
 def _binary(symbol: str, fn: Callable[[Any, Any], Any]) -> Maker:
-    """x op y, or x op a small whole number now and then."""
+    """x op y, or now and then x op k or k op x for a small whole number k."""
 
     def make(rng: random.Random, t: Twin, x: Pair, y: Pair) -> Pair | None:
         name = f"v{t.steps + 1}"
         if rng.random() < 0.25:
             k = float(rng.choice((2, 3, -1)))
-            return t.step(name, f"{x.name} {symbol} {k:g}", fn, x, k)
+            if rng.random() < 0.5:
+                return t.step(name, f"{x.name} {symbol} {k:g}", fn, x, k)
+            if symbol == "/" and abs(x.ref.data) < 0.3:
+                return None
+            return t.step(name, f"{k:g} {symbol} {x.name}", lambda v, c: fn(c, v), x, k)
         if symbol == "/" and abs(y.ref.data) < 0.3:
             return None
         return t.step(name, f"{x.name} {symbol} {y.name}", fn, x, y)
@@ -358,6 +363,41 @@ def pytorch_agrees(
     return passed(f"PyTorch's autograd gives the same data and gradients on all {count}")
 
 
+#: A plain number on either side of + and *: the expression, and dy/da at a = 2.
+_NUMBER_SIDES = (
+    ("a + 2", lambda a: a + 2, 1.0),
+    ("2 + a", lambda a: 2 + a, 1.0),
+    ("a * 3", lambda a: a * 3, 3.0),
+    ("3 * a", lambda a: 3 * a, 3.0),
+)
+
+
+def numbers_in_the_graph(V: Any, pictures: Pictures) -> Finding:
+    """``a + 2``, ``2 + a``, ``a * 3``, ``3 * a``: the gradient reaches a whichever side the
+    number is on (a number on the left goes through __radd__ and __rmul__)."""
+    for text, fn, slope in _NUMBER_SIDES:
+        t = Twin(V)
+        a = t.leaf("a", 2.0)
+        t.step("y", text, fn, a)
+        backward_both(t)
+        got = grad_of(a.mine)
+        if got is None or not close(got, slope):
+            left = text[0].isdigit()
+            method = "__radd__" if "+" in text else "__rmul__"
+            details, files = explained(t, [a], pictures)
+            return failed(
+                f"d({text})/da at a = 2 should be {slope:g}; yours is {short(got)}",
+                *details,
+                likely=f"{text} calls a.{method}({text[0]}): return self {text[2]} other, so "
+                "that a stays in the graph"
+                if left
+                else "the number must join the graph as a Value: other = other if "
+                "isinstance(other, Value) else Value(other), and out keeps (self, other)",
+                pictures=files,
+            )
+    return passed("a plain number on either side: a + 2, 2 + a, a * 3 and 3 * a reach a")
+
+
 def then_at_random(
     findings: list[Finding],
     V: Any,
@@ -365,9 +405,12 @@ def then_at_random(
     pictures: Pictures,
     names: Mapping[str, Any],
 ) -> list[Finding]:
-    """``findings``; when all of them held, random expressions of ``makers`` against
-    neuronlab's Value, and when those hold too, against PyTorch's."""
+    """``findings``; when all of them held, plain numbers on either side of + and *, then
+    random expressions of ``makers`` against neuronlab's Value, then against PyTorch's: each
+    only while everything before it held, so that no message blames a later step for an
+    earlier mistake."""
     steps: list[Step] = [
+        ("plain numbers", lambda: numbers_in_the_graph(V, pictures)),
         ("random expressions", lambda: random_expressions(V, makers, pictures)),
         ("PyTorch", lambda: pytorch_agrees(V, makers)),
     ]

@@ -57,7 +57,7 @@ def _op_twin(V: Any, op: Operation, a: float, b: float) -> tuple[Twin, list[Pair
 def _op_forward(V: Any, op: Operation) -> Finding | None:
     """The result of ``op`` at each of its points: a Value, with the right data."""
     for a, b in op.points:
-        t, _ = _op_twin(V, op, a, b)
+        t, inputs = _op_twin(V, op, a, b)
         y = t.root
         if not hasattr(y.mine, "_prev"):
             return failed(
@@ -72,6 +72,14 @@ def _op_forward(V: Any, op: Operation) -> Finding | None:
                 f"yours is {short(got)}",
                 likely=likely(got, op.wrong_data(a, b)) if got is not None else "",
             )
+        for p in inputs:
+            cut = _cut_off(y.mine, p, op)
+            if cut:
+                return failed(
+                    f"{op.text} at {op.where(a, b)}: its result's _prev should lead back to "
+                    f"{p.name}; yours holds {getattr(y.mine, '_prev', None)!r:.60}",
+                    likely=cut,
+                )
     return None
 
 
@@ -100,13 +108,27 @@ def _op_slopes(V: Any, op: Operation, pictures: Pictures) -> Finding | None:
         (k for k in guesses[0] if all(_same_all(s, g[k]) for s, g in zip(seen, guesses))), ""
     )
     details, files = explained(t, [p], pictures)
+    formula = op.derivatives[i]
+    told = "" if formula == short(p.ref.grad) else f" ({formula})"
     return failed(
-        f"d({op.text})/d{p.name} at {op.where(a, b)} should be {short(p.ref.grad)} "
-        f"({op.derivatives[i]}); yours is {short(p.mine.grad)}",
+        f"d({op.text})/d{p.name} at {op.where(a, b)} should be {short(p.ref.grad)}{told}; "
+        f"yours is {short(p.mine.grad)}",
         *_built_from(t.root.mine, op),
         *details,
-        likely=cause,
+        likely=cause or _cut_off(t.root.mine, p, op),
         pictures=files,
+    )
+
+
+def _cut_off(y: Any, p: Pair, op: Operation) -> str:
+    """Why the gradient cannot reach ``p``: it is not in the graph of the learner's ``y``."""
+    nodes = learner_nodes(y, limit=50) or []
+    if any(n is p.mine for n in nodes):
+        return ""
+    return (
+        f"{p.name} is not in the graph of your {op.text} (walking back through _prev never "
+        f"reaches it): a Value was made from a number, such as Value(math.tanh(self.data)) "
+        f"or Value(other) * self.data; make out with {p.name} among its inputs"
     )
 
 
