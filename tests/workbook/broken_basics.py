@@ -268,6 +268,16 @@ BROKEN: tuple[Broken, ...] = (
         _LAYER_PARAMETERS.rstrip("\n") + " + [n.b for n in self.neurons]\n",
         ("Layer(3, 2).parameters() lists one Value 2 times", "listed 2 times"),
     ),
+    Broken(
+        "08",
+        "parameters() as a generator",
+        _LAYER_PARAMETERS,
+        _LAYER_PARAMETERS.replace("[", "(").replace("]", ")"),
+        (
+            "Layer(3, 2).parameters() should be a flat list of Values; yours returned a generator",
+            "[ ... ] instead of ( ... )",
+        ),
+    ),
     # exercise 09: mse and gradient descent
     Broken(
         "09",

@@ -31,6 +31,13 @@ BROKEN: tuple[Broken, ...] = (
     ),
     Broken(
         "10",
+        "dA = dC * Bᵀ, entry by entry",
+        "dA = dC @ B.T",
+        "dA = dC * B.T",
+        ("raised ValueError: operands could not be broadcast", "the matrix product is @"),
+    ),
+    Broken(
+        "10",
         "dB = dC @ Aᵀ, the operands swapped",
         _DB,
         "    dB = dC @ A.T\n",
@@ -70,7 +77,7 @@ BROKEN: tuple[Broken, ...] = (
         "summed over every axis",
         _RETURN,
         "    return d_out.sum()\n",
-        ("has shape (); expected (3,)", "summed over every axis"),
+        ("is one number; expected an array of shape (3,)", "summed over every axis"),
     ),
     Broken(
         "10",
@@ -100,6 +107,13 @@ BROKEN: tuple[Broken, ...] = (
         "    log_probs = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))\n",
         "    log_probs = np.log(softmax(logits))\n",
         ("has inf or nan where autograd's is finite", "log of a probability that rounds to 0"),
+    ),
+    Broken(
+        "11",
+        "the loss as a 1-element array",
+        "    return float(-log_probs[np.arange(len(labels)), labels].mean())\n",
+        "    return -log_probs[np.arange(len(labels)), labels].mean(keepdims=True)\n",
+        ("is an array of shape (1,), not one number", "return float(...) of it"),
     ),
     Broken(
         "11",

@@ -114,6 +114,15 @@ def problem(
         return None
     likely = likely_mistake(a, mistakes)
     if a.shape != expected.shape:
+        if expected.shape == () and a.size == 1 and close(a.reshape(()), expected):
+            return (
+                f"is an array of shape {shape_text(a.shape)}, not one number",
+                [],
+                "the number is right: return float(...) of it",
+            )
+        if a.shape == ():
+            wanted = shape_text(expected.shape)
+            return f"is one number; expected an array of shape {wanted}", [], likely
         return f"has shape {shape_text(a.shape)}; expected {shape_text(expected.shape)}", [], likely
     finite = np.isfinite(a)
     if not finite.all():
@@ -155,9 +164,10 @@ def compare(
     return failed(f"{name} {where} {summary}", *details, likely=likely)
 
 
-def call_learner(fn: Any, call: str, likely: str, *args: Any) -> Any:
+def call_learner(fn: Any, call: str, likely: str, *args: Any, sure: bool = False) -> Any:
     """What the learner's ``fn`` returns on copies of ``args``; a NumPy shape or index
-    error becomes a failed finding (``call`` and the learner's line)."""
+    error becomes a failed finding (``call`` and the learner's line) with ``likely`` as its
+    likely mistake, or (unless ``sure``) the one a broadcasting error points at."""
     try:
         with np.errstate(all="ignore"):
             return fn(*(np.array(a) if isinstance(a, np.ndarray) else a for a in args))
@@ -167,8 +177,15 @@ def call_learner(fn: Any, call: str, likely: str, *args: Any) -> Any:
         return failed(
             f"{call} raised {type(error).__name__}: {str(error)[:200]}",
             *([f"at {where}"] if where else []),
-            likely=likely,
+            likely=_BROADCAST if "could not be broadcast" in str(error) and not sure else likely,
         )
+
+
+#: The likely mistake behind an elementwise operation on shapes that do not broadcast.
+_BROADCAST = (
+    "an entry-by-entry operation on shapes that do not fit: * multiplies entry by entry (the "
+    "matrix product is @), and a sum without keepdims=True gives (n,) where (n, 1) belongs"
+)
 
 
 def attempt(fn: Callable[[], Any]) -> np.ndarray | None:

@@ -217,6 +217,7 @@ def _backward_12(
         y,
         _copies(p),
         _copies(v),
+        sure=bool(where),  # it worked on the first batch: a size in the code, not a broadcast
     )
     if isinstance(got, Finding):
         return got

@@ -297,9 +297,21 @@ def _parameter_problem(params: Any, neurons: list[list[Any]], call: str) -> tupl
     biases = {id(n.b) for layer in neurons for n in layer}
     expected = [v for layer in neurons for n in layer for v in [*n.w, n.b]]
     if not isinstance(params, list) or not all(hasattr(p, "data") for p in params):
+        got = type(params).__name__
+        if not isinstance(params, (list, tuple, str, bytes, dict)) and hasattr(params, "__iter__"):
+            return (
+                f"{call}.parameters() should be a flat list of Values; yours returned a {got}",
+                f"a {got} can be walked once and has no len(): build a list, [ ... ] "
+                "instead of ( ... )",
+            )
+        joined = (
+            "[p for layer in self.layers for p in layer.parameters()]"
+            if call.startswith("MLP")
+            else "[p for n in self.neurons for p in n.parameters()]"
+        )
         return (
-            f"{call}.parameters() should be a flat list of Values; got {params!r:.60}",
-            "join the lists: [p for layer in self.layers for p in layer.parameters()]",
+            f"{call}.parameters() should be a flat list of Values; got {got} {params!r:.60}",
+            f"join the lists: {joined}",
         )
     ids = Counter(id(p) for p in params)
     twice = [p for p in params if ids[id(p)] > 1]
