@@ -170,6 +170,13 @@ BROKEN: tuple[Broken, ...] = (
     Broken("06", "recursive", TOPOLOGICAL, RECURSIVE, "use an explicit stack"),
     Broken(
         "06",
+        "recursive, with the recursion limit raised",
+        TOPOLOGICAL,
+        "        import sys\n\n        sys.setrecursionlimit(1_000_000)\n" + RECURSIVE,
+        "went 2,0",
+    ),
+    Broken(
+        "06",
         "not seeded",
         "        self.grad = 1.0\n        for node in reversed(order):",
         "        for node in reversed(order):",

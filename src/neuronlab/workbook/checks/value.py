@@ -9,6 +9,7 @@ chain of 100,000 nodes (06).
 
 from __future__ import annotations
 
+import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -361,12 +362,60 @@ def _diamond(V: Any) -> Twin:
     return t
 
 
+def _deepest_call(run: Callable[[], Any]) -> int:
+    """How many Python calls deep ``run()`` goes below itself (a profile hook counts them)."""
+    depth = deepest = 0
+
+    def count(frame: Any, event: str, arg: Any) -> None:
+        nonlocal depth, deepest
+        if event == "call":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif event == "return":
+            depth -= 1
+
+    previous = sys.getprofile()
+    sys.setprofile(count)
+    try:
+        run()
+    finally:
+        sys.setprofile(previous)
+    return deepest
+
+
+def _recursion(V: Any, n: int = 2_000) -> Finding | None:
+    """A failed finding when backward() on a chain of ``n`` nodes goes about n calls deep:
+    a recursion, whatever recursion limit the learner's file may have set."""
+    x = V(1.0, label="x")
+    y = x
+    for _ in range(n):
+        y = y + x
+    try:
+        deepest = _deepest_call(y.backward)
+    except RecursionError:
+        deepest = n
+    if deepest < n // 4:
+        return None
+    return failed(
+        f"backward() on a chain of {n:,} nodes went {deepest:,} Python calls deep: it "
+        "recurses, one call deeper for every node",
+        "Python stops a recursion at a few thousand calls; raising sys.setrecursionlimit "
+        "only moves that wall, since every call holds a frame, and a graph can always be "
+        "deeper",
+        likely="a recursive topological sort: use an explicit stack (a list you append "
+        "nodes to and pop them from) instead",
+    )
+
+
 def _chain(V: Any, sizes: Sequence[int] = (10_000, 100_000), slower: float = 20.0) -> Finding:
     """y = x + x + ... + x, ``sizes`` nodes deep: no recursion, and a time that grows like n.
 
     backward() should take about as long as building the chain did; ``slower``
     times as long, on the smaller chain, means it grows faster than n.
     """
+    deep = _recursion(V)
+    if deep is not None:
+        return deep
     for n in sizes:
         start = time.perf_counter()
         x = V(1.0, label="x")
