@@ -206,6 +206,13 @@ BROKEN: tuple[Broken, ...] = (
     ),
     Broken(
         "04",
+        "abs() around the forward difference",
+        _FORWARD,
+        "    return abs(f(x + h) - f(x)) / h\n",
+        ("forward_difference(3x² - 4x + 5, x = 0", "take no abs() of the difference"),
+    ),
+    Broken(
+        "04",
         "signed errors",
         "    return [abs(forward_difference(f, x, h) - exact) for h in steps]\n",
         "    return [forward_difference(f, x, h) - exact for h in steps]\n",

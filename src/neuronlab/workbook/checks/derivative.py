@@ -65,6 +65,7 @@ _TELLING = ("3x² - 4x + 5", 3.0, 0.1)
 def _cases() -> list[tuple[str, float, float]]:
     rng = np.random.default_rng(5)
     cases = [("L(a) = (a·(-3) + 10)·(-2)", 2.0, 1e-3), ("3x² - 4x + 5", 3.0, 1e-3), _TELLING]
+    cases += [("3x² - 4x + 5", 0.0, 1e-3), ("sin", 2.5, 1e-3)]  # slopes below 0: -4, -0.801
     for name in ("sin", "exp", "x³"):
         for h in (1e-2, 1e-3, 1e-4):
             cases.append((name, round(float(rng.uniform(-2, 2)), 3), h))
@@ -91,9 +92,23 @@ def _mistakes(f: _Function, x: float, h: float) -> dict[str, float]:
         "that is the forward difference: the central one is (f(x + h) - f(x - h)) / (2h)": forward(
             f, x, h
         ),
+        "a slope can be below 0: take no abs() of the difference": abs(up - here) / h,
+        "a slope can be below 0: take no abs() of f(x + h) - f(x - h)": abs(up - down) / (2 * h),
         "the sign is flipped: f(x + h) comes first, then f(x) is subtracted": (here - up) / h,
         "you nudged down: (f(x) - f(x - h)) / h is the backward difference": (here - down) / h,
     }
+
+
+def _diagnosis(got: float | None, f: _Function, x: float, h: float, right: float) -> str:
+    """The usual mistake that gives ``got`` for f at x with h (the right answer excluded)."""
+    if got is None:
+        return ""
+    candidates = {
+        mistake: answer
+        for mistake, answer in _mistakes(f, x, h).items()
+        if not close(answer, right)  # the right formula is not a mistake
+    }
+    return likely(got, candidates)
 
 
 def _slopes(
@@ -109,18 +124,21 @@ def _slopes(
         got = number(learner(f, x, h))
         if got is None or not close(got, expected, rel=1e-6):
             telling = number(learner(telling_f, telling_x, telling_h))
-            candidates = {
-                mistake: answer
-                for mistake, answer in _mistakes(telling_f, telling_x, telling_h).items()
-                if not close(answer, right)  # the right formula is not a mistake
-            }
+            returned = f"you returned {show(got, 10) if got is not None else 'no number'}"
+            if telling is not None and close(telling, right, rel=1e-6):
+                # right on the telling case: the mistake shows only here (a sign, say)
+                return failed(
+                    f"{called}({name}, x = {show(x)}, h = {show(h)}) should be "
+                    f"{show(expected, 10)}",
+                    returned,
+                    likely=_diagnosis(got, f, x, h, expected),
+                )
             return failed(
                 f"{called}({name}, x = {show(x)}, h = {show(h)}) should be {show(expected, 10)}",
-                f"you returned {show(got, 10) if got is not None else 'no number'}"
-                f" (on 3x² - 4x + 5 at 3 with h = 0.1 the {own} is "
+                f"{returned} (on 3x² - 4x + 5 at 3 with h = 0.1 the {own} is "
                 f"{show(right)}; yours gives "
                 f"{show(telling) if telling is not None else 'no number'})",
-                likely=likely(telling, candidates) if telling is not None else "",
+                likely=_diagnosis(telling, telling_f, telling_x, telling_h, right),
             )
     return passed(what)
 
