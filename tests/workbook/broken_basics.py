@@ -96,6 +96,13 @@ BROKEN: tuple[Broken, ...] = (
     ),
     Broken(
         "01",
+        "the sum rounded before the comparison",
+        "> threshold else 0",
+        "> threshold + 0.99 else 0",
+        ("the weighted sum is 5.5, which is above the threshold", "no rounding, no int()"),
+    ),
+    Broken(
+        "01",
         "the comparison the wrong way round",
         "> threshold else 0",
         "< threshold else 0",

@@ -95,7 +95,12 @@ def _perceptron_cases() -> list[_Case]:
         ([1.0, 1.0], [1.0, 1.0], 2.0),
         ([0.5, -1.5, 2.0], [1.0, 1.0, 1.0], 1.0),
     ]
-    return sweets + at_threshold
+    just_off: list[_Case] = [  # sums a little above and below the threshold, not whole numbers
+        ([2.0, 3.5], [1.0, 1.0], 5.0),
+        ([0.25, 0.5], [1.0, 1.0], 0.7),
+        ([2.0, 2.9], [1.0, 1.0], 5.0),
+    ]
+    return sweets + at_threshold + just_off
 
 
 def _perceptron_mistake(total: float, threshold: float, got: float) -> str:
@@ -103,6 +108,11 @@ def _perceptron_mistake(total: float, threshold: float, got: float) -> str:
         return "return 1 or 0, the decision, not the weighted sum itself"
     if total == threshold:
         return "at the threshold itself the answer is 0: use >, not >="
+    if abs(total - threshold) < 1:
+        return (
+            "compare the sum itself with the threshold: no rounding, no int(), and no "
+            "margin such as >= threshold + 1"
+        )
     if got == float(total < threshold):
         return "the comparison is the wrong way round: 1 when the sum is greater than the threshold"
     if got == float(total + threshold > 0):
@@ -128,7 +138,8 @@ def _perceptrons(perceptron: Callable[..., Any]) -> Finding:
             )
     return passed(
         "the sweets perceptron's answer is the second factor in all 8 cases, "
-        "and a sum equal to the threshold gives 0"
+        "a sum equal to the threshold gives 0, and sums just above and below it are decided "
+        "right"
     )
 
 
