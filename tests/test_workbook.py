@@ -338,6 +338,15 @@ def test_a_file_that_is_not_utf8_or_interrupts_at_import_is_named(tmp_path: Path
     )
 
 
+def test_a_byte_order_mark_or_a_coding_line_is_read_as_python_reads_it(tmp_path: Path) -> None:
+    bom = write(tmp_path, "bom.py", "")
+    bom.write_bytes(b"\xef\xbb\xbf" + SOLUTION_01.encode("utf-8"))
+    assert check_file(exercise("01"), bom).passed
+    latin = write(tmp_path, "latin1.py", "")
+    latin.write_bytes(b"# -*- coding: latin-1 -*-\n# caf\xe9\n" + SOLUTION_01.encode("ascii"))
+    assert check_file(exercise("01"), latin).passed
+
+
 def test_a_missing_function_is_not_implemented_yet(tmp_path: Path) -> None:
     report = check_file(exercise("01"), write(tmp_path, "half.py", "x = 1\n"))
     assert report.status == NOT_IMPLEMENTED

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import dataclasses
 import importlib.util
+import io
 import json
 import resource
 import signal
 import sys
+import tokenize
 from pathlib import Path
 from typing import Any
 
@@ -48,11 +50,20 @@ def _limit_resources(seconds: float) -> None:
     resource.setrlimit(resource.RLIMIT_FSIZE, (FILE_SIZE_LIMIT, FILE_SIZE_LIMIT))
 
 
+def _encoding_of(raw: bytes) -> str:
+    """The encoding Python reads a file in: what a BOM or a coding line says, else UTF-8."""
+    try:
+        return tokenize.detect_encoding(io.BytesIO(raw).readline)[0]
+    except SyntaxError:  # its first lines are not UTF-8: decoding says where
+        return "utf-8"
+
+
 def load_learner_file(e: Exercise, path: Path) -> tuple[dict[str, Any] | None, Report | None]:
     """The names the learner's file defines, or the report of why it could not be loaded."""
     try:
-        source = path.read_text(encoding="utf-8")
-        code = compile(source, str(path), "exec")
+        raw = path.read_bytes()
+        source = raw.decode(_encoding_of(raw))
+        code = compile(source.removeprefix("\ufeff"), str(path), "exec")
     except SyntaxError as error:
         where = f"line {error.lineno}" + (f", column {error.offset}" if error.offset else "")
         text = (error.text or "").rstrip()
@@ -60,8 +71,8 @@ def load_learner_file(e: Exercise, path: Path) -> tuple[dict[str, Any] | None, R
         return None, Report(e.number, [], "syntax error", problem)
     except UnicodeDecodeError as error:
         problem = (
-            f"{path.name} is not UTF-8 text (byte {error.object[error.start]:#04x} at position "
-            f"{error.start}): save it as UTF-8"
+            f"{path.name} is not {error.encoding.upper()} text (byte "
+            f"{error.object[error.start]:#04x} at position {error.start}): save it as UTF-8"
         )
         return None, Report(e.number, [], "crashed", problem)
     except OSError as error:
