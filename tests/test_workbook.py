@@ -554,3 +554,61 @@ def test_each_action_says_what_it_does_in_its_help(action: str, tmp_path: Path) 
     usage, description = done.stdout.split("\n\n")[:2]
     assert usage.startswith(f"usage: neuronlab workbook {action}")
     assert len(description.split()) >= 6, description
+
+
+def test_a_linked_progress_file_is_never_written_through(tmp_path: Path) -> None:
+    start(tmp_path / "wb")
+    victim = write(tmp_path, "victim.txt", "important")
+    (tmp_path / "wb" / PROGRESS_FILE).unlink()
+    (tmp_path / "wb" / PROGRESS_FILE).symlink_to(victim)
+    done = cli("hint", "01", cwd=tmp_path / "wb")
+    assert victim.read_text() == "important"
+    assert (
+        done.returncode == 2 and "is a link: the workbook's progress is not written" in done.stderr
+    )
+    assert done.stdout.startswith("exercise 01, hint 1 of "), "the hint is shown all the same"
+
+
+def test_a_damaged_progress_file_is_kept_aside_not_overwritten(tmp_path: Path) -> None:
+    start(tmp_path)
+    (tmp_path / PROGRESS_FILE).write_text("my notes, not a progress record")
+    done = cli("hint", "02", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == (
+        f"neuronlab: note: workbook: the progress file could not be read; it is kept as "
+        f"{PROGRESS_FILE}.damaged\n"
+    )
+    assert (tmp_path / f"{PROGRESS_FILE}.damaged").read_text() == "my notes, not a progress record"
+    assert Progress.read(tmp_path).hints == {"02": 1}
+
+
+def test_statuses_and_hints_of_the_wrong_kind_are_left_out(tmp_path: Path) -> None:
+    record = {
+        "format": "neuronlab-workbook",
+        "status": {"01": ["x"], "02": "passed", "03": "?"},
+        "hints": {"01": True, "02": 2},
+    }
+    (tmp_path / PROGRESS_FILE).write_text(json.dumps(record))
+    progress = Progress.read(tmp_path)
+    assert progress.status == {"02": "passed"} and progress.hints == {"02": 2}
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (("check", "--dir", "nowhere"), "neuronlab workbook: no such folder: nowhere"),
+        (("list", "--dir", "notes.txt"), "neuronlab workbook: notes.txt is a file, not a folder"),
+        (("check", ""), "neuronlab workbook: unknown exercise ''"),
+    ],
+)
+def test_dir_and_number_mistakes_are_named(tmp_path: Path, args, said: str) -> None:
+    start(tmp_path)
+    write(tmp_path, "notes.txt", "x")
+    done = cli(*args, cwd=tmp_path)
+    assert done.returncode == 2 and done.stderr.startswith(said), done.stderr
+
+
+def test_005_is_exercise_5_but_other_digits_are_not() -> None:
+    assert exercise("005") is exercise("5")
+    with pytest.raises(ValueError, match="unknown exercise"):
+        exercise("٥")

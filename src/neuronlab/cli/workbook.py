@@ -11,7 +11,7 @@ from ..workbook.findings import Report
 from ..workbook.folder import Progress, find_workbook, start
 from ..workbook.sandbox import check_file
 from .errors import UsageError
-from .output import say
+from .output import note, say
 
 __all__ = ["run_workbook", "EXIT_NOT_PASSED"]
 
@@ -67,13 +67,14 @@ def _pictures_from_here(report: Report) -> Report:
 def _check(args: argparse.Namespace) -> None:
     folder = find_workbook(args.dir)
     progress = Progress.read(folder)
-    numbers = [exercise(args.number).number] if args.number else [e.number for e in EXERCISES]
+    every = [e.number for e in EXERCISES]
+    numbers = every if args.number is None else [exercise(args.number).number]
     reports = []
     for number in numbers:
         report = _check_one(folder, number, progress)
         reports.append(report)
         say(report.text())
-    progress.write()
+    _save(progress)
     if len(reports) > 1:
         done = sum(r.passed for r in reports)
         say(f"{done} of {len(reports)} exercises pass")
@@ -89,8 +90,20 @@ def _hint(args: argparse.Namespace) -> None:
     if hint is None:
         say(hints_done(e))
         return
-    progress.write()
     say(hint_line(e, hint[0]))
+    _save(progress)
+
+
+def _save(progress: Progress) -> None:
+    """Write the progress; a folder that cannot take it is a note, not the end of the command
+    (a link in its place is a usage error, from ``Progress.write``)."""
+    try:
+        kept = progress.write()
+    except OSError as error:
+        note(f"workbook: the progress could not be saved ({error.strerror or error})")
+        return
+    if kept is not None:
+        note(f"workbook: the progress file could not be read; it is kept as {kept.name}")
 
 
 _ACTIONS = {"start": _start, "list": _list, "check": _check, "hint": _hint}

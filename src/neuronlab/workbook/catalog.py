@@ -190,7 +190,8 @@ NUMBERS = tuple(e.number for e in EXERCISES)
 
 def exercise(number: str) -> Exercise:
     """The exercise ``number`` ("05" or "5"); a ValueError listing the numbers otherwise."""
-    key = str(number).strip().zfill(2) if str(number).strip().isdigit() else str(number)
+    text = str(number).strip()
+    key = f"{int(text):02d}" if text.isascii() and text.isdigit() else text
     for e in EXERCISES:
         if e.number == key:
             return e

@@ -45,27 +45,49 @@ class Progress:
     checked_at: dict[str, str] = field(default_factory=dict)
     hints: dict[str, int] = field(default_factory=dict)
 
+    damaged: bool = False  # the file was there but was not a progress record
+
     @classmethod
     def read(cls, folder: Path) -> Progress:
-        """The folder's progress (empty when the file is missing or unreadable)."""
+        """The folder's progress (empty when the file is missing or unreadable); entries of
+        the wrong kind are left out."""
         path = folder / PROGRESS_FILE
         progress = cls(folder)
+        if not path.exists() and not path.is_symlink():
+            return progress
+        progress.damaged = True
         try:
-            if path.stat().st_size > _MAX_PROGRESS_BYTES:
+            if path.is_symlink() or path.stat().st_size > _MAX_PROGRESS_BYTES:
                 return progress
             record = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return progress
         if not isinstance(record, dict) or record.get("format") != _FORMAT:
             return progress
-        for name in ("status", "checked_at", "hints"):
+        progress.damaged = False
+        for name, kind in (("status", str), ("checked_at", str), ("hints", int)):
             value = record.get(name)
             if isinstance(value, dict):
-                setattr(progress, name, {str(k): v for k, v in value.items()})
+                kept = {str(k): v for k, v in value.items() if type(v) is kind}
+                setattr(progress, name, kept)
+        progress.status = {k: v for k, v in progress.status.items() if v in STATUSES}
         return progress
 
-    def write(self) -> None:
-        """Save the progress atomically."""
+    def write(self) -> Path | None:
+        """Save the progress atomically.  A file that was not a progress record is kept
+        beside it as ``PROGRESS_FILE.damaged`` (returned), never overwritten; a link is
+        refused (a ValueError), since writing would change the file it points to."""
+        path = self.folder / PROGRESS_FILE
+        if path.is_symlink():
+            raise ValueError(
+                f"{path} is a link: the workbook's progress is not written through it "
+                "(replace the link with a file, or remove it)"
+            )
+        kept = None
+        if self.damaged and path.exists():
+            kept = path.with_name(PROGRESS_FILE + ".damaged")
+            os.replace(path, kept)
+            self.damaged = False
         record: dict[str, Any] = {
             "format": _FORMAT,
             "version": 1,
@@ -73,7 +95,8 @@ class Progress:
             "checked_at": self.checked_at,
             "hints": self.hints,
         }
-        write_atomic(self.folder / PROGRESS_FILE, json.dumps(record, indent=1) + "\n")
+        write_atomic(path, json.dumps(record, indent=1) + "\n")
+        return kept
 
     def record(self, number: str, status: str) -> None:
         """Remember a check's result, with the time."""
@@ -120,7 +143,12 @@ def start(folder: str | os.PathLike[str]) -> list[Path]:
 
 def find_workbook(start_at: str | os.PathLike[str] = ".") -> Path:
     """The workbook folder holding ``start_at`` (it or a parent has the progress file)."""
-    here = Path(start_at).resolve()
+    given = Path(start_at)
+    if not given.exists():
+        raise ValueError(f"no such folder: {given}")
+    if not given.is_dir():
+        raise ValueError(f"{given} is a file, not a folder")
+    here = given.resolve()
     for folder in (here, *here.parents):
         if (folder / PROGRESS_FILE).is_file():
             return folder
