@@ -326,4 +326,19 @@ BROKEN: tuple[Broken, ...] = (
         "        out = Value(t)\n",
         "a is not in the graph of your tanh(a)",
     ),
+    Broken(
+        "05",
+        "data kept as a complex number",
+        "        self.data = data\n",
+        "        self.data = complex(data)\n",
+        "yours holds data (2+0j) (complex)",
+    ),
+    Broken(
+        "05",
+        "d(a*b)/da as out.data / a",
+        MUL_BACKWARD,
+        "            self.grad += out.data / self.data * out.grad\n"
+        "            other.grad += out.data / other.data * out.grad",
+        "a division by an input that can be 0",
+    ),
 )

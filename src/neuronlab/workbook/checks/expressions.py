@@ -53,6 +53,7 @@ __all__ = [
     "pytorch_agrees",
     "then_at_random",
     "numbers_in_the_graph",
+    "holds_real_numbers",
     "PLUS_TIMES",
     "EVERY_OP",
     "add",
@@ -110,6 +111,11 @@ def usual_cause(error: BaseException) -> str:
         return (
             "a number on the left (2 + a, 2 * a) asks the Value on the right: define "
             "__radd__ and __rmul__ (return self + other, self * other)"
+        )
+    if isinstance(error, ZeroDivisionError):
+        return (
+            "a division by an input that can be 0: a local derivative needs none (d(a*b)/da "
+            "is b itself), and a / b is a * b**-1 only where b is not 0"
         )
     if isinstance(error, AttributeError) and text.startswith("'float' object has no attribute"):
         return "an operation returned a number: return out, the Value you made"
@@ -193,8 +199,8 @@ def data_differs(t: Twin, title: str) -> Finding | None:
             likely="return out, the Value you made, not a number: backward() can only reach Values",
         )
     return failed(
-        f"{title}: {p.name} = {p.text} should be {short(p.ref.data)}; yours is "
-        f"{short(getattr(p.mine, 'data', None))}",
+        f"{title}: {p.name} = {p.text or f'Value({short(p.ref.data)})'} should be "
+        f"{short(p.ref.data)}; yours is {short(getattr(p.mine, 'data', None))}",
         f"with {t.leaves(p)}",
         *t.definitions(p),
     )
@@ -301,11 +307,15 @@ EVERY_OP = (
 
 
 def random_twin(V: Any, rng: random.Random, makers: Sequence[Maker], steps: int) -> Twin:
-    """An expression of ``steps`` random operations on three inputs, some used twice."""
+    """An expression of ``steps`` random operations on three inputs, some used twice, and
+    now and then an input of 0 (as x2 in the tanh neuron: a local derivative must not divide
+    by an input)."""
     t = Twin(V)
     made = [
         t.leaf(f"x{i}", rng.choice((-1, 1)) * round(rng.uniform(0.3, 2.0), 1)) for i in (1, 2, 3)
     ]
+    if rng.random() < 0.2:
+        made[2] = t.leaf("x0", 0.0)
     while t.steps < steps:
         x = made[-1] if rng.random() < 0.5 else rng.choice(made)
         y = rng.choice(made)
@@ -361,6 +371,20 @@ def pytorch_agrees(
                         likely="a bug in neuronlab, not in your code: please report it",
                     )
     return passed(f"PyTorch's autograd gives the same data and gradients on all {count}")
+
+
+def holds_real_numbers(V: Any) -> Finding | None:
+    """A failed finding when a new Value's data or grad is not a real number, or None."""
+    v = V(2.0)
+    data, grad = getattr(v, "data", None), getattr(v, "grad", None)
+    if number(data) is not None and close(number(data) or 0.0, 2.0) and number(grad) == 0.0:
+        return None
+    return failed(
+        f"Value(2.0) should hold data 2.0 and grad 0, plain numbers; yours holds data "
+        f"{data!r:.30} ({type(data).__name__}) and grad {grad!r:.30} ({type(grad).__name__})",
+        likely="keep both plain floats: self.data = data and self.grad = 0.0 (no complex, "
+        "no string, no array)",
+    )
 
 
 #: A plain number on either side of + and *: the expression, and dy/da at a = 2.

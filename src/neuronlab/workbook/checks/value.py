@@ -26,6 +26,7 @@ from .expressions import (
     explained,
     grad_of,
     gradients_differ,
+    holds_real_numbers,
     in_order,
     l_graph,
     mul,
@@ -110,7 +111,8 @@ def _forward_05(V: Any, names: Mapping[str, Any]) -> Finding:
     V(2.0) + V(-3.0)  # __add__ first, as in the file
     t = l_graph(V)
     return (
-        data_differs(t, "the L graph")
+        holds_real_numbers(V)
+        or data_differs(t, "the L graph")
         or _structure(t)
         or _plain_numbers(V, names)
         or passed(
