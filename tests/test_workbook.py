@@ -612,3 +612,10 @@ def test_005_is_exercise_5_but_other_digits_are_not() -> None:
     assert exercise("005") is exercise("5")
     with pytest.raises(ValueError, match="unknown exercise"):
         exercise("٥")
+
+
+def test_a_silenced_alarm_still_stops_at_the_cpu_limit(tmp_path: Path) -> None:
+    text = "import signal\nsignal.signal(signal.SIGALRM, signal.SIG_IGN)\nwhile True:\n    pass\n"
+    report = check_file(quick("01", 1), write(tmp_path, "deaf.py", text))
+    assert report.status == "stopped", report.text()
+    assert report.problem.startswith("stopped after 11 s of CPU time: does a loop never end")

@@ -21,7 +21,14 @@ from typing import Any
 
 from .catalog import Exercise, exercise
 from .findings import Report
-from .sandbox import FILE_SIZE_LIMIT, MEMORY_LIMIT, CheckContext, report_of_error, run_check
+from .sandbox import (
+    CPU_MARGIN,
+    FILE_SIZE_LIMIT,
+    MEMORY_LIMIT,
+    CheckContext,
+    report_of_error,
+    run_check,
+)
 
 __all__ = ["main", "load_learner_file"]
 
@@ -44,7 +51,7 @@ def _limit_resources(seconds: float) -> None:
     if used:
         cap = used + MEMORY_LIMIT
         resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
-    cpu = int(seconds) + 10
+    cpu = int(seconds) + CPU_MARGIN
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 5))
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
     resource.setrlimit(resource.RLIMIT_FSIZE, (FILE_SIZE_LIMIT, FILE_SIZE_LIMIT))

@@ -14,6 +14,7 @@ in a notebook): in this process, with the time limit only.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import errno
 import importlib
 import json
@@ -40,10 +41,13 @@ __all__ = [
     "learner_line",
     "MEMORY_LIMIT",
     "FILE_SIZE_LIMIT",
+    "CPU_MARGIN",
 ]
 
 #: The memory a check may use on top of what Python and neuronlab take at start.
 MEMORY_LIMIT = 1 << 30
+#: The CPU time a check's child may use beyond the exercise's seconds before it is stopped.
+CPU_MARGIN = 10
 #: The largest file the learner's code (or its printing) may write during a check.
 FILE_SIZE_LIMIT = 64 << 20
 
@@ -127,10 +131,10 @@ def run_check(
     return Report(e.number, findings)
 
 
-def _stopped_text(e: Exercise) -> str:
+def _stopped_text(e: Exercise, of: str = "") -> str:
     return (
-        f"stopped after {e.seconds:g} s: does a loop never end, or a recursion never "
-        "reach its base case?"
+        f"stopped after {e.seconds:g} s{f' {of}' if of else ''}: does a loop never end, or a "
+        "recursion never reach its base case?"
     )
 
 
@@ -187,7 +191,12 @@ def check_file(e: Exercise, path: Path, pictures: Path | None = None) -> Report:
             except subprocess.TimeoutExpired:
                 return Report(e.number, [], "stopped", _stopped_text(e))
             report = _read_report(report_file)
-            return report or Report(e.number, [], "crashed", _child_death(done, _tail(output)))
+            if report is not None:
+                return report
+            if done.returncode == -signal.SIGXCPU:  # its own alarm was silenced, say
+                cpu = dataclasses.replace(e, seconds=int(e.seconds) + CPU_MARGIN)
+                return Report(e.number, [], "stopped", _stopped_text(cpu, "of CPU time"))
+            return Report(e.number, [], "crashed", _child_death(done, _tail(output)))
 
 
 #: The most of a child's report or output that is read back.
