@@ -1,6 +1,6 @@
 """Exercises 01-04, 08 and 09 of the workbook: each check, run as the learner runs it.
 
-For each exercise the reference solution (``workbook/solutions``) passes, the
+For each exercise the reference solution (``workbook/reference``) passes, the
 template as written is "not implemented yet", and every usual mistake of
 ``workbook/broken_basics.py`` fails with its own message: the numbers where
 it differs and the likely mix-up.  Every check runs in the child process of
@@ -14,13 +14,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 from workbook.broken_basics import BROKEN, Broken
+from workbook.reference import solution
 
 from neuronlab.workbook.catalog import exercise, template_text
 from neuronlab.workbook.checks.mistakes import likely, number, numbers_of, show
 from neuronlab.workbook.findings import NOT_IMPLEMENTED, Report
 from neuronlab.workbook.sandbox import check_file
 
-SOLUTIONS = Path(__file__).resolve().parent / "workbook" / "solutions"
 NUMBERS = ("01", "02", "03", "04", "08", "09")
 
 
@@ -30,10 +30,6 @@ def checked(number: str, text: str, folder: Path) -> Report:
     path = folder / e.file
     path.write_text(text, encoding="utf-8")
     return check_file(e, path)
-
-
-def solution(number: str) -> str:
-    return (SOLUTIONS / exercise(number).file).read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("number", NUMBERS)

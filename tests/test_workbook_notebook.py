@@ -7,7 +7,6 @@ check passes and nothing raises.
 
 from __future__ import annotations
 
-import ast
 import importlib.util
 import re
 import sys
@@ -15,13 +14,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from workbook.reference import ANSWERS, fill
 
 from neuronlab.workbook.catalog import EXERCISES, exercise, hint_line, template_text
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK = ROOT / "examples" / "workbook.ipynb"
 BUILDER = ROOT / "examples" / "make_workbook_notebook.py"
-SOLUTIONS = Path(__file__).resolve().parent / "workbook" / "solutions"
 
 nbformat = pytest.importorskip("nbformat", reason="nbformat is not installed")
 nbclient = pytest.importorskip("nbclient", reason="nbclient is not installed")
@@ -127,29 +126,11 @@ def test_as_written_every_check_is_not_implemented_yet(tmp_path: Path) -> None:
         assert set(_errors(_cell(nb, f"ex{e.number}-try"))) <= {"NotImplementedError"}
 
 
-def _definitions(code: str) -> dict[str, str]:
-    """The source of each top-level function and class of ``code``, by name."""
-    return {
-        n.name: ast.get_source_segment(code, n) or ""
-        for n in ast.parse(code).body
-        if isinstance(n, (ast.FunctionDef, ast.ClassDef))
-    }
-
-
-def _filled_in(template: str, solution: str) -> str:
-    """``template`` with each function or class left to write replaced by the solution's."""
-    answers = _definitions(solution)
-    for name, stub in _definitions(template).items():
-        if ("NotImplementedError" in stub or "= None  #" in stub) and name in answers:
-            template = template.replace(stub, answers[name])
-    return template
-
-
 def _solved(nb: Any) -> Any:
     """The notebook with every stub filled in as the reference solution has it."""
     for e in EXERCISES:
         cell = _cell(nb, f"ex{e.number}-code")
-        cell.source = _filled_in(cell.source, (SOLUTIONS / e.file).read_text(encoding="utf-8"))
+        cell.source = fill(cell.source, (ANSWERS / e.file).read_text(encoding="utf-8"))
         assert "NotImplementedError" not in cell.source, e.number
     return nb
 

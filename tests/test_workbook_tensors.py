@@ -16,7 +16,8 @@ from typing import Any
 
 import numpy as np
 import pytest
-from workbook.broken_tensors import BROKEN, SOLUTIONS, Broken
+from workbook.broken_tensors import BROKEN, Broken
+from workbook.reference import solution
 
 from neuronlab.workbook import check
 from neuronlab.workbook.catalog import exercise, template_text
@@ -26,11 +27,6 @@ from neuronlab.workbook.findings import NOT_IMPLEMENTED, Finding, Report
 from neuronlab.workbook.sandbox import check_file
 
 NUMBERS = ("10", "11", "12")
-
-
-def solution(number: str) -> str:
-    """The reference solution of an exercise, as text."""
-    return (SOLUTIONS / exercise(number).file).read_text(encoding="utf-8")
 
 
 Run = Callable[[str, str], Report]

@@ -17,7 +17,8 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from workbook.broken_value import BROKEN, FILES, SOLUTIONS, Broken
+from workbook.broken_value import BROKEN, FILES, Broken
+from workbook.reference import solution
 
 from neuronlab import Value as Reference
 from neuronlab.workbook import check
@@ -54,12 +55,14 @@ def said(report: Report, text: str) -> bool:
 
 def learner_class(number: str) -> type:
     """The reference solution's Value class, loaded as a notebook would have it."""
-    return runpy.run_path(str(SOLUTIONS / FILES[number]))["Value"]  # type: ignore[no-any-return]
+    names: dict = {"__name__": f"solution_{number}"}
+    exec(compile(solution(number), FILES[number], "exec"), names)
+    return names["Value"]  # type: ignore[no-any-return]
 
 
 @pytest.mark.parametrize("number", NUMBERS)
 def test_the_reference_solution_passes(number, tmp_path):
-    report = run(number, (SOLUTIONS / FILES[number]).read_text(encoding="utf-8"), tmp_path)
+    report = run(number, solution(number), tmp_path)
     assert report.passed, report.text()
     assert len(report.findings) >= 5
     assert not (tmp_path / "pictures").exists()  # nothing wrong, nothing drawn
@@ -139,14 +142,14 @@ def test_a_fixed_mistake_leaves_no_old_picture_and_the_learners_files_stay(tmp_p
         tmp_path,
     )
     assert (folder / "05_graphs.html").is_file()
-    assert run("05", (SOLUTIONS / FILES["05"]).read_text(encoding="utf-8"), tmp_path).passed
+    assert run("05", solution("05"), tmp_path).passed
     assert not (folder / "05_graphs.html").exists() and not (folder / "05_yours.svg").exists()
     kept = sorted(p.name for p in folder.iterdir())
     assert "06_graphs.html" in kept, "another exercise's pictures stay"
     (folder / "my notes.txt").write_text("mine")
     for name in kept:
         (folder / name).unlink()
-    assert run("05", (SOLUTIONS / FILES["05"]).read_text(encoding="utf-8"), tmp_path).passed
+    assert run("05", solution("05"), tmp_path).passed
     assert (folder / "my notes.txt").read_text() == "mine", "a file of the learner's stays"
 
 
@@ -200,7 +203,7 @@ def test_in_a_notebook_a_recursive_backward_is_caught_too():
 @pytest.mark.parametrize("number", NUMBERS)
 def test_the_worked_example_prints_what_its_comments_say(number):
     """Each file's __main__ block, run on the reference solution, prints the commented numbers."""
-    source = (SOLUTIONS / FILES[number]).read_text(encoding="utf-8")
+    source = solution(number)
     expected = [
         line.split("#", 1)[1].split(":")[0]
         for line in source.split('if __name__ == "__main__":')[1].splitlines()
@@ -208,7 +211,7 @@ def test_the_worked_example_prints_what_its_comments_say(number):
     ]
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
-        runpy.run_path(str(SOLUTIONS / FILES[number]), run_name="__main__")
+        exec(compile(source, FILES[number], "exec"), {"__name__": "__main__"})
     printed = out.getvalue().splitlines()
     assert len(printed) == len(expected)
     number_re = r"-?\d+\.?\d*(?:e-?\d+)?"
@@ -284,7 +287,7 @@ def test_the_reference_solutions_are_held_against_pytorch_too(tmp_path):
     from neuronlab.workbook.checks.pytorch import torch_value_class
 
     for number in NUMBERS:
-        report = run(number, (SOLUTIONS / FILES[number]).read_text(encoding="utf-8"), tmp_path)
+        report = run(number, solution(number), tmp_path)
         last = report.findings[-1]
         if torch_value_class() is None:
             assert (
@@ -339,7 +342,7 @@ def test_when_pytorch_disagrees_the_message_says_whose_bug_it_is():
 
 
 def test_a_loop_in_one_operation_stops_the_whole_check_at_its_limit(tmp_path):
-    text = (SOLUTIONS / FILES["07"]).read_text(encoding="utf-8")
+    text = solution("07")
     looping = text.replace(
         "    def tanh(self):\n", "    def tanh(self):\n        while True:\n            pass\n", 1
     )

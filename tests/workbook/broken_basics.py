@@ -1,14 +1,16 @@
 """The usual mistakes of exercises 01-04, 08 and 09, each a small change to the reference solution.
 
-Each ``Broken`` replaces one piece of text of ``solutions/NN_name.py`` (or,
-with ``old`` empty, is a whole small file of its own) and names what the
-check must then say: pieces of text of its first failed finding (the message,
+Each ``Broken`` replaces one piece of the reference solution's code (or, with
+``old`` empty, is a whole small file of its own) and names what the check must
+then say: pieces of text of its first failed finding (the message,
 a detail or the likely mistake).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from workbook.reference import change
 
 
 @dataclass(frozen=True)
@@ -25,8 +27,7 @@ class Broken:
         """The reference solution with this mistake made (the text to change must be there)."""
         if not self.old:
             return self.new
-        assert solution.count(self.old) == 1, f"{self.mistake}: {self.old!r} is not in it once"
-        return solution.replace(self.old, self.new)
+        return change(solution, self.old, self.new)
 
 
 _SIGMOID = (

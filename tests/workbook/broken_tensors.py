@@ -1,20 +1,15 @@
 """The usual mistakes of exercises 10-12, each a small change to the reference solution.
 
-Each ``Broken`` (the kind ``broken_basics`` defines) replaces one piece of text
-of ``solutions/NN_name.py`` and names what the check must then say: a piece of
+Each ``Broken`` (the kind ``broken_basics`` defines) replaces one piece of the
+reference solution's code and names what the check must then say: a piece of
 text of its first failed finding (the message, a detail or the likely mistake).
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from workbook.broken_basics import Broken
 
-__all__ = ["BROKEN", "SOLUTIONS", "Broken"]
-
-SOLUTIONS = Path(__file__).resolve().parent / "solutions"
-
+__all__ = ["BROKEN", "Broken"]
 
 _DB = "    dB = A.T @ dC\n"
 _RETURN = "    return g.sum(axis=stretched, keepdims=True) if stretched else g\n"

@@ -8,9 +8,9 @@ failed finding (its message, details or likely mistake).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
-SOLUTIONS = Path(__file__).parent / "solutions"
+from workbook.reference import change, solution
+
 FILES = {"05": "05_value.py", "06": "06_backward.py", "07": "07_more_ops.py"}
 
 
@@ -26,9 +26,7 @@ class Broken:
 
     def text(self) -> str:
         """The reference solution with the mistake in it."""
-        source = (SOLUTIONS / FILES[self.exercise]).read_text(encoding="utf-8")
-        assert source.count(self.old) == 1, f"{self.name}: {self.old!r} is not there once"
-        return source.replace(self.old, self.new)
+        return change(solution(self.exercise), self.old, self.new)
 
 
 ADD_BACKWARD = """            self.grad += 1.0 * out.grad

@@ -1,4 +1,4 @@
-"""Exercise 02, solved: the perceptron learning rule (the tests' reference)."""
+"""Exercise 02, answered: the perceptron learning rule (the tests' reference)."""
 
 
 def predict(weights, bias, x):

@@ -1,5 +1,4 @@
-"""Exercise 10, the project's reference solution: matmul and broadcast backward by hand."""
-
+"""Exercise 10, the project's answers: matmul and broadcast backward by hand."""
 import numpy as np
 
 

@@ -1,13 +1,10 @@
-"""Exercise 08, solved: Neuron, Layer and MLP on neuronlab's Value (the tests' reference)."""
-
+"""Exercise 08, answered: Neuron, Layer and MLP on neuronlab's Value (the tests' reference)."""
 import random
 
 from neuronlab import Value
 
 
 class Neuron:
-    """relu(w·x + b), or w·x + b itself when nonlin is False."""
-
     def __init__(self, nin, nonlin=True):
         self.w = [Value(random.uniform(-1, 1)) for _ in range(nin)]
         self.b = Value(0.0)
@@ -22,8 +19,6 @@ class Neuron:
 
 
 class Layer:
-    """nout neurons, each reading the same nin inputs."""
-
     def __init__(self, nin, nout, nonlin=True):
         self.neurons = [Neuron(nin, nonlin) for _ in range(nout)]
 
@@ -36,8 +31,6 @@ class Layer:
 
 
 class MLP:
-    """Layers in a chain: ReLU on the hidden layers, the last layer linear."""
-
     def __init__(self, nin, nouts):
         sizes = [nin] + list(nouts)
         self.layers = [

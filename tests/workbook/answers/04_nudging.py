@@ -1,6 +1,4 @@
-"""Exercise 04, solved: the derivative by nudging (the tests' reference)."""
-
-STEPS = [10.0**-k for k in range(1, 16)]
+"""Exercise 04, answered: the derivative by nudging (the tests' reference)."""
 
 
 def forward_difference(f, x, h=0.001):

@@ -1,5 +1,4 @@
-"""Exercise 11, the project's reference solution: softmax cross-entropy by hand."""
-
+"""Exercise 11, the project's answers: softmax cross-entropy by hand."""
 import numpy as np
 
 

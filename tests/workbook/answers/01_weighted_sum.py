@@ -1,4 +1,4 @@
-"""Exercise 01, solved: the weighted sum and the sweets perceptron (the tests' reference)."""
+"""Exercise 01, answered: the weighted sum and the sweets perceptron (the tests' reference)."""
 
 
 def weighted_sum(weights, inputs, bias=0.0):

@@ -1,5 +1,4 @@
-"""Exercise 03, solved: a stable sigmoid and the sigmoid neuron (the tests' reference)."""
-
+"""Exercise 03, answered: a stable sigmoid and the sigmoid neuron (the tests' reference)."""
 import math
 
 
