@@ -19,8 +19,15 @@ from pathlib import Path
 
 import pytest
 
-from neuronlab.workbook import check
-from neuronlab.workbook.catalog import EXERCISES, NUMBERS, exercise, template_text
+from neuronlab.workbook import check, hint
+from neuronlab.workbook.catalog import (
+    EXERCISES,
+    NUMBERS,
+    exercise,
+    hint_line,
+    hints_done,
+    template_text,
+)
 from neuronlab.workbook.findings import NOT_IMPLEMENTED, Finding, Report, failed, passed
 from neuronlab.workbook.folder import PROGRESS_FILE, Progress, find_workbook, start
 from neuronlab.workbook.sandbox import CheckContext, check_file, run_check
@@ -619,3 +626,15 @@ def test_a_silenced_alarm_still_stops_at_the_cpu_limit(tmp_path: Path) -> None:
     report = check_file(quick("01", 1), write(tmp_path, "deaf.py", text))
     assert report.status == "stopped", report.text()
     assert report.problem.startswith("stopped after 11 s of CPU time: does a loop never end")
+
+
+def test_hint_in_a_notebook_comes_one_at_a_time_and_refuses_a_hint_it_has_not(capsys) -> None:
+    e = exercise("04")
+    assert hint("04", 2) == hint_line(e, 2)
+    assert hint("4") == hint_line(e, 3), "the next after the one shown"
+    assert hint("04") == hints_done(e)
+    for which in (0, len(e.hints) + 1, 1.5, True):
+        with pytest.raises(ValueError, match=r"which=\.\.\.\): expected a whole number from 1"):
+            hint("04", which)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="unknown exercise '13'"):
+        hint("13")
