@@ -339,4 +339,11 @@ BROKEN: tuple[Broken, ...] = (
         "            other.grad += out.data / other.data * out.grad",
         "a division by an input that can be 0",
     ),
+    Broken(
+        "05",
+        "= for self.grad in the _backward of *, += for other.grad",
+        MUL_BACKWARD,
+        MUL_BACKWARD.replace("self.grad +=", "self.grad ="),
+        "= instead of += for self.grad in _backward",
+    ),
 )

@@ -150,6 +150,11 @@ def _hand_back(V: Any, rule: _Rule, g: float, prior: tuple[float, float]) -> tup
     return number(a.grad), number(b.grad)
 
 
+def _signed(x: float) -> str:
+    """A number as the second term of a sum: ``2`` or ``(-4.5)``."""
+    return short(x) if x >= 0 else f"({short(x)})"
+
+
 def _same(got: tuple[Any, Any], want: tuple[float, float]) -> bool:
     return all(g is not None and close(g, w) for g, w in zip(got, want))
 
@@ -212,16 +217,19 @@ def _probe(V: Any, rule: _Rule) -> Finding:
             likely=_hand_back_mistake(V, rule, got),
         )
     primed = _hand_back(V, rule, _G, _PRIOR)
-    if not _same(primed, (_PRIOR[0] + want[0], _PRIOR[1] + want[1])):
-        replaced = _same(primed, want)
+    for side, name, grad in ((0, "a", "self.grad"), (1, "b", "other.grad")):
+        after = _PRIOR[side] + want[side]
+        if primed[side] is not None and close(primed[side] or 0.0, after):
+            continue
+        replaced = primed[side] is not None and close(primed[side] or 0.0, want[side])
         return failed(
-            f"a {s} b's _backward: a.grad held 0.25 before and should hold 0.25 + "
-            f"{short(want[0])} = {short(_PRIOR[0] + want[0])} after; "
-            f"yours holds {short(primed[0])}",
-            "the 0.25 was replaced, not added to" if replaced else rule_text,
+            f"a {s} b's _backward: {name}.grad held {short(_PRIOR[side])} before and should "
+            f"hold {short(_PRIOR[side])} + {_signed(want[side])} = {short(after)} after; yours "
+            f"holds {short(primed[side])}",
+            f"the {short(_PRIOR[side])} was replaced, not added to" if replaced else rule_text,
             likely=(
-                "= instead of += in _backward: a value used twice (a * a, a + a) would get "
-                "only one of its two contributions"
+                f"= instead of += for {grad} in _backward: a value used twice (a * a, a + a) "
+                "would get only one of its two contributions"
                 if replaced
                 else ""
             ),
