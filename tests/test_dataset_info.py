@@ -13,7 +13,7 @@ from neuronlab.data.info import DATASET_INFO
 
 
 def test_every_dataset_has_its_meaning_written_down() -> None:
-    assert set(DATASET_INFO) == {*datasets.names(), "mnist"}
+    assert set(DATASET_INFO) == {*datasets.dataset_names(), "mnist"}
     for name, info in DATASET_INFO.items():
         assert info.name == name and dataset_info(name) is info
 

@@ -33,7 +33,7 @@ def test_digits_unsplit_is_the_whole_set_and_in_load():
     X2, y2 = datasets.load("digits")
     np.testing.assert_array_equal(X, X2)
     np.testing.assert_array_equal(y, y2)
-    assert "digits" in datasets.names()
+    assert "digits" in datasets.dataset_names()
     X[0, 0] = 99.0  # callers get copies: the cached set is untouched
     assert digits(split=False)[0][0, 0] == 0.0
 

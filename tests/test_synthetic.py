@@ -19,7 +19,7 @@ SEEDED = {
 
 
 def test_names_lists_every_dataset():
-    assert set(datasets.names()) >= set(SEEDED) | {"sweets"}
+    assert set(datasets.dataset_names()) >= set(SEEDED) | {"sweets"}
     assert "houses" in datasets.REGRESSION
     assert not (set(SEEDED) - {"houses"}) & datasets.REGRESSION
 
@@ -186,7 +186,7 @@ def test_load_unknown_lists_valid_names(bad):
         datasets.load(bad)
     msg = str(info.value)
     assert repr(bad) in msg
-    for name in datasets.names():
+    for name in datasets.dataset_names():
         assert name in msg
 
 

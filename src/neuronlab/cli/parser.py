@@ -28,7 +28,7 @@ __all__ = ["build_parser", "COMMANDS", "DATASET_NAMES"]
 #: The subcommands, in the order ``neuronlab --help`` lists them.
 COMMANDS = ("demo", "train", "predict", "perceptron", "graph", "tour", "lab", "workbook")
 #: What ``--dataset`` accepts: the built-in datasets, and MNIST from the user's files.
-DATASET_NAMES = (*datasets.names(), "mnist")
+DATASET_NAMES = (*datasets.dataset_names(), "mnist")
 
 
 class Parser(argparse.ArgumentParser):

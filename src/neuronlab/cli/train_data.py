@@ -83,7 +83,7 @@ def _check_options(args: argparse.Namespace) -> dict[str, tuple[str, Any]]:
     if args.target is not None and dataset_info(name).image_shape is None:
         raise UsageError("neuronlab train: --target works with --dataset digits or mnist")
     options = generator_options(name)
-    generated = ", ".join(n for n in datasets.names() if generator_options(n))
+    generated = ", ".join(n for n in datasets.dataset_names() if generator_options(n))
     for option in ("n", "noise"):
         if getattr(args, option) is not None and option not in options:
             raise UsageError(

@@ -1,12 +1,21 @@
 """Built-in datasets: generated on the spot (seeded) or shipped with a library, no download.
 
-``load(name, **options)`` picks one by name and returns ``(X, y)``; each is
-also a function here: ``moons``, ``circles``, ``xor``, ``spiral``, ``blobs``,
-``sweets``, ``houses``, and ``digits`` (real 8×8 handwritten digits from
-scikit-learn; ``load("digits")`` gives all 1,797, ``digits()`` a stratified
-train/test split).  ``mnist(folder)`` reads MNIST from the user's own IDX
-files, so it needs a path and is not in ``load``.  ``normalize``,
-``one_hot`` and ``train_test_split`` prepare any ``(X, y)``.
+``load(name, **options)`` picks one by name and returns ``(X, y)``;
+``dataset_names()`` lists the names it accepts.  Each is also a function
+here: ``moons``, ``circles``, ``xor``, ``spiral``, ``blobs``, ``sweets``,
+``houses``, and ``digits`` (real 8×8 handwritten digits from scikit-learn;
+``load("digits")`` gives all 1,797, ``digits()`` a stratified train/test
+split).  ``mnist(folder)`` reads MNIST from the user's own IDX files, so it
+needs a path and is not in ``load``.  ``normalize``, ``one_hot`` and
+``train_test_split`` prepare any ``(X, y)``.
+
+Text, for character-level language models (the makemore lectures):
+``names()`` gives the 32,033 names shipped with neuronlab, ``read_words(path)``
+a word list from a text file (every limit checked: ``MAX_WORDS``,
+``MAX_WORD_LENGTH``, ``MAX_VOCABULARY``); ``Vocabulary`` numbers the
+characters, with ``BOUNDARY`` (".") at 0; ``context_windows(words,
+block_size)`` makes the (context, next character) examples and
+``split_words(words)`` the lectures' train/dev/test split.
 """
 
 from __future__ import annotations
@@ -37,6 +46,8 @@ from .synthetic import (
     sweets,
     xor,
 )
+from .text import BOUNDARY, MAX_BLOCK_SIZE, Vocabulary, context_windows, split_words
+from .words import MAX_VOCABULARY, MAX_WORD_LENGTH, MAX_WORDS, names, read_words
 
 
 def _all_digits(seed: Any = None) -> tuple[np.ndarray, np.ndarray]:
@@ -63,8 +74,8 @@ DATASETS: dict[str, Callable[..., tuple[np.ndarray, np.ndarray]]] = {
 REGRESSION = frozenset(name for name, i in DATASET_INFO.items() if i.task == "regression")
 
 
-def names() -> list[str]:
-    """The names ``load`` accepts."""
+def dataset_names() -> list[str]:
+    """The names ``load`` accepts (``names()`` is the list of 32,033 first names)."""
     return list(DATASETS)
 
 
@@ -79,7 +90,7 @@ __all__ = [
     "DATASETS",
     "REGRESSION",
     "load",
-    "names",
+    "dataset_names",
     "moons",
     "circles",
     "xor",
@@ -104,4 +115,14 @@ __all__ = [
     "SWEETS_FACTORS",
     "SWEETS_WEIGHTS",
     "SWEETS_THRESHOLD",
+    "names",
+    "read_words",
+    "MAX_WORDS",
+    "MAX_WORD_LENGTH",
+    "MAX_VOCABULARY",
+    "Vocabulary",
+    "BOUNDARY",
+    "MAX_BLOCK_SIZE",
+    "context_windows",
+    "split_words",
 ]
