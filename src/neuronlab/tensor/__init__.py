@@ -11,8 +11,10 @@ from .arrays import F32, F64, check_dtype
 from .functions import abs_, exp, log, relu, sigmoid, step, tanh
 from .grad_mode import is_grad_enabled, no_grad
 from .linalg import linear, matmul
-from .reductions import max_, mean, sum_
-from .shapes import concatenate, reshape, stack, transpose
+from .normalization import batch_norm, batch_statistics, layer_norm
+from .random import dropout, multinomial
+from .reductions import max_, mean, std, sum_, var
+from .shapes import concatenate, embedding, reshape, stack, transpose
 from .softmax import log_softmax, softmax, softmax_cross_entropy
 from .tensor import Backward, Tensor
 
@@ -35,6 +37,14 @@ __all__ = [
     "sum_",
     "mean",
     "max_",
+    "var",
+    "std",
+    "embedding",
+    "batch_norm",
+    "batch_statistics",
+    "layer_norm",
+    "dropout",
+    "multinomial",
     "reshape",
     "transpose",
     "exp",

@@ -1,4 +1,4 @@
-"""Shape operations: ``reshape``, ``transpose``, indexing, ``concatenate`` and ``stack``.
+"""Shape operations: reshape, transpose, indexing, embedding, concatenate and stack.
 
 They move numbers around without changing them, so each backward moves the
 gradient back to where the numbers came from.
@@ -11,13 +11,13 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .arrays import TensorType, one_axis, shape_of
+from .arrays import TensorType, one_axis, shape_of, what
 from .operands import require_tensor, tensors_of
 
 if TYPE_CHECKING:
     from .tensor import Tensor
 
-__all__ = ["reshape", "transpose", "getitem", "concatenate", "stack"]
+__all__ = ["reshape", "transpose", "getitem", "embedding", "indices_of", "concatenate", "stack"]
 
 Grads = tuple[Any, ...]
 
@@ -107,6 +107,53 @@ def getitem_backward(g: np.ndarray, inputs: tuple[Tensor, ...], saved: tuple) ->
         gx[index] = g
     else:
         np.add.at(gx, index, g)
+    return (gx,)
+
+
+def indices_of(indices: Any, rows: int, op: str) -> np.ndarray:
+    """``indices`` as an integer array whose every entry is a row number in [0, rows).
+
+    Integers only (a float array is a TypeError: a row number is not
+    rounded); a negative index or one past the last row is an IndexError
+    naming it, as PyTorch refuses it.
+    """
+    if isinstance(indices, TensorType):
+        raise TypeError(
+            f"{op}: expected integer indices (a numpy array or list of ints), got a Tensor "
+            "(a Tensor holds floats; pass its indices as integers)"
+        )
+    idx = indices if isinstance(indices, np.ndarray) else np.asarray(indices)
+    if idx.dtype.kind not in "iu" or idx.dtype == np.bool_:
+        raise TypeError(f"{op}: expected integer indices, got {what(indices)}")
+    if idx.size:
+        low, high = int(idx.min()), int(idx.max())
+        if low < 0 or high >= rows:
+            bad = low if low < 0 else high
+            raise IndexError(f"{op}: index {bad} is out of range for a table of {rows} rows")
+    return idx
+
+
+def embedding(table: Tensor, indices: Any) -> Tensor:
+    """Row ``i`` of ``table`` for every index ``i``: shape (*indices.shape, dim).
+
+    The same numbers as ``one_hot(indices) @ table``, without the one-hot.
+    The backward scatters each row's gradient back into the table with
+    ``np.add.at``, so a row looked up twice gets both contributions.
+    """
+    table = require_tensor(table, "embedding")
+    if table.data.ndim != 2:
+        raise ValueError(f"embedding: the table must be 2-D (rows, dim), got shape {table.shape}")
+    idx = indices_of(indices, table.data.shape[0], "embedding")
+    out = np.take(table.data, idx, axis=0)
+    return table.from_op(out, (table,), "embedding", embedding_backward, (idx,))
+
+
+def embedding_backward(g: np.ndarray, inputs: tuple[Tensor, ...], saved: tuple) -> Grads:
+    """Each looked-up row's gradient added into its row of the table (zeros elsewhere)."""
+    (idx,) = saved
+    table = inputs[0].data
+    gx = np.zeros(table.shape, dtype=g.dtype)
+    np.add.at(gx, idx.reshape(-1), g.reshape(-1, table.shape[1]))
     return (gx,)
 
 

@@ -8,7 +8,8 @@ a tensor is used twice, leaves that accumulate across calls until
 
 This file is the class: its storage, its gradient and the backward pass.  The
 operations are in files of their own (``arithmetic``, ``linalg``,
-``reductions``, ``shapes``, ``functions``, ``softmax``), each written as a
+``reductions``, ``shapes``, ``functions``, ``softmax``, ``normalization``,
+``random``), each written as a
 pair: the forward computes the array and records the node with
 ``Tensor.from_op``, the backward turns the output's gradient into its inputs'.
 A node stores its inputs, its op name, the backward function and the arrays
@@ -31,7 +32,7 @@ from .functions import abs_, exp, log, relu, sigmoid, step, tanh
 from .grad_mode import is_grad_enabled
 from .linalg import matmul
 from .operands import plain
-from .reductions import Axis, max_, mean, sum_
+from .reductions import Axis, max_, mean, std, sum_, var
 from .shapes import getitem, reshape, transpose
 from .softmax import log_softmax, softmax
 
@@ -347,6 +348,14 @@ class Tensor(TensorType):
     def max(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
         """The largest entry over ``axis``; the gradient is shared equally by the maxima."""
         return max_(self, axis, keepdims)
+
+    def var(self, axis: Axis = None, correction: float = 1, keepdims: bool = False) -> Tensor:
+        """Σ (x - mean)² / (n - correction) over ``axis``;  d/dx_i = 2 (x_i - mean) / (n - c)."""
+        return var(self, axis, correction, keepdims)
+
+    def std(self, axis: Axis = None, correction: float = 1, keepdims: bool = False) -> Tensor:
+        """√var over ``axis``;  d/dx_i = (x_i - mean) / ((n - correction) · std)."""
+        return std(self, axis, correction, keepdims)
 
     def reshape(self, *shape: int | Sequence[int]) -> Tensor:
         """The same numbers in a new shape (``-1`` once for "whatever is left")."""
