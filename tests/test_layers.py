@@ -117,7 +117,12 @@ def test_linear_accepts_arrays_in_its_own_dtype_and_checks_the_last_dimension() 
         ((2.5, 2), {}, TypeError, "expected a whole number \\(int\\), got float 2.5"),
         ((True, 2), {}, TypeError, "got bool True"),
         ((2, 2, "yes"), {}, TypeError, r"Linear\(bias\): expected True or False, got str 'yes'"),
-        ((2, 2), {"init": "normal"}, ValueError, "expected one of he, xavier, uniform, got"),
+        (
+            (2, 2),
+            {"init": "gauss"},
+            ValueError,
+            "expected one of he, xavier, uniform, kaiming, normal, got",
+        ),
         ((2, 2), {"dtype": "int64"}, ValueError, "float32 or float64"),
         ((2, 2), {"seed": -1}, ValueError, "seed: expected an int >= 0, got -1"),
         ((2, 2), {"seed": "x"}, TypeError, "seed"),

@@ -7,18 +7,33 @@
 - ``layers``: PyTorch-style ``Linear``, ``Sequential`` and activation layers on
   ``Tensor``, with ``mlp([...])``; ``init`` their starting weights; ``convert``
   a scalar MLP as a tensor network.
+- ``sequence`` (``Embedding``, ``FlattenConsecutive``), ``normalization``
+  (``BatchNorm1d``, ``LayerNorm``) and ``dropout``: the layers of language models.
 - ``activations``: the activation names both engines know.
 - ``perceptron``: the threshold perceptron and its learning rule.
 """
 
 from .activations import ACTIVATIONS
 from .convert import from_value_mlp, to_value_mlp
+from .dropout import Dropout
 from .engines import SCALAR, TENSOR, Engine
-from .init import INITS, he_uniform, uniform_init, xavier_uniform
+from .init import (
+    GAINS,
+    INITS,
+    calculate_gain,
+    he_uniform,
+    kaiming_normal,
+    kaiming_uniform,
+    normal_init,
+    uniform_init,
+    xavier_uniform,
+)
 from .layers import ACTIVATION_LAYERS, Flatten, Linear, ReLU, Sequential, Sigmoid, Step, Tanh, mlp
 from .module import Module, is_parameter
+from .normalization import BatchNorm1d, LayerNorm
 from .perceptron import Perceptron, PerceptronFit
 from .scalar import MLP, Layer, Neuron
+from .sequence import Embedding, FlattenConsecutive
 
 __all__ = [
     "Module",
@@ -37,6 +52,11 @@ __all__ = [
     "Sigmoid",
     "Step",
     "Flatten",
+    "Embedding",
+    "FlattenConsecutive",
+    "BatchNorm1d",
+    "LayerNorm",
+    "Dropout",
     "mlp",
     "ACTIVATION_LAYERS",
     "from_value_mlp",
@@ -45,6 +65,11 @@ __all__ = [
     "he_uniform",
     "xavier_uniform",
     "uniform_init",
+    "kaiming_normal",
+    "kaiming_uniform",
+    "normal_init",
+    "calculate_gain",
+    "GAINS",
     "Perceptron",
     "PerceptronFit",
 ]

@@ -226,7 +226,9 @@ class TensorEngine(Engine):
 
     def forward(self, model: Any, X: np.ndarray) -> Tensor:
         # X is already of the parameters' dtype (converted once, before the first batch),
-        # so wrapping it as a constant copies nothing.
+        # so wrapping it as a constant copies nothing; integer indices go to the model as they are.
+        if X.dtype.kind in "iu":
+            return model(X)
         return model(Tensor(X, dtype=X.dtype if X.dtype.kind == "f" else None))
 
     def outputs(self, predictions: Any) -> np.ndarray:

@@ -1,7 +1,10 @@
-"""Starting weights for the tensor layers: He, Xavier and PyTorch's default, all seeded.
+"""Starting weights for the tensor layers: He, Xavier, Kaiming, plain normal and PyTorch's default.
 
 Every initialiser takes the weight's shape as (fan_out, fan_in), PyTorch's
-layout, a ``seed`` and a ``dtype``, and returns a NumPy array.
+layout, a ``seed`` and a ``dtype``, and returns a NumPy array.  ``INITS``
+names the ones ``Linear(init=...)`` offers; ``calculate_gain`` gives the gain
+that keeps activations at a steady scale through a nonlinearity (5/3 for tanh,
+√2 for ReLU), as ``torch.nn.init.calculate_gain`` does.
 """
 
 from __future__ import annotations
@@ -13,10 +16,38 @@ from typing import Any
 import numpy as np
 
 from ..tensor import check_dtype
-from ..util.checks import whole_number
+from ..util.checks import one_of, real_number, whole_number
 from ..util.rng import Seed, make_rng
 
-__all__ = ["he_uniform", "xavier_uniform", "uniform_init", "INITS"]
+__all__ = [
+    "he_uniform",
+    "xavier_uniform",
+    "uniform_init",
+    "kaiming_normal",
+    "kaiming_uniform",
+    "normal_init",
+    "calculate_gain",
+    "GAINS",
+    "INITS",
+]
+
+#: Nonlinearity -> the gain that keeps the scale of activations through it (PyTorch's values):
+#: tanh squashes, so its inputs need a little more spread (5/3); ReLU zeroes half, so √2.
+GAINS: dict[str, float] = {
+    "linear": 1.0,
+    "sigmoid": 1.0,
+    "tanh": 5.0 / 3.0,
+    "relu": math.sqrt(2.0),
+}
+
+
+def calculate_gain(nonlinearity: str) -> float:
+    """The gain for weights feeding ``nonlinearity``: tanh 5/3, relu √2, linear and sigmoid 1.
+
+    >>> round(calculate_gain("tanh"), 4)
+    1.6667
+    """
+    return GAINS[one_of(nonlinearity, GAINS, "calculate_gain(nonlinearity)")]
 
 
 def _shape2(shape: object, who: str) -> tuple[int, int]:
@@ -63,9 +94,72 @@ def uniform_init(shape: tuple[int, ...], *, seed: Seed = None, dtype: Any = None
     return make_rng(seed).uniform(-a, a, dims).astype(check_dtype(dtype))
 
 
-#: Linear(init=...) name -> weight initialiser.
+def _gain_of(gain: object, nonlinearity: str, who: str) -> float:
+    """``gain`` when given (a number > 0), else the nonlinearity's own."""
+    if gain is None:
+        return calculate_gain(nonlinearity)
+    return real_number(gain, f"{who}(gain)", minimum=0.0, strict=True)
+
+
+def kaiming_normal(
+    shape: tuple[int, int],
+    *,
+    nonlinearity: str = "linear",
+    gain: float | None = None,
+    seed: Seed = None,
+    dtype: Any = None,
+) -> np.ndarray:
+    """Kaiming (He) normal: N(0, σ²), σ = gain / √fan_in.
+
+    Each output of the layer sums fan_in products, so dividing by √fan_in
+    keeps its variance at about the input's; the gain makes up for what the
+    nonlinearity after it squashes (``calculate_gain``: tanh 5/3, relu √2).
+    The lectures' ``torch.randn(fan_in, fan_out) * (5/3) / fan_in**0.5`` is
+    ``kaiming_normal(shape, nonlinearity="tanh")`` (in PyTorch's (out, in) layout).
+    ``gain`` overrides the nonlinearity's (0.1 gives the lectures' small last layer).
+    """
+    fan_out, fan_in = _shape2(shape, "kaiming_normal")
+    std = _gain_of(gain, nonlinearity, "kaiming_normal") / math.sqrt(fan_in)
+    return (make_rng(seed).standard_normal((fan_out, fan_in)) * std).astype(check_dtype(dtype))
+
+
+def kaiming_uniform(
+    shape: tuple[int, int],
+    *,
+    nonlinearity: str = "linear",
+    gain: float | None = None,
+    seed: Seed = None,
+    dtype: Any = None,
+) -> np.ndarray:
+    """Kaiming (He) uniform: U(-a, a), a = gain · √(3 / fan_in) (the same variance as the normal).
+
+    ``he_uniform`` is this with the ReLU gain √2.
+    """
+    fan_out, fan_in = _shape2(shape, "kaiming_uniform")
+    a = _gain_of(gain, nonlinearity, "kaiming_uniform") * math.sqrt(3.0 / fan_in)
+    return make_rng(seed).uniform(-a, a, (fan_out, fan_in)).astype(check_dtype(dtype))
+
+
+def normal_init(
+    shape: tuple[int, ...], *, std: float = 1.0, seed: Seed = None, dtype: Any = None
+) -> np.ndarray:
+    """N(0, std²) for every entry, whatever the fan-in: the lectures' first ``torch.randn``.
+
+    Too large for a wide layer (each output then has variance fan_in · std²),
+    which is exactly what the lectures show going wrong before Kaiming's fix.
+    """
+    if not isinstance(shape, (tuple, list)) or not shape:
+        raise ValueError(f"normal_init: expected a shape, got {shape!r}")
+    dims = tuple(whole_number(n, "normal_init(shape)", minimum=1) for n in shape)
+    scale = real_number(std, "normal_init(std)", minimum=0.0)
+    return (make_rng(seed).standard_normal(dims) * scale).astype(check_dtype(dtype))
+
+
+#: Linear(init=...) name -> weight initialiser (each takes the shape, seed and dtype).
 INITS: dict[str, Callable[..., np.ndarray]] = {
     "he": he_uniform,
     "xavier": xavier_uniform,
     "uniform": uniform_init,
+    "kaiming": kaiming_normal,
+    "normal": normal_init,
 }

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from ..tensor import Tensor, check_dtype, linear, no_grad
-from ..util.checks import flag, one_of, whole_number
+from ..util.checks import flag, one_of, positive_number, whole_number
 from ..util.rng import Seed, make_rng
 from .activations import ACTIVATIONS, check_activation
 from .engines import TENSOR
@@ -53,9 +53,13 @@ class Linear(Module):
 
     ``weight`` has shape (out_features, in_features) and ``bias`` (out_features,),
     exactly as ``torch.nn.Linear``.  ``init`` picks the starting weights: "he"
-    (default, for ReLU), "xavier" (tanh/sigmoid) — both with zero bias — or
-    "uniform", PyTorch's own default U(±1/√in) for weight and bias.  Inputs may
-    have any number of leading batch dimensions: (..., in) -> (..., out).
+    (default, for ReLU), "xavier" (tanh/sigmoid), "kaiming" (normal with
+    σ = 1/√in, the lectures' ``randn / fan_in**0.5``) or "normal" (N(0, 1),
+    the lectures' first, too-large start) — all with zero bias — or
+    "uniform", PyTorch's own default U(±1/√in) for weight and bias.  ``gain``
+    multiplies the starting weights: 5/3 before a tanh (``calculate_gain``),
+    0.1 for the lectures' small last layer.  Inputs may have any number of
+    leading batch dimensions: (..., in) -> (..., out).
     """
 
     ENGINE = TENSOR
@@ -67,6 +71,7 @@ class Linear(Module):
         bias: bool = True,
         *,
         init: str = "he",
+        gain: float = 1.0,
         seed: Seed = None,
         dtype: Any = None,
     ) -> None:
@@ -74,9 +79,12 @@ class Linear(Module):
         n_out = whole_number(out_features, "Linear(out_features)", minimum=1)
         bias = flag(bias, "Linear(bias)")
         one_of(init, INITS, "Linear(init)")
+        scale = positive_number(gain, "Linear(gain)")
         dt = check_dtype(dtype)
         rng = make_rng(seed)
         w = INITS[init]((n_out, n_in), seed=rng, dtype=dt)
+        if scale != 1.0:
+            w = (w * scale).astype(dt)
         self.weight = Tensor(w, dtype=dt, requires_grad=True)
         if not bias:
             self.bias: Tensor | None = None
@@ -149,6 +157,10 @@ class Sequential(Module):
             x = m(x)
         return x
 
+    def takes_indices(self) -> bool:
+        """True when the first module reads integer indices (an ``Embedding``)."""
+        return bool(self._layers) and self._layers[0].takes_indices()
+
     def named_children(self) -> Iterator[tuple[str, Module]]:
         """The modules by position: ("0", first), ("1", second)..."""
         for i, m in enumerate(self._layers):
@@ -163,23 +175,46 @@ class Sequential(Module):
             return super()._parameter_list()
         return [p for m in self._layers for p in m._parameter_list()]
 
+    def trace(self, x: Any) -> list[Any]:
+        """The output of every module in turn for the input ``x`` (the last is ``self(x)``).
+
+        The graph is recorded as usual (not inside ``no_grad()``), so the
+        gradient of each output can be read after a backward.  Nothing in the
+        model changes: BatchNorm's running statistics, which a forward pass in
+        training mode moves, are put back as they were.
+        """
+        buffers = [(b, b.copy()) for _, b in self.named_buffers()]
+        outputs = []
+        try:
+            for module in self._layers:
+                x = module(x)
+                outputs.append(x)
+        finally:
+            for b, saved in buffers:
+                b[...] = saved
+        return outputs
+
     def layer_outputs(self, X: Any) -> list[LayerOutput]:
         """Each weighted layer's output, after the activation that follows it, for every row of X.
 
-        A ``Linear`` starts a layer; an activation layer right after it is
-        applied before its output is read (no activation: "linear").
+        A ``Linear`` starts a layer; the activation layer that follows it (after
+        a BatchNorm, say) is applied before its output is read (no activation:
+        "linear").  Computed without a graph, in the current mode, and without
+        moving BatchNorm's running statistics (see ``trace``).
         """
-        dtype = self.engine.feature_dtype(self.parameters())
         outputs: list[tuple[int, str, np.ndarray]] = []
         with no_grad():
-            x: Any = Tensor(np.asarray(X, dtype=dtype), dtype=dtype)
-            for module in self._layers:
-                x = module(x)
+            if self.takes_indices():
+                x: Any = np.asarray(X)
+            else:
+                dtype = self.engine.feature_dtype(self.parameters())
+                x = Tensor(np.asarray(X, dtype=dtype), dtype=dtype)
+            for module, out in zip(self._layers, self.trace(x)):
                 name = getattr(module, "activation", None)
                 if isinstance(module, Linear):
-                    outputs.append((len(outputs) + 1, "linear", x.data))
+                    outputs.append((len(outputs) + 1, "linear", out.data))
                 elif isinstance(name, str) and outputs:
-                    outputs[-1] = (outputs[-1][0], name, x.data)
+                    outputs[-1] = (outputs[-1][0], name, out.data)
         last = len(outputs)
         return [LayerOutput(k, act, values, k < last) for k, act, values in outputs]
 

@@ -9,6 +9,7 @@ through registered attributes, without the registration machinery.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -20,7 +21,7 @@ from ..tensor import Tensor
 from ..util.checks import flag
 from .engines import Engine, engine_of_parameter, one_engine
 
-__all__ = ["Module", "LayerOutput", "is_parameter"]
+__all__ = ["Module", "LayerOutput", "is_parameter", "evaluation_mode"]
 
 
 def is_parameter(obj: object) -> bool:
@@ -56,6 +57,9 @@ class Module:
     training: bool = True
     #: The engine a module of this class computes with (None: decided by its parts).
     ENGINE: ClassVar[Engine | None] = None
+    #: Attributes holding arrays the module keeps besides its parameters (BatchNorm's running
+    #: statistics): in ``state_dict``, saved and exported with the parameters, never trained.
+    BUFFERS: ClassVar[tuple[str, ...]] = ()
 
     @property
     def engine(self) -> Engine:
@@ -83,6 +87,14 @@ class Module:
     def forward(self, *args: Any, **kwargs: Any) -> Any:
         """Compute the module's output; subclasses must define it."""
         raise NotImplementedError(f"{type(self).__name__} does not define forward()")
+
+    def takes_indices(self) -> bool:
+        """True when the module reads integer indices (it starts with an ``Embedding``).
+
+        Training and evaluation then keep the inputs as integers instead of
+        converting them to the parameters' float dtype.
+        """
+        return False
 
     def layer_outputs(self, X: Any) -> list[LayerOutput]:
         """Every layer's output for inputs ``X`` (one row per example), computed without a graph.
@@ -148,6 +160,13 @@ class Module:
             unique.setdefault(id(p), p)
         return list(unique.values())
 
+    def named_buffers(self, prefix: str = "") -> Iterator[tuple[str, np.ndarray]]:
+        """Every buffer (an array listed in a module's ``BUFFERS``) with a dotted name."""
+        for name in type(self).BUFFERS:
+            yield f"{prefix}{name}", getattr(self, name)
+        for child_name, child in self.named_children():
+            yield from child.named_buffers(f"{prefix}{child_name}.")
+
     def modules(self) -> Iterator[Module]:
         """This module and every module inside it, depth first."""
         yield self
@@ -183,15 +202,15 @@ class Module:
     # -- saving and restoring numbers ------------------------------------------
 
     def state_dict(self) -> dict[str, Any]:
-        """A copy of every parameter's numbers by name: floats for Values, arrays for Tensors."""
+        """A copy of every parameter's numbers by name (floats for Values, arrays for Tensors),
+        then of every buffer's (BatchNorm's running statistics), as PyTorch names them."""
         named = list(self.named_parameters())
-        if not named:
-            return {}
-        engine = self.engine
-        return {name: engine.copy_data(p) for name, p in named}
+        state = {name: self.engine.copy_data(p) for name, p in named} if named else {}
+        state.update((name, np.array(b, copy=True)) for name, b in self.named_buffers())
+        return state
 
     def load_state_dict(self, state: Mapping[str, Any]) -> None:
-        """Set every parameter from ``state`` (as made by ``state_dict``).
+        """Set every parameter and buffer from ``state`` (as made by ``state_dict``).
 
         Checks everything first (names, types, shapes) and changes nothing
         unless all of it fits.
@@ -201,19 +220,52 @@ class Module:
                 f"load_state_dict: expected a dict of name -> numbers, got {type(state).__name__}"
             )
         params = dict(self.named_parameters())
-        missing = sorted(set(params) - set(state))
-        unexpected = sorted(set(state) - set(params))
+        buffers = dict(self.named_buffers())
+        missing = sorted((set(params) | set(buffers)) - set(state))
+        unexpected = sorted(set(state) - set(params) - set(buffers))
         if missing or unexpected:
             raise ValueError(
                 "load_state_dict: names do not match this model "
                 f"(missing: {missing[:5] or 'none'}; unexpected: {unexpected[:5] or 'none'})"
             )
-        if not params:
-            return
-        engine = self.engine
-        staged = [(p, engine.checked_data(name, p, state[name])) for name, p in params.items()]
-        for p, new in staged:
-            engine.assign(p, new)
+        staged = [(b, _checked_buffer(name, b, state[name])) for name, b in buffers.items()]
+        if params:
+            engine = self.engine
+            checked = [(p, engine.checked_data(name, p, state[name])) for name, p in params.items()]
+            for p, new in checked:
+                engine.assign(p, new)
+        for b, new in staged:
+            b[...] = new
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}()"
+
+
+def _checked_buffer(name: str, current: np.ndarray, new: Any) -> np.ndarray:
+    """``new`` as numbers of ``current``'s shape and dtype, to replace a buffer's."""
+    arr = np.asarray(new)
+    if arr.shape != current.shape:
+        raise ValueError(f"load_state_dict: {name} expects shape {current.shape}, got {arr.shape}")
+    if not np.issubdtype(arr.dtype, np.number) or np.iscomplexobj(arr):
+        raise TypeError(f"load_state_dict: {name} needs real numbers, not {arr.dtype}")
+    if current.dtype.kind in "iu" and not np.array_equal(arr, np.round(arr)):
+        raise ValueError(f"load_state_dict: {name} holds a count, a whole number, got {arr}")
+    return arr.astype(current.dtype)
+
+
+@contextlib.contextmanager
+def evaluation_mode(model: Module) -> Iterator[Module]:
+    """Every module of ``model`` in evaluation mode inside the block, each one's mode put back.
+
+    ``with evaluation_mode(model): ...`` is how evaluation and sampling use
+    BatchNorm's running statistics and switch dropout off without changing
+    the mode a caller left the model in (a model half in training mode stays so).
+    """
+    modes = [(m, m.training) for m in model.modules()]
+    for m, _ in modes:
+        m.training = False
+    try:
+        yield model
+    finally:
+        for m, mode in modes:
+            m.training = mode
