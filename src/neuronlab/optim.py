@@ -17,7 +17,17 @@ from .engine import Value
 from .nn.engines import engine_of_parameter, one_engine
 from .util.checks import non_negative_number, positive_number, real_number, whole_number
 
-__all__ = ["Optimizer", "SGD", "Adam", "LRScheduler", "LinearLR", "StepLR", "CosineAnnealingLR"]
+__all__ = [
+    "Optimizer",
+    "SGD",
+    "Adam",
+    "AdamW",
+    "LRScheduler",
+    "LinearLR",
+    "StepLR",
+    "MultiStepLR",
+    "CosineAnnealingLR",
+]
 
 
 class Optimizer:
@@ -151,7 +161,12 @@ class Adam(Optimizer):
 
     m = β1 m + (1-β1) g;  v = β2 v + (1-β2) g²;  p -= lr · m̂ / (√v̂ + eps),
     with m̂ = m / (1 - β1^t) and v̂ = v / (1 - β2^t) correcting the start at zero.
+    ``weight_decay`` adds weight_decay · p to the gradient (an L2 penalty),
+    which the scaling then divides down; ``AdamW`` decays the weights directly.
     """
+
+    #: Whether weight decay shrinks the weights directly (AdamW) or joins the gradient (Adam).
+    decoupled = False
 
     def __init__(
         self,
@@ -185,7 +200,9 @@ class Adam(Optimizer):
             g = grad_of(p)
             if g is None:
                 continue
-            if self.weight_decay:
+            if self.weight_decay and self.decoupled:
+                p.data *= 1.0 - self.lr * self.weight_decay
+            elif self.weight_decay:
                 g = g + self.weight_decay * p.data
             m = b1 * self._m[i] + (1.0 - b1) * g
             v = b2 * self._v[i] + (1.0 - b2) * (g * g)
@@ -211,6 +228,35 @@ class Adam(Optimizer):
         series = t if ratio == 1.0 else (1.0 - ratio**t) / (1.0 - ratio)
         bound = (1.0 - b1) * math.sqrt(series / (1.0 - b2))
         return self.lr * bound * math.sqrt(1.0 - b2**t) / (1.0 - b1**t)
+
+
+class AdamW(Adam):
+    """Adam with decoupled weight decay (Loshchilov and Hutter), as ``torch.optim.AdamW``.
+
+    Each step first shrinks every weight, p -= lr · weight_decay · p, then
+    takes Adam's step without any penalty in the gradient.  In ``Adam`` the
+    penalty's gradient is divided by √v̂ like every other gradient, so weights
+    with large gradients are hardly decayed at all; here every weight decays
+    at the same rate.  The default decay is PyTorch's, 0.01.
+    """
+
+    decoupled = True
+
+    def __init__(
+        self,
+        params: Iterable[Any],
+        lr: float = 0.001,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 0.01,
+    ) -> None:
+        super().__init__(params, lr, betas, eps, weight_decay)
+
+    def max_change(self, grad_norm: float) -> float | None:
+        """Adam's bound: the decay only shrinks weights while lr · weight_decay <= 2."""
+        if self.lr * self.weight_decay > 2.0:
+            return None
+        return super().max_change(grad_norm)
 
 
 class LRScheduler:
@@ -294,6 +340,33 @@ class StepLR(LRScheduler):
     def lr_at(self, k: int) -> float:
         """base · gamma^(k // step_size)."""
         return self.base_lr * self.gamma ** (k // self.step_size)
+
+
+class MultiStepLR(LRScheduler):
+    """lr = base · gamma^(milestones passed): dropped by ``gamma`` at each step in ``milestones``.
+
+    The lectures' ``lr = 0.1 if i < 100000 else 0.01`` is
+    ``MultiStepLR(SGD(params, lr=0.1), milestones=[100_000], gamma=0.1)``.
+    """
+
+    def __init__(self, optimizer: Optimizer, milestones: Iterable[int], gamma: float = 0.1) -> None:
+        super().__init__(optimizer)
+        if isinstance(milestones, (str, bytes)) or not isinstance(milestones, Iterable):
+            raise TypeError(
+                f"MultiStepLR(milestones): expected a list of steps, got {milestones!r}"
+            )
+        steps = [whole_number(m, "MultiStepLR(milestones)", minimum=1) for m in milestones]
+        if steps != sorted(set(steps)):
+            raise ValueError(f"MultiStepLR(milestones): expected increasing steps, got {steps}")
+        self.milestones = steps
+        self.gamma = positive_number(gamma, "MultiStepLR(gamma)")
+
+    def _settings(self) -> str:
+        return f"milestones={self.milestones}, gamma={self.gamma:g}"
+
+    def lr_at(self, k: int) -> float:
+        """base · gamma^(number of milestones <= k)."""
+        return self.base_lr * self.gamma ** sum(1 for m in self.milestones if m <= k)
 
 
 class CosineAnnealingLR(LRScheduler):
