@@ -8,7 +8,12 @@ watches a run and warns (``TrainingWarning``) when
   the layers before it (only the output layer learns);
 - every ReLU of a hidden layer outputs 0 for every example it is shown, so
   no gradient flows back through that layer and training is stuck;
-- the loss has grown to 100 times its best: the steps overshoot.
+- the loss has grown to 100 times its best: the steps overshoot;
+- more than half of a tanh layer's outputs are saturated (|t| > 0.97), so
+  its slope 1 - t² is nearly 0 and little gradient gets through;
+- a weight matrix's update:data ratio is far from the lectures' guide of
+  1e-3 per step: the layer learns too slowly, or steps so far that it undoes
+  what it learned.
 """
 
 from __future__ import annotations
@@ -21,13 +26,31 @@ from typing import Any
 import numpy as np
 
 from ..util.numbers import format_number
+from .updates import GUIDE
 
-__all__ = ["TrainingWarning", "Diagnostics", "SAMPLE_ROWS", "GROWTH"]
+__all__ = [
+    "TrainingWarning",
+    "Diagnostics",
+    "SAMPLE_ROWS",
+    "GROWTH",
+    "SATURATED",
+    "SATURATED_SHARE",
+    "UPDATE_CHECK_STEPS",
+    "UPDATE_RANGE",
+]
 
-#: How many training rows the dead-ReLU check looks at, once per epoch.
+#: How many training rows the dead-ReLU and saturation checks look at, once per epoch.
 SAMPLE_ROWS = 256
 #: The loss growth, over its best so far, that counts as overshooting.
 GROWTH = 100.0
+#: A tanh output beyond this (in size) is saturated: its slope 1 - t² is below 0.06.
+SATURATED = 0.97
+#: The share of saturated outputs in one tanh layer that earns a warning.
+SATURATED_SHARE = 0.5
+#: The steps whose update:data ratios are measured (the weights are copied before them).
+UPDATE_CHECK_STEPS = frozenset({100, 1000})
+#: log10 of the update:data ratio outside which a layer's steps are far from the 1e-3 guide.
+UPDATE_RANGE = (-5.0, -1.0)
 
 
 _PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -72,8 +95,10 @@ class Diagnostics:
             return []  # a module of the user's own: nothing to look inside
 
     def at_start(self) -> None:
-        """Before the first step: a step activation in a hidden layer."""
-        steps = [out.layer for out in self._layers() if out.hidden and out.activation == "step"]
+        """Before the first step: a step activation in a hidden layer, saturated tanh layers."""
+        layers = self._layers()
+        self._look_for_saturation(layers)
+        steps = [out.layer for out in layers if out.hidden and out.activation == "step"]
         if steps:
             self._warn(
                 "step",
@@ -93,9 +118,11 @@ class Diagnostics:
                 f"the steps overshoot the minimum. Lower the learning rate (it is "
                 f"{format_number(lr)}), e.g. to {format_number(lr / 10)}.",
             )
+        layers = self._layers()
+        self._look_for_saturation(layers)
         if "dead" in self.given:
             return
-        for out in self._layers():
+        for out in layers:
             if out.hidden and out.activation == "relu" and not (out.values > 0).any():
                 self._warn(
                     "dead",
@@ -106,3 +133,46 @@ class Diagnostics:
                     "one, e.g. a tenth of it.",
                 )
                 return
+
+    def _look_for_saturation(self, layers: list[Any]) -> None:
+        """Warn (once) when more than half of a tanh layer's outputs are beyond ±0.97."""
+        if "saturated" in self.given:
+            return
+        for out in layers:
+            if out.activation != "tanh" or not out.values.size:
+                continue
+            share = float(np.mean(np.abs(out.values) > SATURATED))
+            if share > SATURATED_SHARE:
+                self._warn(
+                    "saturated",
+                    f"{share:.0%} of the outputs of tanh layer {out.layer} are saturated "
+                    f"(|t| > {SATURATED}): there the slope 1 - t² is nearly 0, so almost no "
+                    "gradient flows back through them and the layers before learn slowly. Start "
+                    'with smaller weights before the tanh (Linear(..., init="kaiming", '
+                    "gain=5/3)) or normalise its input (BatchNorm1d before the tanh).",
+                )
+                return
+
+    def wants_updates(self, step: int) -> bool:
+        """Whether the update:data ratios of this step (counted from 1) should be measured."""
+        return step in UPDATE_CHECK_STEPS and "updates" not in self.given
+
+    def after_updates(self, ratios: dict[str, float], lr: float) -> None:
+        """Warn (once) when a weight matrix's log10 update:data ratio is far from the guide."""
+        low, high = UPDATE_RANGE
+        for name, ratio in ratios.items():
+            if not np.isfinite(ratio) or low <= ratio <= high:
+                continue
+            if ratio < low:
+                what = "so it learns very slowly. Raise the learning rate"
+                better = format_number(lr * 10)
+            else:
+                what = "so each step undoes much of what was learned. Lower the learning rate"
+                better = format_number(lr / 10)
+            self._warn(
+                "updates",
+                f"the steps of {name} move its weights by 10^{ratio:.1f} of their spread "
+                f"(the lectures' guide is about 10^{GUIDE:.0f}), {what} (it is "
+                f"{format_number(lr)}), e.g. to {better}.",
+            )
+            return

@@ -1,4 +1,5 @@
-"""What a training run remembers: one row of figures per epoch, and how a run can fail."""
+"""What a training run remembers: figures per epoch, per step and per checkpoint, and how a run
+can fail."""
 
 from __future__ import annotations
 
@@ -10,18 +11,40 @@ from typing import Any
 
 from ..util.files import write_atomic
 
-__all__ = ["History", "TrainingDiverged"]
+__all__ = ["History", "Checkpoint", "TrainingDiverged"]
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    """The losses on the whole training data and on the validation data after ``step`` steps."""
+
+    step: int
+    loss: float
+    val_loss: float | None
+    lr: float
 
 
 @dataclass(repr=False)
 class History:
-    """Per epoch: mean training loss, accuracy (classification), lr and validation figures."""
+    """What a run recorded.
+
+    Per epoch: mean training loss, accuracy (classification), lr and
+    validation figures.  Per step: ``batch_loss``, each batch's loss (the
+    lectures' ``lossi``).  Every ``eval_every`` steps: a ``Checkpoint`` with
+    the loss on all the training data and on the validation data.  When the
+    trainer records updates: ``update_ratios``, for each weight matrix,
+    log10(std(Δp) / std(p)) at the steps in ``update_steps``.
+    """
 
     loss: list[float] = field(default_factory=list)
     accuracy: list[float | None] = field(default_factory=list)
     val_loss: list[float | None] = field(default_factory=list)
     val_accuracy: list[float | None] = field(default_factory=list)
     lr: list[float] = field(default_factory=list)
+    batch_loss: list[float] = field(default_factory=list)
+    checkpoints: list[Checkpoint] = field(default_factory=list)
+    update_steps: list[int] = field(default_factory=list)
+    update_ratios: dict[str, list[float]] = field(default_factory=dict)
 
     @property
     def epochs(self) -> int:
@@ -33,7 +56,7 @@ class History:
         return {k: v[-1] for k, v in self.as_dict().items() if v}
 
     def as_dict(self) -> dict[str, list[Any]]:
-        """The columns by name, as lists."""
+        """The per-epoch columns by name, as lists."""
         return {
             "loss": self.loss,
             "accuracy": self.accuracy,
@@ -42,8 +65,22 @@ class History:
             "lr": self.lr,
         }
 
+    def checkpoints_csv(self, path: str | os.PathLike[str] | None = None) -> str:
+        """The checkpoints as CSV (step, loss, val_loss, lr), written atomically to ``path``."""
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\n")
+        writer.writerow(["step", "loss", "val_loss", "lr"])
+        for c in self.checkpoints:
+            writer.writerow(
+                [c.step, repr(c.loss), "" if c.val_loss is None else repr(c.val_loss), c.lr]
+            )
+        text = buf.getvalue()
+        if path is not None:
+            write_atomic(path, text)
+        return text
+
     def to_csv(self, path: str | os.PathLike[str] | None = None) -> str:
-        """Every column as CSV, a row per epoch (empty cells where nothing was recorded).
+        """Every per-epoch column as CSV, a row per epoch (empty cells where nothing was recorded).
 
         Written atomically to ``path`` if given.
         """

@@ -9,7 +9,7 @@ import numpy as np
 from ..nn.engines import finite_array
 from ..util.checks import number_array
 
-__all__ = ["as_features", "as_targets"]
+__all__ = ["as_features", "as_indices", "as_targets"]
 
 
 def as_features(
@@ -45,3 +45,27 @@ def as_targets(y: Any, n: int, who: str) -> np.ndarray:
     if not finite_array(arr):
         raise ValueError(f"{who}: targets must be finite numbers")
     return arr
+
+
+def as_indices(X: Any, who: str, limit: int) -> np.ndarray:
+    """``X`` as an int64 array of token indices in [0, limit), one row (a context) per example.
+
+    For a model that starts with an ``Embedding``: its inputs are row numbers
+    of the table, not features, so they stay integers (whole numbers stored
+    as floats are accepted).  An index outside the table is an IndexError
+    naming it, found before any training.
+    """
+    arr = number_array(X, who, expected="integer indices (one context per row)")
+    if arr.dtype.kind == "f":
+        if not (np.isfinite(arr).all() and (arr == np.round(arr)).all()):
+            raise ValueError(f"{who}: expected integer indices, got numbers that are not whole")
+    if arr.ndim == 0 or len(arr) == 0 or arr.size == 0:
+        raise ValueError(
+            f"{who}: expected a non-empty array with one row per example, got shape {arr.shape}"
+        )
+    out = arr.astype(np.int64, copy=False)
+    low, high = int(out.min()), int(out.max())
+    if low < 0 or high >= limit:
+        bad = low if low < 0 else high
+        raise IndexError(f"{who}: index {bad} is out of range for an embedding of {limit} rows")
+    return out

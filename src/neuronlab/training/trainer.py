@@ -12,6 +12,12 @@ Each step: the predictions for a batch, the loss (plus ``l2 · Σ p²`` if
 asked), ``zero_grad``, ``backward``, ``optimizer.step``, ``scheduler.step``.
 If the loss or a gradient stops being a finite number, the step raises
 ``TrainingDiverged`` and the model keeps the last parameters that were finite.
+
+Batches come in one of two ways (``BATCHES``): "epochs" shows every example
+once per epoch, in a new order each time; "random" draws every batch afresh
+with replacement, as the language-model lectures do
+(``ix = torch.randint(0, n, (32,))``), and an "epoch" is then simply as many
+steps as it takes to draw n examples.
 """
 
 from __future__ import annotations
@@ -23,18 +29,22 @@ from typing import Any, Union
 import numpy as np
 
 from ..losses import correct_count, get_loss, loss_name, prepare_targets
-from ..nn.module import Module
+from ..nn.module import Module, evaluation_mode
+from ..nn.sequence import Embedding
 from ..optim import SGD, LRScheduler, Optimizer
-from ..util.checks import describe, flag, non_negative_number, whole_number
+from ..util.checks import describe, flag, non_negative_number, one_of, whole_number
 from ..util.rng import Seed, make_rng
 from .diagnostics import Diagnostics
-from .history import History, TrainingDiverged
-from .inputs import as_features, as_targets
+from .history import Checkpoint, History, TrainingDiverged
+from .inputs import as_features, as_indices, as_targets
+from .updates import UpdateWatch
 
-__all__ = ["Trainer", "evaluate", "predict", "DEFAULT_LR"]
+__all__ = ["Trainer", "evaluate", "predict", "model_inputs", "DEFAULT_LR", "BATCHES"]
 
 #: The learning rate of the SGD optimiser made when none is given.
 DEFAULT_LR = 0.1
+#: How batches are drawn: each example once per epoch, or each batch afresh with replacement.
+BATCHES = ("epochs", "random")
 
 LossArg = Union[str, Callable[[Any, Any], Any]]  # noqa: UP007 (a runtime alias on 3.10)
 
@@ -45,6 +55,21 @@ def _check_model(model: object, who: str) -> Module:
     if not model.parameters():
         raise ValueError(f"{who}(model): the model has no parameters to train")
     return model
+
+
+def model_inputs(model: Module, X: Any, who: str, *, dtype: Any = None) -> np.ndarray:
+    """``X`` checked and converted once, as ``model`` reads it.
+
+    Integer indices for a model that starts with an ``Embedding`` (checked to
+    fit its table), otherwise features of the parameters' dtype (or ``dtype``).
+    """
+    engine = model.engine
+    if model.takes_indices():
+        table = next(m for m in model.modules() if isinstance(m, Embedding))
+        return as_indices(X, who, table.num_embeddings)
+    if dtype is None:
+        dtype = engine.feature_dtype(model.parameters())
+    return as_features(X, who, dtype, rows_only=engine.rows_only)
 
 
 def _optimizer_for(
@@ -77,6 +102,12 @@ class Trainer:
     l2: adds ``l2 · Σ p²`` to the loss; l1: adds ``l1 · Σ |p|``.  scheduler: stepped after every
     optimiser step.  validation: ``(X_val, y_val)`` evaluated after every epoch.
     diagnose: warn once (``TrainingWarning``) about a stuck or overshooting run.
+    batches: "epochs" (each example once per epoch) or "random" (each batch
+    drawn with replacement, the lectures' way).  eval_every: every this many
+    steps, the loss on all of ``X`` and on ``validation`` goes into
+    ``history.checkpoints``.  record_updates: every this many steps, each
+    weight matrix's update:data ratio goes into ``history.update_ratios``
+    (0: never; it copies the weights before those steps).
     who: the name error messages give the caller (``fit`` passes "fit").
     """
 
@@ -97,52 +128,75 @@ class Trainer:
         scheduler: LRScheduler | None = None,
         validation: tuple[Any, Any] | None = None,
         diagnose: bool = True,
+        batches: str = "epochs",
+        eval_every: int | None = None,
+        record_updates: int = 0,
         who: str = "Trainer",
     ) -> None:
         self.model = _check_model(model, who)
         self.engine = model.engine  # chosen once: every step asks it, never the parameter types
         self.params = model.parameters()
-        dtype = self.engine.feature_dtype(self.params)
-        self.X = as_features(X, f"{who}(X)", dtype, rows_only=self.engine.rows_only)
+        self.X = model_inputs(model, X, f"{who}(X)")
         self.loss_name = loss_name(loss)
         self.loss_fn = get_loss(loss)
         self.y = prepare_targets(loss, as_targets(y, len(self.X), f"{who}(y)"))
         self.optimizer, self.scheduler = _optimizer_for(model, optimizer, scheduler, lr, who)
         self.n = len(self.X)
-        size = self.n if batch_size is None else batch_size
-        self.batch_size = whole_number(size, f"{who}(batch_size)", minimum=1)
+        self.batches = one_of(batches, BATCHES, f"{who}(batches)")
+        self.batch_size = self._batch_size(batch_size, who)
         self.steps_per_epoch = math.ceil(self.n / self.batch_size)
         self.l2 = non_negative_number(l2, f"{who}(l2)")
         self.l1 = non_negative_number(l1, f"{who}(l1)")
         self.shuffle = flag(shuffle, f"{who}(shuffle)")
-        self.validation = self._validation_data(validation, dtype, who)
+        self.validation = self._validation_data(validation, who)
+        self.eval_every = (
+            None
+            if eval_every is None
+            else whole_number(eval_every, f"{who}(eval_every)", minimum=1)
+        )
+        self.record_updates = whole_number(record_updates, f"{who}(record_updates)", minimum=0)
+        self._start(make_rng(seed), flag(diagnose, f"{who}(diagnose)"))
+
+    def _start(self, rng: np.random.Generator, diagnose: bool) -> None:
+        """The state of a run that has taken no step yet."""
+        self._watch = UpdateWatch(list(self.model.named_parameters()))
         self.history = History()
+        self.history.update_ratios.update((name, []) for name in self._watch.names)
         self.epochs_done = 0
         self.steps_done = 0
         self.last_loss: float | None = None
-        self._rng = make_rng(seed)
+        self._rng = rng
         self._order = np.arange(self.n)
         self._position = self.n  # the next step starts an epoch
         self._epoch_loss = 0.0
+        self._epoch_seen = 0
         self._epoch_correct: int | None = 0
         self._epoch_lr = self.optimizer.lr
-        trained = self.optimizer.params
+        dtype = self.engine.feature_dtype(self.params)
         self._limit = float(np.finfo(dtype).max) / 16  # far enough below overflow
-        self._magnitude = self.engine.largest_magnitude(trained)  # a bound on max |p|
-        diagnose = flag(diagnose, f"{who}(diagnose)")
-        self.diagnostics = Diagnostics(model, self.X) if diagnose else None
+        self._magnitude = self.engine.largest_magnitude(self.optimizer.params)  # bounds max |p|
+        self.diagnostics = Diagnostics(self.model, self.X) if diagnose else None
         if self.diagnostics is not None:
             self.diagnostics.at_start()
 
-    def _validation_data(
-        self, validation: Any, dtype: Any, who: str
-    ) -> tuple[np.ndarray, Any] | None:
+    def _batch_size(self, batch_size: int | None, who: str) -> int:
+        """Examples per step: all by default; no more than there are when drawn at random."""
+        if batch_size is None:
+            return self.n
+        size = whole_number(batch_size, f"{who}(batch_size)", minimum=1)
+        if self.batches == "random" and size > self.n:
+            raise ValueError(
+                f"{who}(batch_size): a batch of {size:,} drawn at random from {self.n:,} "
+                "examples would repeat examples in every batch; use at most the number of examples"
+            )
+        return size
+
+    def _validation_data(self, validation: Any, who: str) -> tuple[np.ndarray, Any] | None:
         if validation is None:
             return None
         if not (isinstance(validation, (tuple, list)) and len(validation) == 2):
             raise TypeError(f"{who}(validation): expected a pair (X_val, y_val)")
-        rows_only = self.engine.rows_only
-        X_val = as_features(validation[0], f"{who}(validation X)", dtype, rows_only=rows_only)
+        X_val = model_inputs(self.model, validation[0], f"{who}(validation X)")
         y_val = as_targets(validation[1], len(X_val), f"{who}(validation y)")
         return X_val, y_val
 
@@ -166,11 +220,10 @@ class Trainer:
 
     def step(self) -> float:
         """Train on the next batch; returns its loss (before the update)."""
-        if self._position >= self.n:
-            self._start_epoch()
-        idx = self._order[self._position : self._position + self.batch_size]
+        idx = self._next_batch()
         Xb, yb = self.X[idx], self.y[idx]
         engine = self.engine
+        watched = self._weights_before()
         with engine.step_context():
             predictions = engine.forward(self.model, Xb)
             batch_loss = self.loss_fn(predictions, yb)
@@ -190,9 +243,50 @@ class Trainer:
         self._position += len(idx)
         self.steps_done += 1
         self.last_loss = value
+        self.history.batch_loss.append(value)
+        if watched is not None:
+            self._look_at_updates(watched)
+        if self.eval_every is not None and self.steps_done % self.eval_every == 0:
+            self.checkpoint()
         if self._position >= self.n:
             self._finish_epoch()
         return value
+
+    def _next_batch(self) -> np.ndarray:
+        """The indices of the next batch: the epoch's next slice, or drawn with replacement."""
+        if self._position >= self.n:
+            self._start_epoch()
+        if self.batches == "random":
+            return self._rng.integers(0, self.n, self.batch_size)
+        return self._order[self._position : self._position + self.batch_size]
+
+    def _weights_before(self) -> list[np.ndarray] | None:
+        """Copies of the weight matrices when this step's update is to be measured, else None."""
+        if not self._watch:
+            return None
+        step = self.steps_done + 1
+        record = self.record_updates and (step - 1) % self.record_updates == 0
+        check = self.diagnostics is not None and self.diagnostics.wants_updates(step)
+        return self._watch.before() if record or check else None
+
+    def _look_at_updates(self, before: list[np.ndarray]) -> None:
+        """Record (and let the diagnostics judge) the update:data ratios of the step just taken."""
+        ratios = self._watch.ratios(before)
+        step = self.steps_done
+        if self.record_updates and (step - 1) % self.record_updates == 0:
+            self.history.update_steps.append(step)
+            for name, ratio in zip(self._watch.names, ratios):
+                self.history.update_ratios[name].append(ratio)
+        if self.diagnostics is not None and self.diagnostics.wants_updates(step):
+            self.diagnostics.after_updates(dict(zip(self._watch.names, ratios)), self.optimizer.lr)
+
+    def checkpoint(self) -> Checkpoint:
+        """The loss on all the training data and on the validation data now, kept in history."""
+        loss = self.evaluate(self.X, self.y)["loss"]
+        val = None if self.validation is None else self.evaluate(*self.validation)["loss"]
+        point = Checkpoint(self.steps_done, loss, val, self.optimizer.lr)
+        self.history.checkpoints.append(point)
+        return point
 
     def _update(self) -> None:
         """optimizer.step(), with a snapshot to fall back on only when it could overflow.
@@ -223,6 +317,7 @@ class Trainer:
 
     def _count(self, outputs: np.ndarray, yb: np.ndarray, value: float) -> None:
         self._epoch_loss += value * len(yb)
+        self._epoch_seen += len(yb)
         if self._epoch_correct is not None:
             correct = correct_count(outputs, yb, self.loss_name)
             self._epoch_correct = None if correct is None else self._epoch_correct + correct
@@ -242,18 +337,21 @@ class Trainer:
     # -- epochs -------------------------------------------------------------------------
 
     def _start_epoch(self) -> None:
-        shuffled = self.shuffle and self.batch_size < self.n
-        self._order = self._rng.permutation(self.n) if shuffled else np.arange(self.n)
+        if self.batches == "epochs":
+            shuffled = self.shuffle and self.batch_size < self.n
+            self._order = self._rng.permutation(self.n) if shuffled else np.arange(self.n)
         self._position = 0
         self._epoch_loss = 0.0
+        self._epoch_seen = 0
         self._epoch_correct = 0
         self._epoch_lr = self.optimizer.lr
 
     def _finish_epoch(self) -> None:
         history = self.history
-        history.loss.append(self._epoch_loss / self.n)
+        seen = max(1, self._epoch_seen)
+        history.loss.append(self._epoch_loss / seen)
         correct = self._epoch_correct
-        history.accuracy.append(None if correct is None else correct / self.n)
+        history.accuracy.append(None if correct is None else correct / seen)
         history.lr.append(self._epoch_lr)
         if self.validation is not None:
             figures = self.evaluate(*self.validation)
@@ -291,18 +389,19 @@ def evaluate(model: Module, X: Any, y: Any, loss: LossArg | None = None) -> dict
     one.  Returns ``{"loss": float, "accuracy": float or None, "n": examples}``;
     accuracy is read from the outputs the way training reads it (None for
     regression).  Large inputs are evaluated in pieces of ``engine.eval_rows``;
-    the loss is the mean over all of them.
+    the loss is the mean over all of them.  The model is evaluated in
+    evaluation mode (BatchNorm's running statistics, no dropout) and each of
+    its modules is put back in the mode it was in.
     """
     model = _check_model(model, "evaluate")
     engine = model.engine
-    dtype = engine.feature_dtype(model.parameters())
-    X = as_features(X, "evaluate(X)", dtype, rows_only=engine.rows_only)
+    X = model_inputs(model, X, "evaluate(X)")
     y = as_targets(y, len(X), "evaluate(y)")
     if loss is not None:
         get_loss(loss)  # an unknown name fails before any work
     total = 0.0
     correct: int | None = 0
-    with engine.no_grad():
+    with engine.no_grad(), evaluation_mode(model):
         for Xb, yb in zip(_chunks(X, engine.eval_rows), _chunks(y, engine.eval_rows)):
             predictions = engine.forward(model, Xb)
             out = engine.outputs(predictions)
@@ -319,12 +418,12 @@ def evaluate(model: Module, X: Any, y: Any, loss: LossArg | None = None) -> dict
 def predict(model: Module, X: Any) -> np.ndarray:
     """The model's outputs for every row of X, as a NumPy array (no gradients kept).
 
-    Shape (n,) for one output per example, (n, k) for k outputs.
+    Shape (n,) for one output per example, (n, k) for k outputs; computed
+    in evaluation mode, as ``evaluate``.
     """
     model = _check_model(model, "predict")
     engine = model.engine
-    dtype = engine.feature_dtype(model.parameters())
-    X = as_features(X, "predict(X)", dtype, rows_only=engine.rows_only)
-    with engine.no_grad():
+    X = model_inputs(model, X, "predict(X)")
+    with engine.no_grad(), evaluation_mode(model):
         parts = [engine.outputs(engine.forward(model, Xb)) for Xb in _chunks(X, engine.eval_rows)]
     return parts[0] if len(parts) == 1 else np.concatenate(parts)
