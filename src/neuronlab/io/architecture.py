@@ -1,34 +1,39 @@
 """A model as a JSON record and named arrays, and back: what ``save`` and ``load`` agree on.
 
 ``describe(model)`` gives the architecture record of a tensor ``Sequential``
-(its layers, their sizes, the dtype) or of a scalar ``MLP`` (its sizes and
+(its layers, their sizes, the dtype), of a ``LanguageModel`` (the same, with
+its vocabulary and block size) or of a scalar ``MLP`` (its sizes and
 activations); ``parameter_arrays(model)`` its numbers, named as its
-``state_dict`` names them (for the scalar MLP, one ``(out, in)`` weight matrix
-and one bias vector per layer).  ``plan_model(record, limits)`` reads a record
-back: it checks every field, works out the name and shape of every array the
-model needs and refuses a model beyond ``limits`` -- all from the record
-alone, before anything is allocated -- and ``Plan.build()`` then makes the
-model, whose numbers ``load_numbers`` sets.  The class of a model decides
-what it is, never the type of its parameters; a model with no parameters has
-nothing to save and is refused.
+``state_dict`` names them -- parameters and buffers (BatchNorm's running
+statistics) -- (for the scalar MLP, one ``(out, in)`` weight matrix and one
+bias vector per layer).  ``plan_model(record, limits)`` reads a record back:
+it checks every field, works out the name and shape of every array the model
+needs and refuses a model beyond ``limits`` -- all from the record alone,
+before anything is allocated -- and ``Plan.build()`` then makes the model,
+whose numbers ``load_numbers`` sets.  How each layer is recorded is the table
+of ``layer_records``.  The class of a model decides what it is, never the
+type of its parameters; a model with no parameters has nothing to save and is
+refused.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
+from ..data.text import MAX_BLOCK_SIZE, Vocabulary
+from ..language.model import LanguageModel
 from ..nn.activations import ACTIVATIONS
-from ..nn.layers import ACTIVATION_LAYERS, Flatten, Linear, Sequential
+from ..nn.layers import Linear, Sequential
 from ..nn.module import Module
 from ..nn.scalar import MLP
+from .layer_records import INT_ARRAYS, LAYER_KINDS, Width, layer_record
 
 __all__ = [
-    "LAYER_TYPES",
     "Limits",
     "Plan",
     "describe",
@@ -37,12 +42,10 @@ __all__ = [
     "load_numbers",
 ]
 
-#: Layer type name -> class, for the tensor layers a record may hold.
-LAYER_TYPES: dict[str, type[Module]] = {
-    "Linear": Linear,
-    "Flatten": Flatten,
+#: Model kind -> class, for the tensor models a record may hold.
+TENSOR_MODELS: dict[str, type[Sequential]] = {
     "Sequential": Sequential,
-    **{cls.__name__: cls for cls in ACTIVATION_LAYERS.values()},
+    "LanguageModel": LanguageModel,
 }
 
 
@@ -57,11 +60,19 @@ class Limits:
 
 @dataclass(frozen=True)
 class Plan:
-    """What a record calls for: how to build the model, and each array's name and shape."""
+    """What a record calls for: how to build the model, and each array's name and shape.
+
+    Every array holds ``dtype`` numbers except those named in ``ints`` (counts, int64).
+    """
 
     build: Callable[[], Module]
     shapes: dict[str, tuple[int, ...]]
     dtype: str
+    ints: frozenset[str] = field(default_factory=frozenset)
+
+    def dtype_of(self, name: str) -> np.dtype:
+        """The dtype array ``name`` must have."""
+        return np.dtype(np.int64) if name in self.ints else np.dtype(self.dtype)
 
 
 # -- a model as JSON and arrays -----------------------------------------------
@@ -81,55 +92,49 @@ def describe(model: Module, limits: Limits) -> dict[str, Any]:
             "activations": [layer.neurons[0].activation for layer in model.layers],
             "fused": bool(model.layers[0].neurons[0].fused),
         }
-    if type(model) is Sequential:
+    kind = type(model).__name__
+    if TENSOR_MODELS.get(kind) is type(model):
+        assert isinstance(model, Sequential)
         layers = [_layer_record(layer, 1, limits.depth) for layer in model]
         dtypes = sorted({str(p.data.dtype) for p in model.parameters()})
         if len(dtypes) > 1:
             raise ValueError(f"the model mixes dtypes {dtypes}")
-        return {
-            "kind": "Sequential",
+        record: dict[str, Any] = {
+            "kind": kind,
             "dtype": dtypes[0] if dtypes else "float32",
             "layers": layers,
         }
+        if isinstance(model, LanguageModel):
+            record["vocabulary"] = model.vocabulary.characters
+            record["block_size"] = model.block_size
+        return record
     if isinstance(model, Linear):
         raise TypeError(
             "expected a whole model; wrap a single layer as Sequential(layer) to save it"
         )
     raise TypeError(
-        "expected a tensor Sequential (of Linear, Flatten and activation layers) "
-        f"or a scalar MLP, got {type(model).__name__}"
+        "expected a tensor Sequential (of Linear, Flatten and activation layers), a "
+        f"LanguageModel or a scalar MLP, got {type(model).__name__}"
     )
 
 
 def _layer_record(layer: Module, depth: int, max_depth: int) -> dict[str, Any]:
     """One layer of a Sequential as JSON."""
-    kind = type(layer).__name__
-    if LAYER_TYPES.get(kind) is not type(layer):
-        raise TypeError(
-            f"cannot save a layer of type {kind}; supported: {', '.join(sorted(LAYER_TYPES))}"
-        )
-    if isinstance(layer, Linear):
-        return {
-            "type": "Linear",
-            "in_features": layer.in_features,
-            "out_features": layer.out_features,
-            "bias": layer.bias is not None,
-        }
-    if isinstance(layer, Sequential):
+    if type(layer) is Sequential:
         if depth >= max_depth:
             raise ValueError(f"Sequential is nested more than {max_depth} levels deep")
         inner = [_layer_record(x, depth + 1, max_depth) for x in layer]
         return {"type": "Sequential", "layers": inner}
-    if isinstance(layer, Flatten):
-        return {"type": "Flatten", "start_dim": layer.start_dim, "end_dim": layer.end_dim}
-    return {"type": kind}
+    return layer_record(layer)
 
 
 def parameter_arrays(model: Module) -> dict[str, np.ndarray]:
-    """The parameters of ``model`` as named arrays (the tensor ones are not copied)."""
+    """The parameters and buffers of ``model`` as named arrays (the tensor ones are not copied)."""
     if type(model) is not MLP:
-        return {name: np.ascontiguousarray(p.data) for name, p in model.named_parameters()}
-    arrays: dict[str, np.ndarray] = {}
+        arrays = {name: np.ascontiguousarray(p.data) for name, p in model.named_parameters()}
+        arrays.update((name, np.asarray(b, order="C")) for name, b in model.named_buffers())
+        return arrays
+    arrays = {}
     for i, layer in enumerate(model.layers):
         neurons = layer.neurons
         arrays[f"layers.{i}.weight"] = np.array(
@@ -142,14 +147,6 @@ def parameter_arrays(model: Module) -> dict[str, np.ndarray]:
 # -- what a record calls for -------------------------------------------------------------
 
 
-def _positive_int(spec: dict[str, Any], key: str, where: str) -> int:
-    """``spec[key]`` when it is a positive int."""
-    value = spec.get(key)
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValueError(f"{where}: {key!r} must be a positive int, got {value!r:.60}")
-    return value
-
-
 def plan_model(record: dict[str, Any], limits: Limits) -> Plan:
     """What builds the model ``record`` describes and the arrays it needs, checked against
     ``limits`` from the record alone, so nothing the record claims is allocated first.
@@ -160,11 +157,14 @@ def plan_model(record: dict[str, Any], limits: Limits) -> Plan:
     if kind == "MLP":
         plan, limit = _plan_mlp(record), limits.scalar_parameters
         what = "a scalar MLP (each of its numbers is a Python object, made one by one)"
-    elif kind == "Sequential":
-        plan = _plan_sequential(record, limits.depth)
+    elif isinstance(kind, str) and kind in TENSOR_MODELS:
+        plan = _plan_tensor_model(record, kind, limits.depth)
         limit, what = limits.parameters, "a tensor model"
     else:
-        raise ValueError(f"record: unknown model kind {kind!r:.60}; expected 'Sequential' or 'MLP'")
+        raise ValueError(
+            f"record: unknown model kind {kind!r:.60}; expected one of "
+            f"{', '.join(['MLP', *TENSOR_MODELS])}"
+        )
     count = sum(math.prod(shape) for shape in plan.shapes.values())
     if count == 0:
         raise ValueError(
@@ -179,96 +179,117 @@ def plan_model(record: dict[str, Any], limits: Limits) -> Plan:
     return plan
 
 
-def _plan_sequential(record: dict[str, Any], max_depth: int) -> Plan:
+#: A checked layer: its type and options, or ("Sequential", [checked layers]).
+Checked = tuple[str, Any]
+
+
+def _plan_tensor_model(record: dict[str, Any], kind: str, max_depth: int) -> Plan:
     dtype = record.get("dtype")
     if dtype not in ("float32", "float64"):
         raise ValueError(f"record: dtype must be 'float32' or 'float64', got {dtype!r:.60}")
-    layers = record.get("layers")
-    if not isinstance(layers, list):
-        raise ValueError(f"record: 'layers' must be a list, got {type(layers).__name__}")
+    raw = record.get("layers")
+    if not isinstance(raw, list):
+        raise ValueError(f"record: 'layers' must be a list, got {type(raw).__name__}")
     shapes: dict[str, tuple[int, ...]] = {}
-    _layer_shapes(layers, "", 1, max_depth, shapes)
-    _check_widths(layers)
+    layers = _checked_layers(raw, "", 1, max_depth, shapes)
+    width = _output_width(layers, None)
+    ints = frozenset(name for name in shapes if name.rpartition(".")[2] in INT_ARRAYS)
+    if kind == "LanguageModel":
+        vocabulary, block = _language(record, layers, width)
 
-    def build() -> Module:
-        """The Sequential, with freshly initialised parameters."""
-        return Sequential(*[_build_layer(spec, dtype) for spec in layers])
+        def build() -> Module:
+            """The LanguageModel, with freshly initialised parameters."""
+            built = [_build(layer, dtype) for layer in layers]
+            return LanguageModel(*built, vocabulary=vocabulary, block_size=block)
 
-    return Plan(build, shapes, dtype)
+    else:
+
+        def build() -> Module:
+            """The Sequential, with freshly initialised parameters."""
+            return Sequential(*[_build(layer, dtype) for layer in layers])
+
+    return Plan(build, shapes, dtype, ints)
 
 
-def _layer_shapes(
-    layers: list[Any], prefix: str, depth: int, max_depth: int, shapes: dict[str, tuple[int, ...]]
-) -> None:
-    """Check a list of layer records and add the parameter shapes they call for, named as
+def _checked_layers(
+    raw: list[Any], prefix: str, depth: int, max_depth: int, shapes: dict[str, tuple[int, ...]]
+) -> list[Checked]:
+    """Check a list of layer records and add the arrays they call for, named as
     ``state_dict`` names them (``0.weight``, ``1.0.bias``), to ``shapes``."""
-    for i, spec in enumerate(layers):
+    checked: list[Checked] = []
+    for i, spec in enumerate(raw):
         where = f"record, layer {prefix}{i}"
         if not isinstance(spec, dict):
             raise ValueError(f"{where}: expected an object, got {type(spec).__name__}")
         kind = spec.get("type")
-        if not isinstance(kind, str) or kind not in LAYER_TYPES:
-            raise ValueError(
-                f"{where}: unknown layer type {kind!r:.60}; "
-                f"this version of neuronlab knows {', '.join(sorted(LAYER_TYPES))}"
-            )
-        options = {k: v for k, v in spec.items() if k != "type"}
-        if kind == "Linear":
-            n_in = _positive_int(spec, "in_features", where)
-            n_out = _positive_int(spec, "out_features", where)
-            bias = spec.get("bias", True)
-            if not isinstance(bias, bool):
-                raise ValueError(f"{where}: 'bias' must be true or false, got {bias!r:.60}")
-            shapes[f"{prefix}{i}.weight"] = (n_out, n_in)
-            if bias:
-                shapes[f"{prefix}{i}.bias"] = (n_out,)
-        elif kind == "Sequential":
+        if kind == "Sequential":
             inner = spec.get("layers")
             if not isinstance(inner, list):
                 raise ValueError(f"{where}: 'layers' must be a list")
             if depth >= max_depth:
                 raise ValueError(f"{where}: Sequential nested more than {max_depth} levels deep")
-            _layer_shapes(inner, f"{prefix}{i}.", depth + 1, max_depth, shapes)
-        elif kind == "Flatten":
-            for k, v in options.items():
-                if (
-                    k not in ("start_dim", "end_dim")
-                    or isinstance(v, bool)
-                    or not isinstance(v, int)
-                ):
-                    raise ValueError(f"{where}: bad Flatten option {k}={v!r:.60}")
-        elif options:
-            raise ValueError(f"{where}: {kind} takes no options, got {sorted(options)}")
+            checked.append(
+                (kind, _checked_layers(inner, f"{prefix}{i}.", depth + 1, max_depth, shapes))
+            )
+            continue
+        if not isinstance(kind, str) or kind not in LAYER_KINDS:
+            raise ValueError(
+                f"{where}: unknown layer type {kind!r:.60}; "
+                f"this version of neuronlab knows {', '.join(sorted([*LAYER_KINDS, 'Sequential']))}"
+            )
+        options = LAYER_KINDS[kind].checked(spec, where)
+        for name, shape in LAYER_KINDS[kind].arrays(options).items():
+            shapes[f"{prefix}{i}.{name}"] = shape
+        checked.append((kind, options))
+    return checked
 
 
-def _check_widths(layers: list[Any], width: int | None = None) -> int | None:
-    """Each Linear must take as many inputs as the Linear before it gives (activations keep
-    the width, Flatten makes it unknown); returns the width that comes out."""
-    for spec in layers:
-        kind = spec["type"]
-        if kind == "Linear":
-            n_in = spec["in_features"]
-            if width is not None and n_in != width:
-                raise ValueError(
-                    f"record: a Linear layer takes {n_in} inputs but the layer before gives {width}"
-                )
-            width = spec["out_features"]
-        elif kind == "Sequential":
-            width = _check_widths(spec["layers"], width)
-        elif kind == "Flatten":
-            width = None
+def _output_width(layers: list[Checked], width: Width) -> Width:
+    """The features that come out of ``layers`` given ``width`` going in; layers that do not
+    fit together are a ValueError."""
+    for i, (kind, options) in enumerate(layers):
+        if kind == "Sequential":
+            width = _output_width(options, width)
+        else:
+            width = LAYER_KINDS[kind].width(options, width, f"layer {i}")
     return width
 
 
-def _build_layer(spec: dict[str, Any], dtype: str) -> Module:
-    """One layer from its record (already checked by ``_layer_shapes``)."""
-    kind = spec["type"]
-    if kind == "Linear":
-        n_in, n_out = spec["in_features"], spec["out_features"]
-        return Linear(n_in, n_out, bias=spec.get("bias", True), dtype=dtype, seed=0)
+def _build(layer: Checked, dtype: str) -> Module:
+    kind, options = layer
     if kind == "Sequential":
-        return Sequential(*[_build_layer(x, dtype) for x in spec["layers"]])
-    return LAYER_TYPES[kind](**{k: v for k, v in spec.items() if k != "type"})
+        return Sequential(*[_build(x, dtype) for x in options])
+    return LAYER_KINDS[kind].build(options, dtype)
+
+
+def _language(
+    record: dict[str, Any], layers: list[Checked], width: Width
+) -> tuple[Vocabulary, int]:
+    """A language model's vocabulary and block size, checked against its layers."""
+    text, block = record.get("vocabulary"), record.get("block_size")
+    if not isinstance(text, str):
+        raise ValueError(f"record: 'vocabulary' must be a str of characters, got {text!r:.60}")
+    try:
+        vocabulary = Vocabulary(text)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"record: bad 'vocabulary': {exc}") from None
+    if isinstance(block, bool) or not isinstance(block, int) or not 1 <= block <= MAX_BLOCK_SIZE:
+        raise ValueError(
+            f"record: 'block_size' must be an int from 1 to {MAX_BLOCK_SIZE}, got {block!r:.60}"
+        )
+    size = len(vocabulary)
+    first = layers[0] if layers else ("", {})
+    if first[0] != "Embedding" or first[1]["num_embeddings"] != size:
+        raise ValueError(
+            f"record: the vocabulary has {size} characters, but the model does not start with "
+            f"an Embedding of {size} rows (one per character)"
+        )
+    if width is not None and width != size:
+        raise ValueError(
+            f"record: the vocabulary has {size} characters, but the model scores {width} "
+            "(its last layer must give one score per character)"
+        )
+    return vocabulary, block
 
 
 def _plan_mlp(record: dict[str, Any]) -> Plan:

@@ -2,12 +2,14 @@
 
 The file is an ordinary ``.npz`` (a zip of ``.npy`` arrays) holding
 
-- one array per parameter, named as the model's ``state_dict`` names it
-  (``layers.0.weight``; for the scalar ``MLP``, whose parameters are single
-  Values, each layer's weights are gathered into one matrix of PyTorch's
-  layout ``(out, in)`` plus a bias vector under the same kind of names), and
+- one array per parameter and buffer (BatchNorm's running statistics),
+  named as the model's ``state_dict`` names it (``layers.0.weight``; for the
+  scalar ``MLP``, whose parameters are single Values, each layer's weights
+  are gathered into one matrix of PyTorch's layout ``(out, in)`` plus a bias
+  vector under the same kind of names), and
 - ``__neuronlab__``: a JSON record (UTF-8 bytes) of the architecture — model
-  kind, layer types and sizes, activations, dtype — and the format version.
+  kind, layer types and sizes, activations, dtype, and for a language model
+  its vocabulary and block size — and the format version.
 
 A teacher can open it with NumPy alone (``np.load(path, allow_pickle=False)``).
 ``save`` writes it atomically (``util.files``): a crash never leaves half a
@@ -129,9 +131,12 @@ def _check_path(path: object) -> str:
 def save(model: Module, path: str | os.PathLike[str]) -> None:
     """Write ``model`` to ``path`` (an ``.npz`` name) with its architecture: atomic, no pickle.
 
-    Supports tensor ``Sequential`` models made of ``Linear``, ``Flatten`` and
-    activation layers (``ReLU``, ``Tanh``, ``Sigmoid``, ``Step``; nested
-    ``Sequential`` too; ``mlp(...)`` builds one), and the scalar ``MLP``.
+    Supports tensor ``Sequential`` models made of ``Linear``, ``Flatten``,
+    activation layers (``ReLU``, ``Tanh``, ``Sigmoid``, ``Step``), the layers
+    of language models (``Embedding``, ``FlattenConsecutive``,
+    ``BatchNorm1d`` with its running statistics, ``LayerNorm``, ``Dropout``)
+    and nested ``Sequential`` (``mlp(...)`` builds one); a ``LanguageModel``
+    with its vocabulary and block size; and the scalar ``MLP``.
     Refuses, before writing anything, a name not ending in ``.npz``, another
     kind of model, a model with no parameters and one beyond the limits
     ``load`` reads (see the module docstring).  ``load(path)`` gives it back.
@@ -151,7 +156,7 @@ def save(model: Module, path: str | os.PathLike[str]) -> None:
         raise type(exc)(f"save: {exc}") from None
     arrays = parameter_arrays(model)
     found = {key: a.shape for key, a in arrays.items()}
-    if found != plan.shapes or any(a.dtype != np.dtype(plan.dtype) for a in arrays.values()):
+    if found != plan.shapes or any(a.dtype != plan.dtype_of(key) for key, a in arrays.items()):
         raise ValueError(
             "save: the model's parameters do not match its layers (is a parameter frozen "
             f"or replaced?): the layers call for {plan.shapes}, the parameters are {found}"
@@ -228,8 +233,6 @@ def _read_parameters(archive: NpzArchive, plan: Plan) -> dict[str, np.ndarray]:
             "the parameter arrays do not match the architecture "
             f"(missing: {missing[:5] or 'none'}; unexpected: {unexpected[:5] or 'none'})"
         )
-    dtype = np.dtype(plan.dtype)
-
     def check(name: str) -> Callable[[NpyHeader], None]:
         """What refuses a header for array ``name`` that is not what the plan calls for."""
 
@@ -240,9 +243,10 @@ def _read_parameters(archive: NpzArchive, plan: Plan) -> dict[str, np.ndarray]:
                     f"parameter {name!r} has shape {header.shape}, "
                     f"the architecture needs {plan.shapes[name]}"
                 )
-            if header.dtype != dtype:
+            if header.dtype != plan.dtype_of(name):
                 raise ValueError(
-                    f"parameter {name!r} holds {header.dtype}, the record says {plan.dtype}"
+                    f"parameter {name!r} holds {header.dtype}, the record says "
+                    f"{plan.dtype_of(name)}"
                 )
 
         return check_header
