@@ -6,9 +6,11 @@ epochs, and the command line and the lab drive it too.
 
 from .diagnostics import TrainingWarning
 from .fit import fit
-from .history import History, TrainingDiverged
+from .history import Checkpoint, History, TrainingDiverged
+from .lr_finder import LRSweep, lr_find
 from .inputs import as_features, as_targets
-from .trainer import DEFAULT_LR, Trainer, evaluate, predict
+from .trainer import BATCHES, DEFAULT_LR, Trainer, evaluate, model_inputs, predict
+from .updates import GUIDE, UpdateWatch, update_ratio
 
 __all__ = [
     "Trainer",
@@ -16,6 +18,14 @@ __all__ = [
     "evaluate",
     "predict",
     "History",
+    "Checkpoint",
+    "lr_find",
+    "LRSweep",
+    "BATCHES",
+    "model_inputs",
+    "UpdateWatch",
+    "update_ratio",
+    "GUIDE",
     "TrainingDiverged",
     "TrainingWarning",
     "DEFAULT_LR",
