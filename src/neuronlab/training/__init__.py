@@ -7,8 +7,8 @@ epochs, and the command line and the lab drive it too.
 from .diagnostics import TrainingWarning
 from .fit import fit
 from .history import Checkpoint, History, TrainingDiverged
-from .lr_finder import LRSweep, lr_find
 from .inputs import as_features, as_targets
+from .lr_finder import LRSweep, lr_find
 from .trainer import BATCHES, DEFAULT_LR, Trainer, evaluate, model_inputs, predict
 from .updates import GUIDE, UpdateWatch, update_ratio
 
