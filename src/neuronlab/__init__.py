@@ -5,19 +5,28 @@ networks built on it (``Neuron``, ``Layer``, ``MLP``), the threshold
 ``Perceptron``, cost functions, gradient descent and a training loop
 (``Trainer``, ``fit``); the same autograd on NumPy arrays (``Tensor``) with
 layers that train real digit classifiers; and pictures and explanations of
-every step (``neuronlab.viz``).  ``docs/architecture.md`` shows the layers.
+every step (``neuronlab.viz``); and character-level language models, the
+makemore lectures' ladder from bigram counts to a WaveNet
+(``neuronlab.language``).  ``docs/architecture.md`` shows the layers.
 """
 
 from . import data as datasets
+from . import language
 from .engine import Value, dot
 from .io.serialize import load, save
 from .io.torch_bridge import from_torch, to_torch
+from .language import sample
 from .losses import binary_cross_entropy, cross_entropy, hinge, mse
 from .metrics import accuracy, confusion_matrix, precision_recall
 from .nn import (
     MLP,
+    BatchNorm1d,
+    Dropout,
+    Embedding,
     Flatten,
+    FlattenConsecutive,
     Layer,
+    LayerNorm,
     Linear,
     Module,
     Neuron,
@@ -30,9 +39,18 @@ from .nn import (
     Tanh,
     mlp,
 )
-from .optim import SGD, Adam, CosineAnnealingLR, LinearLR, StepLR
+from .optim import SGD, Adam, AdamW, CosineAnnealingLR, LinearLR, MultiStepLR, StepLR
 from .tensor import Tensor, no_grad
-from .training import History, Trainer, TrainingDiverged, TrainingWarning, evaluate, fit, predict
+from .training import (
+    History,
+    Trainer,
+    TrainingDiverged,
+    TrainingWarning,
+    evaluate,
+    fit,
+    lr_find,
+    predict,
+)
 from .version import __version__
 from .viz import (
     draw_graph,
@@ -54,6 +72,7 @@ from .viz import (
 __all__ = [
     "__version__",
     "datasets",
+    "language",
     "Value",
     "dot",
     "Module",
@@ -68,13 +87,17 @@ __all__ = [
     "cross_entropy",
     "SGD",
     "Adam",
+    "AdamW",
     "LinearLR",
     "StepLR",
+    "MultiStepLR",
     "CosineAnnealingLR",
     "Trainer",
     "fit",
     "predict",
     "evaluate",
+    "lr_find",
+    "sample",
     "History",
     "TrainingDiverged",
     "TrainingWarning",
@@ -87,6 +110,11 @@ __all__ = [
     "Sigmoid",
     "Step",
     "Flatten",
+    "Embedding",
+    "FlattenConsecutive",
+    "BatchNorm1d",
+    "LayerNorm",
+    "Dropout",
     "mlp",
     "accuracy",
     "confusion_matrix",
