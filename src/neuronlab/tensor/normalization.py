@@ -12,6 +12,7 @@ textbook formula, and one node is much faster than twelve.
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -34,10 +35,11 @@ def batch_statistics(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     ``x`` has shape (N, C) or (N, T, C); both results have shape (C,).
     """
     axes = tuple(range(x.ndim - 1))
-    with quiet():
-        mean = x.mean(axis=axes)
+    n = x.size // x.shape[-1]
+    with quiet():  # np.add.reduce: ndarray.mean's Python wrapper costs more than the sum here
+        mean = np.add.reduce(x, axis=axes) / n
         centred = x - mean
-        return mean, np.mean(centred * centred, axis=axes)
+        return mean, np.add.reduce(centred * centred, axis=axes) / n
 
 
 def _affine(x: Tensor, weight: Any, bias: Any, op: str) -> tuple[Tensor, ...]:
@@ -98,10 +100,11 @@ def layer_norm(
         raise ValueError("layer_norm: expected an input with a feature axis, got a 0-d tensor")
     eps = positive_number(eps, "layer_norm(eps)")
     inputs = _affine(x, weight, bias, "layer_norm")
+    width = x.data.shape[-1]
     with quiet():
-        mean = x.data.mean(axis=-1, keepdims=True)
+        mean = np.add.reduce(x.data, axis=-1, keepdims=True) / width
         centred = x.data - mean
-        var = np.mean(centred * centred, axis=-1, keepdims=True)
+        var = np.add.reduce(centred * centred, axis=-1, keepdims=True) / width
     return _normalized(inputs, weight is not None, mean, var, eps, True, "layer_norm")
 
 
@@ -127,13 +130,14 @@ def _normalized(
             out = out + inputs[-1].data
     # the axes a statistic was taken over: the batch's (all but the features) or the features'
     axes = tuple(range(x.data.ndim - 1)) if op == "batch_norm" else (x.data.ndim - 1,)
-    saved = (xhat, inv_std, has_weight, from_batch, axes)
+    n = math.prod(x.data.shape[i] for i in axes)
+    saved = (xhat, inv_std, has_weight, from_batch, axes, n)
     return x.from_op(out, inputs, op, normalized_backward, saved)
 
 
 def normalized_backward(g: np.ndarray, inputs: tuple[Tensor, ...], saved: tuple) -> Grads:
     """The gradients of x, the weight and the bias (see ``batch_norm``)."""
-    xhat, inv_std, has_weight, from_batch, axes = saved
+    xhat, inv_std, has_weight, from_batch, axes, n = saved
     x = inputs[0]
     leading = tuple(range(g.ndim - 1))  # the weight and bias are shared by all but the features
     grads: list[Any] = [None]
@@ -145,7 +149,8 @@ def normalized_backward(g: np.ndarray, inputs: tuple[Tensor, ...], saved: tuple)
         if x.requires_grad:
             ghat = g * inputs[1].data if has_weight else g
             if from_batch:  # the mean and the variance move with x too
-                mean_g = ghat.mean(axis=axes, keepdims=True)
-                ghat = ghat - mean_g - xhat * (ghat * xhat).mean(axis=axes, keepdims=True)
+                mean_g = np.add.reduce(ghat, axis=axes, keepdims=True) / n
+                mean_gx = np.add.reduce(ghat * xhat, axis=axes, keepdims=True) / n
+                ghat = ghat - mean_g - xhat * mean_gx
             grads[0] = ghat * inv_std
     return tuple(grads)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .arrays import TensorType, one_axis, shape_of, what
+from .arrays import TensorType, one_axis, quiet, shape_of, what
 from .operands import require_tensor, tensors_of
 
 if TYPE_CHECKING:
@@ -125,11 +125,11 @@ def indices_of(indices: Any, rows: int, op: str) -> np.ndarray:
     idx = indices if isinstance(indices, np.ndarray) else np.asarray(indices)
     if idx.dtype.kind not in "iu" or idx.dtype == np.bool_:
         raise TypeError(f"{op}: expected integer indices, got {what(indices)}")
-    if idx.size:
+    # one pass: read as unsigned, a negative index is a huge one
+    if idx.size and np.maximum.reduce(idx.view(f"u{idx.itemsize}"), axis=None) >= rows:
         low, high = int(idx.min()), int(idx.max())
-        if low < 0 or high >= rows:
-            bad = low if low < 0 else high
-            raise IndexError(f"{op}: index {bad} is out of range for a table of {rows} rows")
+        bad = low if low < 0 else high
+        raise IndexError(f"{op}: index {bad} is out of range for a table of {rows} rows")
     return idx
 
 
@@ -148,12 +148,31 @@ def embedding(table: Tensor, indices: Any) -> Tensor:
     return table.from_op(out, (table,), "embedding", embedding_backward, (idx,))
 
 
+#: Below this many (rows × lookups), the embedding's backward is one small matrix product.
+ONE_HOT_LIMIT = 1 << 16
+
+
 def embedding_backward(g: np.ndarray, inputs: tuple[Tensor, ...], saved: tuple) -> Grads:
-    """Each looked-up row's gradient added into its row of the table (zeros elsewhere)."""
+    """Each looked-up row's gradient added into its row of the table (zeros elsewhere).
+
+    That is one_hot(indices)ᵀ @ g: for a small table (a vocabulary of
+    characters) the product itself is fastest; otherwise ``np.add.at``
+    scatters the rows without making the one-hot matrix.  (So does an inf or
+    nan in g, which the product would spread to every row as 0 · inf.)
+    """
     (idx,) = saved
-    table = inputs[0].data
-    gx = np.zeros(table.shape, dtype=g.dtype)
-    np.add.at(gx, idx.reshape(-1), g.reshape(-1, table.shape[1]))
+    rows, dim = inputs[0].data.shape
+    flat = idx.reshape(-1)
+    g2 = g.reshape(-1, dim)
+    if rows * flat.size <= ONE_HOT_LIMIT:
+        one_hot = np.zeros((rows, flat.size), dtype=g.dtype)
+        one_hot[flat, np.arange(flat.size)] = 1
+        with quiet():
+            gx = one_hot @ g2
+        if np.isfinite(gx).all():
+            return (gx,)
+    gx = np.zeros((rows, dim), dtype=g.dtype)
+    np.add.at(gx, flat, g2)
     return (gx,)
 
 

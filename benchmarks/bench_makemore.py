@@ -1,0 +1,246 @@
+"""Language models (makemore): training-step speed against PyTorch, and the lectures' ladder.
+
+Run with ``make bench`` (the speed table) or ``make bench-ladder`` (the ladder:
+every model trained to the end, by the lecture's recipe and by neuronlab's own,
+with the lecture's dev loss beside ours).  Both use .bench-venv, which holds
+PyTorch.
+
+Speed.  One training step (a batch of 32 contexts drawn at random, forward,
+cross-entropy, backward, SGD) of each model of the lectures, with the same
+initial weights (PyTorch's copy made by ``to_torch``) and the same batches:
+
+- neuronlab, the loop a learner writes (``model(X)``, ``cross_entropy``,
+  ``zero_grad``, ``backward``, ``step``);
+- neuronlab through ``Trainer.step()`` (what ``fit`` and ``neuronlab
+  makemore`` run: its checks, its bookkeeping and its diagnostics included);
+- PyTorch on the CPU, the same loop;
+- for the MLP, the same step written out by hand in NumPy (the floor).
+
+Every contender runs in its own process with 1 BLAS/torch thread (``--threads``),
+warms up first, and is timed over the same steps; each figure is the median of
+``--rounds`` processes, and the spread (lowest to highest ratio) is printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+BATCH = 32
+LR = 0.1
+#: Steps timed per contender and model (the WaveNet's are ten times heavier).
+STEPS = {"mlp": 4000, "batchnorm": 4000, "wavenet": 1500}
+WARMUP = 300
+MODELS = ("mlp", "batchnorm", "wavenet")
+#: The targets of the issue: at most this share of PyTorch's time per step.
+TARGETS = {"mlp": 0.6, "batchnorm": 0.8, "wavenet": 0.8}
+
+
+def setup(model_name: str):
+    """The model (lecture start, seed 0), the training windows and the batches, as arrays."""
+    import numpy as np
+
+    from neuronlab.data import Vocabulary, context_windows, names, split_words
+    from neuronlab.language import LADDER, recipe_for
+
+    words = names()
+    vocabulary = Vocabulary.from_words(words)
+    train, _, _ = split_words(words)
+    recipe = recipe_for(model_name, "lecture")
+    model = LADDER[model_name].build(vocabulary, **recipe.options, seed=0)
+    X, Y = context_windows(train, model.block_size, vocabulary)
+    steps = WARMUP + STEPS[model_name]
+    batches = np.random.default_rng(1).integers(0, len(X), (steps, BATCH))
+    return model, X, Y, batches
+
+
+def loop_neuronlab(model, X, Y, batches):
+    """The loop a learner writes; returns a function that takes step i."""
+    from neuronlab.losses import cross_entropy
+    from neuronlab.optim import SGD
+
+    opt = SGD(model.parameters(), lr=LR)
+
+    def step(i: int) -> float:
+        ix = batches[i]
+        loss = cross_entropy(model(X[ix]), Y[ix])
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        return loss.item()
+
+    return step
+
+
+def loop_trainer(model, X, Y, batches):
+    """``Trainer.step()`` as fit() runs it (it draws its own random batches, seeded)."""
+    from neuronlab.optim import SGD
+    from neuronlab.training import Trainer
+
+    trainer = Trainer(
+        model,
+        X,
+        Y,
+        loss="cross_entropy",
+        optimizer=SGD(model.parameters(), lr=LR),
+        batch_size=BATCH,
+        batches="random",
+        seed=1,
+    )
+    return lambda i: trainer.step()
+
+
+def loop_torch(model, X, Y, batches):
+    """The same loop in PyTorch, on a copy of the same model."""
+    import torch
+
+    from neuronlab.io.torch_bridge import to_torch
+
+    torch.set_num_threads(int(os.environ["BENCH_THREADS"]))
+    net = to_torch(model)
+    opt = torch.optim.SGD(net.parameters(), lr=LR)
+    Xt, Yt, bt = torch.from_numpy(X), torch.from_numpy(Y), torch.from_numpy(batches)
+    cross_entropy = torch.nn.functional.cross_entropy
+
+    def step(i: int) -> float:
+        ix = bt[i]
+        loss = cross_entropy(net(Xt[ix]), Yt[ix])
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        return loss.item()
+
+    return step
+
+
+def loop_numpy(model, X, Y, batches):
+    """The MLP's step written out in NumPy: the floor of what any autograd can do."""
+    import numpy as np
+
+    C, W1, b1, W2, b2 = (p.data.copy() for p in model.parameters())
+    rows = np.arange(BATCH)
+
+    def step(i: int) -> float:
+        ix = batches[i]
+        xi, yi = X[ix], Y[ix]
+        emb = C[xi].reshape(BATCH, -1)
+        h = np.tanh(emb @ W1.T + b1)
+        z = h @ W2.T + b2
+        z -= z.max(axis=1, keepdims=True)
+        e = np.exp(z)
+        s = e.sum(axis=1, keepdims=True)
+        loss = float(np.mean(np.log(s[:, 0]) - z[rows, yi]))
+        dz = e / s
+        dz[rows, yi] -= 1
+        dz /= BATCH
+        dh = (dz @ W2) * (1 - h * h)
+        demb = (dh @ W1).reshape(BATCH, -1, C.shape[1])
+        gC = np.zeros_like(C)
+        np.add.at(gC, xi, demb)
+        for p, g in ((C, gC), (W1, dh.T @ emb), (b1, dh.sum(0)), (W2, dz.T @ h), (b2, dz.sum(0))):
+            p -= LR * g
+        return loss
+
+    return step
+
+
+LOOPS = {
+    "neuronlab": loop_neuronlab,
+    "trainer": loop_trainer,
+    "torch": loop_torch,
+    "numpy": loop_numpy,
+}
+
+
+def worker(model_name: str, contender: str) -> None:
+    """Time one contender on one model in this process; print JSON."""
+    if contender == "torch":
+        import torch  # noqa: F401  (seconds of import, never on the clock)
+    model, X, Y, batches = setup(model_name)
+    step = LOOPS[contender](model, X, Y, batches)
+    for i in range(WARMUP):
+        step(i)
+    start = time.perf_counter()
+    loss = 0.0
+    for i in range(WARMUP, len(batches)):
+        loss = step(i)
+    seconds = time.perf_counter() - start
+    print(json.dumps({"ms": seconds / STEPS[model_name] * 1e3, "loss": loss}))
+
+
+def run(args: list[str], threads: int) -> dict:
+    """One worker in its own process, with ``threads`` BLAS/torch threads."""
+    env = dict(
+        os.environ,
+        BENCH_THREADS=str(threads),
+        OMP_NUM_THREADS=str(threads),
+        OPENBLAS_NUM_THREADS=str(threads),
+        MKL_NUM_THREADS=str(threads),
+    )
+    out = subprocess.run(
+        [sys.executable, __file__, *args], capture_output=True, text=True, env=env, check=False
+    )
+    if out.returncode != 0:
+        raise SystemExit(f"benchmark worker {args} failed:\n{out.stderr.strip()}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def speed(rounds: int, threads: int) -> None:
+    """The speed table: ms per step of every contender, and the ratios to PyTorch."""
+    print(
+        f"{'model':10s} {'neuronlab':>10s} {'Trainer':>8s} {'PyTorch':>8s} {'NumPy':>7s}   "
+        f"{'ours/PyTorch':>21s} {'Trainer/PyTorch':>21s}  target"
+    )
+    for name in MODELS:
+        contenders = ["neuronlab", "trainer", "torch"] + (["numpy"] if name == "mlp" else [])
+        times: dict[str, list[float]] = {c: [] for c in contenders}
+        for _ in range(rounds):  # interleaved, so a busy moment hits every contender alike
+            for c in contenders:
+                times[c].append(run(["--worker", name, c], threads)["ms"])
+        med = {c: statistics.median(v) for c, v in times.items()}
+        ours = [a / b for a, b in zip(times["neuronlab"], times["torch"])]
+        trainer = [a / b for a, b in zip(times["trainer"], times["torch"])]
+        numpy_ms = f"{med['numpy']:7.3f}" if "numpy" in med else f"{'':7s}"
+        print(
+            f"{name:10s} {med['neuronlab']:10.3f} {med['trainer']:8.3f} {med['torch']:8.3f} "
+            f"{numpy_ms}   {_spread(ours):>21s} {_spread(trainer):>21s}  "
+            f"<= {TARGETS[name]}"
+        )
+
+
+def _spread(ratios: list[float]) -> str:
+    """A median ratio with its range over the rounds: 0.45 (0.43-0.48)."""
+    return f"{statistics.median(ratios):.2f} ({min(ratios):.2f}-{max(ratios):.2f})"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--worker", nargs=2, help=argparse.SUPPRESS)
+    parser.add_argument("--threads", type=int, default=1, help="BLAS/torch threads (default 1)")
+    parser.add_argument("--rounds", type=int, default=5, help="processes per figure (median)")
+    args = parser.parse_args()
+    if args.worker:
+        return worker(*args.worker)
+
+    import numpy as np
+    import torch
+
+    print(
+        f"Python {sys.version.split()[0]}, NumPy {np.__version__}, PyTorch {torch.__version__}, "
+        f"{os.cpu_count()} cores; every contender runs with {args.threads} thread(s)"
+    )
+    print(
+        f"one training step of each model of the lectures (batch {BATCH}, SGD lr {LR}, "
+        f"float32), ms per step; median of {args.rounds} processes per contender, ratios as "
+        "median (lowest-highest)\n"
+    )
+    speed(args.rounds, args.threads)
+
+
+if __name__ == "__main__":
+    main()
