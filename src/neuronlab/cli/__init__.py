@@ -1,4 +1,5 @@
-"""The ``neuronlab`` command: demo, train, predict, perceptron, graph, tour, lab.
+"""The ``neuronlab`` command: demo, train, predict, perceptron, graph, tour, lab, workbook,
+makemore, sample.
 
 ``main(argv)`` parses the command line, runs one command and returns the exit
 status.  Every mistake -- a bad option, a bad file, a run too big to start --
@@ -10,7 +11,8 @@ Output piped into a reader that stops early (``| head``) ends quietly.
 The modules: ``parser`` (the options), ``defaults`` (the table of defaults per
 dataset), ``limits`` (sizes and time), one module per command (``demo``,
 ``train`` with ``train_data`` and ``train_model``, ``predict``,
-``perceptron``, ``lessons``, ``lab``, ``workbook``), and ``output``, ``paths``, ``reporting``,
+``perceptron``, ``lessons``, ``lab``, ``workbook``, ``makemore``, ``sample``), and ``output``,
+``paths``, ``reporting``,
 ``scaling`` that they share.
 """
 
@@ -26,10 +28,12 @@ from .demo import run_demo
 from .errors import EXIT_DIVERGED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, UsageError
 from .lab import run_lab
 from .lessons import run_graph, run_tour
+from .makemore import run_makemore
 from .output import flush_stdout, print_warning, silence_stdout
 from .parser import COMMANDS, build_parser
 from .perceptron import run_perceptron
 from .predict import run_predict
+from .sample import run_sample
 from .train import run_train
 from .workbook import run_workbook
 
@@ -49,6 +53,8 @@ _RUN: dict[str, Callable[[argparse.Namespace], object]] = {
     "tour": run_tour,
     "lab": run_lab,
     "workbook": run_workbook,
+    "makemore": run_makemore,
+    "sample": run_sample,
 }
 assert tuple(_RUN) == COMMANDS
 

@@ -35,6 +35,10 @@ __all__ = [
     "duration_text",
     "slow_run_note",
     "SLOW_SECONDS",
+    "MAX_STEPS",
+    "MAX_SAMPLES_SHOWN",
+    "STEP_MILLISECONDS",
+    "language_run_note",
 ]
 
 #: The most points ``--n`` generates (each is a row of float64 numbers made at once).
@@ -134,3 +138,22 @@ def slow_run_note(
         f"the scalar engine will take {duration_text(seconds)} here ({work}, one Python object "
         f"per number); --engine tensor trains the same network in {duration_text(fast)}"
     )
+
+
+#: The most ``--steps`` of ``neuronlab makemore``: 2 million steps of the WaveNet take hours.
+MAX_STEPS = 2_000_000
+#: The most names ``--samples`` and ``neuronlab sample -n`` print.
+MAX_SAMPLES_SHOWN = 10_000
+#: Milliseconds per training step of each language model at a batch of 32, as measured on a
+#: 2-core machine (benchmarks/bench_makemore.py, Trainer.step); a step grows with the batch.
+STEP_MILLISECONDS = {"bigram": 0.1, "mlp": 0.2, "batchnorm": 0.3, "wavenet": 1.0}
+
+
+def language_run_note(model: str, steps: int, batch: int | None, examples: int) -> str | None:
+    """What to say before a language model's run expected to take more than ``SLOW_SECONDS``."""
+    rows = examples if batch is None else batch
+    per_step = STEP_MILLISECONDS[model] / 1000 * max(1.0, rows / 32) ** 0.8
+    seconds = steps * per_step
+    if seconds < SLOW_SECONDS:
+        return None
+    return f"this run will take {duration_text(seconds)} ({steps:,} steps of {rows:,} examples)"

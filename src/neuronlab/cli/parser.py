@@ -16,17 +16,40 @@ from collections.abc import Callable
 from typing import Any, NoReturn
 
 from .. import data as datasets
+from ..data.text import MAX_BLOCK_SIZE
+from ..language import RECIPE_SETS, RUNGS
+from ..language.sampling import MAX_LENGTH
 from ..losses import LOSS_ALIASES, LOSSES
 from ..nn.activations import ACTIVATIONS
 from ..version import __version__
 from .defaults import defaults_help
 from .errors import UsageError
-from .limits import MAX_BATCH, MAX_EPOCHS, MAX_HIDDEN_LAYERS, MAX_NOISE, MAX_POINTS, MAX_WIDTH
+from .limits import (
+    MAX_BATCH,
+    MAX_EPOCHS,
+    MAX_HIDDEN_LAYERS,
+    MAX_NOISE,
+    MAX_POINTS,
+    MAX_SAMPLES_SHOWN,
+    MAX_STEPS,
+    MAX_WIDTH,
+)
 
 __all__ = ["build_parser", "COMMANDS", "DATASET_NAMES"]
 
 #: The subcommands, in the order ``neuronlab --help`` lists them.
-COMMANDS = ("demo", "train", "predict", "perceptron", "graph", "tour", "lab", "workbook")
+COMMANDS = (
+    "demo",
+    "train",
+    "predict",
+    "perceptron",
+    "graph",
+    "tour",
+    "lab",
+    "workbook",
+    "makemore",
+    "sample",
+)
 #: What ``--dataset`` accepts: the built-in datasets, and MNIST from the user's files.
 DATASET_NAMES = (*datasets.dataset_names(), "mnist")
 
@@ -395,6 +418,79 @@ def _add_workbook(sub: Any) -> None:
         action.add_argument("--dir", default=".", help="the workbook's folder")
 
 
+_steps = _number(int, 1, high=MAX_STEPS, why=" (two million steps of the WaveNet take hours)")
+_block = _number(
+    int, 1, high=MAX_BLOCK_SIZE, why=" characters (longer than any word, it only adds padding)"
+)
+_shown = _number(int, 1, high=MAX_SAMPLES_SHOWN, why=" words printed at once")
+_length = _number(int, 1, high=MAX_LENGTH, why=" characters per word")
+
+MAKEMORE_HELP = """\
+Train a character-level language model on the 32,033 names of the makemore
+lectures (or on --input, any text file with one word per line), split as the
+lectures split them (80/10/10 after random.seed(42)), and print its train, dev
+and test losses and new words sampled from it.  The models are the lectures'
+ladder:
+
+  counts     the bigram table, counted with +1 smoothing (no training)
+  bigram     the bigram network: one-hot x W, a 27 x 27 table of logits
+  mlp        an embedding of 3 characters, a tanh layer of 200 (11,897 parameters)
+  batchnorm  the same with BatchNorm before the tanh and Kaiming init (12,097)
+  wavenet    8 characters merged in pairs over 3 levels of 128 (76,579)
+
+--recipe lecture trains as the lectures do (SGD, batches of 32, 200,000 steps,
+lr 0.1 then 0.01); the default recipe uses AdamW and a cosine schedule and
+reaches a lower dev loss in no more steps.  A run report (loss curves, the
+count table, the embedding, the activation and gradient histograms, the
+update ratios, the samples) goes into --out."""
+
+
+def _add_makemore(sub: Any) -> None:
+    mm = _subparser(
+        sub, "makemore", "character-level language models: from bigrams to a WaveNet", MAKEMORE_HELP
+    )
+    mm.add_argument("--model", choices=RUNGS, default="mlp", help="which model of the ladder")
+    mm.add_argument("--recipe", choices=list(RECIPE_SETS), default="default", help="how to train")
+    mm.add_argument(
+        "--input", metavar="FILE", default=None, help="words, one per line (default: the names)"
+    )
+    mm.add_argument("--steps", type=_steps, default=None, help="training steps (default: recipe)")
+    mm.add_argument("--batch-size", type=_batch, default=None, help="(default: the recipe's)")
+    mm.add_argument("--lr", type=_positive_float, default=None, help="(default: the recipe's)")
+    mm.add_argument(
+        "--block-size", type=_block, default=None, help="context length (default: the model's)"
+    )
+    mm.add_argument("--seed", type=_seed, default=0, help="weights, batches and samples")
+    mm.add_argument("--samples", type=_shown, default=20, help="how many words to sample")
+    mm.add_argument(
+        "--temperature", type=_positive_float, default=1.0, help="of the samples (< 1: safer)"
+    )
+    mm.add_argument("--save", metavar="MODEL", default=None, help="save the model (.npz)")
+    mm.add_argument("--quiet", action="store_true", help="print only the losses and samples")
+    _add_report_options(mm)
+
+
+def _add_sample(sub: Any) -> None:
+    smp = _subparser(
+        sub,
+        "sample",
+        "new words from a language model saved by makemore --save",
+        "Read a model saved by neuronlab makemore --save and print new words, one per line, "
+        "each drawn a character at a time from the model's probabilities.",
+    )
+    smp.add_argument("model", help="a model saved by neuronlab makemore --save (.npz)")
+    smp.add_argument("-n", type=_shown, default=20, help="how many words")
+    smp.add_argument(
+        "--temperature", type=_positive_float, default=1.0, help="< 1: likelier, > 1: stranger"
+    )
+    smp.add_argument(
+        "--top-k", type=_number(int, 1), default=None, help="draw only from the k likeliest"
+    )
+    smp.add_argument("--start", default="", help="every word begins with these characters")
+    smp.add_argument("--max-length", type=_length, default=32, help="the longest word")
+    smp.add_argument("--seed", type=_seed, default=0, help="random seed")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``neuronlab`` command, with every subcommand."""
     parser = Parser(
@@ -414,6 +510,8 @@ def build_parser() -> argparse.ArgumentParser:
         _add_tour,
         _add_lab,
         _add_workbook,
+        _add_makemore,
+        _add_sample,
     ):
         add(sub)
     assert tuple(sub.choices) == COMMANDS

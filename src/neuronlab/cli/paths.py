@@ -39,22 +39,21 @@ def check_writable_folder(folder: str, option: str) -> None:
         raise UsageError(f"neuronlab: {option} {folder}: cannot write in {existing}")
 
 
-def check_save_path(path: str) -> None:
+def check_save_path(path: str, command: str = "train") -> None:
     """Refuse a ``--save`` path that ``save`` would refuse or could not write, before training.
 
     The name must end in ``.npz`` and name a file (not a folder) in a folder
-    that exists and can be written.
+    that exists and can be written.  ``command`` names the command in the message.
     """
+    who = f"neuronlab {command}: --save"
     if not path.lower().endswith(".npz") or os.path.basename(path) in ("", ".npz"):
-        raise UsageError(
-            f"neuronlab train: --save: expected a file name ending in .npz, got {path!r}"
-        )
+        raise UsageError(f"{who}: expected a file name ending in .npz, got {path!r}")
     if os.path.isdir(path):
-        raise UsageError(f"neuronlab train: --save {path}: is a folder; give a file name")
+        raise UsageError(f"{who} {path}: is a folder; give a file name")
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
-        raise UsageError(f"neuronlab train: --save {path}: the folder {folder} does not exist")
+        raise UsageError(f"{who} {path}: the folder {folder} does not exist")
     if not _can_write_in(folder):
-        raise UsageError(f"neuronlab train: --save {path}: cannot write in {folder}")
+        raise UsageError(f"{who} {path}: cannot write in {folder}")
     if os.path.exists(path) and not os.access(path, os.W_OK):
-        raise UsageError(f"neuronlab train: --save {path}: the file exists and cannot be written")
+        raise UsageError(f"{who} {path}: the file exists and cannot be written")

@@ -19,7 +19,7 @@ from .errors import UsageError
 from .output import say
 from .paths import check_writable_folder
 
-__all__ = ["check_report_folder", "write_report", "REPORT_RESOLUTION"]
+__all__ = ["check_report_folder", "write_report", "write_language_report", "REPORT_RESOLUTION"]
 
 #: The decision-boundary grid of a report: this many points a side.
 REPORT_RESOLUTION = 60
@@ -64,5 +64,23 @@ def write_report(
         test=test,
         info=info,
         metrics=metrics,
+    )
+    say(f"report: {folder / 'index.html'}")
+
+
+def write_language_report(out: str | None, run: Any) -> None:
+    """Write the report of a ``makemore`` run and print where it went."""
+    from ..report.language import write_language_report as write
+
+    folder = write(
+        out,
+        config=run.config,
+        model=run.model,
+        counts=run.counts,
+        history=run.history,
+        splits=run.splits,
+        losses=run.losses,
+        samples=run.samples,
+        lecture=run.lecture,
     )
     say(f"report: {folder / 'index.html'}")

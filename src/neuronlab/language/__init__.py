@@ -16,7 +16,7 @@
 """
 
 from .counts import BigramCounts, count_bigrams
-from .ladder import LADDER, LadderModel, batchnorm_mlp, bigram_network, mlp, wavenet
+from .ladder import LADDER, RUNGS, LadderModel, batchnorm_mlp, bigram_network, mlp, wavenet
 from .model import LanguageModel
 from .recipes import DEFAULTS, LECTURE, RECIPE_SETS, Recipe, fit_options, recipe_for
 from .sampling import next_character_probabilities, sample
@@ -28,6 +28,7 @@ __all__ = [
     "batchnorm_mlp",
     "wavenet",
     "LADDER",
+    "RUNGS",
     "LadderModel",
     "BigramCounts",
     "count_bigrams",

@@ -41,6 +41,7 @@ __all__ = [
     "wavenet",
     "LadderModel",
     "LADDER",
+    "RUNGS",
     "MLP_INITS",
     "SMALL_LAST_LAYER",
 ]
@@ -215,3 +216,6 @@ LADDER: dict[str, LadderModel] = {
         ),
     )
 }
+
+#: Every rung in order, the bigram counts first: the names ``neuronlab makemore --model`` takes.
+RUNGS = ("counts", *LADDER)
