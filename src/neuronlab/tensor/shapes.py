@@ -148,17 +148,18 @@ def embedding(table: Tensor, indices: Any) -> Tensor:
     return table.from_op(out, (table,), "embedding", embedding_backward, (idx,))
 
 
-#: Below this many (rows × lookups), the embedding's backward is one small matrix product.
-ONE_HOT_LIMIT = 1 << 16
+#: Up to this many (rows × lookups), the embedding's backward is one matrix product.
+ONE_HOT_LIMIT = 1 << 23
 
 
 def embedding_backward(g: np.ndarray, inputs: tuple[Tensor, ...], saved: tuple) -> Grads:
     """Each looked-up row's gradient added into its row of the table (zeros elsewhere).
 
     That is one_hot(indices)ᵀ @ g: for a small table (a vocabulary of
-    characters) the product itself is fastest; otherwise ``np.add.at``
-    scatters the rows without making the one-hot matrix.  (So does an inf or
-    nan in g, which the product would spread to every row as 0 · inf.)
+    characters) the product itself is fastest; for a large one the lookups
+    are sorted by row and each row's run of gradients summed at once
+    (``np.add.reduceat``), which makes no one-hot matrix.  So is an inf or
+    nan in g, which the product would spread to every row as 0 · inf.
     """
     (idx,) = saved
     rows, dim = inputs[0].data.shape
@@ -172,7 +173,12 @@ def embedding_backward(g: np.ndarray, inputs: tuple[Tensor, ...], saved: tuple) 
         if np.isfinite(gx).all():
             return (gx,)
     gx = np.zeros((rows, dim), dtype=g.dtype)
-    np.add.at(gx, flat, g2)
+    if flat.size:
+        order = np.argsort(flat, kind="stable")
+        looked_up = flat[order]
+        starts = np.flatnonzero(np.r_[True, looked_up[1:] != looked_up[:-1]])
+        with quiet():
+            gx[looked_up[starts]] = np.add.reduceat(g2[order], starts, axis=0)
     return (gx,)
 
 
