@@ -20,15 +20,24 @@ from .check import GradcheckResult, GradcheckRow, NudgeResult, gradcheck, nudge
 from .explain import Explanation, GradientSum, Step, explain, format_number, gradients
 from .graph import FORMATS, Graph, draw_graph, value_repr_svg
 from .plots import (
+    plot_activation_histograms,
     plot_activations,
+    plot_bigram_counts,
     plot_confusion_matrix,
     plot_decision_boundary,
+    plot_embedding,
+    plot_gradient_histograms,
+    plot_language_losses,
     plot_loss,
+    plot_lr_sweep,
     plot_misclassified,
     plot_nudge,
     plot_perceptron,
     plot_regression,
+    plot_saturation,
     plot_sigmoid,
+    plot_update_ratios,
+    plot_weight_gradients,
     plot_weight_images,
 )
 
@@ -59,4 +68,13 @@ __all__ = [
     "plot_confusion_matrix",
     "plot_misclassified",
     "plot_weight_images",
+    "plot_activation_histograms",
+    "plot_gradient_histograms",
+    "plot_weight_gradients",
+    "plot_update_ratios",
+    "plot_saturation",
+    "plot_bigram_counts",
+    "plot_embedding",
+    "plot_lr_sweep",
+    "plot_language_losses",
 ]

@@ -12,6 +12,10 @@ opens, no display is needed, and the pyplot state of a notebook is left alone.
 - ``images``: misclassified images and first-layer weights drawn as images;
 - ``regression``: a regression fit;
 - ``derivatives``: a derivative as the slope of a nudge;
+- ``internals``: a look inside a deep network (activation, gradient and
+  weight-gradient histograms, update:data ratios, saturated tanh units);
+- ``language``: the language models' bigram counts, character embedding,
+  learning-rate sweep and training curve;
 - ``common``: what they share (figures, saving, input checks, class colours).
 
 matplotlib is imported only when a picture is drawn, so ``import neuronlab``
@@ -25,6 +29,25 @@ from .confusion import plot_confusion_matrix
 from .curves import plot_activations, plot_sigmoid
 from .derivatives import plot_nudge
 from .images import first_layer_weights, plot_misclassified, plot_weight_images
+from .internals import (
+    LayerValues,
+    WeightGradient,
+    layer_activations,
+    layer_gradients,
+    plot_activation_histograms,
+    plot_gradient_histograms,
+    plot_saturation,
+    plot_update_ratios,
+    plot_weight_gradients,
+    weight_gradients,
+)
+from .language import (
+    embedding_projection,
+    plot_bigram_counts,
+    plot_embedding,
+    plot_language_losses,
+    plot_lr_sweep,
+)
 from .regression import plot_regression
 from .training import plot_loss
 
@@ -42,4 +65,19 @@ __all__ = [
     "plot_nudge",
     "save_figure",
     "IMAGE_FORMATS",
+    "plot_activation_histograms",
+    "plot_gradient_histograms",
+    "plot_weight_gradients",
+    "plot_update_ratios",
+    "plot_saturation",
+    "layer_activations",
+    "layer_gradients",
+    "weight_gradients",
+    "LayerValues",
+    "WeightGradient",
+    "plot_bigram_counts",
+    "plot_embedding",
+    "plot_lr_sweep",
+    "plot_language_losses",
+    "embedding_projection",
 ]
