@@ -91,6 +91,11 @@ def _recipe(args: argparse.Namespace) -> Recipe | None:
                     f"(and read one character); {flag} applies to the other models"
                 )
         return None
+    if args.batch_size == 1 and args.model in ("batchnorm", "wavenet"):
+        raise UsageError(
+            f"neuronlab makemore: --batch-size 1: {args.model} normalises each batch with "
+            "BatchNorm, and the variance of one example is 0 (PyTorch refuses it too); use 2+"
+        )
     recipe = recipe_for(args.model, args.recipe)
     if args.steps is not None:
         recipe = recipe.with_steps(args.steps)

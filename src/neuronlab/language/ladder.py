@@ -25,12 +25,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..data.text import Vocabulary
+from ..nn.dropout import Dropout
 from ..nn.init import calculate_gain
 from ..nn.layers import Flatten, Linear, Tanh
 from ..nn.module import Module
 from ..nn.normalization import BatchNorm1d
 from ..nn.sequence import Embedding, FlattenConsecutive
-from ..util.checks import one_of, whole_number
+from ..util.checks import one_of, real_number, whole_number
 from ..util.rng import Seed, make_rng
 from .model import LanguageModel
 
@@ -151,6 +152,7 @@ def wavenet(
     n_embd: int = 24,
     n_hidden: int = 128,
     *,
+    dropout: float = 0.0,
     seed: Seed = None,
     dtype: Any = None,
 ) -> LanguageModel:
@@ -160,6 +162,8 @@ def wavenet(
     levels merge pairs of neighbours (``FlattenConsecutive(2)``) and apply
     Linear (no bias, 1/√fan_in) → BatchNorm1d → tanh; a last Linear starts
     small.  ``block_size`` must be a power of 2 (8: three levels).
+    ``dropout`` > 0 adds a ``Dropout`` after each tanh (not in the lecture:
+    it keeps this model, which learns its training words by heart, general).
     """
     size = _vocabulary_size(vocabulary, "wavenet")
     block = whole_number(block_size, "wavenet(block_size)", minimum=2)
@@ -171,6 +175,7 @@ def wavenet(
         )
     embd = whole_number(n_embd, "wavenet(n_embd)", minimum=1)
     hidden = whole_number(n_hidden, "wavenet(n_hidden)", minimum=1)
+    drop = real_number(dropout, "wavenet(dropout)", minimum=0.0, maximum=1.0)
     rng = make_rng(seed)
     layers: list[Module] = [Embedding(size, embd, seed=rng, dtype=dtype)]
     width = embd
@@ -181,6 +186,8 @@ def wavenet(
             BatchNorm1d(hidden, dtype=dtype),
             Tanh(),
         ]
+        if drop:
+            layers.append(Dropout(drop, seed=rng))
         width = hidden
     layers.append(
         Linear(hidden, size, init="kaiming", gain=SMALL_LAST_LAYER, seed=rng, dtype=dtype)
