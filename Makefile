@@ -9,7 +9,7 @@ HASH := $(shell cksum pyproject.toml | cut -d' ' -f1)
 DEMO_STAMP := $(VENV)/.demo-$(HASH)
 TEST_STAMP := $(VENV)/.test-$(HASH)
 
-.PHONY: demo lab test lint typecheck bench system-deps clean
+.PHONY: demo lab test lint typecheck bench bench-ladder system-deps clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -74,6 +74,12 @@ bench: $(BENCH_VENV)/.installed
 	$(BENCH_VENV)/bin/python benchmarks/bench_scalar.py
 	$(BENCH_VENV)/bin/python benchmarks/bench_tensor.py
 	$(BENCH_VENV)/bin/python benchmarks/bench_lab.py
+	$(BENCH_VENV)/bin/python benchmarks/bench_makemore.py
+
+# The lectures' ladder of language models, every row trained to the end by the lecture's recipe
+# and by neuronlab's own, beside the lecture's figures (about an hour on 2 cores).
+bench-ladder: $(BENCH_VENV)/.installed
+	$(BENCH_VENV)/bin/python benchmarks/bench_makemore.py --ladder
 
 clean:
 	rm -rf $(VENV) $(BENCH_VENV) build *.egg-info src/*.egg-info .pytest_cache .hypothesis .mypy_cache

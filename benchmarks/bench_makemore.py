@@ -85,7 +85,7 @@ def loop_neuronlab(model, X, Y, batches):
     return step
 
 
-def loop_trainer(model, X, Y, batches):
+def loop_trainer(model, X, Y, batches, **options):
     """``Trainer.step()`` as fit() runs it (it draws its own random batches, seeded)."""
     from neuronlab.optim import SGD
     from neuronlab.training import Trainer
@@ -99,8 +99,19 @@ def loop_trainer(model, X, Y, batches):
         batch_size=BATCH,
         batches="random",
         seed=1,
+        **options,
     )
     return lambda i: trainer.step()
+
+
+def loop_trainer_bare(model, X, Y, batches):
+    """``Trainer.step()`` with its diagnostics off: what the watching costs when nothing warns."""
+    return loop_trainer(model, X, Y, batches, diagnose=False)
+
+
+def loop_trainer_recording(model, X, Y, batches):
+    """``Trainer.step()`` recording every step's update:data ratios (the report's chart)."""
+    return loop_trainer(model, X, Y, batches, record_updates=1)
 
 
 def loop_torch(model, X, Y, batches):
@@ -160,6 +171,8 @@ def loop_numpy(model, X, Y, batches):
 LOOPS = {
     "neuronlab": loop_neuronlab,
     "trainer": loop_trainer,
+    "trainer-bare": loop_trainer_bare,
+    "trainer-recording": loop_trainer_recording,
     "torch": loop_torch,
     "numpy": loop_numpy,
 }
@@ -219,6 +232,22 @@ def speed(rounds: int, threads: int) -> None:
             f"{numpy_ms}   {_spread(ours):>21s} {_spread(trainer):>21s}  "
             f"<= {TARGETS[name]}"
         )
+
+
+def bookkeeping(rounds: int, threads: int) -> None:
+    """What the Trainer's watching costs on the MLP: its diagnostics, and recording updates."""
+    names = ("trainer-bare", "trainer", "trainer-recording")
+    times: dict[str, list[float]] = {c: [] for c in names}
+    for _ in range(rounds):
+        for c in names:
+            times[c].append(run(["--worker", "mlp", c], threads)["ms"])
+    watched = [a / b for a, b in zip(times["trainer"], times["trainer-bare"])]
+    recording = [a / b for a, b in zip(times["trainer-recording"], times["trainer-bare"])]
+    print(
+        f"\nthe MLP's Trainer.step(): diagnostics on (the default, recording off) / off: "
+        f"{_spread(watched)} (target <= 1.05); recording every step's update ratios / off: "
+        f"{_spread(recording)}"
+    )
 
 
 def _spread(ratios: list[float]) -> str:
@@ -341,6 +370,7 @@ def main() -> None:
         "median (lowest-highest)\n"
     )
     speed(args.rounds, args.threads)
+    bookkeeping(args.rounds, args.threads)
 
 
 if __name__ == "__main__":
