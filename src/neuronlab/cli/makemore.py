@@ -145,7 +145,7 @@ def _train(
     verbose = not args.quiet and sys.stderr.isatty()
     every = max(1, recipe.steps // CHECKPOINTS)
     printer = None if (verbose or args.quiet) else _progress_lines(recipe.steps)
-    return fit(
+    history = fit(
         model,
         X,
         Y,
@@ -158,6 +158,9 @@ def _train(
         verbose=verbose,
         callback=printer,
     )
+    if printer is not None:
+        printer(-1, history)  # the last step, when it did not end an epoch
+    return history
 
 
 def _progress_lines(total: int) -> Any:
@@ -165,14 +168,15 @@ def _progress_lines(total: int) -> Any:
     shown = {"at": 0}
 
     def report(epoch: int, history: History) -> None:
-        """Print a line when another tenth of the run is done."""
+        """Print a line when another tenth of the run is done (and at the last step)."""
         steps = len(history.batch_loss)
-        if steps < shown["at"] + total // 10 and steps < total:
+        if steps == shown["at"] or (steps < shown["at"] + total // 10 and steps < total):
             return
         shown["at"] = steps
+        loss = history.loss[-1] if epoch > 0 else history.batch_loss[-1]
         dev = history.checkpoints[-1].val_loss if history.checkpoints else None
         dev_text = "" if dev is None else f"  dev loss {figure(dev)}"
-        say(f"step {steps:,}/{total:,}  loss {figure(history.loss[-1])}{dev_text}", flush=True)
+        say(f"step {steps:,}/{total:,}  loss {figure(loss)}{dev_text}", flush=True)
 
     return report
 
@@ -224,6 +228,12 @@ def _config(args: argparse.Namespace, recipe: Recipe | None, model: LanguageMode
     return config
 
 
+def _lecture_dev_loss(model: str, recipe: Recipe | None) -> float | None:
+    """The lecture's dev loss for this model (the bigram lectures score every bigram instead)."""
+    lecture = recipe_for(model, "lecture") if recipe is not None else None
+    return None if lecture is None or lecture.data == "all" else lecture.lecture
+
+
 def run_makemore(args: argparse.Namespace) -> LanguageRun:
     """Train (or count) one model of the ladder, print its losses and samples, save, report."""
     if args.save is not None:
@@ -242,7 +252,7 @@ def run_makemore(args: argparse.Namespace) -> LanguageRun:
     history = None if recipe is None else _train(args, model, recipe, data)
     losses = _losses(model, data)
     say("  ".join(f"{part} loss {figure(value, 4)}" for part, value in losses.items()))
-    lecture = None if recipe is None else recipe_for(args.model, "lecture").lecture
+    lecture = _lecture_dev_loss(args.model, recipe)
     samples = sample(model, args.samples, temperature=args.temperature, seed=args.seed)
     if not args.quiet:
         say(f"{len(samples)} samples (temperature {figure(args.temperature)}):")

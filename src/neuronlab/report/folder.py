@@ -29,6 +29,7 @@ from ..version import __version__
 __all__ = [
     "MARKER",
     "REPORT_FILES",
+    "LANGUAGE_FILES",
     "default_run_dir",
     "check_run_folder",
     "is_run_folder",
@@ -38,6 +39,20 @@ __all__ = [
 
 #: The file that marks a folder as a neuronlab run folder.
 MARKER = "neuronlab-run.json"
+
+#: The files only a language model's run (``neuronlab makemore``) writes.
+LANGUAGE_FILES = (
+    "checkpoints.csv",
+    "samples.txt",
+    "losses.png",
+    "counts.png",
+    "embedding.png",
+    "activations.png",
+    "gradients.png",
+    "weight_gradients.png",
+    "saturation.png",
+    "update_ratios.png",
+)
 
 #: Every file a run can write, in the order the page shows them (the marker first).
 REPORT_FILES = (
@@ -52,6 +67,7 @@ REPORT_FILES = (
     "misclassified.png",
     "first_layer_weights.png",
     "neuron_graph.svg",
+    *LANGUAGE_FILES,
     "index.html",
 )
 

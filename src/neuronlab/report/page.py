@@ -21,7 +21,18 @@ from ..training import History
 from ..version import __version__
 from .parts import Card, Picture
 
-__all__ = ["PageContent", "render", "CSS"]
+__all__ = [
+    "PageContent",
+    "render",
+    "CSS",
+    "esc",
+    "head",
+    "header",
+    "cards_section",
+    "pictures_section",
+    "config_section",
+    "footer",
+]
 
 CSS = """
 :root { color-scheme: light; --ink: #1d2330; --muted: #5b6475; --line: #d9dee8;
@@ -104,7 +115,11 @@ def esc(value: Any) -> str:
     return html.escape(value if isinstance(value, str) else _fmt(value), quote=True)
 
 
-def _head(name: str) -> list[str]:
+def head(name: str, extra_css: str = "") -> list[str]:
+    """The page's ``<head>``: no fetch allowed, the title ``neuronlab run: <name>``, the style.
+
+    ``extra_css`` is added after ``CSS``, for a page with parts of its own.
+    """
     return [
         "<!DOCTYPE html>",
         '<html lang="en">',
@@ -115,8 +130,18 @@ def _head(name: str) -> list[str]:
         "content=\"default-src 'none'; img-src data:; style-src 'unsafe-inline'\">",
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>neuronlab run: {esc(name)}</title>",
-        f"<style>{CSS}</style>",
+        f"<style>{CSS}{extra_css}</style>",
         "</head>",
+    ]
+
+
+def header(title: str, subtitle: str, links: list[tuple[str, str]]) -> list[str]:
+    """The band at the top: ``title``, the line under it, and links (section id, text)."""
+    nav = "".join(f'<a href="#{k}">{esc(v)}</a>' for k, v in links)
+    return [
+        f"<header><h1>{esc(title)}</h1>",
+        f"<p>{esc(subtitle)}</p>",
+        f"<nav>{nav}</nav></header>",
     ]
 
 
@@ -127,15 +152,12 @@ def _header(c: PageContent) -> list[str]:
         ("config", "Settings"),
         ("history", "Epoch by epoch"),
     ]
-    nav = "".join(f'<a href="#{k}">{esc(v)}</a>' for k, v in links)
-    return [
-        f"<header><h1>neuronlab run: {esc(c.name)}</h1>",
-        f"<p>{esc(c.subtitle)}written {esc(c.written)} by neuronlab {esc(__version__)}</p>",
-        f"<nav>{nav}</nav></header>",
-    ]
+    written = f"{c.subtitle}written {c.written} by neuronlab {__version__}"
+    return header(f"neuronlab run: {c.name}", written, links)
 
 
-def _cards(cards: list[Card], about: str) -> list[str]:
+def cards_section(cards: list[Card], about: str) -> list[str]:
+    """The results: one card per figure, then ``about`` (what the figures are), if any."""
     out = ['<section id="results"><h2>Results</h2><div class="cards">']
     for card in cards:
         out.append(
@@ -169,7 +191,8 @@ def _figure(pic: Picture) -> str:
     )
 
 
-def _pictures(pictures: list[Picture], notes: list[str]) -> list[str]:
+def pictures_section(pictures: list[Picture], notes: list[str]) -> list[str]:
+    """The pictures, each with its title and caption, then the notes on those not drawn."""
     out = ['<section id="pictures"><h2>Pictures</h2><div class="figures">']
     out.extend(_figure(pic) for pic in pictures)
     out.append("</div>")
@@ -181,7 +204,8 @@ def _pictures(pictures: list[Picture], notes: list[str]) -> list[str]:
     return out
 
 
-def _config(config: Mapping[str, Any]) -> list[str]:
+def config_section(config: Mapping[str, Any]) -> list[str]:
+    """The settings as a table (a setting that is None does not apply and is left out)."""
     rows = [(k, v) for k, v in config.items() if v is not None]  # a None setting does not apply
     out = ['<section id="config"><h2>Settings</h2>']
     if not rows:
@@ -215,17 +239,22 @@ def _history(history: History) -> list[str]:
     return out
 
 
+def footer(files: list[str]) -> str:
+    """The last line of the page: the files of the run's folder."""
+    names = ", ".join(f"<code>{esc(f)}</code>" for f in files)
+    return f"<footer>Files in this folder: {names}</footer>"
+
+
 def render(c: PageContent) -> str:
     """The whole page as text."""
-    files = ", ".join(f"<code>{esc(f)}</code>" for f in c.files)
     body = [
         *_header(c),
         "<main>",
-        *_cards(c.cards, c.about),
-        *_pictures(c.pictures, c.notes),
-        *_config(c.config),
+        *cards_section(c.cards, c.about),
+        *pictures_section(c.pictures, c.notes),
+        *config_section(c.config),
         *_history(c.history),
-        f"<footer>Files in this folder: {files}</footer>",
+        footer(c.files),
         "</main>",
     ]
-    return "\n".join([*_head(c.name), "<body>", *body, "</body>", "</html>", ""])
+    return "\n".join([*head(c.name), "<body>", *body, "</body>", "</html>", ""])

@@ -426,9 +426,12 @@ def plot_language_losses(
         window = _loss_window(len(losses))
         steps = np.arange(1, len(losses) + 1)
         ax.plot(steps, losses, color="C0", lw=0.6, alpha=0.22, label="loss of each batch")
-        centres, means = _window_means(losses, window)
-        ax.plot(centres, means, color="C0", lw=2.2, label=f"mean of every {window:,} steps")
-        shown += list(means[1:] if len(means) > 2 else means)
+        if window > 1:  # (a window of one step is the raw curve itself)
+            centres, means = _window_means(losses, window)
+            ax.plot(centres, means, color="C0", lw=2.2, label=f"mean of every {window:,} steps")
+            shown += list(means[1:] if len(means) > 2 else means)
+        else:
+            shown += list(losses)
     shown += _checkpoint_lines(ax, history)
     if target is not None:
         ax.axhline(target, color="black", ls="--", lw=1.3, label=f"lecture's dev loss {target:g}")
