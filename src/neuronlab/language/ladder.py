@@ -120,6 +120,7 @@ def batchnorm_mlp(
     n_embd: int = 10,
     n_hidden: int = 200,
     *,
+    momentum: float = 0.001,
     seed: Seed = None,
     dtype: Any = None,
 ) -> LanguageModel:
@@ -127,7 +128,9 @@ def batchnorm_mlp(
 
     The first Linear has no bias (BatchNorm subtracts the mean, so a bias
     would be cancelled; its own bias takes that role), tanh's gain 5/3 and a
-    small last layer, as in the lecture.
+    small last layer, as in the lecture.  The running statistics move by
+    ``momentum`` a step: the lecture's 0.001 (PyTorch's default is 0.1, which
+    keeps only the last few batches in them, a noisier estimate for evaluation).
     """
     size = _vocabulary_size(vocabulary, "batchnorm_mlp")
     block = whole_number(block_size, "batchnorm_mlp(block_size)", minimum=1)
@@ -139,7 +142,7 @@ def batchnorm_mlp(
         Embedding(size, embd, seed=rng, dtype=dtype),
         Flatten(),
         Linear(block * embd, hidden, bias=False, init="kaiming", gain=gain, seed=rng, dtype=dtype),
-        BatchNorm1d(hidden, dtype=dtype),
+        BatchNorm1d(hidden, momentum=momentum, dtype=dtype),
         Tanh(),
         Linear(hidden, size, init="kaiming", gain=SMALL_LAST_LAYER, seed=rng, dtype=dtype),
     )
