@@ -104,8 +104,9 @@ def _cell_texts(ax: Axes, table: np.ndarray, chars: str, top: float) -> None:
         for j in range(size):
             grey = "0.3" if light[i, j] else "0.9"  # dark grey on light cells, light on dark
             pair, count = chars[i] + chars[j], f"{int(table[i, j])}"
-            ax.text(j, i, pair, ha="center", va="bottom", color=grey, fontsize=small)
-            ax.text(j, i, count, ha="center", va="top", color=grey, fontsize=small)
+            # one two-line text per cell: half the text objects, the slow part of drawing
+            text = f"{pair}\n{count}"
+            ax.text(j, i, text, ha="center", va="center", color=grey, fontsize=small)
 
 
 def _character_axes(ax: Axes, chars: str) -> None:
