@@ -29,8 +29,9 @@ from ..data.text import MAX_BLOCK_SIZE, Vocabulary
 from ..language.model import LanguageModel
 from ..nn.activations import ACTIVATIONS
 from ..nn.layers import Linear, Sequential
-from ..nn.module import Module
+from ..nn.module import Module, evaluation_mode
 from ..nn.scalar import MLP
+from ..tensor import no_grad
 from .layer_records import INT_ARRAYS, LAYER_KINDS, Width, layer_record
 
 __all__ = [
@@ -198,9 +199,12 @@ def _plan_tensor_model(record: dict[str, Any], kind: str, max_depth: int) -> Pla
         vocabulary, block = _language(record, layers, width)
 
         def build() -> Module:
-            """The LanguageModel, with freshly initialised parameters."""
+            """The LanguageModel, with freshly initialised parameters, checked to read contexts
+            of its block size."""
             built = [_build(layer, dtype) for layer in layers]
-            return LanguageModel(*built, vocabulary=vocabulary, block_size=block)
+            model = LanguageModel(*built, vocabulary=vocabulary, block_size=block)
+            _check_contexts(model)
+            return model
 
     else:
 
@@ -290,6 +294,21 @@ def _language(
             "(its last layer must give one score per character)"
         )
     return vocabulary, block
+
+
+def _check_contexts(model: LanguageModel) -> None:
+    """Refuse a block size the layers cannot read: one context of "." goes through them.
+
+    (A ``Flatten`` hides from the record alone how wide the contexts make it, so
+    a ``block_size`` that does not fit the layers shows only when they run.)
+    """
+    try:
+        with no_grad(), evaluation_mode(model):
+            model(np.zeros((1, model.block_size), dtype=np.int64))
+    except ValueError as exc:
+        raise ValueError(
+            f"record: 'block_size' {model.block_size} does not fit the layers ({exc})"
+        ) from None
 
 
 def _plan_mlp(record: dict[str, Any]) -> Plan:

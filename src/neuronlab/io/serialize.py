@@ -233,6 +233,7 @@ def _read_parameters(archive: NpzArchive, plan: Plan) -> dict[str, np.ndarray]:
             "the parameter arrays do not match the architecture "
             f"(missing: {missing[:5] or 'none'}; unexpected: {unexpected[:5] or 'none'})"
         )
+
     def check(name: str) -> Callable[[NpyHeader], None]:
         """What refuses a header for array ``name`` that is not what the plan calls for."""
 

@@ -78,9 +78,7 @@ def to_torch(model: Module) -> Any:
     if isinstance(model, MLP):
         model = from_value_mlp(model, dtype=np.float64)
 
-    if isinstance(model, layers.Sequential):  # a LanguageModel too: its layers, in order
-        return torch.nn.Sequential(*[_layer_to_torch(torch, layers, x) for x in model])
-    if isinstance(model, layers.Linear):
+    if isinstance(model, (layers.Sequential, layers.Linear)):  # a LanguageModel: its layers
         return _layer_to_torch(torch, layers, model)
     raise TypeError(
         "to_torch: expected a tensor Sequential (or Linear) or a scalar MLP, "
@@ -89,6 +87,13 @@ def to_torch(model: Module) -> Any:
 
 
 def _layer_to_torch(torch: Any, layers: Any, layer: Any) -> Any:
+    """The PyTorch twin of ``layer``, in the mode (training or evaluation) the layer is in."""
+    made = _torch_twin(torch, layers, layer)
+    made.training = layer.training  # its own mode only: a Sequential's layers keep theirs
+    return made
+
+
+def _torch_twin(torch: Any, layers: Any, layer: Any) -> Any:
     nn = torch.nn
     if isinstance(layer, layers.Sequential):
         return nn.Sequential(*[_layer_to_torch(torch, layers, x) for x in layer])
@@ -112,7 +117,6 @@ def _layer_to_torch(torch: Any, layers: Any, layer: Any) -> Any:
             "Sigmoid, Flatten, Embedding, FlattenConsecutive, BatchNorm1d, LayerNorm, Dropout, "
             "Sequential"
         )
-    made.train(layer.training)
     return made
 
 
@@ -180,11 +184,12 @@ def from_torch(
     dtype = "float64" if params and params[0].dtype == torch.float64 else "float32"
     top = module if isinstance(module, torch.nn.Sequential) else torch.nn.Sequential(module)
     seq = _sequential_from_torch(torch, layers, top, dtype, "module")
-    if vocabulary is None and block_size is None:
-        return seq
-    if vocabulary is None or block_size is None:
-        raise ValueError("from_torch: a language model needs both vocabulary and block_size")
-    return LanguageModel(*seq, vocabulary=vocabulary, block_size=block_size)
+    if vocabulary is not None or block_size is not None:
+        if vocabulary is None or block_size is None:
+            raise ValueError("from_torch: a language model needs both vocabulary and block_size")
+        seq = LanguageModel(*seq, vocabulary=vocabulary, block_size=block_size)
+    seq.training = module.training
+    return seq
 
 
 def _sequential_from_torch(torch: Any, layers: Any, seq: Any, dtype: str, where: str) -> Any:
@@ -192,6 +197,7 @@ def _sequential_from_torch(torch: Any, layers: Any, seq: Any, dtype: str, where:
     for name, child in seq.named_children():
         converted = _layer_from_torch(torch, layers, child, dtype, f"{where}.{name}")
         if converted is not None:
+            converted.training = child.training  # its own mode: a Sequential's layers keep theirs
             out.append(converted)
     return layers.Sequential(*out)
 
@@ -220,7 +226,6 @@ def _layer_from_torch(torch: Any, layers: Any, child: Any, dtype: str, where: st
             "supported: Linear, ReLU, Tanh, Sigmoid, Flatten, Identity, Embedding, BatchNorm1d, "
             "LayerNorm, Dropout, FlattenConsecutive, Sequential"
         )
-    made.train(child.training)
     return made
 
 
