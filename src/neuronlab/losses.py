@@ -159,7 +159,8 @@ def cross_entropy(logits: Any, targets: Any) -> Any:
                 f"cross_entropy: expected {shape[0]} class labels, got targets of shape "
                 f"{np.shape(raw)}; for one-hot targets pass y.argmax(axis=1)"
             )
-        labels = class_labels(raw, "cross_entropy(targets)", n=shape[0], classes=shape[1])
+        what = f"cross_entropy(targets) for logits of shape {shape}"
+        labels = class_labels(raw, what, n=shape[0], classes=shape[1])
         return softmax_cross_entropy(logits, labels)
     if not isinstance(logits, Sequence) or len(logits) == 0:
         raise TypeError("cross_entropy: expected a non-empty list of per-example score lists")

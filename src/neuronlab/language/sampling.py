@@ -29,7 +29,8 @@ def next_character_probabilities(
 
     A temperature below 1 sharpens the distribution (safer, more common
     names), above 1 flattens it (stranger ones); top-k gives every character
-    outside the k most likely probability 0.  Computed in evaluation mode,
+    outside the k most likely probability 0 (characters tied with the k-th
+    score are kept too).  Computed in evaluation mode,
     without a graph; float64 rows that sum to 1.
     """
     with no_grad(), evaluation_mode(model):
@@ -84,6 +85,10 @@ def sample(
     if BOUNDARY in start:
         raise ValueError(f"sample(start): {BOUNDARY!r} marks the end of a word, got {start!r:.60}")
     prefix = model.vocabulary.encode(start)  # refuses characters it does not know
+    if len(prefix) > length:
+        raise ValueError(
+            f"sample(start): {len(prefix)} characters, longer than max_length ({length})"
+        )
     rng = make_rng(seed)
     block = model.block_size
     contexts = np.zeros((count, block), dtype=np.int64)

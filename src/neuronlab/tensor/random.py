@@ -13,7 +13,7 @@ import numpy as np
 
 from ..util.checks import flag, real_number, whole_number
 from ..util.rng import Seed, make_rng
-from .arrays import F64, as_array
+from .arrays import F64, as_array, quiet
 from .operands import require_tensor
 
 if TYPE_CHECKING:
@@ -109,9 +109,12 @@ def dropout(x: Tensor, p: float = 0.5, *, generator: Seed = None) -> Tensor:
     else:
         keep = make_rng(generator).random(data.shape) >= p
         mask = keep.astype(data.dtype) * data.dtype.type(1.0 / (1.0 - p))
-    return x.from_op(data * mask, (x,), "dropout", dropout_backward, (mask,))
+    with quiet():  # a dropped inf or nan is 0 · inf = nan, as in PyTorch
+        out = data * mask
+    return x.from_op(out, (x,), "dropout", dropout_backward, (mask,))
 
 
 def dropout_backward(g: np.ndarray, inputs: tuple[Tensor, ...], saved: tuple) -> Grads:
     """g times the mask of the forward pass."""
-    return (g * saved[0],)
+    with quiet():
+        return (g * saved[0],)

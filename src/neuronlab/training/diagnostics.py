@@ -158,21 +158,34 @@ class Diagnostics:
         return step in UPDATE_CHECK_STEPS and "updates" not in self.given
 
     def after_updates(self, ratios: dict[str, float], lr: float) -> None:
-        """Warn (once) when a weight matrix's log10 update:data ratio is far from the guide."""
+        """Warn (once) when a weight matrix's log10 update:data ratio is far from the guide.
+
+        Steps that are too large come first: they can stop the gradient from
+        reaching the layers before (saturated units), which then seem too slow.
+        """
         low, high = UPDATE_RANGE
-        for name, ratio in ratios.items():
-            if not np.isfinite(ratio) or low <= ratio <= high:
-                continue
-            if ratio < low:
-                what = "so it learns very slowly. Raise the learning rate"
-                better = format_number(lr * 10)
-            else:
-                what = "so each step undoes much of what was learned. Lower the learning rate"
-                better = format_number(lr / 10)
-            self._warn(
-                "updates",
-                f"the steps of {name} move its weights by 10^{ratio:.1f} of their spread "
-                f"(the lectures' guide is about 10^{GUIDE:.0f}), {what} (it is "
-                f"{format_number(lr)}), e.g. to {better}.",
-            )
+        known = {name: r for name, r in ratios.items() if not np.isnan(r)}  # nan: no spread
+        if not known:
             return
+        fastest = max(known, key=known.__getitem__)
+        slowest = min(known, key=known.__getitem__)
+        if known[fastest] > high:
+            name, ratio = fastest, known[fastest]
+            what = "so each step undoes much of what was learned. Lower the learning rate"
+            better = format_number(lr / 10)
+        elif known[slowest] < low:
+            name, ratio = slowest, known[slowest]
+            what = "so it learns very slowly. Raise the learning rate"
+            better = format_number(lr * 10)
+        else:
+            return
+        moved = (
+            "do not move its weights at all"
+            if ratio == -np.inf
+            else f"move its weights by 10^{ratio:.1f} of their spread"
+        )
+        self._warn(
+            "updates",
+            f"the steps of {name} {moved} (the lectures' guide is about 10^{GUIDE:.0f}), "
+            f"{what} (it is {format_number(lr)}), e.g. to {better}.",
+        )
