@@ -45,6 +45,8 @@ __all__ = ["Trainer", "evaluate", "predict", "model_inputs", "DEFAULT_LR", "BATC
 DEFAULT_LR = 0.1
 #: How batches are drawn: each example once per epoch, or each batch afresh with replacement.
 BATCHES = ("epochs", "random")
+#: Random batches drawn from the generator at a time.
+RANDOM_BLOCK = 1024
 
 LossArg = Union[str, Callable[[Any, Any], Any]]  # noqa: UP007 (a runtime alias on 3.10)
 
@@ -166,6 +168,8 @@ class Trainer:
         self.steps_done = 0
         self.last_loss: float | None = None
         self._rng = rng
+        self._block = np.empty((0, self.batch_size), dtype=np.int64)  # random batches, drawn ahead
+        self._drawn = 0
         self._order = np.arange(self.n)
         self._position = self.n  # the next step starts an epoch
         self._epoch_loss = 0.0
@@ -221,7 +225,7 @@ class Trainer:
     def step(self) -> float:
         """Train on the next batch; returns its loss (before the update)."""
         idx = self._next_batch()
-        Xb, yb = self.X[idx], self.y[idx]
+        Xb, yb = self.X.take(idx, axis=0), self.y.take(idx, axis=0)
         engine = self.engine
         watched = self._weights_before()
         with engine.step_context():
@@ -234,7 +238,8 @@ class Trainer:
             value = engine.item(batch_loss)
             if not math.isfinite(value):
                 raise self._diverged("the loss", value)
-            self.model.zero_grad()
+            for p in self.params:  # the model's zero_grad, without walking its modules again
+                p.zero_grad()
             batch_loss.backward()
             self._update()
         if self.scheduler is not None:
@@ -253,11 +258,19 @@ class Trainer:
         return value
 
     def _next_batch(self) -> np.ndarray:
-        """The indices of the next batch: the epoch's next slice, or drawn with replacement."""
+        """The indices of the next batch: the epoch's next slice, or drawn with replacement.
+
+        Random batches are drawn ``RANDOM_BLOCK`` at a time (one call to the
+        generator instead of one per step); the same seed gives the same batches.
+        """
         if self._position >= self.n:
             self._start_epoch()
         if self.batches == "random":
-            return self._rng.integers(0, self.n, self.batch_size)
+            if self._drawn >= len(self._block):
+                self._block = self._rng.integers(0, self.n, (RANDOM_BLOCK, self.batch_size))
+                self._drawn = 0
+            self._drawn += 1
+            return self._block[self._drawn - 1]
         return self._order[self._position : self._position + self.batch_size]
 
     def _weights_before(self) -> list[np.ndarray] | None:
