@@ -164,7 +164,8 @@ def _train(
 
 
 def _progress_lines(total: int) -> Any:
-    """A fit callback printing the step, the epoch's loss and the last dev loss, ten times."""
+    """A fit callback printing the step, the mean batch loss since the last line and the last
+    dev loss, about ten times a run."""
     shown = {"at": 0}
 
     def report(epoch: int, history: History) -> None:
@@ -172,8 +173,8 @@ def _progress_lines(total: int) -> Any:
         steps = len(history.batch_loss)
         if steps == shown["at"] or (steps < shown["at"] + total // 10 and steps < total):
             return
+        loss = float(np.mean(history.batch_loss[shown["at"] : steps]))  # since the last line
         shown["at"] = steps
-        loss = history.loss[-1] if epoch > 0 else history.batch_loss[-1]
         dev = history.checkpoints[-1].val_loss if history.checkpoints else None
         dev_text = "" if dev is None else f"  dev loss {figure(dev)}"
         say(f"step {steps:,}/{total:,}  loss {figure(loss)}{dev_text}", flush=True)

@@ -57,7 +57,7 @@ from ..version import __version__
 from ..viz import plots
 from ..viz.plots.internals import SATURATION_ROWS, layer_activations, layer_gradients
 from ..viz.plots.internals import weight_gradients as weight_gradient_list
-from ..viz.plots.language import VOWELS, embedding_projection
+from ..viz.plots.language import BAND_STEPS, VOWELS, embedding_projection
 from . import page
 from .folder import MARKER, check_run_folder, finish_run_folder, open_run_folder
 from .jsontext import json_text, jsonable
@@ -427,9 +427,14 @@ def _losses_caption(run: _Run) -> str:
             "examples (full-batch descent, as the lecture does)."
         )
     else:
+        batches = (
+            "the middle 80% of the batch losses in each window of steps"
+            if run.steps > BAND_STEPS
+            else "the loss of each batch"
+        )
         text = (
-            f"Faint blue: the loss of each batch of {run.config.get('batch_size')}, over "
-            f"{run.steps:,} steps; strong blue: its mean over a window of steps."
+            f"Faint blue: {batches} (batches of {run.config.get('batch_size')}, over "
+            f"{run.steps:,} steps); strong blue: their mean over each window of steps."
         )
     text += (
         f" Green circles: the loss on all the training {run.noun}s; red squares: on the dev "

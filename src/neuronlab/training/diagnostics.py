@@ -9,8 +9,10 @@ watches a run and warns (``TrainingWarning``) when
 - every ReLU of a hidden layer outputs 0 for every example it is shown, so
   no gradient flows back through that layer and training is stuck;
 - the loss has grown to 100 times its best: the steps overshoot;
-- more than half of a tanh layer's outputs are saturated (|t| > 0.97), so
-  its slope 1 - t² is nearly 0 and little gradient gets through;
+- more than half of a tanh layer's outputs are saturated (|t| > 0.97) at
+  the start, so its slope 1 - t² is nearly 0 and little gradient gets
+  through: the starting weights are too large (later in training a share of
+  saturated units is normal, and says nothing about the start);
 - a weight matrix's update:data ratio is far from the lectures' guide of
   1e-3 per step: the layer learns too slowly, or steps so far that it undoes
   what it learned.
@@ -118,11 +120,9 @@ class Diagnostics:
                 f"the steps overshoot the minimum. Lower the learning rate (it is "
                 f"{format_number(lr)}), e.g. to {format_number(lr / 10)}.",
             )
-        layers = self._layers()
-        self._look_for_saturation(layers)
         if "dead" in self.given:
             return
-        for out in layers:
+        for out in self._layers():
             if out.hidden and out.activation == "relu" and not (out.values > 0).any():
                 self._warn(
                     "dead",

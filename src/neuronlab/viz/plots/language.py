@@ -353,6 +353,25 @@ def _loss_window(steps: int) -> int:
     return max(w for w in (1, 2, 5, 10, 20, 50, 100, 200, 500, LOSS_WINDOW) if w <= fits)
 
 
+#: Beyond this many steps, the batch losses are drawn as a band per window, not one by one.
+BAND_STEPS = 5_000
+
+
+def _batch_losses(ax: Axes, losses: np.ndarray, window: int) -> None:
+    """Each batch's loss, faint; for a long run, the middle 80% of each window's as a band."""
+    if len(losses) <= BAND_STEPS or window == 1:
+        steps = np.arange(1, len(losses) + 1)
+        ax.plot(steps, losses, color="C0", lw=0.6, alpha=0.22, label="loss of each batch")
+        return
+    whole = len(losses) // window * window
+    blocks = losses[:whole].reshape(-1, window)
+    low, high = np.percentile(blocks, [10, 90], axis=1)
+    centres = np.arange(len(blocks)) * window + (window + 1) / 2
+    ax.fill_between(
+        centres, low, high, color="C0", alpha=0.18, lw=0, label="middle 80% of the batch losses"
+    )
+
+
 def _window_means(losses: np.ndarray, window: int) -> tuple[np.ndarray, np.ndarray]:
     whole = len(losses) // window * window
     means = losses[:whole].reshape(-1, window).mean(axis=1)
@@ -405,7 +424,9 @@ def plot_language_losses(
     """The training curve of a language model, as the lectures draw it.
 
     Every step's batch loss (``history.batch_loss``) is drawn faint: batches
-    of 32 make it noisy.  Over it, the mean of every 1,000 steps (the
+    of 32 make it noisy (over ``BAND_STEPS`` steps, as a band holding the
+    middle 80% of each window's batch losses, which reads better than a wall
+    of lines).  Over it, the mean of every 1,000 steps (the
     lectures' window; a short run uses a smaller round one, 30 means or more,
     and the legend says which), and the checkpoints' losses on all the
     training data and on the dev words (``fit(..., eval_every=N,
@@ -425,8 +446,7 @@ def plot_language_losses(
     shown: list[float] = []
     if len(losses):
         window = _loss_window(len(losses))
-        steps = np.arange(1, len(losses) + 1)
-        ax.plot(steps, losses, color="C0", lw=0.6, alpha=0.22, label="loss of each batch")
+        _batch_losses(ax, losses, window)
         if window > 1:  # (a window of one step is the raw curve itself)
             centres, means = _window_means(losses, window)
             ax.plot(centres, means, color="C0", lw=2.2, label=f"mean of every {window:,} steps")
