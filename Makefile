@@ -77,7 +77,7 @@ bench: $(BENCH_VENV)/.installed
 	$(BENCH_VENV)/bin/python benchmarks/bench_makemore.py
 
 # The lectures' ladder of language models, every row trained to the end by the lecture's recipe
-# and by neuronlab's own, beside the lecture's figures (about an hour on 2 cores).
+# and by neuronlab's own, beside the lecture's figures (about half an hour on 2 cores).
 bench-ladder: $(BENCH_VENV)/.installed
 	$(BENCH_VENV)/bin/python benchmarks/bench_makemore.py --ladder
 
