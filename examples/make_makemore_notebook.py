@@ -14,12 +14,11 @@ stored without outputs: open it in Jupyter and run all cells.
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
 import nbformat
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+from notebook_file import cells_of, command, file_text, notebook
 
 HERE = Path(__file__).resolve().parent
 NOTEBOOK = HERE / "makemore.ipynb"
@@ -119,10 +118,9 @@ counts'.""",
         """net = language.bigram_network(vocab, seed=0)
 Xb, Yb = context_windows(words, 1, vocab)
 recipe = language.recipe_for("bigram", "lecture").with_steps(60)
-history = fit(net, Xb, Yb, loss="cross_entropy", **language.fit_options(recipe, net),
-              verbose=False)
-print(f"after {recipe.steps} full-batch steps: loss {history.batch_loss[-1]:.4f} "
-      f"(the counts: {counts.nll(words):.4f})")""",
+history = fit(net, Xb, Yb, loss="cross_entropy", **language.fit_options(recipe, net))
+loss, counted = history.batch_loss[-1], counts.nll(words)
+print(f"after {recipe.steps} full-batch steps: loss {loss:.4f} (the counts: {counted:.4f})")""",
     ),
     (
         "md",
@@ -152,8 +150,11 @@ show(out / "lr_sweep.png")""",
     (
         "code",
         """recipe = language.recipe_for("mlp", "lecture").with_steps(STEPS)  # SGD 0.1, then 0.01
-history = fit(model, Xtr, Ytr, loss="cross_entropy", **language.fit_options(recipe, model),
-              validation=(Xdev, Ydev), eval_every=STEPS // 8, verbose=False)
+options = language.fit_options(recipe, model)
+every = STEPS // 8  # the loss on all of train and dev, 8 times
+history = fit(
+    model, Xtr, Ytr, loss="cross_entropy", **options, validation=(Xdev, Ydev), eval_every=every
+)
 dev_loss = evaluate(model, Xdev, Ydev, loss="cross_entropy")["loss"]
 print(f"dev loss after {STEPS:,} steps: {dev_loss:.4f} (the lecture: 2.17 after 200,000)")
 plots.plot_language_losses(history, lecture=2.17, path=out / "mlp_losses.png")
@@ -202,10 +203,10 @@ relative to their spread: about 10⁻³ is the lecture's rough guide.""",
         """bn = language.batchnorm_mlp(vocab, seed=0)
 print("parameters:", f"{bn.num_parameters():,}")
 recipe = language.recipe_for("batchnorm", "lecture").with_steps(STEPS)
-history = fit(bn, Xtr, Ytr, loss="cross_entropy", **language.fit_options(recipe, bn),
-              record_updates=10, verbose=False)
-print(f"dev loss: {evaluate(bn, Xdev, Ydev, loss='cross_entropy')['loss']:.4f} "
-      "(the lecture: 2.105 after 200,000 steps)")
+options = language.fit_options(recipe, bn)
+history = fit(bn, Xtr, Ytr, loss="cross_entropy", **options, record_updates=10)
+dev_loss = evaluate(bn, Xdev, Ydev, loss="cross_entropy")["loss"]
+print(f"dev loss: {dev_loss:.4f} (the lecture: 2.105 after 200,000 steps)")
 print("running mean of the first 3 units:", np.round(bn[3].running_mean[:3], 3))
 plots.plot_update_ratios(history, path=out / "update_ratios.png")
 plots.plot_gradient_histograms(bn, Xtr[:32], Ytr[:32], path=out / "gradients.png")
@@ -228,11 +229,10 @@ X8, Y8 = context_windows(train, 8, vocab)
 for layer, output in zip(wn, wn.trace(X8[:4])):
     print(f"{type(layer).__name__:20s} {tuple(output.shape)}")
 recipe = language.recipe_for("wavenet", "lecture").with_steps(STEPS // 4)
-fit(wn, X8, Y8, loss="cross_entropy", **language.fit_options(recipe, wn), verbose=False)
+fit(wn, X8, Y8, loss="cross_entropy", **language.fit_options(recipe, wn))
 X8dev, Y8dev = context_windows(dev, 8, vocab)
-print(f"dev loss after {recipe.steps:,} steps: "
-      f"{evaluate(wn, X8dev, Y8dev, loss='cross_entropy')['loss']:.4f} "
-      "(the lecture: 1.993 after 200,000)")
+dev_loss = evaluate(wn, X8dev, Y8dev, loss="cross_entropy")["loss"]
+print(f"dev loss after {recipe.steps:,} steps: {dev_loss:.4f} (the lecture: 1.993 after 200,000)")
 print(sample(wn, 10, seed=0, temperature=0.8))""",
     ),
     (
@@ -254,8 +254,8 @@ else:
 
     twin = to_torch(wn).eval()
     with torch.no_grad():
-        torch_loss = torch.nn.functional.cross_entropy(
-            twin(torch.from_numpy(X8dev)), torch.from_numpy(Y8dev)).item()
+        logits = twin(torch.from_numpy(X8dev))
+        torch_loss = torch.nn.functional.cross_entropy(logits, torch.from_numpy(Y8dev)).item()
     ours = evaluate(wn, X8dev, Y8dev, loss="cross_entropy")["loss"]
     print(f"dev loss: neuronlab {ours:.5f}, PyTorch {torch_loss:.5f}")""",
     ),
@@ -264,40 +264,17 @@ else:
 
 def build() -> nbformat.NotebookNode:
     """The makemore notebook, without outputs."""
-    cells = [
-        new_markdown_cell(text) if kind == "md" else new_code_cell(text) for kind, text in CELLS
-    ]
-    for i, cell in enumerate(cells):
-        cell["id"] = f"makemore-{i:02d}"  # stable ids: rebuilding gives the same file
-    nb = new_notebook(cells=cells)
-    nb.metadata["kernelspec"] = {
-        "name": "python3",
-        "display_name": "Python 3 (ipykernel)",
-        "language": "python",
-    }
-    nb.metadata["language_info"] = {"name": "python"}
-    return nb
+    return notebook(cells_of(CELLS, "makemore"))
 
 
 def text() -> str:
     """The notebook file's text, as written."""
-    return nbformat.writes(build()) + "\n"
+    return file_text(build())
 
 
 def main(argv: list[str] | None = None) -> int:
     """Write (or with --check, compare) examples/makemore.ipynb."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true", help="fail if the notebook is out of date")
-    args = parser.parse_args(argv)
-    if args.check:
-        current = NOTEBOOK.read_text(encoding="utf-8") if NOTEBOOK.exists() else ""
-        if current != text():
-            print(f"{NOTEBOOK} is out of date: run python {Path(__file__).name}", file=sys.stderr)
-            return 1
-        return 0
-    NOTEBOOK.write_text(text(), encoding="utf-8")
-    print(f"wrote {NOTEBOOK}")
-    return 0
+    return command(NOTEBOOK, text, (__doc__ or "").splitlines()[0], argv)
 
 
 if __name__ == "__main__":

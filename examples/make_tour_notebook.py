@@ -11,12 +11,11 @@ Jupyter and run all cells.
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
 import nbformat
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+from notebook_file import cells_of, command, file_text, notebook
 
 HERE = Path(__file__).resolve().parent
 NOTEBOOK = HERE / "tour.ipynb"
@@ -373,40 +372,17 @@ Python: `neuronlab.tour.run_tour("tour-pictures")`.""",
 
 def build() -> nbformat.NotebookNode:
     """The tour notebook, without outputs."""
-    cells = [
-        new_markdown_cell(text) if kind == "md" else new_code_cell(text) for kind, text in CELLS
-    ]
-    for i, cell in enumerate(cells):
-        cell["id"] = f"tour-{i:02d}"  # stable ids: rebuilding gives the same file
-    nb = new_notebook(cells=cells)
-    nb.metadata["kernelspec"] = {
-        "name": "python3",
-        "display_name": "Python 3 (ipykernel)",
-        "language": "python",
-    }
-    nb.metadata["language_info"] = {"name": "python"}
-    return nb
+    return notebook(cells_of(CELLS, "tour"))
 
 
 def text() -> str:
     """The notebook file's text, as written."""
-    return nbformat.writes(build()) + "\n"
+    return file_text(build())
 
 
 def main(argv: list[str] | None = None) -> int:
     """Write (or with --check, compare) examples/tour.ipynb."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true", help="fail if tour.ipynb is out of date")
-    args = parser.parse_args(argv)
-    if args.check:
-        current = NOTEBOOK.read_text(encoding="utf-8") if NOTEBOOK.exists() else ""
-        if current != text():
-            print(f"{NOTEBOOK} is out of date: run python {Path(__file__).name}", file=sys.stderr)
-            return 1
-        return 0
-    NOTEBOOK.write_text(text(), encoding="utf-8")
-    print(f"wrote {NOTEBOOK}")
-    return 0
+    return command(NOTEBOOK, text, (__doc__ or "").splitlines()[0], argv)
 
 
 if __name__ == "__main__":

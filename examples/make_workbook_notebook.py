@@ -14,7 +14,6 @@ It is stored without outputs.
 
 from __future__ import annotations
 
-import argparse
 import ast
 import re
 import sys
@@ -23,7 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+from nbformat.v4 import new_code_cell, new_markdown_cell
+from notebook_file import command, file_text, notebook
 
 from neuronlab.workbook.catalog import EXERCISES, Exercise, template_text
 
@@ -124,35 +124,17 @@ def build() -> nbformat.NotebookNode:
     cells = [intro, setup]
     for e in EXERCISES:
         cells += exercise_cells(e)
-    nb = new_notebook(cells=cells)
-    nb.metadata["kernelspec"] = {
-        "name": "python3",
-        "display_name": "Python 3 (ipykernel)",
-        "language": "python",
-    }
-    nb.metadata["language_info"] = {"name": "python"}
-    return nb
+    return notebook(cells)
 
 
 def text() -> str:
     """The notebook file's text, as written."""
-    return nbformat.writes(build()) + "\n"
+    return file_text(build())
 
 
 def main(argv: list[str] | None = None) -> int:
     """Write (or with --check, compare) examples/workbook.ipynb."""
-    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--check", action="store_true", help="fail if it is out of date")
-    args = parser.parse_args(argv)
-    if args.check:
-        current = NOTEBOOK.read_text(encoding="utf-8") if NOTEBOOK.exists() else ""
-        if current != text():
-            print(f"{NOTEBOOK} is out of date: run python {Path(__file__).name}", file=sys.stderr)
-            return 1
-        return 0
-    NOTEBOOK.write_text(text(), encoding="utf-8")
-    print(f"wrote {NOTEBOOK}")
-    return 0
+    return command(NOTEBOOK, text, (__doc__ or "").splitlines()[0], argv)
 
 
 if __name__ == "__main__":

@@ -9,48 +9,24 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from notebooks import execute, load_builder, outputs
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK = ROOT / "examples" / "makemore.ipynb"
-BUILDER = ROOT / "examples" / "make_makemore_notebook.py"
 
 nbformat = pytest.importorskip("nbformat", reason="nbformat is not installed")
-nbclient = pytest.importorskip("nbclient", reason="nbclient is not installed")
+pytest.importorskip("nbclient", reason="nbclient is not installed")
 pytest.importorskip("ipykernel", reason="ipykernel is not installed")
 pytest.importorskip("matplotlib", reason="the notebook draws with matplotlib")
 
 
-def _builder() -> Any:
-    spec = importlib.util.spec_from_file_location("make_makemore_notebook", BUILDER)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def _outputs(nb: Any) -> tuple[str, list[str]]:
-    """All text the cells printed (warnings included), and the mime types of their pictures."""
-    texts, pictures = [], []
-    for cell in nb.cells:
-        for output in cell.get("outputs", []):
-            if output.output_type == "stream":
-                texts.append(output.text)
-            elif output.output_type in ("execute_result", "display_data"):
-                data = output.get("data", {})
-                texts.append(data.get("text/plain", ""))
-                pictures += [m for m in data if m.startswith("image/")]
-            elif output.output_type == "error":
-                texts.append("\n".join(output.traceback))
-    return "\n".join(texts), pictures
-
-
 def test_notebook_matches_its_builder() -> None:
-    assert NOTEBOOK.read_text(encoding="utf-8") == _builder().text(), (
+    assert NOTEBOOK.read_text(encoding="utf-8") == load_builder("make_makemore_notebook").text(), (
         "examples/makemore.ipynb is out of date: run python examples/make_makemore_notebook.py"
     )
 
 
-def test_notebook_is_stored_without_outputs() -> None:
+def test_notebook_is_stored_withoutoutputs() -> None:
     nb = nbformat.read(NOTEBOOK, as_version=4)
     nbformat.validate(nb)
     assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code")
@@ -58,24 +34,13 @@ def test_notebook_is_stored_without_outputs() -> None:
 
 @pytest.fixture(scope="module")
 def executed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, Path]:
-    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
-
-    try:
-        KernelSpecManager().get_kernel_spec("python3")
-    except NoSuchKernel:
-        pytest.skip("no Jupyter kernel named python3 (python -m ipykernel install --user)")
     workdir = tmp_path_factory.mktemp("makemore-notebook")
-    nb = nbformat.read(NOTEBOOK, as_version=4)
-    client = nbclient.NotebookClient(
-        nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(workdir)}}
-    )
-    client.execute()
-    return nb, workdir
+    return execute(nbformat.read(NOTEBOOK, as_version=4), workdir), workdir
 
 
 def test_notebook_runs_and_prints_the_lectures_numbers(executed: tuple[Any, Path]) -> None:
     nb, _ = executed
-    text, pictures = _outputs(nb)
+    text, pictures = outputs(nb)
     assert "Traceback" not in text, text[-3000:]
     for expected in (
         "32033 names, e.g. ['emma', 'olivia', 'ava', 'isabella', 'sophia']",
@@ -98,7 +63,7 @@ def test_notebook_runs_and_prints_the_lectures_numbers(executed: tuple[Any, Path
 
 
 def test_the_models_learn_and_pytorch_agrees(executed: tuple[Any, Path]) -> None:
-    text, _ = _outputs(executed[0])
+    text, _ = outputs(executed[0])
     found = re.search(r"suggested learning rate: ([\d.]+)", text)
     assert found and 0.03 <= float(found.group(1)) <= 0.3  # the lecture reads 0.1 off its sweep
     dev = [float(x) for x in re.findall(r"dev loss(?: after [\d,]+ steps)?: ([\d.]+)", text)]

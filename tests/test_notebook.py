@@ -8,47 +8,21 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from notebooks import execute, load_builder, outputs
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK = ROOT / "examples" / "tour.ipynb"
-BUILDER = ROOT / "examples" / "make_tour_notebook.py"
 
 nbformat = pytest.importorskip(
     "nbformat", reason="nbformat is not installed (pip install nbformat)"
 )
-nbclient = pytest.importorskip(
-    "nbclient", reason="nbclient is not installed (pip install nbclient)"
-)
+pytest.importorskip("nbclient", reason="nbclient is not installed (pip install nbclient)")
 pytest.importorskip("ipykernel", reason="ipykernel is not installed (pip install ipykernel)")
 pytest.importorskip("matplotlib", reason="the tour draws with matplotlib")
 
 
-def _builder() -> Any:
-    spec = importlib.util.spec_from_file_location("make_tour_notebook", BUILDER)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def _outputs_text(nb: Any) -> tuple[str, list[str]]:
-    """All text the cells printed or returned, and the mime types of their pictures."""
-    texts, pictures = [], []
-    for cell in nb.cells:
-        for output in cell.get("outputs", []):
-            if output.output_type == "stream":
-                texts.append(output.text)
-            elif output.output_type in ("execute_result", "display_data"):
-                data = output.get("data", {})
-                texts.append(data.get("text/plain", ""))
-                pictures += [m for m in data if m.startswith("image/")]
-            elif output.output_type == "error":
-                texts.append("\n".join(output.traceback))
-    return "\n".join(texts), pictures
-
-
 def test_notebook_matches_its_builder() -> None:
-    assert NOTEBOOK.read_text(encoding="utf-8") == _builder().text(), (
+    assert NOTEBOOK.read_text(encoding="utf-8") == load_builder("make_tour_notebook").text(), (
         "examples/tour.ipynb is out of date: run python examples/make_tour_notebook.py"
     )
 
@@ -61,27 +35,13 @@ def test_notebook_is_stored_without_outputs() -> None:
 
 @pytest.fixture(scope="module")
 def executed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, Path]:
-    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
-
-    try:
-        KernelSpecManager().get_kernel_spec("python3")
-    except NoSuchKernel:
-        pytest.skip("no Jupyter kernel named python3 (python -m ipykernel install --user)")
     workdir = tmp_path_factory.mktemp("notebook")
-    nb = nbformat.read(NOTEBOOK, as_version=4)
-    client = nbclient.NotebookClient(
-        nb,
-        timeout=120,
-        kernel_name="python3",
-        resources={"metadata": {"path": str(workdir)}},
-    )
-    client.execute()
-    return nb, workdir
+    return execute(nbformat.read(NOTEBOOK, as_version=4), workdir, timeout=120), workdir
 
 
 def test_notebook_runs_and_shows_the_key_numbers(executed: tuple[Any, Path]) -> None:
     nb, _ = executed
-    text, pictures = _outputs_text(nb)
+    text, pictures = outputs(nb)
     assert "Traceback" not in text and "Error" not in text, text[-2000:]
     for expected in (
         "output equals the second factor: True",
@@ -108,7 +68,7 @@ def test_notebook_runs_and_shows_the_key_numbers(executed: tuple[Any, Path]) -> 
 
 
 def test_notebook_trains_the_digits_and_compares_with_pytorch(executed: tuple[Any, Path]) -> None:
-    text, _ = _outputs_text(executed[0])
+    text, _ = outputs(executed[0])
     found = re.search(r"test accuracy ([\d.]+)% \((\d+) of 450 test images right\)", text)
     assert found, "the digits cell printed no test accuracy"
     assert float(found.group(1)) >= 97.0

@@ -7,58 +7,29 @@ check passes and nothing raises.
 
 from __future__ import annotations
 
-import importlib.util
 import re
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
+from notebooks import execute, load_builder
 from workbook.reference import ANSWERS, fill
 
 from neuronlab.workbook.catalog import EXERCISES, exercise, hint_line, template_text
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK = ROOT / "examples" / "workbook.ipynb"
-BUILDER = ROOT / "examples" / "make_workbook_notebook.py"
 
 nbformat = pytest.importorskip("nbformat", reason="nbformat is not installed")
-nbclient = pytest.importorskip("nbclient", reason="nbclient is not installed")
+pytest.importorskip("nbclient", reason="nbclient is not installed")
 pytest.importorskip("ipykernel", reason="ipykernel is not installed")
 
 
-def _builder() -> Any:
-    spec = importlib.util.spec_from_file_location("make_workbook_notebook", BUILDER)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # its dataclass looks its module up by name
-    spec.loader.exec_module(module)
-    return module
-
-
-BUILD = _builder()
-
-
-def _kernel() -> None:
-    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
-
-    try:
-        KernelSpecManager().get_kernel_spec("python3")
-    except NoSuchKernel:
-        pytest.skip("no Jupyter kernel named python3 (python -m ipykernel install --user)")
+BUILD = load_builder("make_workbook_notebook")
 
 
 def _run(nb: Any, workdir: Path, allow_errors: bool) -> Any:
-    _kernel()
-    client = nbclient.NotebookClient(
-        nb,
-        timeout=300,
-        kernel_name="python3",
-        allow_errors=allow_errors,
-        resources={"metadata": {"path": str(workdir)}},
-    )
-    client.execute()
-    return nb
+    return execute(nb, workdir, allow_errors=allow_errors)
 
 
 def _printed(cell: Any) -> str:

@@ -21,7 +21,7 @@ from ..tensor import Tensor
 from ..util.checks import flag
 from .engines import Engine, engine_of_parameter, one_engine
 
-__all__ = ["Module", "LayerOutput", "is_parameter", "evaluation_mode"]
+__all__ = ["Module", "LayerOutput", "is_parameter", "evaluation_mode", "training_mode"]
 
 
 def is_parameter(obj: object) -> bool:
@@ -261,11 +261,28 @@ def evaluation_mode(model: Module) -> Iterator[Module]:
     BatchNorm's running statistics and switch dropout off without changing
     the mode a caller left the model in (a model half in training mode stays so).
     """
+    with _modes(model, False):
+        yield model
+
+
+@contextlib.contextmanager
+def training_mode(model: Module) -> Iterator[Module]:
+    """Every module of ``model`` in training mode inside the block, each one's mode put back.
+
+    (The lectures look inside a network in training mode: BatchNorm with the
+    batch's own statistics.)
+    """
+    with _modes(model, True):
+        yield model
+
+
+@contextlib.contextmanager
+def _modes(model: Module, training: bool) -> Iterator[None]:
     modes = [(m, m.training) for m in model.modules()]
     for m, _ in modes:
-        m.training = False
+        m.training = training
     try:
-        yield model
+        yield
     finally:
         for m, mode in modes:
             m.training = mode

@@ -40,7 +40,21 @@ def _checked_input(x: Any, width: int, who: str, shapes: str) -> Tensor:
     return x
 
 
-class BatchNorm1d(Module):
+class _Normalization(Module):
+    """What both normalisation layers share: a gain (``weight``) and a ``bias``, or neither."""
+
+    ENGINE = TENSOR
+    weight: Tensor | None
+    bias: Tensor | None
+
+    def _walk_parameters(self, prefix: str) -> Iterator[tuple[str, Any]]:
+        for name in ("weight", "bias"):
+            p = getattr(self, name)
+            if p is not None and p.requires_grad:
+                yield f"{prefix}{name}", p
+
+
+class BatchNorm1d(_Normalization):
     """Batch normalisation of (N, C) or (N, T, C) inputs, as ``torch.nn.BatchNorm1d`` computes it.
 
     Training mode: each of the C features is normalised with the mean and the
@@ -64,7 +78,6 @@ class BatchNorm1d(Module):
     example in training mode is refused, as PyTorch refuses it.
     """
 
-    ENGINE = TENSOR
     BUFFERS = ("running_mean", "running_var", "num_batches_tracked")
 
     def __init__(
@@ -85,12 +98,6 @@ class BatchNorm1d(Module):
         self.running_mean = np.zeros(self.num_features, dtype=dt)
         self.running_var = np.ones(self.num_features, dtype=dt)
         self.num_batches_tracked = np.zeros((), dtype=np.int64)
-
-    def _walk_parameters(self, prefix: str) -> Iterator[tuple[str, Any]]:
-        for name in ("weight", "bias"):
-            p = getattr(self, name)
-            if p is not None and p.requires_grad:
-                yield f"{prefix}{name}", p
 
     def forward(self, x: Tensor) -> Tensor:
         """x normalised per feature: by this batch (training) or the running statistics (eval)."""
@@ -132,7 +139,7 @@ class BatchNorm1d(Module):
         )
 
 
-class LayerNorm(Module):
+class LayerNorm(_Normalization):
     """Layer normalisation over the last dimension, as ``torch.nn.LayerNorm(num_features)``.
 
     Each example (each position of a sequence) is normalised over its own
@@ -143,8 +150,6 @@ class LayerNorm(Module):
     dimension (PyTorch also allows several trailing dimensions; this layer
     normalises the last one only).
     """
-
-    ENGINE = TENSOR
 
     def __init__(
         self,
@@ -166,12 +171,6 @@ class LayerNorm(Module):
         self.eps = positive_number(eps, "LayerNorm(eps)")
         self.elementwise_affine = flag(elementwise_affine, "LayerNorm(elementwise_affine)")
         self.weight, self.bias = _gain_and_bias(width, self.elementwise_affine, check_dtype(dtype))
-
-    def _walk_parameters(self, prefix: str) -> Iterator[tuple[str, Any]]:
-        for name in ("weight", "bias"):
-            p = getattr(self, name)
-            if p is not None and p.requires_grad:
-                yield f"{prefix}{name}", p
 
     def forward(self, x: Tensor) -> Tensor:
         """Each row of features normalised, scaled and shifted."""

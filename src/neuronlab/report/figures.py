@@ -21,7 +21,7 @@ from ..viz import plots
 from .facts import Answers
 from .inputs import RunInputs
 from .neuron import neuron_graph_picture
-from .parts import Picture
+from .parts import Drawer, Picture
 
 __all__ = ["draw_pictures", "LOSS_AXIS"]
 
@@ -34,37 +34,6 @@ LOSS_AXIS = {
 }
 
 
-class _Drawer:
-    """Draws pictures into one folder, collecting them and the notes about those not drawn."""
-
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
-        self.pictures: list[Picture] = []
-        self.notes: list[str] = []
-
-    def note(self, text: str) -> None:
-        """Say on the page why a picture is missing (each sentence once)."""
-        if text not in self.notes:
-            self.notes.append(text)
-
-    def draw(
-        self,
-        file_name: str,
-        title: str,
-        caption: str,
-        draw: Callable[[Path], Any],
-        wide: bool = True,
-    ) -> None:
-        """Draw one picture with ``draw(path)``; without matplotlib, a note instead."""
-        path = self.folder / file_name
-        try:
-            draw(path)
-        except ImportError as e:
-            self.note(f"Pictures not drawn: {e}")
-            return
-        self.pictures.append(Picture(file_name, title, caption, path.read_bytes(), wide=wide))
-
-
 def _names(run: RunInputs) -> tuple[Any, Any, str]:
     """Feature names, class names and what a class is called, from ``info`` when given."""
     info = run.info
@@ -73,7 +42,7 @@ def _names(run: RunInputs) -> tuple[Any, Any, str]:
     return info.feature_names, info.class_names, info.target_name or "class"
 
 
-def _loss_curves(d: _Drawer, run: RunInputs) -> None:
+def _loss_curves(d: Drawer, run: RunInputs) -> None:
     held = run.held_out
     axis = LOSS_AXIS.get(run.loss or "", "loss")
     if run.task == "regression" and run.config.get("target_standardised"):
@@ -99,7 +68,7 @@ def _loss_curves(d: _Drawer, run: RunInputs) -> None:
     )
 
 
-def _plane_or_fit(d: _Drawer, run: RunInputs) -> None:
+def _plane_or_fit(d: Drawer, run: RunInputs) -> None:
     """Decision regions of a 2-D classifier, or a regression's fit."""
     model, X, y = run.model, run.X, run.y
     assert model is not None and X is not None and y is not None
@@ -173,7 +142,7 @@ def _biggest_mistake(truth: np.ndarray, said: np.ndarray, k: int, label: Callabl
     )
 
 
-def _mistakes(d: _Drawer, run: RunInputs, answers: Answers) -> None:
+def _mistakes(d: Drawer, run: RunInputs, answers: Answers) -> None:
     """The confusion matrix, and with images the images the model got wrong."""
     images, truth, said, which = _where(run, answers)
     _, classes, what = _names(run)
@@ -209,7 +178,7 @@ def _mistakes(d: _Drawer, run: RunInputs, answers: Answers) -> None:
     )
 
 
-def _weights(d: _Drawer, run: RunInputs) -> None:
+def _weights(d: Drawer, run: RunInputs) -> None:
     shape = run.info.image_shape if run.info is not None else None
     W = plots.first_layer_weights(run.model)
     if shape is None or W is None or W.shape[1] != shape[0] * shape[1]:
@@ -230,7 +199,7 @@ def draw_pictures(
     folder: Path, run: RunInputs, answers: Answers | None
 ) -> tuple[list[Picture], list[str]]:
     """Draw every picture that fits this run into ``folder``: (pictures, notes for the page)."""
-    d = _Drawer(folder)
+    d = Drawer(folder)
     if run.history.epochs:
         _loss_curves(d, run)
     if run.model is not None and run.X is not None:

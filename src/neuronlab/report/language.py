@@ -32,11 +32,10 @@ statistics and gradients stay as they were, and so does its mode.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as _dt
 import math
 import os
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -46,6 +45,7 @@ import numpy as np
 from ..data.text import BOUNDARY, context_windows
 from ..language import LADDER, BigramCounts, LanguageModel, recipe_for
 from ..nn import Embedding, Linear, Tanh
+from ..nn.module import training_mode
 from ..training import History
 from ..training.diagnostics import SATURATED
 from ..training.updates import GUIDE
@@ -61,7 +61,7 @@ from ..viz.plots.language import BAND_STEPS, VOWELS, embedding_projection
 from . import page
 from .folder import MARKER, check_run_folder, finish_run_folder, open_run_folder
 from .jsontext import json_text, jsonable
-from .parts import Card, Picture
+from .parts import Card, Drawer, Picture
 
 __all__ = ["write_language_report", "BATCH_SIZE", "BATCH_SEED", "MODEL_TITLES"]
 
@@ -374,42 +374,6 @@ def _write_data_files(folder: Path, run: _Run, config_json: str, metrics: dict) 
 # -- the pictures -------------------------------------------------------------------------
 
 
-class _Drawer:
-    """Draws pictures into one folder, collecting them and the notes about those not drawn."""
-
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
-        self.pictures: list[Picture] = []
-        self.notes: list[str] = []
-
-    def note(self, text: str) -> None:
-        """Say on the page why a picture is missing (each sentence once)."""
-        if text not in self.notes:
-            self.notes.append(text)
-
-    def draw(self, file_name: str, title: str, caption: str, draw: Callable[[Path], Any]) -> None:
-        """Draw one picture with ``draw(path)``; without matplotlib, a note instead."""
-        path = self.folder / file_name
-        try:
-            draw(path)
-        except ImportError as e:
-            self.note(f"Pictures not drawn: {e}")
-            return
-        self.pictures.append(Picture(file_name, title, caption, path.read_bytes()))
-
-
-@contextlib.contextmanager
-def _training_mode(model: LanguageModel) -> Iterator[None]:
-    """Every module of ``model`` in training mode inside the block, each one's mode put back."""
-    modes = [(m, m.training) for m in model.modules()]
-    model.train()
-    try:
-        yield
-    finally:
-        for m, mode in modes:
-            m.training = mode
-
-
 def _batch(run: _Run) -> tuple[np.ndarray, np.ndarray]:
     """``BATCH_SIZE`` training contexts and their next characters, drawn with ``BATCH_SEED``."""
     X, Y = context_windows(run.splits[0], run.model.block_size, run.model.vocabulary)
@@ -668,7 +632,7 @@ def _schedule_words(run: _Run) -> str:
     return ""
 
 
-def _learned_pictures(d: _Drawer, run: _Run) -> None:
+def _learned_pictures(d: Drawer, run: _Run) -> None:
     """What the model learned from the words: the bigram counts, the character embedding."""
     d.draw(
         "counts.png",
@@ -688,7 +652,7 @@ def _learned_pictures(d: _Drawer, run: _Run) -> None:
     )
 
 
-def _inside_pictures(d: _Drawer, run: _Run, X: np.ndarray, Y: np.ndarray) -> None:
+def _inside_pictures(d: Drawer, run: _Run, X: np.ndarray, Y: np.ndarray) -> None:
     """The tanh layers for one batch: their outputs, their gradients, their saturated units."""
     if not run.has_tanh:
         d.note(
@@ -715,7 +679,7 @@ def _inside_pictures(d: _Drawer, run: _Run, X: np.ndarray, Y: np.ndarray) -> Non
         d.draw(f"{key}.png", title, captions[key], draw)
 
 
-def _training_pictures(d: _Drawer, run: _Run, X: np.ndarray, Y: np.ndarray) -> None:
+def _training_pictures(d: Drawer, run: _Run, X: np.ndarray, Y: np.ndarray) -> None:
     """How the training went: the weight matrices' gradients and the update:data ratios."""
     history = run.history
     assert history is not None
@@ -738,7 +702,7 @@ def _training_pictures(d: _Drawer, run: _Run, X: np.ndarray, Y: np.ndarray) -> N
 
 def _draw_pictures(folder: Path, run: _Run) -> tuple[list[Picture], list[str]]:
     """Every picture that applies to the run, drawn into ``folder``: (pictures, notes)."""
-    d = _Drawer(folder)
+    d = Drawer(folder)
     history = run.history
     if history is not None:
         d.draw(
@@ -754,7 +718,7 @@ def _draw_pictures(folder: Path, run: _Run) -> tuple[list[Picture], list[str]]:
         )
     _learned_pictures(d, run)
     X, Y = _batch(run)
-    with _training_mode(run.model):
+    with training_mode(run.model):
         _inside_pictures(d, run, X, Y)
         if history is not None:
             _training_pictures(d, run, X, Y)

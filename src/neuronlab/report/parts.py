@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
-__all__ = ["Picture", "Card", "MIME_TYPES"]
+__all__ = ["Picture", "Card", "Drawer", "MIME_TYPES"]
 
 #: The picture formats a page embeds, by file extension.
 MIME_TYPES = {".png": "image/png", ".svg": "image/svg+xml"}
@@ -40,3 +43,34 @@ class Card:
     label: str
     value: str
     note: str = ""
+
+
+@dataclass
+class Drawer:
+    """Draws a report's pictures into its folder, keeping them and the notes on those not drawn."""
+
+    folder: Path
+    pictures: list[Picture] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def note(self, text: str) -> None:
+        """Say on the page why a picture is missing (each sentence once)."""
+        if text not in self.notes:
+            self.notes.append(text)
+
+    def draw(
+        self,
+        file_name: str,
+        title: str,
+        caption: str,
+        draw: Callable[[Path], Any],
+        wide: bool = True,
+    ) -> None:
+        """Draw one picture with ``draw(path)``; without matplotlib, a note instead."""
+        path = self.folder / file_name
+        try:
+            draw(path)
+        except ImportError as e:
+            self.note(f"Pictures not drawn: {e}")
+            return
+        self.pictures.append(Picture(file_name, title, caption, path.read_bytes(), wide=wide))
