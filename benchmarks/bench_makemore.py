@@ -35,10 +35,11 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
 import time
 import warnings
+
+from workers import run_worker
 
 BATCH = 32
 LR = 0.1
@@ -194,20 +195,8 @@ def worker(model_name: str, contender: str) -> None:
 
 
 def run(args: list[str], threads: int) -> dict:
-    """One worker in its own process, with ``threads`` BLAS/torch threads."""
-    env = dict(
-        os.environ,
-        BENCH_THREADS=str(threads),
-        OMP_NUM_THREADS=str(threads),
-        OPENBLAS_NUM_THREADS=str(threads),
-        MKL_NUM_THREADS=str(threads),
-    )
-    out = subprocess.run(
-        [sys.executable, __file__, *args], capture_output=True, text=True, env=env, check=False
-    )
-    if out.returncode != 0:
-        raise SystemExit(f"benchmark worker {args} failed:\n{out.stderr.strip()}")
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    """One worker of this script in its own process, with ``threads`` BLAS/torch threads."""
+    return run_worker(__file__, args, threads)
 
 
 def speed(rounds: int, threads: int) -> None:

@@ -17,9 +17,10 @@ import json
 import os
 import resource
 import statistics
-import subprocess
 import sys
 import time
+
+from workers import run_worker
 
 STEPS = 30  # timed training steps per contender (after one warm-up step)
 
@@ -120,13 +121,8 @@ def chain_worker(n: int) -> None:
 
 
 def run(args: list[str]) -> dict:
-    env = dict(os.environ, PYTHONHASHSEED="0")
-    out = subprocess.run(
-        [sys.executable, __file__, *args], capture_output=True, text=True, env=env, check=False
-    )
-    if out.returncode != 0:
-        raise SystemExit(f"benchmark worker {args} failed:\n{out.stderr.strip()}")
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    """One worker of this script in its own process (hash seed fixed: the same graphs)."""
+    return run_worker(__file__, args, PYTHONHASHSEED="0")
 
 
 def main() -> None:

@@ -23,9 +23,10 @@ import json
 import os
 import resource
 import statistics
-import subprocess
 import sys
 import time
+
+from workers import run_worker
 
 N, D, H, C = 60_000, 784, 128, 10
 LR = 0.1
@@ -281,19 +282,8 @@ def digits_worker() -> None:
 
 
 def run(args: list[str], threads: int) -> dict:
-    env = dict(
-        os.environ,
-        BENCH_THREADS=str(threads),
-        OMP_NUM_THREADS=str(threads),
-        OPENBLAS_NUM_THREADS=str(threads),
-        MKL_NUM_THREADS=str(threads),
-    )
-    out = subprocess.run(
-        [sys.executable, __file__, *args], capture_output=True, text=True, env=env, check=False
-    )
-    if out.returncode != 0:
-        raise SystemExit(f"benchmark worker {args} failed:\n{out.stderr.strip()}")
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    """One worker of this script in its own process, with ``threads`` BLAS/torch threads."""
+    return run_worker(__file__, args, threads)
 
 
 def main() -> None:
