@@ -476,3 +476,14 @@ def test_read_words_refuses_what_is_not_a_regular_file(tmp_path: Path) -> None:
         read_words(tmp_path / "missing.txt")
     with pytest.raises(TypeError, match=r"read_words\(path\): expected a file path, got int 3"):
         read_words(3)  # type: ignore[arg-type]
+
+
+def test_contexts_beyond_the_memory_bound_are_refused_before_anything_is_made(monkeypatch):
+    from neuronlab.data import text
+
+    monkeypatch.setattr(text, "MAX_CONTEXT_NUMBERS", 27)
+    X, _ = text.context_windows(["emma", "bob"], 3)  # 5 + 4 examples of 3: 27 indices
+    assert X.shape == (9, 3)
+    monkeypatch.setattr(text, "MAX_CONTEXT_NUMBERS", 26)
+    with pytest.raises(ValueError, match="9 examples of 3 characters would hold 27 indices"):
+        text.context_windows(["emma", "bob"], 3)

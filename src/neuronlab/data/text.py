@@ -39,7 +39,14 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 from ..util.checks import describe, real_number, whole_number
 
-__all__ = ["BOUNDARY", "MAX_BLOCK_SIZE", "Vocabulary", "context_windows", "split_words"]
+__all__ = [
+    "BOUNDARY",
+    "MAX_BLOCK_SIZE",
+    "MAX_CONTEXT_NUMBERS",
+    "Vocabulary",
+    "context_windows",
+    "split_words",
+]
 
 #: Marks the start and the end of every word; index 0 of every vocabulary.
 BOUNDARY = "."
@@ -49,6 +56,10 @@ BOUNDARY = "."
 #: only adds padding ("."), while its memory grows with it (8 bytes a character
 #: of every example), so a larger block size is refused before anything is made.
 MAX_BLOCK_SIZE = 64
+
+#: The most indices the contexts of one call may hold (X is examples × block_size int64s):
+#: 100 million, 800 MB.  The names with a context of 8 hold 1.8 million.
+MAX_CONTEXT_NUMBERS = 100_000_000
 
 
 class Vocabulary:
@@ -240,10 +251,18 @@ def context_windows(
     examples.  Both arrays are int64 indices of ``vocabulary`` (default:
     ``Vocabulary.from_words(words)``; for the parts of a split pass the
     vocabulary of all the words, so every part numbers its characters alike).
-    ``block_size`` must be in 1..``MAX_BLOCK_SIZE``.
+    ``block_size`` must be in 1..``MAX_BLOCK_SIZE``, and the contexts may hold
+    at most ``MAX_CONTEXT_NUMBERS`` indices, checked before anything is made.
     """
     size = _checked_block_size(block_size)
     checked = _checked_words(words, "context_windows(words)")
+    examples = sum(len(w) + 1 for w in checked)
+    if examples * size > MAX_CONTEXT_NUMBERS:
+        raise ValueError(
+            f"context_windows: {examples:,} examples of {size} characters would hold "
+            f"{examples * size:,} indices; at most {MAX_CONTEXT_NUMBERS:,} (8 bytes each) are "
+            "made at once: use fewer words or a shorter block_size"
+        )
     if vocabulary is None:
         vocabulary = Vocabulary(BOUNDARY + "".join(sorted(set("".join(checked)))))
     elif not isinstance(vocabulary, Vocabulary):
