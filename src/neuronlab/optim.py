@@ -8,7 +8,7 @@ place).  The update rules and names follow PyTorch's ``torch.optim``.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import numpy as np
@@ -27,6 +27,7 @@ __all__ = [
     "StepLR",
     "MultiStepLR",
     "CosineAnnealingLR",
+    "OPTIMIZERS",
 ]
 
 
@@ -257,6 +258,10 @@ class AdamW(Adam):
         if self.lr * self.weight_decay > 2.0:
             return None
         return super().max_change(grad_norm)
+
+
+#: Optimiser name -> class: how recipes, the lr sweep and the command line name them.
+OPTIMIZERS: dict[str, Callable[..., Optimizer]] = {"sgd": SGD, "adam": Adam, "adamw": AdamW}
 
 
 class LRScheduler:

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from ..optim import SGD, AdamW, CosineAnnealingLR, LRScheduler, MultiStepLR, Optimizer
+from ..optim import OPTIMIZERS, CosineAnnealingLR, LRScheduler, MultiStepLR, Optimizer
 from ..util.checks import one_of, positive_number, whole_number
 from .ladder import LADDER
 
@@ -26,13 +26,14 @@ __all__ = ["Recipe", "LECTURE", "DEFAULTS", "RECIPE_SETS", "fit_options", "recip
 class Recipe:
     """How to train one model of the ladder.
 
-    optimizer: "sgd" or "adamw".  schedule: "drop" (lr × 0.1 after
-    ``drop_at`` steps), "cosine" (half a cosine from lr down to lr / 100) or
-    "constant".  batch_size None: every step sees all the training data (the
-    bigram network's full-batch descent).  l2: the lecture's regulariser,
-    l2 · Σ W².  data: "split" (train on the lectures' 80 % split, report the
-    dev loss) or "all" (train and score on every word, as the bigram lecture
-    does).  lecture: the lecture's figure for this recipe's loss, if any.
+    optimizer: a name of ``optim.OPTIMIZERS`` ("sgd", "adam", "adamw").
+    schedule: "drop" (lr × 0.1 after ``drop_at`` steps), "cosine" (half a
+    cosine from lr down to lr / 100) or "constant".  batch_size None: every
+    step sees all the training data (the bigram network's full-batch
+    descent).  l2: the lecture's regulariser, l2 · Σ W².  data: "split"
+    (train on the lectures' 80 % split, report the dev loss) or "all" (train
+    and score on every word, as the bigram lecture does).  lecture: the
+    lecture's figure for this recipe's loss, if any.
     """
 
     model: str
@@ -99,9 +100,8 @@ def recipe_for(model: str, recipes: str = "default") -> Recipe:
 
 def _optimizer(recipe: Recipe, params: list[Any]) -> Optimizer:
     lr = positive_number(recipe.lr, "recipe lr")
-    if recipe.optimizer == "adamw":
-        return AdamW(params, lr=lr, weight_decay=recipe.weight_decay)
-    return SGD(params, lr=lr, weight_decay=recipe.weight_decay)
+    kind = OPTIMIZERS[one_of(recipe.optimizer, OPTIMIZERS, "recipe optimizer")]
+    return kind(params, lr=lr, weight_decay=recipe.weight_decay)
 
 
 def _schedule(recipe: Recipe, optimizer: Optimizer) -> LRScheduler | None:

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from ..nn.module import Module
-from ..optim import SGD, AdamW, Optimizer
+from ..optim import OPTIMIZERS
 from ..util.checks import one_of, positive_number, whole_number
 from ..util.rng import Seed
 from .history import TrainingDiverged
@@ -25,7 +25,8 @@ from .trainer import LossArg, Trainer
 
 __all__ = ["LRSweep", "lr_find", "SWEEP_OPTIMIZERS"]
 
-#: The optimisers a sweep can step with.
+#: The optimisers (names of ``optim.OPTIMIZERS``) a sweep can step with: the lectures' SGD, and
+#: the AdamW of neuronlab's recipes.
 SWEEP_OPTIMIZERS = ("sgd", "adamw")
 
 
@@ -57,12 +58,6 @@ def _moving_average(values: np.ndarray, window: int) -> np.ndarray:
     return (sums[1:] - sums[np.arange(1, len(values) + 1) - counts]) / counts
 
 
-def _optimizer(name: str, model: Module, lr: float) -> Optimizer:
-    if name == "adamw":
-        return AdamW(model.parameters(), lr=lr)
-    return SGD(model.parameters(), lr=lr)
-
-
 def lr_find(
     model: Module,
     X: Any,
@@ -80,7 +75,8 @@ def lr_find(
 
     The k-th step uses lr = start · (end/start)^(k / (steps - 1)), evenly
     spaced on a log scale as in the lectures (10^-3 to 10^0 over 1,000
-    steps).  The sweep stops early when the loss diverges (beyond 4 times its
+    steps), stepping with ``optimizer`` (one of ``SWEEP_OPTIMIZERS``).
+    The sweep stops early when the loss diverges (beyond 4 times its
     lowest, or not a number).  The model's parameters and buffers are put
     back as they were before the sweep, whatever happens.
     """
@@ -89,11 +85,11 @@ def lr_find(
     if high <= low:
         raise ValueError(f"lr_find: end ({high:g}) must be above start ({low:g})")
     count = whole_number(steps, "lr_find(steps)", minimum=2, maximum=100_000)
-    one_of(optimizer, SWEEP_OPTIMIZERS, "lr_find(optimizer)")
+    kind = OPTIMIZERS[one_of(optimizer, SWEEP_OPTIMIZERS, "lr_find(optimizer)")]
     lrs = np.geomspace(low, high, count)
     saved = model.state_dict()
     try:
-        opt = _optimizer(optimizer, model, low)
+        opt = kind(model.parameters(), lr=low)
         trainer = Trainer(
             model,
             X,
