@@ -222,16 +222,28 @@ def _draw_characters(ax: Axes, points: np.ndarray, chars: str) -> None:
     for (x, y), ch in zip(points, chars):
         ax.text(x, y, ch, fontsize=12, fontweight="bold", **style)
         if ch == BOUNDARY:
-            ax.annotate(
-                "word boundary",
-                (x, y),
-                xytext=(13, -13),
-                textcoords="offset points",
-                fontsize=9,
-                color=_BOUNDARY,
-                va="top",
-                zorder=4,
-            )
+            _boundary_label(ax, points, (x, y))
+
+
+def _boundary_label(ax: Axes, points: np.ndarray, at: tuple[float, float]) -> None:
+    """'word boundary' beside '.', pointing away from the other characters, on a white box."""
+    spread = points.std(axis=0) + 1e-12
+    away = (np.asarray(at) - points.mean(axis=0)) / spread
+    norm = float(np.hypot(*away))
+    dx, dy = (away / norm) if norm > 0.1 else (0.7, -0.7)
+    ax.annotate(
+        "word boundary",
+        at,
+        xytext=(45 * dx, 45 * dy),
+        textcoords="offset points",
+        fontsize=9,
+        color=_BOUNDARY,
+        ha="center",
+        va="center",
+        zorder=5,
+        bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "0.7", "alpha": 0.9},
+        arrowprops={"arrowstyle": "-", "color": "0.5", "lw": 0.8},
+    )
 
 
 def plot_embedding(
