@@ -1,9 +1,12 @@
 """Pictures and explanations of the graph: they read it and never change it.
 
 - ``draw_graph(value)``: the computation graph, each value with its data and
-  grad (``Graph.save("g.svg")``; SVG, PNG or PDF, with or without Graphviz).
+  grad (``Graph.save("g.svg")``; SVG, PNG or PDF, with or without Graphviz);
+  a ``Tensor``'s graph has one box per tensor: its operation, shape, data and grad.
 - ``explain(loss)``: the backward pass, edge by edge, with the chain rule (a
-  network's loss: the edges nearest the loss, and how many were left out).
+  network's loss: the edges nearest the loss, and how many were left out);
+  for a ``Tensor`` loss, operation by operation with shapes
+  (``dL/dW1 (30, 64) = embcatᵀ (30, 32) @ dL/dmatmul1 (32, 64)``).
 - ``formula.graph_command``: ``neuronlab graph "e = a*b; L = e + c" --set ...``.
 - ``nudge(output_fn, value, h)``: raise one input by h and watch the output move.
 - ``gradcheck(fn, inputs)``: every gradient against central differences.
@@ -17,7 +20,15 @@ when a picture is drawn without Graphviz (``pip install neuronlab[viz]``).
 
 from . import plots
 from .check import GradcheckResult, GradcheckRow, NudgeResult, gradcheck, nudge
-from .explain import Explanation, GradientSum, Step, explain, format_number, gradients
+from .explain import (
+    Explanation,
+    GradientSum,
+    Step,
+    TensorExplanation,
+    explain,
+    format_number,
+    gradients,
+)
 from .graph import FORMATS, Graph, draw_graph, value_repr_svg
 from .plots import (
     plot_activation_histograms,
@@ -50,6 +61,7 @@ __all__ = [
     "Explanation",
     "Step",
     "GradientSum",
+    "TensorExplanation",
     "format_number",
     "gradients",
     "nudge",

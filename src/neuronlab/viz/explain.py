@@ -22,15 +22,25 @@ from __future__ import annotations
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, overload
 
 from ..engine import Value, chain_rule
+from ..tensor import Tensor
 from ..util.checks import whole_number
 from ..util.numbers import format_number
 from .naming import Namer, local_formula
 from .nodes import d_of, graph_nodes
+from .tensor_explain import TensorExplanation, explain_tensor
 
-__all__ = ["explain", "Explanation", "Step", "GradientSum", "format_number", "gradients"]
+__all__ = [
+    "explain",
+    "Explanation",
+    "Step",
+    "GradientSum",
+    "TensorExplanation",
+    "format_number",
+    "gradients",
+]
 
 #: How many edges (and leaf gradients) ``explain`` writes out unless told otherwise.
 LIMIT = 50
@@ -299,13 +309,33 @@ def _given_names(names: Mapping[str, Value] | None) -> dict[Value, str]:
     return given
 
 
+@overload
 def explain(
     loss: Value,
     *,
     names: Mapping[str, Value] | None = None,
     show: bool = True,
     limit: int | None = LIMIT,
-) -> Explanation:
+) -> Explanation: ...
+
+
+@overload
+def explain(
+    loss: Tensor,
+    *,
+    names: Mapping[str, Tensor] | None = None,
+    show: bool = True,
+    limit: int | None = LIMIT,
+) -> TensorExplanation: ...
+
+
+def explain(
+    loss: Value | Tensor,
+    *,
+    names: Mapping[str, Value] | Mapping[str, Tensor] | None = None,
+    show: bool = True,
+    limit: int | None = LIMIT,
+) -> Explanation | TensorExplanation:
     """Explain the backward pass of ``loss`` with the chain rule, edge by edge.
 
     Returns an ``Explanation`` (structured steps and ``.text``) and, with
@@ -318,7 +348,12 @@ def explain(
     first ``limit`` leaf gradients, and says how many it left out;
     ``limit=None`` writes everything.  ``.steps`` always holds every edge.
 
-    Reads the graph only: gradients are computed into a dict, never into ``.grad``.
+    For a Value it reads the graph only: gradients are computed into a dict,
+    never into ``.grad``.  For a Tensor it returns a ``TensorExplanation``:
+    one line per input of each operation, with shapes
+    (``dL/dW1 (30, 64) = embcatᵀ (30, 32) @ dL/dmatmul1 (32, 64)``), and the
+    numbers ``loss.backward()`` left in each ``.grad`` (before it, the text
+    says there are none yet).  Unnamed tensors are called ``matmul1``, ``t1``...
 
     >>> a, b, c = Value(2.0, label="a"), Value(-3.0, label="b"), Value(10.0, label="c")
     >>> ex = explain(a * b + c, show=False)
@@ -327,10 +362,16 @@ def explain(
       d(a*b)/da = b = -3
     dL/da = dL/d(a*b) * d(a*b)/da = 1 * -3 = -3
     """
-    _check_value(loss, "explain")
-    given = _given_names(names)
+    if type(loss) is not Value and not isinstance(loss, Tensor):
+        raise TypeError(f"explain: expected a Value or a Tensor, got {type(loss).__name__}")
     if limit is not None:
         limit = whole_number(limit, "explain(limit)", minimum=1)
+    if isinstance(loss, Tensor):
+        tensor_result = explain_tensor(loss, names=names, limit=limit)  # type: ignore[arg-type]
+        if show:
+            print(tensor_result.text, file=sys.stdout)
+        return tensor_result
+    given = _given_names(names)  # type: ignore[arg-type]
     order = graph_nodes(loss)
     nm = Namer(loss, order, given)
     done = _walk(loss, order, nm)

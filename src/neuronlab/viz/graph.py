@@ -31,11 +31,22 @@ from pathlib import Path
 from typing import Any
 
 from ..engine import Value
+from ..tensor import Tensor
 from ..util.files import write_atomic
 from ..util.numbers import format_number
 from .layout import render
 from .naming import Namer
-from .nodes import FILL, MARK, MARK_WIDTH, Node, dot_parts, graph_nodes, node_number
+from .nodes import (
+    FILL,
+    MARK,
+    MARK_WIDTH,
+    DotStyle,
+    Node,
+    dot_parts,
+    graph_nodes,
+    node_number,
+)
+from .tensor_graph import tensor_graph_parts
 
 __all__ = [
     "draw_graph",
@@ -64,6 +75,8 @@ DOT_TIMEOUT = 60.0
 _ENGINES = ("auto", "dot", "python")
 _RANKDIRS = ("LR", "TB", "RL", "BT")
 _ACTIVATIONS = ("tanh", "relu", "sigmoid", "step")
+_STRAIGHT_WEIGHT = 8  # dot's weight of an edge a style keeps straight (other edges weigh 1)
+_VALUE_STYLE = DotStyle()  # how dot lays out a Value graph
 
 
 # -- from a Value to nodes and edges ---------------------------------------------
@@ -346,12 +359,20 @@ def _quoted(s: str) -> str:
     return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def _dot_source(nodes: list[Node], edges: list[tuple[str, str]], rankdir: str) -> str:
+def _dot_source(
+    nodes: list[Node],
+    edges: list[tuple[str, str]],
+    rankdir: str,
+    style: DotStyle = _VALUE_STYLE,
+) -> str:
     horizontal = rankdir in ("LR", "RL")  # records lie across the flow: braces flip them
+    order = ", ordering=in" if style.inputs_in_order else ""
+    height = f", height={style.node_height:g}" if style.node_height is not None else ""
     lines = [
         "digraph computation {",
-        f"  graph [rankdir={rankdir}, bgcolor=white, nodesep=0.25, ranksep=0.4];",
-        '  node [fontname="Helvetica", fontsize=12, style=filled];',
+        f"  graph [rankdir={rankdir}, bgcolor=white, nodesep=0.25, ranksep={style.ranksep:g}"
+        f"{order}];",
+        f'  node [fontname="Helvetica", fontsize=12, style=filled{height}];',
         '  edge [color="#555555", arrowsize=0.7];',
     ]
     for n in nodes:
@@ -368,7 +389,9 @@ def _dot_source(nodes: list[Node], edges: list[tuple[str, str]], rankdir: str) -
         lines.append(
             f'  {n.id} [shape=record, label="{label}", fillcolor="{FILL[n.kind]}"{extra}];'
         )
-    lines.extend(f"  {a} -> {b};" for a, b in edges)
+    for a, b in edges:  # dot keeps heavy edges short and straight
+        heavy = (a, b) in style.straight
+        lines.append(f"  {a} -> {b} [weight={_STRAIGHT_WEIGHT}];" if heavy else f"  {a} -> {b};")
     lines.append("}")
     return "\n".join(lines) + "\n"
 
@@ -416,17 +439,25 @@ class Graph:
     ``source`` is the Graphviz DOT text, ``save(path)`` writes a picture by the
     file's extension, ``pipe(format)`` returns its bytes, and Jupyter displays
     the graph as SVG.  ``engine`` is ``"auto"`` (Graphviz's ``dot`` when it is on
-    the PATH, else pure Python), ``"dot"`` or ``"python"``.
+    the PATH, else pure Python), ``"dot"`` or ``"python"``.  ``style`` tells
+    ``dot`` more about the layout (a Tensor graph's is compact, its path from
+    the inputs to the loss kept straight).
     """
 
     def __init__(
-        self, nodes: list[Node], edges: list[tuple[str, str]], rankdir: str, engine: str
+        self,
+        nodes: list[Node],
+        edges: list[tuple[str, str]],
+        rankdir: str,
+        engine: str,
+        *,
+        style: DotStyle = _VALUE_STYLE,
     ) -> None:
         self.nodes: tuple[Node, ...] = tuple(nodes)
         self.edges: tuple[tuple[str, str], ...] = tuple(edges)
         self.rankdir = rankdir
         self.engine = engine
-        self._source = _dot_source(nodes, edges, rankdir)
+        self._source = _dot_source(nodes, edges, rankdir, style)
         self._cache: dict[tuple[str, str], bytes] = {}
 
     @property
@@ -512,37 +543,45 @@ class Graph:
 
 
 def draw_graph(
-    root: Value,
-    rankdir: str = "LR",
+    root: Value | Tensor,
+    rankdir: str | None = None,
     *,
     collapse_neurons: bool = False,
     max_nodes: int = 500,
     engine: str = "auto",
-    marked: Iterable[Value] = (),
+    marked: Iterable[Value] | Iterable[Tensor] = (),
+    names: Mapping[str, Tensor] | None = None,
 ) -> Graph:
-    """Draw the computation graph that produced ``root``.
+    """Draw the computation graph that produced ``root``, a Value or a Tensor.
 
     Every Value is a box with its label (when set), ``data`` and ``grad``;
-    every operation is a small node of its own.  ``rankdir`` is ``"LR"`` (inputs
-    on the left), ``"TB"``, ``"RL"`` or ``"BT"``.
+    every operation is a small node of its own.  A Tensor graph has one box
+    per tensor: the operation that made it, its shape, and its data and grad
+    (every number of a small tensor, a summary of a large one); ``names``
+    (name -> Tensor) name tensors that have no label.  ``rankdir`` is ``"LR"``
+    (inputs on the left; the default for Values), ``"TB"`` (inputs at the top;
+    the default for Tensors), ``"RL"`` or ``"BT"``.
 
     ``collapse_neurons=True`` draws each fused neuron (a ``dot`` node, with its
     activation when that is its only use) as one node and hides its weight and
     bias leaves: an MLP's loss then shows one box per neuron.  A graph of more
     than ``max_nodes`` boxes is refused with a ``ValueError`` that gives the
-    count and what collapsing would give.
+    count (and, for Values, what collapsing would give).
 
     ``engine="auto"`` uses Graphviz's ``dot`` when it is installed and the
     pure-Python layout otherwise; ``"dot"`` or ``"python"`` force one.
 
-    ``marked`` Values are drawn with a thick red border: the box that shows
-    each one (a folded constant marks the operation that reads it).  A marked
-    Value that is not in the graph is a ``ValueError``.
+    ``marked`` Values (or Tensors) are drawn with a thick red border: the box
+    that shows each one (a folded constant marks the operation that reads it).
+    A marked Value that is not in the graph is a ``ValueError``.
 
     The numbers are those of the moment of the call; the graph is not changed.
     """
-    if type(root) is not Value:
-        raise TypeError(f"draw_graph: expected a Value, got {type(root).__name__}")
+    tensor = isinstance(root, Tensor)
+    if type(root) is not Value and not tensor:
+        raise TypeError(f"draw_graph: expected a Value or a Tensor, got {type(root).__name__}")
+    if rankdir is None:
+        rankdir = "TB" if tensor else "LR"
     if rankdir not in _RANKDIRS:
         raise ValueError(
             f"draw_graph: rankdir must be one of {', '.join(_RANKDIRS)}, got {rankdir!r}"
@@ -551,7 +590,23 @@ def draw_graph(
         raise ValueError(f"draw_graph: engine must be one of {', '.join(_ENGINES)}, got {engine!r}")
     if isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1:
         raise ValueError(f"draw_graph: max_nodes must be a positive int, got {max_nodes!r}")
-    collapse = bool(collapse_neurons)
+    if isinstance(root, Tensor):
+        if collapse_neurons:
+            raise ValueError(
+                "draw_graph: collapse_neurons is for Value graphs; a Tensor graph already has "
+                "one box per tensor (a whole layer's numbers)"
+            )
+        parts = tensor_graph_parts(root, names=names, max_nodes=max_nodes, marked=marked)  # type: ignore[arg-type]
+        return Graph(parts.nodes, parts.edges, rankdir, engine, style=parts.style)
+    if names is not None:
+        raise ValueError("draw_graph: names= is for Tensor graphs; give a Value a label instead")
+    return _draw_values(root, rankdir, bool(collapse_neurons), max_nodes, engine, marked)  # type: ignore[arg-type]
+
+
+def _draw_values(
+    root: Value, rankdir: str, collapse: bool, max_nodes: int, engine: str, marked: Iterable[Value]
+) -> Graph:
+    """``draw_graph`` for a Value: a box per value, a node per operation."""
     order = graph_nodes(root)
     plan = _plan(root, order, collapse)
     if len(plan.specs) > max_nodes:

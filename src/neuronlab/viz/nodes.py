@@ -18,6 +18,7 @@ from ..walk import topological_order
 
 __all__ = [
     "Node",
+    "DotStyle",
     "FILL",
     "MARK",
     "MARK_WIDTH",
@@ -52,6 +53,23 @@ class Node:
     kind: str
     cells: tuple[str, ...]
     marked: bool = False
+
+
+@dataclass(frozen=True)
+class DotStyle:
+    """How Graphviz's ``dot`` lays a picture out, beyond its boxes and edges.
+
+    ``ranksep`` is the gap between layers (inches); ``node_height`` the least
+    height of a box (None: dot's own 0.5 in); ``inputs_in_order`` keeps each
+    node's inputs left to right in the order of the edges (dot's
+    ``ordering=in``); ``straight`` edges weigh more, so dot keeps them short
+    and straight.  The default is the Value graphs' style.
+    """
+
+    ranksep: float = 0.4
+    node_height: float | None = None
+    inputs_in_order: bool = False
+    straight: frozenset[tuple[str, str]] = frozenset()
 
 
 def node_number(x: float) -> str:
