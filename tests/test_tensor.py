@@ -747,3 +747,15 @@ def test_no_runtime_warnings_leak_from_ordinary_training_ops() -> None:
         loss = cross_entropy((Tensor(np.full((2, 3), 1e20)) @ w).relu(), [0, 1])
         loss.backward()
         assert np.isnan(loss.item()) or np.isinf(loss.item())
+
+
+def test_view_is_reshape_under_pytorchs_name_with_the_same_gradient() -> None:
+    torch = pytest.importorskip("torch")
+    data = np.arange(24.0).reshape(2, 3, 4)
+    ours = Tensor(data, requires_grad=True)
+    theirs = torch.tensor(data, requires_grad=True)
+    weights = (np.arange(24.0) / 8 - 1.5).reshape(2, 12)  # exact in float32 too
+    (ours.view(2, -1) * Tensor(weights)).sum().backward()
+    (theirs.view(2, -1) * torch.tensor(weights)).sum().backward()
+    assert ours.view(6, 4).shape == (6, 4)
+    np.testing.assert_array_equal(ours.grad, theirs.grad.numpy())

@@ -361,6 +361,10 @@ class Tensor(TensorType):
         """The same numbers in a new shape (``-1`` once for "whatever is left")."""
         return reshape(self, *shape)
 
+    def view(self, *shape: int | Sequence[int]) -> Tensor:
+        """``reshape`` under PyTorch's other name, so the lectures' ``emb.view(32, -1)`` runs."""
+        return reshape(self, *shape)
+
     def transpose(self, *axes: int | Sequence[int]) -> Tensor:
         """Axes permuted (reversed when none are given), as ``np.transpose``."""
         return transpose(self, *axes)
