@@ -31,7 +31,15 @@ from ..util.checks import describe, whole_number
 from ..util.files import open_regular, read_up_to
 from .text import BOUNDARY
 
-__all__ = ["names", "read_words", "max_bytes", "MAX_WORDS", "MAX_WORD_LENGTH", "MAX_VOCABULARY"]
+__all__ = [
+    "names",
+    "read_words",
+    "parse_words",
+    "max_bytes",
+    "MAX_WORDS",
+    "MAX_WORD_LENGTH",
+    "MAX_VOCABULARY",
+]
 
 # The limits bound the context windows made from a file: a word of L characters
 # gives L + 1 examples, so a file of at most MAX_WORDS words of at most
@@ -104,14 +112,16 @@ def _read_bounded(path: str, limit: int) -> bytearray:
     return data
 
 
-def _decoded(data: bytearray, path: str) -> str:
-    """``data`` as text: UTF-8 without NUL bytes, a leading byte-order mark dropped."""
+def _decoded(data: bytearray, where: str) -> str:
+    """``data`` as text: UTF-8 without NUL bytes, a leading byte-order mark dropped.
+
+    ``where`` starts every error message ("read_words: names.txt").
+    """
     nul = data.find(b"\x00")
     if nul >= 0:
         line = data.count(b"\n", 0, nul) + 1
         raise ValueError(
-            f"read_words: {path}, line {line}: expected a text file, got a NUL byte "
-            "(a binary file?)"
+            f"{where}, line {line}: expected a text file, got a NUL byte (a binary file?)"
         )
     start = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
     try:
@@ -119,7 +129,7 @@ def _decoded(data: bytearray, path: str) -> str:
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, start + exc.start) + 1
         raise ValueError(
-            f"read_words: {path}, line {line}: expected UTF-8 text, got the byte "
+            f"{where}, line {line}: expected UTF-8 text, got the byte "
             f"0x{data[start + exc.start]:02x} (a binary file, or another encoding?)"
         ) from None
 
@@ -139,7 +149,7 @@ def _checked_word(word: str, where: str, max_word_length: int) -> str:
     return word
 
 
-def _words_of(text: str, path: str, max_words: int, max_word_length: int) -> list[str]:
+def _words_of(text: str, source: str, max_words: int, max_word_length: int) -> list[str]:
     """The non-blank lines of ``text``, stripped and checked, stopping at the first problem."""
     words: list[str] = []
     seen: set[str] = set()
@@ -147,7 +157,7 @@ def _words_of(text: str, path: str, max_words: int, max_word_length: int) -> lis
         word = line.strip()
         if not word:
             continue
-        where = f"read_words: {path}, line {number}"
+        where = f"{source}, line {number}"
         if len(words) == max_words:
             raise ValueError(f"{where}: expected at most {max_words:,} words, got more")
         words.append(_checked_word(word, where, max_word_length))
@@ -160,7 +170,7 @@ def _words_of(text: str, path: str, max_words: int, max_word_length: int) -> lis
             )
     if not words:
         got = "only blank lines" if text else "an empty file"
-        raise ValueError(f"read_words: {path}: expected one word a line, got {got}")
+        raise ValueError(f"{source}: expected one word a line, got {got}")
     return words
 
 
@@ -189,4 +199,35 @@ def read_words(
     words_limit = whole_number(max_words, "read_words(max_words)", minimum=1)
     length_limit = whole_number(max_word_length, "read_words(max_word_length)", minimum=1)
     data = _read_bounded(name, max_bytes(words_limit, length_limit))
-    return _words_of(_decoded(data, name), name, words_limit, length_limit)
+    where = f"read_words: {name}"
+    return _words_of(_decoded(data, where), where, words_limit, length_limit)
+
+
+def parse_words(
+    data: bytes,
+    source: str = "the text",
+    *,
+    max_words: int = MAX_WORDS,
+    max_word_length: int = MAX_WORD_LENGTH,
+) -> list[str]:
+    """The words of ``data``, a text's bytes with one word a line, checked as ``read_words``
+    checks a file (an upload to the lab, say).
+
+    The same rules and the same limits: more bytes than ``max_bytes(max_words,
+    max_word_length)``, a NUL byte or bytes that are not UTF-8, a word too long,
+    too many words, a word containing ".", too many distinct characters, or no
+    word at all is a ValueError whose message starts with ``source`` (and the line).
+    """
+    if not isinstance(data, (bytes, bytearray)):
+        raise TypeError(f"parse_words(data): expected bytes, got {describe(data)}")
+    if not isinstance(source, str):
+        raise TypeError(f"parse_words(source): expected a str, got {describe(source)}")
+    words_limit = whole_number(max_words, "parse_words(max_words)", minimum=1)
+    length_limit = whole_number(max_word_length, "parse_words(max_word_length)", minimum=1)
+    limit = max_bytes(words_limit, length_limit)
+    if len(data) > limit:
+        raise ValueError(
+            f"{source}: expected at most {limit:,} bytes (the most that its word and length "
+            f"limits allow), got {len(data):,}"
+        )
+    return _words_of(_decoded(bytearray(data), source), source, words_limit, length_limit)
