@@ -63,7 +63,7 @@ async def read_limited(
 
 
 def _too_large(size: int, limit: int, what: str) -> RequestError:
-    field = "csv" if what == "a CSV" else "body"
+    field = {"a CSV": "csv", "a word list": "words"}.get(what, "body")
     return RequestError(413, f"expected {what} of at most {_size(limit)}, got {_size(size)}", field)
 
 

@@ -107,10 +107,16 @@ class Outbox:
 
 
 class LabRunner:
-    """A session, the lock around it, the play loop, and the pages listening."""
+    """A session, the lock around it, the play loop, and the pages listening.
 
-    def __init__(self, session: LabSession | None = None) -> None:
-        self.session = session or LabSession()
+    The session is a ``LabSession`` by default; another page's session (the
+    names lab's) needs only ``step(count)``, ``reset()`` and ``diverged``, and a
+    subclass that says what its pages are sent (``state_of``, ``frame_of``,
+    ``most_steps``).
+    """
+
+    def __init__(self, session: Any = None) -> None:
+        self.session = session if session is not None else LabSession()
         self.lock = threading.Lock()
         self.playing = False
         self.rev = 0  # counts the changes: a frame of an older run is not drawn
@@ -120,16 +126,30 @@ class LabRunner:
 
     # -- the session, in a worker thread, under the lock -------------------------------------
 
-    async def call(self, work: Callable[[LabSession], T]) -> T:
+    async def call(self, work: Callable[[Any], T]) -> T:
         """``work(session)`` in a worker thread holding the lock; its result."""
         return await anyio.to_thread.run_sync(self._locked, work)
 
-    def _locked(self, work: Callable[[LabSession], T]) -> T:
+    def _locked(self, work: Callable[[Any], T]) -> T:
         with self.lock:
             return work(self.session)
 
-    def _state(self, session: LabSession) -> dict[str, Any]:
+    # -- what a page of this runner is sent (a runner of another page overrides these three) ----
+
+    def state_of(self, session: Any) -> dict[str, Any]:
+        """The session's ``State`` message."""
         return state_message(session, playing=self.playing, rev=self.rev)
+
+    def frame_of(self, session: Any, **extra: Any) -> dict[str, Any]:
+        """The session's ``Frame`` message, stamped with the run's revision and ``extra``."""
+        return frame_message(session, self.rev, **extra)
+
+    def most_steps(self, session: Any) -> int:
+        """The most steps one play frame may take (the lab's: one epoch)."""
+        return epoch_batches(session)
+
+    def _state(self, session: Any) -> dict[str, Any]:
+        return self.state_of(session)
 
     async def state(self) -> dict[str, Any]:
         """The current ``State``."""
@@ -140,7 +160,7 @@ class LabRunner:
         return await self.call(lambda s: dumps(self._state(s)))
 
     async def change(
-        self, work: Callable[[LabSession], object], *, restarts: bool = True
+        self, work: Callable[[Any], object], *, restarts: bool = True
     ) -> dict[str, Any]:
         """Apply ``work`` to the session; the new State, also sent to every page.
 
@@ -148,7 +168,7 @@ class LabRunner:
         TensorFlow Playground; an error in ``work`` changes nothing.
         """
 
-        def apply(session: LabSession) -> tuple[dict[str, Any], str, bool]:
+        def apply(session: Any) -> tuple[dict[str, Any], str, bool]:
             work(session)
             self.rev += 1
             stopped = restarts and self.playing
@@ -167,9 +187,9 @@ class LabRunner:
         """Pause, train ``count`` steps, and the Frame after them (``extra``: e.g. the id)."""
         await self.pause()
 
-        def advance(session: LabSession) -> tuple[dict[str, Any], str]:
+        def advance(session: Any) -> tuple[dict[str, Any], str]:
             session.step(count)
-            message = frame_message(session, self.rev, **extra)
+            message = self.frame_of(session, **extra)
             return message, dumps(message)
 
         message, text = await self.call(advance)
@@ -218,19 +238,19 @@ class LabRunner:
                 return
             await asyncio.sleep(max(0.0, FRAME_INTERVAL - (loop.time() - started)))
 
-    def _advance(self, session: LabSession) -> tuple[str, bool] | None:
+    def _advance(self, session: Any) -> tuple[str, bool] | None:
         """One play frame's steps and the frame (None once paused); in the worker thread."""
         if not self.playing:
             return None
         if session.diverged is None:
-            count = self.pace.count(epoch_batches(session))
+            count = self.pace.count(self.most_steps(session))
             started = time.perf_counter()
             session.step(count)
             self.pace.record(count, time.perf_counter() - started)
         diverged = session.diverged is not None
         if diverged:
             self.playing = False
-        return dumps(frame_message(session, self.rev)), diverged
+        return dumps(self.frame_of(session)), diverged
 
     async def close(self) -> None:
         """Stop playing and let the loop end (the server is shutting down)."""

@@ -11,10 +11,8 @@ built, and nothing is loaded from outside the server.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
-import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -25,28 +23,20 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
-from starlette.websockets import WebSocket, WebSocketDisconnect
+from starlette.websockets import WebSocket
 
 from .access import LabGuard, new_token, token_cookie
 from .card import card as neuron_card
 from .export import export
-from .inputs import (
-    MAX_JSON_BYTES,
-    MAX_STEPS,
-    RequestError,
-    json_object,
-    read_limited,
-    real_number,
-    text_field,
-    whole_number,
-)
-from .messages import dumps
+from .inputs import MAX_STEPS, read_limited, real_number, text_field, whole_number
+from .names_routes import close_names, names_routes
 from .presets import apply_preset, preset_list
 from .problem import MAX_CSV_BYTES, to_csv
-from .runner import LabRunner, Outbox
+from .runner import LabRunner
 from .session import TUNABLE_FIELDS, LabSession
 from .settings import LabInputError, LabSettings
 from .stepthrough import walk
+from .web import Handler, endpoint, error_answer, json_answer, json_body, serve_socket
 
 __all__ = ["create_app", "STATIC", "SECURITY_HEADERS"]
 
@@ -62,51 +52,6 @@ SECURITY_HEADERS = {
     "x-content-type-options": "nosniff",
     "cache-control": "no-store",
 }
-
-log = logging.getLogger("neuronlab.lab")
-Handler = Callable[[Request, LabRunner], Awaitable[Response]]
-
-
-# -- answers --------------------------------------------------------------------------------
-
-
-def json_answer(content: Any, status: int = 200) -> Response:
-    """A JSON answer (NaN and infinities as null), with the security headers."""
-    return Response(dumps(content), status, media_type="application/json")
-
-
-def error_answer(status: int, message: str, field: str | None = None) -> Response:
-    """``{"error": message, "field": field}`` with the status."""
-    body = {"error": message} if field is None else {"error": message, "field": field}
-    return json_answer(body, status)
-
-
-def endpoint(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
-    """A route from a handler: its errors become JSON answers; nothing it raises stops the lab."""
-
-    async def answer(request: Request) -> Response:
-        try:
-            return await handler(request, request.app.state.runner)
-        except LabInputError as e:
-            return error_answer(400, e.message, e.field)
-        except RequestError as e:
-            return error_answer(e.status, e.message, e.field)
-        except Exception as e:  # an unexpected failure: a 500, logged, and the lab carries on
-            log.exception("%s %s failed", request.method, request.url.path)
-            return error_answer(500, f"the lab failed on this request: {type(e).__name__}: {e}")
-
-    answer.__name__ = handler.__name__
-    answer.__doc__ = handler.__doc__
-    return answer
-
-
-async def json_body(request: Request) -> dict[str, Any]:
-    """The request's JSON object, at most MAX_JSON_BYTES (else 413)."""
-    raw = await read_limited(
-        request.headers.get("content-length"), request.stream(), MAX_JSON_BYTES, "a JSON body"
-    )
-    return json_object(raw)
-
 
 # -- the page -------------------------------------------------------------------------------
 
@@ -279,62 +224,9 @@ async def post_preset(request: Request, runner: LabRunner) -> Response:
 # -- the WebSocket ------------------------------------------------------------------------------
 
 
-async def command(runner: LabRunner, text: str) -> str | None:
-    """Carry out one message from the page; a reply to send back (an error), or None."""
-    try:
-        if len(text) > MAX_JSON_BYTES:
-            raise RequestError(413, f"expected a message of at most {MAX_JSON_BYTES // 1024} KB")
-        message = json_object(text.encode("utf-8"))
-        if not message:
-            raise RequestError(400, 'expected a command, e.g. {"cmd": "play"}', "cmd")
-        cmd = text_field(message, "cmd", ("play", "pause", "reset", "step"))
-        if cmd == "play":
-            await runner.play()
-        elif cmd == "pause":
-            await runner.pause()
-        elif cmd == "reset":
-            await runner.change(lambda s: s.reset())
-        else:
-            count = whole_number({"count": 1, **message}, "count", 1, MAX_STEPS)
-            await runner.step(count, id=message.get("id"))
-    except (LabInputError, RequestError) as e:
-        return dumps({"type": "error", "error": e.message, "field": e.field})
-    except Exception as e:
-        log.exception("a WebSocket command failed")
-        return dumps({"type": "error", "error": f"the lab failed: {type(e).__name__}: {e}"})
-    return None
-
-
-async def _pump(socket: WebSocket, outbox: Outbox) -> None:
-    with contextlib.suppress(Exception):  # the socket closed, or the page fell behind
-        while True:
-            await socket.send_text(await outbox.next())
-    with contextlib.suppress(Exception):
-        await socket.close(1011)
-
-
 async def websocket(socket: WebSocket) -> None:
     """/ws: States, Frames and status out; play, pause, reset and step commands in."""
-    runner: LabRunner = socket.app.state.runner
-    await socket.accept()
-    outbox = Outbox()
-    outbox.put("state", await runner.state_text())
-    outbox.put("status", dumps({"type": "status", "playing": runner.playing}))
-    runner.outboxes.add(outbox)
-    pump = asyncio.get_running_loop().create_task(_pump(socket, outbox))
-    try:
-        while True:
-            message = await socket.receive()
-            if message["type"] == "websocket.disconnect":
-                break
-            reply = await command(runner, message.get("text") or "")
-            if reply is not None:
-                outbox.put("error", reply)
-    except (WebSocketDisconnect, RuntimeError):
-        pass
-    finally:
-        runner.outboxes.discard(outbox)
-        pump.cancel()
+    await serve_socket(socket, socket.app.state.runner)
 
 
 # -- the app ----------------------------------------------------------------------------------
@@ -396,11 +288,13 @@ def create_app(session: LabSession | None = None, token: str | None = None) -> S
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         yield
         await runner.close()
+        await close_names(app)
 
     routes = [
         Route("/", index, methods=["GET"]),
         *(Route(path, endpoint(h), methods=[method]) for method, path, h in ROUTES),
         WebSocketRoute("/ws", websocket),
+        *names_routes(),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
     app = Starlette(
