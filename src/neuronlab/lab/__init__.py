@@ -8,7 +8,11 @@ the plane), ``features``, ``network`` (the network and how its outputs read),
 the page draws after a step), ``card`` and ``stepthrough`` (one neuron, one
 point), ``export``, ``presets``; the web side: ``access`` (the token),
 ``inputs`` (what a request may carry), ``messages``, ``runner`` (the play
-loop), ``server`` (the routes), ``launch`` (uvicorn) and ``static/`` (the page).
+loop), ``web`` (what every page's routes share), ``server`` (the routes),
+``launch`` (uvicorn) and ``static/`` (the page).  The names lab, a second page
+at ``/names`` for the makemore language models: ``names_settings`` (its
+settings and every bound), ``names_session``, ``names_frames``,
+``names_explain``, ``names_runner`` and ``names_routes``.
 The web side needs Starlette and uvicorn (``pip install "neuronlab[lab]"``).
 """
 

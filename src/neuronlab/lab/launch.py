@@ -101,6 +101,11 @@ class LabServer:
         return f"http://{url_host(self.host)}:{self.port}/?token={self.token}"
 
     @property
+    def names_url(self) -> str:
+        """The names lab's address (the second page), with the token."""
+        return f"http://{url_host(self.host)}:{self.port}/names?token={self.token}"
+
+    @property
     def runner(self) -> Any:
         """The app's ``LabRunner`` (its session is ``runner.session``)."""
         return self.app.state.runner

@@ -42,14 +42,15 @@ NL.api = (function () {
 
   const get = (path) => send("GET", path);
   const post = (path, body) => send("POST", path, body || {});
-  const upload = (path, bytes) => send("POST", path, bytes, "text/csv");
+  const upload = (path, bytes, type) => send("POST", path, bytes, type || "text/csv");
 
-  /** The live link: messages to onMessage, and whether it is connected to onLink. */
-  function connect(onMessage, onLink) {
+  /** The live link (`path`: "/ws", or "/names/ws" for the names page): messages to onMessage,
+   * and whether it is connected to onLink. */
+  function connect(onMessage, onLink, path) {
     const scheme = location.protocol === "https:" ? "wss://" : "ws://";
     let socket = null;
     function open() {
-      socket = new WebSocket(scheme + location.host + "/ws?token=" + encodeURIComponent(token));
+      socket = new WebSocket(scheme + location.host + (path || "/ws") + "?token=" + encodeURIComponent(token));
       socket.onopen = () => onLink(true);
       socket.onmessage = (event) => onMessage(JSON.parse(event.data));
       socket.onclose = () => {

@@ -278,6 +278,7 @@ NL.app = (function () {
     $("export-run").href = NL.api.url("/api/export/run.py");
     $("export-torch").href = NL.api.url("/api/export/torch.py");
     $("export-data").href = NL.api.url("/api/data.csv");
+    $("to-names").href = NL.api.url("/names");
   }
 
   // -- start ---------------------------------------------------------------------------------

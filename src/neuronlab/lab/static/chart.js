@@ -8,7 +8,8 @@ NL.chart = (function () {
   const HEIGHT = 64;
   const MOST = 400; // points kept per series; older ones are thinned out
 
-  function create(svg) {
+  /** A chart in `svg`; options.fromZero false: the y axis spans the losses drawn, not 0 to the top. */
+  function create(svg, options) {
     const lines = {};
     for (const name of ["train", "test"]) {
       const path = document.createElementNS(SVG, "polyline");
@@ -17,7 +18,8 @@ NL.chart = (function () {
       svg.appendChild(path);
       lines[name] = path;
     }
-    return { svg, lines, rows: [], last: -1 };
+    const fromZero = !options || options.fromZero !== false;
+    return { svg, lines, rows: [], last: -1, fromZero, bottom: 0, top: 0 };
   }
 
   function reset(chart) {
@@ -42,7 +44,14 @@ NL.chart = (function () {
   function draw(chart) {
     const rows = chart.rows;
     let top = 0;
-    for (const [, a, b] of rows) top = Math.max(top, finite(a) ? a : 0, finite(b) ? b : 0);
+    let bottom = Infinity;
+    for (const [, a, b] of rows) {
+      top = Math.max(top, finite(a) ? a : 0, finite(b) ? b : 0);
+      for (const v of [a, b]) if (finite(v)) bottom = Math.min(bottom, v);
+    }
+    bottom = chart.fromZero || bottom === Infinity || bottom >= top ? 0 : bottom;
+    chart.top = top;
+    chart.bottom = bottom;
     const first = rows.length ? rows[0][0] : 0;
     const span = rows.length > 1 ? rows[rows.length - 1][0] - first : 1;
     ["train", "test"].forEach((name, column) => {
@@ -50,7 +59,7 @@ NL.chart = (function () {
         .filter((row) => finite(row[column + 1]))
         .map((row) => {
           const x = ((row[0] - first) / (span || 1)) * WIDTH;
-          const y = HEIGHT - 2 - (row[column + 1] / (top || 1)) * (HEIGHT - 4);
+          const y = HEIGHT - 2 - ((row[column + 1] - bottom) / (top - bottom || 1)) * (HEIGHT - 4);
           return x.toFixed(1) + "," + y.toFixed(1);
         });
       chart.lines[name].setAttribute("points", points.join(" "));
