@@ -74,6 +74,7 @@ bench: $(BENCH_VENV)/.installed
 	$(BENCH_VENV)/bin/python benchmarks/bench_scalar.py
 	$(BENCH_VENV)/bin/python benchmarks/bench_tensor.py
 	$(BENCH_VENV)/bin/python benchmarks/bench_lab.py
+	$(BENCH_VENV)/bin/python benchmarks/bench_names_lab.py
 	$(BENCH_VENV)/bin/python benchmarks/bench_makemore.py
 
 # The lectures' ladder of language models, every row trained to the end by the lecture's recipe
