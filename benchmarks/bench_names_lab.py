@@ -10,9 +10,10 @@ network with every heatmap) is measured the same way in the same process, side b
 Each is measured ``--runs`` times; the median and the spread (lowest to highest) are printed.
 
 Run with ``python benchmarks/bench_names_lab.py`` (needs the ``lab`` extra and
-``websockets``).  It prints figures; it asserts nothing.  The BLAS thread count is set
-(``--threads``, 1 by default) before NumPy loads: on 2 busy cores OpenBLAS's own threads
-can make the small matrix products of a frame ten times slower.
+``websockets``).  It prints figures; it asserts nothing.  The lab's own work runs with one
+BLAS thread (``lab.runner.BLAS``: on 2 busy cores OpenBLAS's second thread can make a
+frame's small matrix products ten times slower), so the machine's default thread count is
+what is measured; ``--threads N`` sets the count for everything else before NumPy loads.
 """
 
 from __future__ import annotations
@@ -93,10 +94,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=4.0, help="how long each run plays")
     parser.add_argument("--runs", type=int, default=5, help="runs of each page")
-    parser.add_argument("--threads", type=int, default=1, help="BLAS threads (set before NumPy)")
+    parser.add_argument("--threads", type=int, default=None, help="BLAS threads (before NumPy)")
     args = parser.parse_args()
-    for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-        os.environ[name] = str(args.threads)
+    if args.threads is not None:
+        for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+            os.environ[name] = str(args.threads)
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
     runs: dict[str, list[dict[str, float]]] = {"names": [], "network": []}
@@ -109,7 +111,7 @@ def main() -> None:
 
     print(
         f"neuronlab names lab benchmark: Python {platform.python_version()}, "
-        f"{os.cpu_count()} CPUs, BLAS threads {args.threads}"
+        f"{os.cpu_count()} CPUs, BLAS threads {args.threads or 'as NumPy starts'}"
     )
     print(f"{args.runs} runs of {args.seconds:g} s each; median (lowest to highest)")
     print("names lab: the lectures' MLP (11,897 parameters), batch 32, AdamW")

@@ -247,3 +247,21 @@ def test_the_head_fits_the_task():
     assert head_for(s.with_changes({"loss": "hinge"}), "classification", 2).activation == "linear"
     assert head_for(s.with_changes({"loss": "mse"}), "classification", 3).activation == "sigmoid"
     assert head_for(s, "regression", 0).loss == "mse"
+
+
+def test_the_labs_work_runs_with_one_blas_thread_and_gives_the_rest_back() -> None:
+    """On busy cores a second BLAS thread makes the lab's small products slower, so the lab's
+    work limits BLAS to one thread while it runs, and only then."""
+    import asyncio
+
+    from threadpoolctl import threadpool_info
+
+    from neuronlab.lab.runner import LabRunner
+
+    def blas_threads(_session: object = None) -> list[int]:
+        return [lib["num_threads"] for lib in threadpool_info() if lib["user_api"] == "blas"]
+
+    before = blas_threads()
+    inside = asyncio.run(LabRunner(LabSession(LabSettings())).call(blas_threads))
+    assert inside and all(n == 1 for n in inside)
+    assert blas_threads() == before
