@@ -2,9 +2,10 @@
 
 ``neuronlab workbook start FOLDER`` writes the exercises; ``check`` runs
 each one's check on your file in a child process (time and memory limits)
-and says exactly what is wrong; ``hint`` gives the next hint.  In a notebook,
-``check("05", Value)`` checks a class you wrote in a cell and ``hint("05")``
-shows its next hint.
+and says exactly what is wrong; ``hint`` gives the next hint (``hint NN
+--all`` shows again those shown so far).  In a notebook, ``check("05",
+Value)`` checks a class you wrote in a cell, ``hint("05")`` shows its next
+hint and ``hint("05", "all")`` those shown so far.
 
 ``catalog`` (the exercises), ``templates/`` (the files written for you),
 ``checks/`` (one module per group of exercises), ``sandbox`` and ``child``
@@ -71,26 +72,38 @@ def _named_things(e: Exercise, things: tuple[Any, ...], named: dict[str, Any]) -
     return found
 
 
-def hint(number: str, which: int | None = None) -> str:
-    """Print and return the next hint of exercise ``number`` (``which``: that one, from 1).
+def hint(number: str, which: int | str | None = None) -> str:
+    """Print and return the next hint of exercise ``number`` (``which``: that one, from 1;
+    ``"all"``: every hint shown so far, to read again).
 
     The hints come one at a time, as ``neuronlab workbook hint`` gives them;
-    after the last one it says so.  A ``which`` outside 1..(number of hints)
-    is a ValueError.
+    after the last one it says so and shows them all again.  A ``which``
+    outside 1..(number of hints), other than "all", is a ValueError.
     """
     e = exercise(number)
     count = len(e.hints)
+    shown = _HINTS_SHOWN.get(e.number, 0)
+    if which == "all":
+        lines = [hint_line(e, i) for i in range(1, shown + 1)]
+        text = "\n".join(lines) or f"exercise {e.number}: no hint shown yet; hint({e.number!r}) "
+        text += "" if lines else "shows the first"
+        print(text)
+        return text
     if which is None:
-        which = _HINTS_SHOWN.get(e.number, 0) + 1
+        which = shown + 1
         if which > count:
-            print(hints_done(e))
-            return hints_done(e)
+            text = "\n".join(
+                [hints_done(e) + "; here they are again:"]
+                + [hint_line(e, i) for i in range(1, count + 1)]
+            )
+            print(text)
+            return text
     elif type(which) is not int or not 1 <= which <= count:
         raise ValueError(
             f"hint({e.number!r}, which=...): expected a whole number from 1 to {count}, "
-            f"got {which!r}"
+            f"or 'all', got {which!r}"
         )
-    _HINTS_SHOWN[e.number] = max(_HINTS_SHOWN.get(e.number, 0), which)
+    _HINTS_SHOWN[e.number] = max(shown, which)
     text = hint_line(e, which)
     print(text)
     return text

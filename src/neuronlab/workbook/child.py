@@ -12,10 +12,12 @@ import dataclasses
 import importlib.util
 import io
 import json
+import os
 import resource
 import signal
 import sys
 import tokenize
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -26,8 +28,12 @@ from .sandbox import (
     FILE_SIZE_LIMIT,
     MEMORY_LIMIT,
     CheckContext,
+    OutOfTime,
+    prepare_check,
     report_of_error,
     run_check,
+    stopped_report,
+    time_limit,
 )
 
 __all__ = ["main", "load_learner_file"]
@@ -65,8 +71,11 @@ def _encoding_of(raw: bytes) -> str:
         return "utf-8"
 
 
-def load_learner_file(e: Exercise, path: Path) -> tuple[dict[str, Any] | None, Report | None]:
-    """The names the learner's file defines, or the report of why it could not be loaded."""
+def load_learner_file(
+    e: Exercise, path: Path, give_up: Callable[[Report], None] | None = None
+) -> tuple[dict[str, Any] | None, Report | None]:
+    """The names the learner's file defines, or the report of why it could not be loaded
+    (``give_up``: as ``run_check`` takes it)."""
     try:
         raw = path.read_bytes()
         source = raw.decode(_encoding_of(raw))
@@ -90,7 +99,11 @@ def load_learner_file(e: Exercise, path: Path) -> tuple[dict[str, Any] | None, R
     module.__file__ = str(path)
     sys.modules[spec.name] = module  # dataclasses and pickling look modules up by name
     try:
-        exec(code, module.__dict__)
+        last_resort = None if give_up is None else lambda stop: give_up(stopped_report(e, stop, []))
+        with time_limit(e.seconds, str(path), last_resort):  # a loop at the top of the file
+            exec(code, module.__dict__)
+    except OutOfTime as stop:
+        return None, stopped_report(e, stop, [])
     except (Exception, SystemExit, KeyboardInterrupt) as error:  # whatever the file does
         return None, report_of_error(e, error, str(path))
     return module.__dict__, None
@@ -104,10 +117,19 @@ def main(argv: list[str]) -> int:
     pictures = Path(argv[4]) if len(argv) > 4 else None
     _limit_resources(e.seconds)
     sys.setrecursionlimit(10_000)  # a recursive walk of a deep graph fails fast, not in C
-    names, report = load_learner_file(e, path)
+    prepare_check(e)  # imports that take seconds, before the time limit starts
+
+    def give_up(stopped: Report) -> None:
+        """The learner's code swallows every alarm: write what was found, and end here."""
+        report_file.write_text(json.dumps(stopped.as_dict()), encoding="utf-8")
+        sys.stdout.flush()
+        os._exit(0)
+
+    names, report = load_learner_file(e, path, give_up)
     if report is None:
         assert names is not None
-        report = run_check(e, names, CheckContext(pictures), file=str(path), in_child=True)
+        context = CheckContext(pictures)
+        report = run_check(e, names, context, file=str(path), in_child=True, give_up=give_up)
     report_file.write_text(json.dumps(report.as_dict()), encoding="utf-8")
     return 0
 

@@ -103,10 +103,14 @@ class Progress:
         self.status[number] = status
         self.checked_at[number] = dt.datetime.now().isoformat(timespec="seconds")
 
+    def shown(self, e: Exercise) -> int:
+        """How many hints of ``e`` were shown (0 for a count that makes no sense)."""
+        recorded = self.hints.get(e.number, 0)
+        return min(recorded, len(e.hints)) if isinstance(recorded, int) and recorded >= 0 else 0
+
     def next_hint(self, e: Exercise) -> tuple[int, str] | None:
         """The next hint of ``e`` (its number, from 1, and text), or None when all were shown."""
-        recorded = self.hints.get(e.number, 0)
-        shown = recorded if isinstance(recorded, int) and recorded >= 0 else 0
+        shown = self.shown(e)
         if shown >= len(e.hints):
             return None
         self.hints[e.number] = shown + 1

@@ -2,10 +2,13 @@
 
 ``check_file`` starts ``python -m neuronlab.workbook.child``, which loads the
 learner's file, runs the exercise's check on it and prints the ``Report`` as
-JSON.  An infinite loop is stopped at the exercise's time limit, a runaway
-allocation at the memory limit, a deep recursion or a crash is reported, and
-a syntax error is shown with its line: whatever the learner's code does, the
-checker answers.
+JSON.  An infinite loop is stopped at the exercise's time limit (the report
+names the learner's line it was on and keeps what the check had found before
+it), a runaway allocation at the memory limit, a deep recursion or a crash is
+reported, and a syntax error is shown with its line: whatever the learner's
+code does, the checker answers.  When a check does not pass, the end of what
+the learner's code printed is shown under its report; a warning the learner's
+code raises (NumPy's overflow, say) is a failed finding.
 
 ``run_check`` runs a check on names the caller already has (a class written
 in a notebook): in this process, with the time limit only.
@@ -17,6 +20,7 @@ import contextlib
 import dataclasses
 import errno
 import importlib
+import inspect
 import json
 import os
 import signal
@@ -24,24 +28,31 @@ import subprocess
 import sys
 import tempfile
 import threading
-import traceback
-from collections.abc import Iterator, Mapping
+import warnings
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 from .catalog import Exercise
 from .checks.graphs import clear_pictures
-from .findings import NOT_IMPLEMENTED, Finding, Report
+from .findings import NOT_IMPLEMENTED, Finding, Report, collecting, failed, found_so_far
+from .traces import learner_line, line_of_frame, warnings_finding
 
 __all__ = [
     "CheckContext",
     "check_file",
     "run_check",
     "learner_line",
+    "time_limit",
+    "OutOfTime",
+    "stopped_report",
+    "prepare_check",
     "MEMORY_LIMIT",
     "FILE_SIZE_LIMIT",
     "CPU_MARGIN",
+    "PRINTED_SHOWN",
 ]
 
 #: The memory a check may use on top of what Python and neuronlab take at start.
@@ -50,6 +61,8 @@ MEMORY_LIMIT = 1 << 30
 CPU_MARGIN = 10
 #: The largest file the learner's code (or its printing) may write during a check.
 FILE_SIZE_LIMIT = 64 << 20
+#: How much of the end of what the learner's code printed a failed report shows (bytes).
+PRINTED_SHOWN = 2048
 
 
 @dataclass(frozen=True)
@@ -59,23 +72,19 @@ class CheckContext:
     pictures: Path | None = None
 
 
-def learner_line(error: BaseException, file: str | None) -> str:
-    """Where in the learner's file an error came from: ``line 12: return a * b`` (or "")."""
-    frames = traceback.extract_tb(error.__traceback__)
-    mine = (
-        [f for f in frames if file is not None and os.path.samefile(f.filename, file)]
-        if (file and os.path.exists(file))
-        else [f for f in frames if f.filename.startswith("<")]
-    )
-    if not mine:
-        return ""
-    last = mine[-1]
-    return f"line {last.lineno}: {(last.line or '').strip()}"
-
-
 def _check_function(e: Exercise) -> Any:
     module, name = e.check.split(":")
     return getattr(importlib.import_module(f"{__package__}.checks.{module}"), name)
+
+
+def prepare_check(e: Exercise) -> None:
+    """Import the exercise's check, and run its module's ``prepare()`` when it has one (an
+    import of PyTorch, say, which takes seconds): before the time limit starts, so that the
+    limit measures the learner's code and the check, not imports."""
+    module = importlib.import_module(f"{__package__}.checks.{e.check.split(':')[0]}")
+    prepare = getattr(module, "prepare", None)
+    if callable(prepare):
+        prepare()
 
 
 def report_of_error(e: Exercise, error: BaseException, file: str | None) -> Report:
@@ -112,23 +121,54 @@ def run_check(
     context: CheckContext,
     file: str | None = None,
     in_child: bool = False,
+    give_up: Callable[[Report], None] | None = None,
 ) -> Report:
     """The exercise's check on ``names`` (a module's namespace), in this process.
 
-    ``in_child``: this is the checking child process, where a KeyboardInterrupt
-    can only come from the learner's code and is reported like any error (in
-    a notebook it is the user stopping the cell, and goes up).
+    Stopped at the exercise's time limit, the report keeps the findings made
+    so far and names the learner's line the check was on.  A warning the
+    learner's code raised is one more failed finding.  ``in_child``: this is
+    the checking child process, where a KeyboardInterrupt can only come from
+    the learner's code and is reported like any error (in a notebook it is
+    the user stopping the cell, and goes up).  ``give_up``: what to do with the
+    stopped report when the learner's code swallows the alarm again and again
+    (a bare ``except:`` inside a loop); the child writes it and exits.
     """
     check = _check_function(e)
+    prepare_check(e)
     caught = (Exception, SystemExit, KeyboardInterrupt) if in_child else (Exception, SystemExit)
-    try:
-        with _time_limit(e.seconds):
-            findings: list[Finding] = check(names, context)
-    except _OutOfTime:
-        return Report(e.number, [], "stopped", _stopped_text(e))
-    except caught as error:  # the learner's code may raise anything
-        return report_of_error(e, error, file)
-    return Report(e.number, findings)
+    with warnings.catch_warnings(record=True) as raised, collecting() as so_far:
+        warnings.simplefilter("default")  # each warning once per line: a loop stays bounded
+        last_resort = (
+            None
+            if give_up is None
+            else lambda stop: give_up(stopped_report(e, stop, found_so_far(so_far)))
+        )
+        try:
+            with time_limit(e.seconds, file, last_resort):
+                findings: list[Finding] = check(names, context)
+        except OutOfTime as stop:
+            return stopped_report(e, stop, found_so_far(so_far))
+        except caught as error:  # the learner's code may raise anything
+            return report_of_error(e, error, file)
+    warned = warnings_finding(raised, file)
+    return Report(e.number, findings + ([warned] if warned is not None else []))
+
+
+def stopped_report(e: Exercise, stop: OutOfTime, so_far: list[Finding]) -> Report:
+    """The report of a check stopped at its time limit: what it had found, then where the
+    learner's code was."""
+    inside = f" in {stop.function}," if stop.function and stop.function != "<module>" else ""
+    where = f"your code was{inside} at {stop.line}"
+    stopped = failed(
+        _stopped_text(e),
+        where if stop.line else "",
+        likely="a while loop whose condition never turns false (is what it tests changed "
+        "inside the loop?), a loop over a list that grows as it goes, or a recursion "
+        "without a base case",
+    )
+    problem = stopped.message + (f"\n  {where}" if stop.line else "")
+    return Report(e.number, [*so_far, stopped], "stopped", problem)
 
 
 def _stopped_text(e: Exercise, of: str = "") -> str:
@@ -138,21 +178,46 @@ def _stopped_text(e: Exercise, of: str = "") -> str:
     )
 
 
-class _OutOfTime(BaseException):
+class OutOfTime(BaseException):
     """The time limit rang: a BaseException, so that no ``except Exception`` of a check (or
-    of the learner's code) mistakes it for an error of one step and carries on."""
+    of the learner's code) mistakes it for an error of one step and carries on.  It carries
+    the learner's function and line the code was on (both "" when it was elsewhere)."""
+
+    def __init__(self, function: str = "", line: str = "") -> None:
+        super().__init__(function, line)
+        self.function, self.line = function, line
+
+
+#: How soon the alarm rings again when the learner's code swallowed it (a bare except:),
+#: and how many times it rings before ``last_resort`` is called.
+_RING_AGAIN, _RINGS = 0.5, 4
 
 
 @contextlib.contextmanager
-def _time_limit(seconds: float) -> Iterator[None]:
-    """An alarm after ``seconds`` (Unix, main thread); elsewhere no limit."""
+def time_limit(
+    seconds: float,
+    file: str | None = None,
+    last_resort: Callable[[OutOfTime], None] | None = None,
+) -> Iterator[None]:
+    """An alarm after ``seconds`` (Unix, main thread; elsewhere no limit): ``OutOfTime``,
+    naming the line of the learner's ``file`` (or notebook code) it interrupted.  Swallowed,
+    it rings again every half second; the fourth time, ``last_resort`` (when given) is
+    called with it instead, and is not expected to return."""
     usable = hasattr(signal, "SIGALRM") and threading.current_thread() is threading.main_thread()
     if not usable:
         yield
         return
+    outermost = inspect.currentframe()
+    rings = 0
 
-    def ring(signum: int, frame: Any) -> None:
-        raise _OutOfTime()
+    def ring(signum: int, frame: FrameType | None) -> None:
+        nonlocal rings
+        rings += 1
+        signal.setitimer(signal.ITIMER_REAL, _RING_AGAIN)  # in case this one is swallowed
+        stop = OutOfTime(*line_of_frame(frame, file, outermost))
+        if rings >= _RINGS and last_resort is not None:
+            last_resort(stop)
+        raise stop
 
     previous = signal.signal(signal.SIGALRM, ring)
     signal.setitimer(signal.ITIMER_REAL, seconds)
@@ -185,18 +250,27 @@ def check_file(e: Exercise, path: Path, pictures: Path | None = None) -> Report:
                     stdout=output,
                     stderr=output,
                     env=env,
-                    timeout=e.seconds + 15,
+                    timeout=e.seconds + CPU_MARGIN + 15,  # the CPU limit stops first
                     cwd=path.parent,
                 )
             except subprocess.TimeoutExpired:
-                return Report(e.number, [], "stopped", _stopped_text(e))
-            report = _read_report(report_file)
-            if report is not None:
-                return report
-            if done.returncode == -signal.SIGXCPU:  # its own alarm was silenced, say
-                cpu = dataclasses.replace(e, seconds=int(e.seconds) + CPU_MARGIN)
-                return Report(e.number, [], "stopped", _stopped_text(cpu, "of CPU time"))
-            return Report(e.number, [], "crashed", _child_death(done, _tail(output)))
+                report = Report(e.number, [], "stopped", _stopped_text(e))
+            else:
+                read = _read_report(report_file)
+                if read is None:  # what it printed last is told as its problem
+                    return _without_report(e, done, output)
+                report = read
+            if not report.passed:
+                report.printed = _tail(output, PRINTED_SHOWN)
+            return report
+
+
+def _without_report(e: Exercise, done: subprocess.CompletedProcess[Any], output: Any) -> Report:
+    """Why the child wrote no report: stopped at its CPU limit, or its end in its last words."""
+    if done.returncode == -signal.SIGXCPU:  # its own alarm was silenced, say
+        cpu = dataclasses.replace(e, seconds=int(e.seconds) + CPU_MARGIN)
+        return Report(e.number, [], "stopped", _stopped_text(cpu, "of CPU time"))
+    return Report(e.number, [], "crashed", _child_death(done, _tail(output)))
 
 
 #: The most of a child's report or output that is read back.
@@ -212,11 +286,13 @@ def _read_report(path: Path) -> Report | None:
         return None
 
 
-def _tail(output: Any) -> str:
-    """The last few kilobytes of what the child printed."""
+def _tail(output: Any, most: int = 8192) -> str:
+    """The last ``most`` bytes of what the child printed ("..." first when there was more)."""
     output.seek(0, os.SEEK_END)
-    output.seek(max(0, output.tell() - 8192))
-    return str(output.read().decode("utf-8", "replace"))
+    size = output.tell()
+    output.seek(max(0, size - most))
+    text = str(output.read().decode("utf-8", "replace"))
+    return ("...\n" + text.partition("\n")[2] if size > most else text).rstrip()
 
 
 def _child_death(done: subprocess.CompletedProcess[Any], printed: str) -> str:
