@@ -82,3 +82,43 @@ def test_a_learners_answer_is_read_as_numbers_when_it_is_numbers() -> None:
         and show([0.5, 2]) == "[0.5, 2]"
         and show(0.8807970779778823) == ("0.880797")
     )
+
+
+def _broken(mistake: str) -> Broken:
+    return next(b for b in BROKEN if b.mistake == mistake)
+
+
+def test_a_function_that_uses_one_which_failed_is_not_checked_and_says_why(
+    tmp_path: Path,
+) -> None:
+    wrong_predict = _broken("predict ignores the weights").text(solution("02"))
+    report = checked("02", wrong_predict, tmp_path)
+    assert [f.ok for f in report.findings] == [False, False], report.text()
+    assert report.findings[1].message == (
+        "not checked: train_perceptron uses predict, which failed above"
+    )
+    on_its_own = wrong_predict.replace(
+        "error = target - predict(weights, bias, x)",
+        "error = target - (1 if sum(w * xi for w, xi in zip(weights, x)) + bias > 0 else 0)",
+    )
+    report = checked("02", on_its_own, tmp_path)
+    assert not report.findings[0].ok
+    assert len(report.findings) > 2 and all(f.ok for f in report.findings[1:]), report.text()
+
+
+def test_new_kinds_of_mistake_have_their_entries() -> None:
+    """Issue 14: a list changed in place, an argument ignored, the epochs at the limit, a
+    warning that rounds right, the starting weights and an output kept between calls."""
+    kinds = {
+        "changed its argument": ("01", "02", "03", "04"),
+        "ignores its argument": ("02", "04", "09"),
+        "epoch": ("02",),
+        "by rounding": ("03",),
+        "Neuron(50)": ("08",),
+        "kept from an earlier call": ("08",),
+    }
+    for words, exercises in kinds.items():
+        for which in exercises:
+            assert any(
+                b.exercise == which and any(words in piece for piece in b.says) for b in BROKEN
+            ), (words, which)

@@ -21,7 +21,7 @@ from workbook.reference import solution
 
 from neuronlab.workbook import check
 from neuronlab.workbook.catalog import exercise, template_text
-from neuronlab.workbook.checks.arrays import close, problem, worst_entry
+from neuronlab.workbook.checks.arrays import close, number_text, problem, worst_entry
 from neuronlab.workbook.checks.backprop import GRADIENTS_12
 from neuronlab.workbook.findings import NOT_IMPLEMENTED, Finding, Report
 from neuronlab.workbook.sandbox import check_file
@@ -175,6 +175,14 @@ def test_the_numbers_in_the_templates_are_the_reference_solutions(number: str) -
         got = np.asarray(value, dtype=float).ravel()
         assert got.size == len(numbers), (comment, value)
         assert np.allclose(got, numbers, rtol=1e-6, atol=1e-8), (comment, value)
+
+
+def test_the_loss_the_template_prints_is_the_loss_the_check_names(run: Run) -> None:
+    printed, said = promises("12")[0]
+    assert said == "1.6076570739637486" and float(printed) == pytest.approx(1.6076570739637486)
+    forward = run("12", solution("12")).findings[0]
+    assert forward.ok and f"loss {number_text(float(printed), 10)} " in forward.message
+    assert "the batch your file's main block makes (seed 0, n = 32)" in forward.message
 
 
 # -- the comparison itself -----------------------------------------------------------------

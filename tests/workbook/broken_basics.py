@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from workbook.reference import change
+from workbook.reference import ANSWERS, change
 
 
 @dataclass(frozen=True)
@@ -60,10 +60,65 @@ _EVERY_EXAMPLE = (
     "            if error != 0:\n"
     "                mistakes += 1\n"
 )
+_NUMPY_SIGMOID_ROUNDED = """import numpy as np
+
+
+def sigmoid(z):
+    return float(1.0 / (1.0 + np.exp(-z)))
+
+
+def sigmoid_neuron(weights, inputs, bias):
+    return sigmoid(sum(w * x for w, x in zip(weights, inputs)) + bias)
+"""
+_TRAIN_LOOP = "    for epoch in range(1, max_epochs + 1):\n"
+_ANSWER_02 = (ANSWERS / "02_perceptron_rule.py").read_text(encoding="utf-8")
+#: the answer's whole train_perceptron, as it stands in the solution
+_TRAIN_02 = _ANSWER_02[_ANSWER_02.index("def train_perceptron") :].rstrip("\n")
+_ZERO_BASED = """def train_perceptron(X, y, lr=1.0, max_epochs=100):
+    \"\"\"The perceptron rule; the epochs counted by range(max_epochs), from 0.\"\"\"
+    weights = [0.0] * len(X[0])
+    bias = 0.0
+    for epoch in range(max_epochs):
+        mistakes = 0
+        for x, target in zip(X, y):
+            error = target - predict(weights, bias, x)
+            if error != 0:
+                weights = [w + lr * error * xi for w, xi in zip(weights, x)]
+                bias += lr * error
+                mistakes += 1
+        if mistakes == 0:
+            return weights, bias, True, epoch + 1
+    return weights, bias, False, epoch"""
+#: the bias as one more input, always 1: appended to the caller's examples
+_BIAS_INPUT = """def train_perceptron(X, y, lr=1.0, max_epochs=100):
+    \"\"\"The perceptron rule, with the bias as a last input that is always 1.\"\"\"
+    for x in X:
+        x.append(1.0)
+    weights = [0.0] * len(X[0])
+    for epoch in range(1, max_epochs + 1):
+        mistakes = 0
+        for x, target in zip(X, y):
+            error = target - predict(weights[:-1], weights[-1], x[:-1])
+            if error != 0:
+                weights = [w + lr * error * xi for w, xi in zip(weights, x)]
+                mistakes += 1
+        if mistakes == 0:
+            return weights[:-1], weights[-1], True, epoch
+    return weights[:-1], weights[-1], False, max_epochs"""
+_ERRORS = "    return [abs(forward_difference(f, x, h) - exact) for h in steps]\n"
+_INIT_WEIGHTS = "[Value(random.uniform(-1, 1)) for _ in range(nin)]"
 _FORWARD = "    return (f(x + h) - f(x)) / h\n"
 _CENTRAL = "    return (f(x + h) - f(x - h)) / (2 * h)\n"
 _NEURON_SUM = "        act = sum((wi * xi for wi, xi in zip(self.w, x)), self.b)\n"
 _LAYER_PARAMETERS = "        return [p for n in self.neurons for p in n.parameters()]\n"
+_NEURON_OUT = _NEURON_SUM + "        return act.relu() if self.nonlin else act\n"
+_NEURON_CACHED = """        seen = self.__dict__.setdefault("seen", {})
+        if tuple(x) not in seen:
+            act = sum((wi * xi for wi, xi in zip(self.w, x)), self.b)
+            seen[tuple(x)] = act.relu() if self.nonlin else act
+        return seen[tuple(x)]
+"""
+_TRAIN = "    return [train_step(model, X, y, lr) for _ in range(steps)]\n"
 
 BROKEN: tuple[Broken, ...] = (
     # exercise 01: the weighted sum and the sweets perceptron
@@ -351,5 +406,183 @@ BROKEN: tuple[Broken, ...] = (
         "(p - t) ** 2",
         "(p**2 - t**2)",
         ("should be 1.75", "squared the prediction and the target apart"),
+    ),
+    # -- what one call on the worked example does not show (issue 14) --------------------
+    # 01: the caller's lists changed in place
+    Broken(
+        "01",
+        "weighted_sum pops the caller's lists empty",
+        "    for w, x in zip(weights, inputs):\n        total += w * x\n",
+        "    while weights:\n        total += weights.pop() * inputs.pop()\n",
+        ("weighted_sum changed its argument weights in place", "the caller's list is theirs"),
+    ),
+    Broken(
+        "01",
+        "perceptron appends the threshold to the caller's lists",
+        "    return 1 if weighted_sum(weights, inputs) > threshold else 0\n",
+        "    weights.append(-threshold)\n    inputs.append(1.0)\n"
+        "    return 1 if weighted_sum(weights, inputs) > 0 else 0\n",
+        ("perceptron changed its argument weights in place", "[2, 6, 2, -5] after"),
+    ),
+    Broken(
+        "01",
+        "perceptron ignores the threshold (the sweets' 5 written in)",
+        "    return 1 if weighted_sum(weights, inputs) > threshold else 0\n",
+        "    return 1 if weighted_sum(weights, inputs) > 5 else 0\n",
+        ("threshold=0.7) should be 1", "perceptron ignores its argument threshold"),
+    ),
+    # 02: an argument ignored, the caller's lists changed, the epochs off by one at the limit
+    Broken(
+        "02",
+        "predict ignores the weights",
+        "    for w, xi in zip(weights, x):\n        total += w * xi\n",
+        "    for xi in x:\n        total += xi\n",
+        ("predict(", "predict ignores its argument weights"),
+    ),
+    Broken(
+        "02",
+        "one epoch too few (range(1, max_epochs))",
+        _TRAIN_LOOP,
+        "    for epoch in range(1, max_epochs):\n",
+        ("max_epochs=1)", "one epoch too few"),
+    ),
+    Broken(
+        "02",
+        "one epoch too many at the limit",
+        _TRAIN_LOOP,
+        "    for epoch in range(1, max_epochs + 2):\n",
+        ("converged = False and epochs = 1", "more epochs than max_epochs"),
+    ),
+    Broken(
+        "02",
+        "the epochs counted by a loop variable from 0",
+        _TRAIN_02,
+        _ZERO_BASED,
+        ("converged = False and epochs = 1", "return how many epochs ran"),
+    ),
+    Broken(
+        "02",
+        "the bias as one more input, appended to the caller's examples",
+        _TRAIN_02,
+        _BIAS_INPUT,
+        ("train_perceptron changed its argument X in place", "the caller's list is theirs"),
+    ),
+    # 03: a NumPy warning that rounds to the right answer; the caller's lists changed
+    Broken(
+        "03",
+        "NumPy's 1 / (1 + e^(-z)): an overflow warning, right only by rounding",
+        "",
+        _NUMPY_SIGMOID_ROUNDED,
+        ("RuntimeWarning: overflow encountered in exp", "come out right, by rounding"),
+    ),
+    Broken(
+        "03",
+        "sigmoid_neuron appends the bias to the caller's lists",
+        "    z = bias\n    for w, x in zip(weights, inputs):\n",
+        "    weights.append(bias)\n    inputs.append(1.0)\n    z = 0.0\n"
+        "    for w, x in zip(weights, inputs):\n",
+        ("sigmoid_neuron changed its argument weights in place",),
+    ),
+    # 04: an argument ignored, or the worked example's numbers written in
+    Broken(
+        "04",
+        "forward_difference ignores h",
+        _FORWARD,
+        "    return (f(x + 0.001) - f(x)) / 0.001\n",
+        ("forward_difference ignores its argument h", "its default, 0.001"),
+    ),
+    Broken(
+        "04",
+        "nudge_errors ignores exact (cos(x) written in)",
+        _ERRORS,
+        "    return [abs(forward_difference(f, x, h) - math.cos(x)) for h in steps]\n",
+        ("nudge_errors(exp, 0.5", "nudge_errors ignores its argument exact"),
+    ),
+    Broken(
+        "04",
+        "nudge_errors ignores f (sin written in)",
+        _ERRORS,
+        "    return [abs(forward_difference(math.sin, x, h) - exact) for h in steps]\n",
+        ("nudge_errors ignores its argument f",),
+    ),
+    Broken(
+        "04",
+        "nudge_errors ignores steps (STEPS written in)",
+        _ERRORS,
+        "    return [abs(forward_difference(f, x, h) - exact) for h in STEPS]\n",
+        ("nudge_errors ignores its argument steps",),
+    ),
+    Broken(
+        "04",
+        "nudge_errors returns the worked example's table",
+        _ERRORS,
+        "    return [abs(forward_difference(math.sin, 1.0, h) - math.cos(1.0)) for h in STEPS]\n",
+        ("the numbers of sin at 1 are written in",),
+    ),
+    Broken(
+        "04",
+        "nudge_errors pops the caller's steps",
+        _ERRORS,
+        "    errors = []\n    while steps:\n        h = steps.pop(0)\n"
+        "        errors.append(abs(forward_difference(f, x, h) - exact))\n    return errors\n",
+        ("nudge_errors changed its argument steps in place",),
+    ),
+    # 08: the starting weights, and an output kept from an earlier call
+    Broken(
+        "08",
+        "every weight starts at 0",
+        _INIT_WEIGHTS,
+        "[Value(0.0) for _ in range(nin)]",
+        ("a new Neuron(50)'s weights are all 0", "a ReLU network of zeros never learns"),
+    ),
+    Broken(
+        "08",
+        "one random number for every weight",
+        _INIT_WEIGHTS,
+        "[Value(x) for x in [random.uniform(-1, 1)] * nin]",
+        ("50 weights take only 1 different values", "draw a new random number for each"),
+    ),
+    Broken(
+        "08",
+        "the random numbers restarted for every neuron",
+        _INIT_WEIGHTS,
+        "(lambda r: [Value(r.uniform(-1, 1)) for _ in range(nin)])(random.Random(0))",
+        ("two new Neuron(50)s start with the same 50 weights", "random.seed(...)"),
+    ),
+    Broken(
+        "08",
+        "huge starting weights",
+        _INIT_WEIGHTS,
+        "[Value(random.uniform(-100, 100)) for _ in range(nin)]",
+        ("a new Neuron(50)'s weights reach", "start small"),
+    ),
+    Broken(
+        "08",
+        "the neuron keeps its output for inputs it has seen",
+        _NEURON_OUT,
+        _NEURON_CACHED,
+        ("after w[0] changed from 0.5 to 1.5 it should give", "kept from an earlier call"),
+    ),
+    # 09: an argument ignored
+    Broken(
+        "09",
+        "train_step ignores lr",
+        "p.data -= lr * p.grad",
+        "p.data -= 0.1 * p.grad",
+        ("lr=0.03", "train_step ignores its argument lr"),
+    ),
+    Broken(
+        "09",
+        "train ignores steps",
+        _TRAIN,
+        "    return [train_step(model, X, y, lr) for _ in range(100)]\n",
+        ("should return its 3 losses", "train ignores its argument steps"),
+    ),
+    Broken(
+        "09",
+        "train ignores lr",
+        _TRAIN,
+        "    return [train_step(model, X, y, 0.1) for _ in range(steps)]\n",
+        ("lr=0.03, steps=3", "train ignores its argument lr"),
     ),
 )

@@ -199,4 +199,34 @@ BROKEN: tuple[Broken, ...] = (
             "a size written into the code",
         ),
     ),
+    # -- what one call on the worked example does not show (issue 14) --------------------
+    Broken(
+        "11",
+        "softmax shifts the caller's logits in place",
+        "    e = np.exp(logits - logits.max(axis=1, keepdims=True))\n",
+        "    logits -= logits.max(axis=1, keepdims=True)\n    e = np.exp(logits)\n",
+        ("softmax changed its argument logits in place", "wrote into the caller's array"),
+    ),
+    Broken(
+        "11",
+        "cross_entropy shifts the caller's logits in place",
+        "    shifted = logits - logits.max(axis=1, keepdims=True)\n",
+        "    logits -= logits.max(axis=1, keepdims=True)\n    shifted = logits\n",
+        ("cross_entropy changed its argument logits in place", "x = x - ..."),
+    ),
+    Broken(
+        "11",
+        "cross_entropy_backward shifts and exponentiates the caller's logits in place",
+        _BACKWARD,
+        "    logits -= logits.max(axis=1, keepdims=True)\n    d = np.exp(logits)\n"
+        "    d /= d.sum(axis=1, keepdims=True)\n",
+        ("cross_entropy_backward changed its argument logits in place",),
+    ),
+    Broken(
+        "12",
+        "backward squares v['h'] in place",
+        'dh_pre = (1 - v["h"] ** 2) * dh',
+        'h = v["h"]\n    h **= 2\n    dh_pre = (1 - h) * dh',
+        ("backward changed its argument v in place: v['h'] held", "leave the caller's dict"),
+    ),
 )

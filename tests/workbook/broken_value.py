@@ -23,10 +23,12 @@ class Broken:
     old: str
     new: str
     expect: str
+    also: tuple[str, str] = ("", "")  # a second change (old, new), when the mistake takes two
 
     def text(self) -> str:
         """The reference solution with the mistake in it."""
-        return change(solution(self.exercise), self.old, self.new)
+        text = change(solution(self.exercise), self.old, self.new)
+        return change(text, *self.also) if self.also[0] else text
 
 
 ADD_BACKWARD = """            self.grad += 1.0 * out.grad
@@ -73,6 +75,19 @@ PLACED_IN_A_LIST = TOPOLOGICAL.replace("set(), [self]", "[], [self]").replace(
     "placed.add(node)", "placed.append(node)"
 )
 
+BACKWARD_DEF = "    def backward(self):\n"
+#: backward with the set of placed nodes as a default argument: made once, shared by every call
+_START = "order, placed, stack = [], set(), [self]"
+PLACED_DEFAULT = TOPOLOGICAL.replace(_START, "order, stack = [], [self]")
+#: backward with the order as a default argument
+ORDER_DEFAULT = TOPOLOGICAL.replace(_START, "placed, stack = set(), [self]")
+#: backward with the set of placed nodes kept on the class, shared by every Value
+PLACED_ON_THE_CLASS = TOPOLOGICAL.replace(
+    _START,
+    'Value.placed = getattr(Value, "placed", set())\n'
+    "        order, placed, stack = [], Value.placed, [self]",
+)
+TANH_FORWARD = "        t = math.tanh(self.data)\n"
 TANH_LOCAL = "self.grad += (1 - t**2) * out.grad"
 POW_LOCAL = "self.grad += k * self.data ** (k - 1) * out.grad"
 EXP_LOCAL = "self.grad += out.data * out.grad"
@@ -320,7 +335,7 @@ BROKEN: tuple[Broken, ...] = (
     Broken(
         "07",
         "tanh made from a number, outside the graph",
-        "        out = Value(t, (self,), \"tanh\")\n",
+        '        out = Value(t, (self,), "tanh")\n',
         "        out = Value(t)\n",
         "a is not in the graph of your tanh(a)",
     ),
@@ -345,5 +360,44 @@ BROKEN: tuple[Broken, ...] = (
         MUL_BACKWARD,
         MUL_BACKWARD.replace("self.grad +=", "self.grad ="),
         "= instead of += for self.grad in _backward",
+    ),
+    # -- what one call on the worked example does not show (issue 14) --------------------
+    Broken(
+        "06",
+        "backward(self, placed=set()): a mutable default",
+        TOPOLOGICAL,
+        PLACED_DEFAULT,
+        "backward's default placed=set() is made once, when def runs",
+        also=(BACKWARD_DEF, "    def backward(self, placed=set()):\n"),
+    ),
+    Broken(
+        "06",
+        "backward(self, order=[]): a mutable default",
+        TOPOLOGICAL,
+        ORDER_DEFAULT,
+        "backward's default order=[] is made once, when def runs",
+        also=(BACKWARD_DEF, "    def backward(self, order=[]):\n"),
+    ),
+    Broken(
+        "06",
+        "the placed nodes kept on the class",
+        TOPOLOGICAL,
+        PLACED_ON_THE_CLASS,
+        "backward() keeps something from one call to the next",
+    ),
+    Broken(
+        "07",
+        "tanh as (e^2x - 1) / (e^2x + 1) with math.exp: an overflow at 400",
+        TANH_FORWARD,
+        "        e = math.exp(2 * self.data)\n        t = (e - 1) / (e + 1)\n",
+        "tanh(400) raised OverflowError",
+    ),
+    Broken(
+        "07",
+        "tanh as (e^2x - 1) / (e^2x + 1) with NumPy: nan at 400",
+        TANH_FORWARD,
+        '        e = __import__("numpy").exp(2 * self.data)\n'
+        "        t = float((e - 1) / (e + 1))\n",
+        "(e^(2x) - 1) / (e^(2x) + 1) overflows once 2x passes about 709",
     ),
 )

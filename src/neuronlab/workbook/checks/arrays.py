@@ -4,12 +4,14 @@ The learner's arrays are held against the gradients neuronlab's tensor
 engine leaves in ``.grad``, entry by entry: ``close`` within a fraction of
 the largest entry, ``problem`` says what is wrong (the type, the shape, or
 the largest difference and where, both numbers) and which usual mistake
-gives exactly that array; ``call_learner`` calls the learner's function and
-turns whatever it raises into a finding.
+gives exactly that array; ``call_learner`` calls the learner's function on
+copies of the arguments, turns whatever it raises into a finding, and names
+an argument it changed in place.
 """
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -18,7 +20,8 @@ import numpy as np
 from ...tensor import F64, Tensor
 from ...util.numbers import format_number
 from ..findings import Finding, failed
-from ..sandbox import learner_line
+from ..traces import learner_line
+from .probes import argument_names, changed_argument
 
 __all__ = [
     "Mistake",
@@ -167,10 +170,11 @@ def compare(
 def call_learner(fn: Any, call: str, likely: str, *args: Any, sure: bool = False) -> Any:
     """What the learner's ``fn`` returns on copies of ``args``; a NumPy shape or index
     error becomes a failed finding (``call`` and the learner's line) with ``likely`` as its
-    likely mistake, or (unless ``sure``) the one a broadcasting error points at."""
+    likely mistake, or (unless ``sure``) the one a broadcasting error points at; so does an
+    argument the call changed in place (``logits -= ...`` on the caller's array)."""
+    given = [copy.deepcopy(a) for a in args]
     try:
-        with np.errstate(all="ignore"):
-            return fn(*(np.array(a) if isinstance(a, np.ndarray) else a for a in args))
+        got = fn(*given)
     except (ValueError, IndexError) as error:
         code = getattr(fn, "__code__", None)
         where = learner_line(error, getattr(code, "co_filename", None))
@@ -179,6 +183,10 @@ def call_learner(fn: Any, call: str, likely: str, *args: Any, sure: bool = False
             *([f"at {where}"] if where else []),
             likely=_BROADCAST if "could not be broadcast" in str(error) and not sure else likely,
         )
+    names = argument_names(fn, len(args))
+    name = getattr(fn, "__name__", "your function")
+    changed = changed_argument(name, call, dict(zip(names, args)), dict(zip(names, given)))
+    return changed if changed is not None else got
 
 
 #: The likely mistake behind an elementwise operation on shapes that do not broadcast.

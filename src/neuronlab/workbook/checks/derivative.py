@@ -4,7 +4,10 @@ The reference formulas are written here once, the way the exercise asks for
 them; the learner's numbers must agree to 1e-6 (different but right ways of
 writing them round differently).  A wrong slope is diagnosed on the parabola
 3x² - 4x + 5 at x = 3 with h = 0.1, where every usual mistake gives a
-different number (14.3 is right; 7.15, 1.43, 28 ... are not).
+different number (14.3 is right; 7.15, 1.43, 28 ... are not).  A function
+that ignores one of its arguments (or has an answer written in) is named:
+each is also called with other arguments, and the error table is asked for
+a second function, point, exact slope and list of steps.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from ..findings import Finding, failed, passed
 from ..sandbox import CheckContext
 from .mistakes import close, likely, number, numbers_of, show
 from .names import needs
+from .probes import Watch, ignored_argument, not_checked, uses
 
 __all__ = ["check_04", "forward", "central", "STEPS"]
 
@@ -99,6 +103,15 @@ def _mistakes(f: _Function, x: float, h: float) -> dict[str, float]:
     }
 
 
+def _ignores(learner: Callable[..., Any], called: str) -> str:
+    """The likely mistake when ``learner`` gives the same slope whatever one argument is."""
+    ignored = ignored_argument(learner, (_parabola, 3.0, 0.1), {0: _cube, 1: 1.0, 2: 0.01})
+    if not ignored:
+        return ""
+    default = " (its default, 0.001, is only for calls that give none)" if ignored == "h" else ""
+    return f"{called} ignores its argument {ignored}: use the one it is given{default}"
+
+
 def _diagnosis(got: float | None, f: _Function, x: float, h: float, right: float) -> str:
     """The usual mistake that gives ``got`` for f at x with h (the right answer excluded)."""
     if got is None:
@@ -131,14 +144,15 @@ def _slopes(
                     f"{called}({name}, x = {show(x)}, h = {show(h)}) should be "
                     f"{show(expected, 10)}",
                     returned,
-                    likely=_diagnosis(got, f, x, h, expected),
+                    likely=_diagnosis(got, f, x, h, expected) or _ignores(learner, called),
                 )
             return failed(
                 f"{called}({name}, x = {show(x)}, h = {show(h)}) should be {show(expected, 10)}",
                 f"{returned} (on 3x² - 4x + 5 at 3 with h = 0.1 the {own} is "
                 f"{show(right)}; yours gives "
                 f"{show(telling) if telling is not None else 'no number'})",
-                likely=_diagnosis(telling, telling_f, telling_x, telling_h, right),
+                likely=_diagnosis(telling, telling_f, telling_x, telling_h, right)
+                or _ignores(learner, called),
             )
     return passed(what)
 
@@ -181,12 +195,53 @@ def _errors(nudge_errors: Callable[..., Any]) -> Finding:
     best = min(range(len(got)), key=got.__getitem__)
     if not (3 <= best <= 11 and got[0] > 100 * got[best] and got[-1] > 100 * got[best]):
         return failed(f"{call}: the error should first fall, then rise; yours: {show(got, 2)}")
-    return passed(_table(got))
+    return _another_table(nudge_errors) or passed(_table(got))
+
+
+#: The second table asked for: e^x at 0.5, four steps, so that nothing of sin at 1 fits it.
+_OTHER = (math.exp, 0.5, math.exp(0.5), [0.1, 0.01, 0.001, 1e-4])
+
+
+def _another_table(nudge_errors: Callable[..., Any]) -> Finding | None:
+    """The error table of e^x at 0.5 for four steps: a failed finding when it is not that
+    (an argument ignored, or sin's numbers written in), else None."""
+    f, x, exact, steps = _OTHER
+    call = "nudge_errors(exp, 0.5, exp(0.5), [0.1, 0.01, 0.001, 1e-4])"
+    expected = [abs(forward(f, x, h) - exact) for h in steps]
+    got = numbers_of(nudge_errors(f, x, exact, list(steps)))
+    if (
+        got is not None
+        and len(got) == len(expected)
+        and all(close(g, e, 1e-6, 1e-15) for g, e in zip(got, expected))
+    ):
+        return None
+    worked = (math.sin, 1.0, math.cos(1.0), list(STEPS))
+    ignored = ignored_argument(nudge_errors, worked, {0: f, 1: x, 2: exact, 3: steps})
+    if got is not None and got == numbers_of(nudge_errors(*worked[:3], list(STEPS))):
+        why = (
+            "the same table whatever it is asked: the numbers of sin at 1 are written in; "
+            "compute each error from the arguments, abs(forward_difference(f, x, h) - exact) "
+            "for each h in steps"
+        )
+    elif ignored:
+        why = (
+            f"nudge_errors ignores its argument {ignored}: every one of f, x, exact and "
+            "steps changes the table"
+        )
+    else:
+        why = "compute each error from the arguments: abs(forward_difference(f, x, h) - exact)"
+    return failed(
+        f"{call} should be {show(expected, 3)}",
+        f"you returned {show(got, 3) if got is not None else 'no list of numbers'}",
+        likely=why,
+    )
 
 
 def check_04(names: Mapping[str, Any], context: CheckContext) -> list[Finding]:
-    """Both differences on the L graph, a parabola and random cases; then the error table."""
-    forward_difference, central_difference, nudge_errors = needs(names, "04")
+    """Both differences on the L graph, a parabola and random cases; then the error table, of
+    sin at 1 and of e^x at 0.5, which may not change its list of steps."""
+    forward_difference, central_difference, found = needs(names, "04")
+    nudge_errors = Watch(found, "nudge_errors")
     findings = [
         _slopes(
             forward_difference,
@@ -201,6 +256,7 @@ def check_04(names: Mapping[str, Any], context: CheckContext) -> list[Finding]:
             "central_difference: 14 for 3x² - 4x + 5 at 3, exact for a parabola whatever h",
         ),
     ]
-    if not findings[0].ok:  # the table is made of forward differences
-        return findings + [failed("nudge_errors: checked once forward_difference passes")]
-    return findings + [_errors(nudge_errors)]
+    if not findings[0].ok and uses(nudge_errors, "forward_difference"):
+        return findings + [not_checked("nudge_errors", "forward_difference")]
+    table = _errors(nudge_errors)
+    return findings + [nudge_errors.changed() or table]

@@ -6,8 +6,12 @@ the check reads the learner's network through micrograd's names
 numbers of its own into every weight and bias, and writes the same numbers
 into ``neuronlab.MLP``.  A wrong output is compared with the same network
 with the usual mistakes made (no ReLU on the hidden layers, ReLU on the
-output).  Exercise 09's check lives in ``training`` and is named here too,
-where the catalog looks for it (``networks:check_09``).
+output).  Two things the numbers written in would hide are looked at too: a
+new network's own weights (random, small, different from neuron to neuron
+and from one network to the next) and an output computed afresh on every
+call (a weight changed between two calls shows).  Exercise 09's check lives
+in ``training`` and is named here too, where the catalog looks for it
+(``networks:check_09``).
 """
 
 from __future__ import annotations
@@ -360,12 +364,117 @@ def _parameters(classes: Sequence[Callable[..., Any]]) -> Finding:
     )
 
 
+_CACHED = (
+    "the output is kept from an earlier call: compute w·x + b afresh on every call (a "
+    "training step changes the weights between two calls, and the caller may reuse its list)"
+)
+
+
+def _afresh(neuron_class: Callable[..., Any], mlp_class: Callable[..., Any]) -> Finding:
+    """A weight, an input or a bias changed between two calls changes the output."""
+    n = neuron_class(3, nonlin=False)
+    _fill([[n]], [[([0.5, -1.5, 2.0], 0.75)]])
+    x = [1.0, 0.5, 1.5]
+    first = _outputs(n(x))
+    n.w[0].data = 1.5
+    after_w = _outputs(n(x))
+    x[0] = 2.0
+    after_x = _outputs(n(x))
+    for said, got, want in (
+        ("after w[0] changed from 0.5 to 1.5", after_w, 1.5 - 0.75 + 3.0 + 0.75),
+        ("after the caller's list x changed to [2, 0.5, 1.5]", after_x, 3.0 - 0.75 + 3.0 + 0.75),
+    ):
+        if got is not None and first is not None and not close(got[0], want):
+            return failed(
+                f"Neuron(3, nonlin=False) gave {show(first[0])} at x = [1, 0.5, 1.5]; {said} "
+                f"it should give {show(want)}; yours gives {show(got[0])}",
+                likely=_CACHED,
+            )
+    nin, nouts = _SIZES[0]
+    model = mlp_class(nin, list(nouts))
+    neurons = _neurons_of(model)
+    if isinstance(neurons, str):
+        return failed(f"MLP({nin}, {nouts}): {neurons}", likely=_NAMES)
+    _fill(neurons, _random_numbers(nin, nouts, np.random.default_rng(7)))
+    x = [0.5, -1.0, 2.0]
+    before = _outputs(model(x))
+    neurons[-1][0].b.data += 1.0
+    after = _outputs(model(x))
+    if before and after and not close(after[0], before[0] + 1.0):
+        return failed(
+            f"MLP({nin}, {nouts}): after the output neuron's bias grew by 1, the output should "
+            f"grow by 1, from {show(before[0])} to {show(before[0] + 1.0)}; yours is "
+            f"{show(after[0])}",
+            likely=_CACHED,
+        )
+    return passed("a changed weight, input or bias changes the next output: nothing is cached")
+
+
+def _weights_problem(weights: list[float], call: str) -> tuple[str, str]:
+    """What is wrong with a new neuron's starting weights (message, likely), or ("", "")."""
+    if all(w == 0 for w in weights):
+        return (
+            f"a new {call}'s weights are all 0",
+            "start each weight at a small random number, Value(random.uniform(-1, 1)): with "
+            "equal weights every neuron of a layer gets the same gradient and they stay alike "
+            "(and a ReLU network of zeros never learns at all)",
+        )
+    if len(set(weights)) < len(weights) // 2:
+        return (
+            f"a new {call}'s {len(weights)} weights take only {len(set(weights))} different "
+            f"values ({show(sorted(set(weights))[:4])} ...)",
+            "draw a new random number for each weight, Value(random.uniform(-1, 1)), not one "
+            "number for all (or whole numbers from randint)",
+        )
+    largest = max(abs(w) for w in weights)
+    if largest > 5.0:
+        return (
+            f"a new {call}'s weights reach {show(largest, 3)}",
+            "start small, Value(random.uniform(-1, 1)): large starting weights make huge "
+            "sums, and training starts far from anything it can fix",
+        )
+    return "", ""
+
+
+def _initialised(neuron_class: Callable[..., Any], mlp_class: Callable[..., Any]) -> Finding:
+    """A new network's own weights: random, small, and different in every neuron and network."""
+    neurons = [neuron_class(50), neuron_class(50)]
+    if any(_missing_names(n, "Neuron(50)") for n in neurons):
+        return failed("Neuron(50): cannot find its weights", likely=_NAMES)
+    first, second = ([number(v.data) or 0.0 for v in n.w] for n in neurons)
+    message, mistake = _weights_problem(first, "Neuron(50)")
+    if message:
+        return failed(message, f"yours start as {show(first[:5], 3)} ...", likely=mistake)
+    if first == second:
+        return failed(
+            "two new Neuron(50)s start with the same 50 weights",
+            likely="random.seed(...) inside __init__ starts the same numbers again for every "
+            "neuron: seed once at the top of a script (or not at all)",
+        )
+    nin, nouts = _SIZES[0]
+    models = [_neurons_of(mlp_class(nin, list(nouts))) for _ in range(2)]
+    starts = [
+        [number(v.data) for row in m for n in row for v in n.w]
+        for m in models
+        if not isinstance(m, str)
+    ]
+    if len(starts) == 2 and starts[0] == starts[1]:
+        return failed(
+            f"two new MLP({nin}, {nouts})s start with the same weights",
+            likely="the weights are drawn anew for each network: no random.seed(...) in "
+            "__init__, no weights kept in a class attribute or a default argument",
+        )
+    return passed("a new network's weights are small random numbers, different in each neuron")
+
+
 def check_08(names: Mapping[str, Any], context: CheckContext) -> list[Finding]:
-    """A neuron, a layer, two MLPs against neuronlab's with the same numbers, the gradients of
-    a loss, and parameters() at every level."""
+    """A neuron, an output computed afresh on each call, a layer, two MLPs against
+    neuronlab's with the same numbers, the gradients of a loss, parameters() at every level,
+    and a new network's own starting weights."""
     neuron_class, layer_class, mlp_class = classes = needs(names, "08")
     findings = [_neuron(neuron_class)]
     steps: list[tuple[str, Callable[[], list[Finding]]]] = [
+        ("a second call", lambda: [_afresh(neuron_class, mlp_class)]),
         ("Layer", lambda: [_layer(layer_class)]),
         ("MLP", lambda: [_mlp(mlp_class, nin, nouts) for nin, nouts in _SIZES]),
         ("the gradients", lambda: [_gradients(mlp_class)]),
@@ -378,4 +487,4 @@ def check_08(names: Mapping[str, Any], context: CheckContext) -> list[Finding]:
             skipped.append(name)
     if skipped:
         findings.append(failed(f"{', '.join(skipped)}: checked once the above pass"))
-    return findings + [_parameters(classes)]
+    return findings + [_parameters(classes), _initialised(neuron_class, mlp_class)]

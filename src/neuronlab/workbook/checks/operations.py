@@ -2,12 +2,14 @@
 
 Each operation's data and local derivatives at several points, held beside
 the usual wrong formulas (``local_derivatives``), then inside a bigger graph
-where its input is used twice; then the tanh neuron, with tanh and built
-from exp; then random expressions of every operation (``expressions``).
+where its input is used twice; tanh far from 0 (±400, ±1000), where a tanh
+built from e^(2x) overflows; then the tanh neuron, with tanh and built from
+exp; then random expressions of every operation (``expressions``).
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -38,8 +40,9 @@ from .graphs import (
 )
 from .local_derivatives import OPERATIONS, Operation
 from .mistakes import close, likely, number
+from .pytorch import prepare
 
-__all__ = ["check_07"]
+__all__ = ["check_07", "prepare"]
 
 
 # == exercise 07: more operations =======================================================
@@ -185,6 +188,33 @@ def _operation(V: Any, op: Operation, pictures: Pictures) -> Finding:
     )
 
 
+_TANH_STABLE = (
+    "(e^(2x) - 1) / (e^(2x) + 1) overflows once 2x passes about 709: use math.tanh(x), or "
+    "raise e only to -2|x| (t = (1 - e^(-2|x|)) / (1 + e^(-2|x|)), with the sign of x)"
+)
+
+
+def _tanh_far_out(V: Any) -> Finding:
+    """tanh at ±400 and ±1000: ±1, and a gradient of 0, with no overflow on the way."""
+    for x in (400.0, -400.0, 1000.0, -1000.0):
+        try:
+            y = V(x).tanh()
+            y.backward()
+        except OverflowError:
+            return failed(
+                f"tanh({x:g}) raised OverflowError: e^{2 * abs(x):g} is beyond the largest "
+                f"float (about 1.8e308), yet tanh({x:g}) is {math.tanh(x):g}",
+                likely=_TANH_STABLE,
+            )
+        data = number(getattr(y, "data", None))
+        if data is None or not close(data, math.tanh(x)):
+            return failed(
+                f"tanh({x:g}) should be {math.tanh(x):g}; yours is {short(data)}",
+                likely=_TANH_STABLE if data is None or math.isnan(data) else "",
+            )
+    return passed("tanh(±400) and tanh(±1000) are ±1: no overflow far from 0")
+
+
 def check_07(names: Mapping[str, Any], context: CheckContext) -> list[Finding]:
     """Each operation's data and local derivatives, the tanh neuron (with tanh and built from
     exp, -, / and +), then random expressions of every operation against neuronlab's."""
@@ -194,6 +224,7 @@ def check_07(names: Mapping[str, Any], context: CheckContext) -> list[Finding]:
     built = "the neuron with o = (e - 1) / (e + 1), e = exp(2n)"
     steps: list[Step] = [
         *((op.text, lambda op=op: _operation(V, op, pictures)) for op in OPERATIONS),
+        ("tanh far from 0", lambda: _tanh_far_out(V)),
         (
             "the tanh neuron",
             lambda: worked_example(tanh_neuron(V, False), "the tanh neuron", told, pictures),

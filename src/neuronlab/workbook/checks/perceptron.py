@@ -3,7 +3,11 @@
 The reference is neuronlab's own ``Perceptron`` (its ``fit`` is the rule,
 starting from zeros, one example at a time, in order).  Each wrong answer is
 compared with what the usual mistakes give (``mistakes.likely``) on a case
-chosen so that those answers all differ.
+chosen so that those answers all differ.  Every call goes through a
+``probes.Watch``, so a function that changes the caller's lists is named; a
+function that uses one which failed is not checked (one line says so); the
+rule is run to its limit on XOR with 1, 2, 3 and 30 epochs, where a loop one
+epoch short or long shows.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from ..findings import Finding, failed, passed
 from ..sandbox import CheckContext
 from .mistakes import close, likely, number, numbers_of, show
 from .names import needs
+from .probes import Watch, ignored_argument, not_checked, uses
 
 __all__ = ["check_01", "check_02"]
 
@@ -120,6 +125,18 @@ def _perceptron_mistake(total: float, threshold: float, got: float) -> str:
     return ""
 
 
+def _ignored_by_perceptron(perceptron: Callable[..., Any]) -> str:
+    """The likely mistake when the perceptron's answer stays put as one argument changes."""
+    ignored = ignored_argument(
+        perceptron,
+        ([2.0, 6.0, 2.0], [1.0, 1.0, 0.0], 5.0),
+        {0: [2.0, 1.0, 2.0], 1: [1.0, 0.0, 0.0], 2: 9.0},
+    )
+    if not ignored:
+        return ""
+    return f"perceptron ignores its argument {ignored}: the answer is w·x > threshold, all three"
+
+
 def _perceptrons(perceptron: Callable[..., Any]) -> Finding:
     for w, x, threshold in _perceptron_cases():
         total = _dot(w, x)
@@ -134,7 +151,8 @@ def _perceptrons(perceptron: Callable[..., Any]) -> Finding:
                 f"should be {show(expected)}",
                 f"the weighted sum is {show(total)}, which {where} the threshold; "
                 f"you returned {show(got) if got is not None else 'no number'}",
-                likely=_perceptron_mistake(total, threshold, got) if got is not None else "",
+                likely=_ignored_by_perceptron(perceptron)
+                or (_perceptron_mistake(total, threshold, got) if got is not None else ""),
             )
     return passed(
         "the sweets perceptron's answer is the second factor in all 8 cases, "
@@ -145,12 +163,15 @@ def _perceptrons(perceptron: Callable[..., Any]) -> Finding:
 
 def check_01(names: Mapping[str, Any], context: CheckContext) -> list[Finding]:
     """The weighted sum on the worked example and random cases; the sweets decision on all 8
-    combinations, and sums that equal the threshold exactly."""
-    weighted_sum, perceptron = needs(names, "01")
+    combinations, and sums that equal the threshold exactly; neither may change its lists."""
+    found = needs(names, "01")
+    weighted_sum, perceptron = Watch(found[0], "weighted_sum"), Watch(found[1], "perceptron")
     first = _weighted_sums(weighted_sum)
-    if not first.ok:  # the perceptron most likely uses it: its answers would mislead
-        return [first, failed("perceptron: checked once weighted_sum passes")]
-    return [first, _perceptrons(perceptron)]
+    first = weighted_sum.changed() or first
+    if not first.ok and uses(perceptron, "weighted_sum"):  # its answers would mislead
+        return [first, not_checked("perceptron", "weighted_sum")]
+    second = _perceptrons(perceptron)
+    return [first, perceptron.changed() or second]
 
 
 # -- exercise 02: the perceptron learning rule ---------------------------------------------
@@ -179,6 +200,22 @@ def _described(t: _Trained) -> str:
     return f"w = {show(t[0])}, b = {show(t[1])}, converged = {t[2]}, epochs = {t[3]}"
 
 
+_ONE_SHORT = (
+    "your loop runs one epoch too few: range(1, max_epochs) stops before max_epochs; use "
+    "range(1, max_epochs + 1)"
+)
+_ONE_LONG = (
+    "your loop runs more epochs than max_epochs: range(max_epochs + 1), or a while loop "
+    "with <=, goes once more; use range(1, max_epochs + 1)"
+)
+
+
+_COUNT = (
+    "return how many epochs ran: max_epochs when it never converged (a loop variable of "
+    "range(max_epochs) counts from 0, one short)"
+)
+
+
 def _one_mistake(train: Callable[..., Any]) -> Finding:
     call = "train_perceptron([[1, 1]], [1], lr=0.5, max_epochs=1)"
     got = _call_train(train, [[1.0, 1.0]], [1], lr=0.5, max_epochs=1)
@@ -186,15 +223,25 @@ def _one_mistake(train: Callable[..., Any]) -> Finding:
         return failed(f"{call}: {got}")
     expected: _Trained = ([0.5, 0.5], 0.5, False, 1)
     if got[:2] != expected[:2]:
-        why = likely(
-            [*got[0], got[1]],
-            {
-                "the update has the wrong sign: error = target - output, then w += lr·error·x "
-                "(yours moved away from the example)": [-0.5, -0.5, -0.5],
-                "the bias never changes: b += lr·error too": [0.5, 0.5, 0.0],
-                "lr is missing from the update: w += lr·error·x": [1.0, 1.0, 1.0],
-                "nothing changed: when the output is wrong, move w and b": [0.0, 0.0, 0.0],
-            },
+        again = _call_train(train, [[1.0, 1.0]], [1], lr=0.5, max_epochs=2)
+        short = (
+            got[:2] == ([0.0, 0.0], 0.0)
+            and not isinstance(again, str)
+            and again[:2] == expected[:2]
+        )
+        why = (
+            _ONE_SHORT
+            if short
+            else likely(
+                [*got[0], got[1]],
+                {
+                    "the update has the wrong sign: error = target - output, then w += lr·error·x "
+                    "(yours moved away from the example)": [-0.5, -0.5, -0.5],
+                    "the bias never changes: b += lr·error too": [0.5, 0.5, 0.0],
+                    "lr is missing from the update: w += lr·error·x": [1.0, 1.0, 1.0],
+                    "nothing changed: when the output is wrong, move w and b": [0.0, 0.0, 0.0],
+                },
+            )
         )
         return failed(
             f"{call}: the output 0 is wrong (target 1), so w should become [0.5, 0.5] and b 0.5",
@@ -205,7 +252,11 @@ def _one_mistake(train: Callable[..., Any]) -> Finding:
         return failed(
             f"{call}: one epoch, with a mistake in it, so converged = False and epochs = 1",
             f"you returned {_described(got)}",
-            likely="converged means a whole epoch went by without a mistake",
+            likely=_ONE_LONG
+            if got[2] and got[3] > 1
+            else "converged means a whole epoch went by without a mistake"
+            if got[2]
+            else _COUNT,
         )
     return passed("one mistake moves w to w + lr·error·x = [0.5, 0.5] and b to 0.5")
 
@@ -292,23 +343,101 @@ def _xor(train: Callable[..., Any]) -> Finding:
     return passed("XOR does not converge: no single line separates it")
 
 
+def _predict_cases() -> list[tuple[list[float], float, list[float]]]:
+    """The worked cases (a sum of 0.5, and of exactly 0), then random ones: weights, bias and
+    inputs that differ, so that one left out or swapped shows."""
+    rng = np.random.default_rng(2)
+    cases = [([1.0, 1.0], -1.5, [1.0, 1.0]), ([1.0, 1.0], -2.0, [1.0, 1.0])]
+    for _ in range(40):
+        k = int(rng.integers(1, 5))
+        w = (rng.integers(-6, 7, size=k) / 2).tolist()
+        x = rng.integers(0, 2, size=k).astype(float).tolist()
+        cases.append((w, float(rng.integers(-6, 7) / 2), x))
+    return cases
+
+
+def _predict_mistake(predict: Callable[..., Any], w: list[float], b: float, x: list[float]) -> str:
+    """The usual mistake behind a wrong prediction: an argument left out, else the comparison."""
+    total = _dot(w, x) + b
+    got = number(predict(list(w), b, list(x)))
+    if got is None:
+        return ""
+    if got not in (0.0, 1.0) or total == 0:
+        return _perceptron_mistake(total, 0.0, got)
+    ignored = ignored_argument(
+        predict,
+        ([0.5, -1.0], 0.25, [1.0, 1.0]),
+        {0: [-1.5, 2.0], 1: -3.0, 2: [0.0, 1.0]},
+    )
+    if ignored:
+        return f"predict ignores its argument {ignored}: the decision is w·x + b > 0, all three"
+    return _perceptron_mistake(total, 0.0, got)
+
+
 def _predicts(predict: Callable[..., Any]) -> Finding:
-    for w, b, x in (([1.0, 1.0], -1.5, [1.0, 1.0]), ([1.0, 1.0], -2.0, [1.0, 1.0])):
+    for w, b, x in _predict_cases():
         total = _dot(w, x) + b
         expected = 1.0 if total > 0 else 0.0
-        got = number(predict(w, b, x))
+        got = number(predict(list(w), b, list(x)))
         if got != expected:
             return failed(
                 f"predict({show(w)}, {show(b)}, {show(x)}) should be {show(expected)}",
                 f"w·x + b = {show(total)}; you returned {show(got) if got is not None else None}",
-                likely=_perceptron_mistake(total, 0.0, got) if got is not None else "",
+                likely=_predict_mistake(predict, w, b, x),
             )
-    return passed("predict gives 1 when w·x + b > 0, else 0 (also at exactly 0)")
+    return passed("predict gives 1 when w·x + b > 0, else 0 (also at exactly 0), in 42 cases")
+
+
+def _xor_at_the_limit(train: Callable[..., Any]) -> Finding:
+    """XOR with max_epochs 1, 2, 3: exactly that many epochs run, whatever the loop's bounds."""
+    X, y = gate("xor")
+    for limit in (1, 2, 3):
+        call = f"train_perceptron on XOR (lr=1, max_epochs={limit})"
+        got = _call_train(train, X, y, lr=1.0, max_epochs=limit)
+        if isinstance(got, str):
+            return failed(f"{call}: {got}")
+        runs = {}
+        for epochs in (limit - 1, limit, limit + 1):
+            reference = Perceptron(2)
+            if epochs > 0:
+                reference.fit(X, y, lr=1.0, max_epochs=epochs)
+            runs[epochs] = [*reference.weights.tolist(), float(reference.bias)]
+        mine = [*got[0], got[1]]
+        if len(mine) == 3 and all(map(close, mine, runs[limit])) and got[2:] == (False, limit):
+            continue
+        why = likely(
+            mine,
+            {
+                _ONE_SHORT: runs[limit - 1],
+                _ONE_LONG: runs[limit + 1],
+            },
+        ) or (
+            "the weights are right but the count is not: return the number of epochs that "
+            "ran (max_epochs here), and converged = False"
+            if all(map(close, mine, runs[limit]))
+            else ""
+        )
+        return failed(
+            f"{call}: after exactly {limit} epoch{'s' if limit > 1 else ''} the rule gives "
+            f"w = {show(runs[limit][:2])}, b = {show(runs[limit][2])}, converged = False, "
+            f"epochs = {limit}",
+            f"you returned {_described(got)}",
+            likely=why,
+        )
+    return passed("with max_epochs = 1, 2 and 3, exactly that many epochs run on XOR")
 
 
 def check_02(names: Mapping[str, Any], context: CheckContext) -> list[Finding]:
-    """predict, then the rule: one update by hand, nothing to learn, AND, OR, NAND, and XOR."""
-    predict, train = needs(names, "02")
-    findings = [_predicts(predict), _one_mistake(train), _nothing_to_learn(train)]
+    """predict on many cases, then the rule: one update by hand, nothing to learn, AND, OR,
+    NAND, XOR at its limit; neither may change the lists it is given."""
+    found = needs(names, "02")
+    predict, train = Watch(found[0], "predict"), Watch(found[1], "train_perceptron")
+    first = _predicts(predict)
+    first = predict.changed() or first
+    if not first.ok and uses(train, "predict"):
+        return [first, not_checked("train_perceptron", "predict")]
+    findings = [_one_mistake(train), _nothing_to_learn(train)]
     findings += [_learns(train, name) for name in ("and", "or", "nand")]
-    return findings + [_xor(train)]
+    findings += [_xor(train), _xor_at_the_limit(train)]
+    mutated = train.changed()
+    return [first, *([mutated] if mutated else []), *findings]

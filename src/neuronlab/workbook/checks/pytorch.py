@@ -5,6 +5,9 @@
 ``backward``), so the expressions a check builds on the learner's Value can
 be built on PyTorch too, operation for operation, and their gradients
 compared.  ``torch_value_class`` is None when PyTorch is not installed.
+``prepare`` imports PyTorch ahead of a check: a module whose check uses it
+names it as its own ``prepare`` (``sandbox.prepare_check`` calls that before
+the time limit starts, since the import alone takes seconds).
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from __future__ import annotations
 import importlib.util
 from typing import Any
 
-__all__ = ["torch_value_class", "TorchValue"]
+__all__ = ["torch_value_class", "TorchValue", "prepare"]
 
 
 def torch_value_class() -> type | None:
@@ -26,6 +29,11 @@ def torch_value_class() -> type | None:
             return None
         TorchValue.torch = torch
     return TorchValue
+
+
+def prepare() -> None:
+    """Import PyTorch now, when it is installed (the checks that use it ask again later)."""
+    torch_value_class()
 
 
 def _wrap(x: Any) -> TorchValue:

@@ -252,9 +252,12 @@ def _ce_where(z: np.ndarray) -> str:
 
 
 def _softmax_mistakes(z: np.ndarray) -> list[Mistake]:
-    e = np.exp(z - z.max())
+    e = np.exp(z - z.max())  # a column of a row of 1000s sums to 0: attempt keeps NumPy quiet
     return [
-        ("softmax goes along each row (axis=1), not down the columns", e / e.sum(axis=0)),
+        (
+            "softmax goes along each row (axis=1), not down the columns",
+            attempt(lambda: e / e.sum(axis=0)),
+        ),
         (
             "each row is divided by its own sum (axis=1, keepdims=True), not the batch's",
             e / e.sum(),

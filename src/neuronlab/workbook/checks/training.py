@@ -4,7 +4,9 @@ The reference is neuronlab's own ``losses.mse`` and ``SGD`` on a
 ``neuronlab.MLP`` built from the same seed as the learner's, so the numbers
 agree exactly (to rounding).  Two steps are compared, because a missing
 ``zero_grad`` shows only in the second: the gradients of the first are still
-there and pile up.
+there and pile up.  A step and a loop are also run with another lr (and the
+loop with another number of steps), where an argument ignored shows, and
+neither may change the caller's lists.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from ..findings import Finding, failed, passed
 from ..sandbox import CheckContext
 from .mistakes import close, likely, number, numbers_of, show
 from .names import needs
+from .probes import Watch, not_checked, uses
 
 __all__ = ["check_09"]
 
@@ -170,6 +173,29 @@ def _two_steps(train_step: Callable[..., Any]) -> Finding:
     return passed("two steps of train_step move every parameter as neuronlab's SGD does")
 
 
+def _another_lr(train_step: Callable[..., Any]) -> Finding | None:
+    """One step with lr = 0.03: a failed finding when it moves as lr = 0.1 would (lr ignored)
+    or otherwise not as neuronlab's SGD does, else None."""
+    X, y = _problem()
+    model, reference, other = (MLP(2, [4, 1], seed=3) for _ in range(3))
+    train_step(model, [list(x) for x in X], list(y), 0.03)
+    _reference_step(reference, X, y, 0.03)
+    _reference_step(other, X, y, 0.1)
+    after, expected = _datas(model), _datas(reference)
+    if all(close(a, b, 1e-7) for a, b in zip(after, expected)):
+        return None
+    ignored = all(close(a, b, 1e-7) for a, b in zip(after, _datas(other)))
+    return failed(
+        "train_step(MLP(2, [4, 1]), 8 points, lr=0.03) should move each parameter by "
+        "-0.03 times its gradient",
+        f"parameter 0 should become {show(expected[0])}; yours is {show(after[0])}",
+        likely="train_step ignores its argument lr: it stepped as lr = 0.1 would; use the lr "
+        "it is given"
+        if ignored
+        else "",
+    )
+
+
 def _losses_problem(
     call: str, losses: list[float], X: list[list[float]], y: list[float], lr: float
 ) -> Finding | None:
@@ -223,13 +249,56 @@ def _fits_moons(train: Callable[..., Any]) -> Finding:
     )
 
 
+def _short_run(train: Callable[..., Any]) -> Finding | None:
+    """train with lr = 0.03 for 3 steps: a failed finding when its losses are not that run's
+    (lr or steps ignored), else None."""
+    X, y = _problem()
+    model = MLP(2, _SIZES, seed=1)
+    call = f"train(MLP(2, {_SIZES}), 8 points, lr=0.03, steps=3)"
+    returned = train(model, [list(x) for x in X], list(y), 0.03, 3)
+    if isinstance(returned, (list, tuple)):
+        returned = [getattr(v, "data", v) for v in returned]
+    losses = numbers_of(returned)
+    if losses is None or len(losses) != 3:
+        count = "no list" if losses is None else f"{len(losses)} losses"
+        return failed(
+            f"{call} should return its 3 losses; yours returned {count}",
+            likely="train ignores its argument steps: run range(steps) steps, as many as asked"
+            if losses is not None and len(losses) == _STEPS
+            else "",
+        )
+    problem = _losses_problem(call, losses, X, y, 0.03)
+    if problem is None:
+        return None
+    fast = MLP(2, _SIZES, seed=1)
+    at_default = [_reference_step(fast, X, y, _LR) for _ in range(3)]
+    if all(close(a, b, 1e-6) for a, b in zip(losses, at_default)):
+        return failed(
+            problem.message,
+            *problem.details,
+            likely=f"train ignores its argument lr: it trained as lr = {_LR} would; pass the "
+            "lr it is given to train_step",
+        )
+    return problem
+
+
 def check_09(names: Mapping[str, Any], context: CheckContext) -> list[Finding]:
-    """mse against neuronlab's, two steps against SGD's, then a loop that must fit the moons."""
-    learner_mse, train_step, train = needs(names, "09")
+    """mse against neuronlab's; two steps against SGD's and one with another lr; then a loop
+    that must fit the moons, and a short one with another lr and number of steps.  Neither
+    may change the caller's lists."""
+    learner_mse, found_step, found_train = needs(names, "09")
+    train_step = Watch(found_step, "train_step", exempt=(0,))
+    train = Watch(found_train, "train", exempt=(0,))
     findings = [_mse(learner_mse)]
-    if not findings[0].ok:
-        return findings + [failed("train_step and train: checked once mse passes")]
+    if not findings[0].ok and uses(train_step, "mse"):
+        return findings + [not_checked("train_step", "mse"), not_checked("train", "mse")]
     findings.append(_two_steps(train_step))
-    if not findings[1].ok:
-        return findings + [failed("train: checked once train_step passes")]
-    return findings + [_fits_moons(train)]
+    if findings[1].ok:
+        findings[1] = _another_lr(train_step) or findings[1]
+    findings[1] = train_step.changed() or findings[1]
+    if not findings[1].ok and uses(train, "train_step"):
+        return findings + [not_checked("train", "train_step")]
+    fitted = _fits_moons(train)
+    if fitted.ok:
+        fitted = _short_run(train) or fitted
+    return findings + [train.changed() or fitted]

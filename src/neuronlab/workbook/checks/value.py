@@ -3,8 +3,10 @@
 Before comparing whole expressions (``expressions``), each check probes one
 thing at a time, so that a message can name the mistake: a ``_backward``
 called by hand with a known ``out.grad`` (05), the order in which backward()
-calls the ``_backward`` functions, gradients adding up across calls, and a
-chain of 100,000 nodes (06).
+calls the ``_backward`` functions, gradients adding up across calls, a second
+backward() on another graph and on a graph grown from the first (state kept
+from one call to the next, such as a mutable default argument, shows
+there), and a chain of 100,000 nodes (06).
 """
 
 from __future__ import annotations
@@ -46,8 +48,10 @@ from .graphs import (
 )
 from .graphs import wrong_gradients as frontier
 from .mistakes import close, likely, number
+from .probes import mutable_default
+from .pytorch import prepare
 
-__all__ = ["check_05", "check_06"]
+__all__ = ["check_05", "check_06", "prepare"]
 
 
 # == exercise 05: + and * ===============================================================
@@ -481,7 +485,55 @@ def _adds_up_across_calls(V: Any) -> Finding:
         likely="backward() sets gradients to 0 first: leave them alone, and only seed the "
         "output with self.grad = 1.0"
         if got is not None and close(got, 1.0)
-        else "",
+        else _kept_between_calls(V),
+    )
+
+
+def _kept_between_calls(V: Any) -> str:
+    """The likely mistake when a second backward() goes wrong: state kept from the first."""
+    default = mutable_default(getattr(V, "backward", None))
+    said = (
+        f"backward's default {default} is made once, when def runs, and every call shares it: "
+        if default
+        else "backward() keeps something from one call to the next (a default argument, a "
+        "class attribute or a global list or set): "
+    )
+    return said + "make the order and the set of visited nodes afresh inside backward()"
+
+
+def _second_backward(V: Any) -> Finding:
+    """y = a * b, backward; then p = c * d, backward (y's gradients stay); then z = y * e,
+    a graph grown from y, backward: its gradients reach a and b again."""
+    a, b, c, d, e = (V(x, label=n) for x, n in zip((2.0, -3.0, 4.0, 0.5, 5.0), "abcde"))
+    y = a * b
+    y.backward()
+    p = c * d
+    p.backward()
+    kept = (grad_of(a), grad_of(b), grad_of(c), grad_of(d))
+    if not all(g is not None and close(g, w) for g, w in zip(kept, (-3.0, 2.0, 0.5, 4.0))):
+        return failed(
+            "after y = a * b, y.backward(), then p = c * d, p.backward() (a = 2, b = -3, c = 4, "
+            "d = 0.5): a.grad and b.grad should stay -3 and 2, c.grad and d.grad be 0.5 and 4; "
+            f"yours are {', '.join(short(g) for g in kept)}",
+            "each backward() walks only its own graph, and walks it afresh",
+            likely=_kept_between_calls(V),
+        )
+    for v in (a, b, y):
+        v.grad = 0.0
+    z = y * e
+    z.backward()
+    got = (grad_of(a), grad_of(b))
+    if not all(g is not None and close(g, w) for g, w in zip(got, (-15.0, 10.0))):
+        return failed(
+            "a graph grown from one already walked: after y.backward(), zeroing the gradients, "
+            "then z = y * e (e = 5) and z.backward(), dz/da should be -15 and dz/db 10; yours "
+            f"are {short(got[0])} and {short(got[1])}",
+            "the second backward() skipped nodes that the first had visited",
+            likely=_kept_between_calls(V),
+        )
+    return passed(
+        "a second backward(), on another graph and on one grown from the first, "
+        "walks its own graph afresh"
     )
 
 
@@ -502,6 +554,7 @@ def check_06(names: Mapping[str, Any], context: CheckContext) -> list[Finding]:
             ),
         ),
         ("gradients that add up across calls", lambda: _adds_up_across_calls(V)),
+        ("a second backward()", lambda: _second_backward(V)),
         ("a deep chain", lambda: _chain(V)),
     ]
     return then_at_random(in_order(steps, names), V, PLUS_TIMES, pictures, names)

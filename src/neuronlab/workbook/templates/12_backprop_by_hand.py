@@ -10,7 +10,9 @@ named. Write backward(): the gradient of the loss with respect to each
 intermediate and each parameter, one line each, from the loss back to W1.
 Each gradient has the shape of its value. The check computes every one with
 autograd and compares them entry by entry: exact, close, or the largest
-difference, and the first wrong one with the entry and both numbers.
+difference, and the first wrong one with the entry and both numbers. It uses
+the batch the main block below makes (seed 0: the loss it prints, 1.60766,
+is the loss the check names), then a second batch of other sizes.
 
 What you need (each is one of the earlier exercises):
   - loss = -mean of the n entries logprobs[i, y[i]]: only those get a gradient
