@@ -408,13 +408,21 @@ def _add_workbook(sub: Any) -> None:
             "and memory limit; say what is wrong, and draw a wrong gradient's graphs into "
             "pictures/. Exit 0 only when every exercise checked passes, 1 otherwise.",
         ),
-        ("hint", "the next hint of one exercise", "Show the next hint of one exercise."),
+        (
+            "hint",
+            "the next hint of one exercise",
+            "Show the next hint of one exercise; once every hint was shown, show them all "
+            "again. With --all, show every hint shown so far (and no new one).",
+        ),
     ):
         action = _subparser(actions, name, summary, description)
         if name == "check":
             action.add_argument("number", nargs="?", default=None, help="an exercise, e.g. 05")
         elif name == "hint":
             action.add_argument("number", help="an exercise, e.g. 05")
+            action.add_argument(
+                "--all", action="store_true", help="every hint shown so far, to read again"
+            )
         action.add_argument("--dir", default=".", help="the workbook's folder")
 
 

@@ -83,12 +83,25 @@ def _check(args: argparse.Namespace) -> None:
 
 
 def _hint(args: argparse.Namespace) -> None:
+    """The next hint; after the last one, every hint again; with --all, those shown so far."""
     folder = find_workbook(args.dir)
     progress = Progress.read(folder)
     e = exercise(args.number)
+    if args.all:
+        shown = progress.shown(e)
+        if not shown:
+            say(
+                f"exercise {e.number}: no hint shown yet; 'neuronlab workbook hint {e.number}' "
+                "shows the first"
+            )
+        for which in range(1, shown + 1):
+            say(hint_line(e, which))
+        return
     hint = progress.next_hint(e)
     if hint is None:
-        say(hints_done(e))
+        say(hints_done(e) + "; here they are again:")
+        for which in range(1, len(e.hints) + 1):
+            say(hint_line(e, which))
         return
     say(hint_line(e, hint[0]))
     _save(progress)
