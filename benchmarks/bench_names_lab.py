@@ -11,7 +11,7 @@ Each is measured ``--runs`` times; the median and the spread (lowest to highest)
 
 Run with ``python benchmarks/bench_names_lab.py`` (needs the ``lab`` extra and
 ``websockets``).  It prints figures; it asserts nothing.  The lab's own work runs with one
-BLAS thread (``lab.runner.BLAS``: on 2 busy cores OpenBLAS's second thread can make a
+BLAS thread (``util.threads.one_blas_thread``: on 2 busy cores OpenBLAS's second thread can make a
 frame's small matrix products ten times slower), so the machine's default thread count is
 what is measured; ``--threads N`` sets the count for everything else before NumPy loads.
 """

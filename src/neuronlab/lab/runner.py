@@ -27,8 +27,8 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 import anyio.to_thread
-from threadpoolctl import ThreadpoolController
 
+from ..util.threads import one_blas_thread
 from .messages import dumps, frame_message, state_message
 from .session import LabSession
 
@@ -43,10 +43,6 @@ MAX_WAITING = 64
 
 log = logging.getLogger("neuronlab.lab")
 T = TypeVar("T")
-
-#: The BLAS libraries NumPy loaded. The lab's matrices are small: on busy cores a second
-#: BLAS thread makes their products up to ten times slower, so the lab's work uses one.
-BLAS = ThreadpoolController()
 
 
 def epoch_batches(session: LabSession) -> int:
@@ -136,7 +132,7 @@ class LabRunner:
         return await anyio.to_thread.run_sync(self._locked, work)
 
     def _locked(self, work: Callable[[Any], T]) -> T:
-        with self.lock, BLAS.limit(limits=1, user_api="blas"):
+        with self.lock, one_blas_thread():  # small products: one thread is the fastest
             return work(self.session)
 
     # -- what a page of this runner is sent (a runner of another page overrides these three) ----
