@@ -1,4 +1,4 @@
-"""Build examples/workbook.ipynb: the workbook's twelve exercises as notebook cells.
+"""Build examples/workbook.ipynb: the workbook's seventeen exercises as notebook cells.
 
     python examples/make_workbook_notebook.py            # writes examples/workbook.ipynb
     python examples/make_workbook_notebook.py --check    # exit 1 if it is out of date
@@ -32,16 +32,19 @@ NOTEBOOK = HERE / "workbook.ipynb"
 
 INTRO = """# Build micrograd yourself: the neuronlab workbook
 
-Twelve exercises, from a weighted sum to backpropagation by hand through a
-two-layer network. Along the way you write your own `Value` (an autograd
-engine like micrograd's), your own `Neuron`, `Layer` and `MLP`, and a training
-loop that fits the two moons.
+Seventeen exercises, from a weighted sum to backpropagation by hand through a
+two-layer network, then on to language models. Along the way you write your
+own `Value` (an autograd engine like micrograd's), your own `Neuron`, `Layer`
+and `MLP`, and a training loop that fits the two moons; then a bigram model of
+the 32,033 names by counting and by gradient descent, an MLP with an embedding
+table, every gradient of its BatchNorm version by hand ("backprop ninja"), and
+a training run on your own gradients alone.
 
 Each exercise has four cells:
 
 1. **the idea**, with a worked example to try by hand first;
 2. **the code** to fill in: every `raise NotImplementedError` is yours to replace
-   (in exercise 12, every gradient left as `None`);
+   (in exercises 12 and 16, every gradient left as `None`);
 3. **try it**: the worked example, with the numbers it should print in comments;
 4. **check**: `check("05", Value)` compares what you wrote with neuronlab's own
    engine (and PyTorch's, where it is installed) on the worked example and many

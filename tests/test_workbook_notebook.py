@@ -115,3 +115,5 @@ def test_with_the_reference_solutions_every_check_passes(tmp_path: Path) -> None
     tried = _printed(_cell(nb, "ex05-try")).split()
     assert tried == ["-8.0", "6.0", "-4.0", "-2.0", "4.0"]  # the L graph, as its comments say
     assert _printed(_cell(nb, "ex06-try")).split()[-1] == "100000.0"
+    names = _printed(_cell(nb, "ex13-try")).splitlines()[-1]
+    assert names == "dulike zoshan car ssloysthierana alah"  # neuronlab's draws for the seed

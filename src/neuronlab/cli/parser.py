@@ -384,7 +384,7 @@ def _add_workbook(sub: Any) -> None:
     book = _subparser(
         sub,
         "workbook",
-        "build micrograd yourself: twelve exercises and a checker that says what is wrong",
+        "build micrograd yourself, then backprop by hand: seventeen exercises and a checker",
         "Write the workbook's exercises into a folder (start), see where you are (list), check "
         "an exercise or all of them (check: exit 0 only when every one checked passes), and get "
         "the next hint of one (hint). Run list, check and hint inside the workbook's folder, or "
@@ -395,7 +395,7 @@ def _add_workbook(sub: Any) -> None:
         actions,
         "start",
         "write the exercises into a new folder",
-        "Write the twelve exercise files and the progress file into FOLDER (made if missing). "
+        "Write the seventeen exercise files and the progress file into FOLDER (made if missing). "
         "Nothing is written when any of those files is already there.",
     )
     start.add_argument("folder", help="the folder to write them into (never overwritten)")

@@ -1,4 +1,5 @@
-"""Build it yourself: a workbook of twelve exercises that end in your own micrograd.
+"""Build it yourself: seventeen exercises, from a weighted sum to your own micrograd and on through
+the makemore language models to every gradient of a BatchNorm MLP by hand.
 
 ``neuronlab workbook start FOLDER`` writes the exercises; ``check`` runs
 each one's check on your file in a child process (time and memory limits)
