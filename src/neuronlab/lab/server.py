@@ -25,10 +25,10 @@ from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 from starlette.websockets import WebSocket
 
-from .access import LabGuard, new_token, token_cookie
+from .access import LabGuard, new_token
 from .card import card as neuron_card
 from .export import export
-from .inputs import MAX_STEPS, read_limited, real_number, text_field, whole_number
+from .inputs import read_limited, real_number, text_field, whole_number
 from .names_routes import close_names, names_routes
 from .presets import apply_preset, preset_list
 from .problem import MAX_CSV_BYTES, to_csv
@@ -36,7 +36,16 @@ from .runner import LabRunner
 from .session import TUNABLE_FIELDS, LabSession
 from .settings import LabInputError, LabSettings
 from .stepthrough import walk
-from .web import Handler, endpoint, error_answer, json_answer, json_body, serve_socket
+from .web import (
+    Handler,
+    endpoint,
+    error_answer,
+    json_answer,
+    json_body,
+    page_answer,
+    run_routes,
+    serve_socket,
+)
 
 __all__ = ["create_app", "STATIC", "SECURITY_HEADERS"]
 
@@ -58,69 +67,10 @@ SECURITY_HEADERS = {
 
 async def index(request: Request) -> Response:
     """The page, its script and style addresses carrying the token; sets the token's cookie."""
-    token = request.app.state.token
-    html = (STATIC / "index.html").read_text(encoding="utf-8").replace("{{token}}", token)
-    response = Response(html, media_type="text/html")
-    if request.query_params.get("token") == token:
-        response.headers["set-cookie"] = token_cookie(token)
-    return response
+    return page_answer(request, STATIC / "index.html")
 
 
-# -- the run: state, settings, training -----------------------------------------------------
-
-
-async def get_state(request: Request, runner: LabRunner) -> Response:
-    """GET /api/state: the State."""
-    return json_answer(await runner.state())
-
-
-def apply_query(session: LabSession, query: Mapping[str, Any]) -> None:
-    """A URL's settings (missing ones take their defaults), and the run from its start."""
-    if not isinstance(query, Mapping) or not all(isinstance(v, str) for v in query.values()):
-        raise LabInputError("query", "expected the URL's parameters as texts")
-    settings = LabSettings.from_query(query)
-    session.change({name: getattr(settings, name) for name in settings.__dataclass_fields__})
-    session.reset()
-
-
-async def post_settings(request: Request, runner: LabRunner) -> Response:
-    """POST /api/settings: ``{"changes": {...}}``, or a URL's ``{"query": {...}}`` (from step 0)."""
-    body = await json_body(request)
-    if "query" in body:
-        query = body["query"]
-        return json_answer(await runner.change(lambda s: apply_query(s, query)))
-    changes = body.get("changes")
-    if not isinstance(changes, dict):
-        raise LabInputError("settings", 'expected {"changes": {setting: value, ...}}')
-    restarts = not set(changes) <= TUNABLE_FIELDS
-    return json_answer(await runner.change(lambda s: s.change(changes), restarts=restarts))
-
-
-async def post_step(request: Request, runner: LabRunner) -> Response:
-    """POST /api/step: ``{"count": n}`` steps (1 to MAX_STEPS); the Frame after them."""
-    body = await json_body(request)
-    count = whole_number({"count": 1, **body}, "count", 1, MAX_STEPS)
-    return json_answer(await runner.step(count))
-
-
-async def post_play(request: Request, runner: LabRunner) -> Response:
-    """POST /api/play: train in the background; frames arrive on the WebSocket."""
-    await json_body(request)
-    await runner.play()
-    return json_answer({"playing": True})
-
-
-async def post_pause(request: Request, runner: LabRunner) -> Response:
-    """POST /api/pause: stop training."""
-    await json_body(request)
-    await runner.pause()
-    return json_answer({"playing": False})
-
-
-async def post_reset(request: Request, runner: LabRunner) -> Response:
-    """POST /api/reset: the starting weights again."""
-    await json_body(request)
-    return json_answer(await runner.change(lambda s: s.reset()))
+# -- the run (state, settings, step, play, pause, reset) is web.run_routes' -----------------
 
 
 # -- the data ---------------------------------------------------------------------------------
@@ -262,12 +212,7 @@ async def http_error(request: Request, exc: Exception) -> Response:
 
 
 ROUTES: list[tuple[str, str, Handler]] = [
-    ("GET", "/api/state", get_state),
-    ("POST", "/api/settings", post_settings),
-    ("POST", "/api/step", post_step),
-    ("POST", "/api/play", post_play),
-    ("POST", "/api/pause", post_pause),
-    ("POST", "/api/reset", post_reset),
+    *run_routes("", LabSettings.from_query, TUNABLE_FIELDS),
     ("POST", "/api/points", post_points),
     ("POST", "/api/upload", post_upload),
     ("GET", "/api/data.csv", get_data_csv),

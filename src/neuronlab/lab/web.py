@@ -11,14 +11,17 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection, Mapping
+from pathlib import Path
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
+from .access import token_cookie
 from .inputs import (
     MAX_JSON_BYTES,
     MAX_STEPS,
@@ -33,6 +36,8 @@ from .runner import LabRunner, Outbox
 from .settings import LabInputError
 
 __all__ = [
+    "page_answer",
+    "run_routes",
     "json_answer",
     "error_answer",
     "endpoint",
@@ -146,3 +151,71 @@ async def serve_socket(socket: WebSocket, runner: LabRunner) -> None:
     finally:
         runner.outboxes.discard(outbox)
         pump.cancel()
+
+
+def page_answer(request: Request, page: Path) -> Response:
+    """A page's HTML with its file addresses carrying the token; the token's cookie is set
+    when the address brought the right one."""
+    token = request.app.state.token
+    html = page.read_text(encoding="utf-8").replace("{{token}}", token)
+    response = Response(html, media_type="text/html")
+    if request.query_params.get("token") == token:
+        response.headers["set-cookie"] = token_cookie(token)
+    return response
+
+
+def run_routes(
+    prefix: str, from_query: Callable[[Mapping[str, str]], Any], tunable: Collection[str]
+) -> list[tuple[str, str, Handler]]:
+    """What every page's run answers under ``prefix``: GET api/state; POST api/settings
+    (``{"changes": {...}}``, or a URL's ``{"query": {...}}`` read by ``from_query``, from step
+    0), api/step (``{"count": n}``, 1 to MAX_STEPS), api/play, api/pause, api/reset.  A change
+    of anything outside ``tunable`` restarts the run."""
+
+    def apply_query(session: Any, query: Any) -> None:
+        if not isinstance(query, Mapping) or not all(isinstance(v, str) for v in query.values()):
+            raise LabInputError("query", "expected the URL's parameters as texts")
+        settings = from_query(query)  # missing ones take their defaults
+        session.change({f.name: getattr(settings, f.name) for f in dataclasses.fields(settings)})
+        session.reset()
+
+    async def state(request: Request, runner: LabRunner) -> Response:
+        return json_answer(await runner.state())
+
+    async def settings(request: Request, runner: LabRunner) -> Response:
+        body = await json_body(request)
+        if "query" in body:
+            query = body["query"]
+            return json_answer(await runner.change(lambda s: apply_query(s, query)))
+        changes = body.get("changes")
+        if not isinstance(changes, dict):
+            raise LabInputError("settings", 'expected {"changes": {setting: value, ...}}')
+        restarts = not set(changes) <= set(tunable)
+        return json_answer(await runner.change(lambda s: s.change(changes), restarts=restarts))
+
+    async def step(request: Request, runner: LabRunner) -> Response:
+        count = whole_number({"count": 1, **await json_body(request)}, "count", 1, MAX_STEPS)
+        return json_answer(await runner.step(count))
+
+    async def play(request: Request, runner: LabRunner) -> Response:
+        await json_body(request)
+        await runner.play()
+        return json_answer({"playing": True})
+
+    async def pause(request: Request, runner: LabRunner) -> Response:
+        await json_body(request)
+        await runner.pause()
+        return json_answer({"playing": False})
+
+    async def reset(request: Request, runner: LabRunner) -> Response:
+        await json_body(request)
+        return json_answer(await runner.change(lambda s: s.reset()))
+
+    return [
+        ("GET", f"{prefix}/api/state", state),
+        ("POST", f"{prefix}/api/settings", settings),
+        ("POST", f"{prefix}/api/step", step),
+        ("POST", f"{prefix}/api/play", play),
+        ("POST", f"{prefix}/api/pause", pause),
+        ("POST", f"{prefix}/api/reset", reset),
+    ]
