@@ -251,8 +251,18 @@ def test_an_infinite_loop_is_stopped_at_the_time_limit(tmp_path: Path) -> None:
     text = SOLUTION_01.replace("    return sum(", "    while True:\n        pass\n    return sum(")
     report = check_file(quick("01", 2), write(tmp_path, "loop.py", text))
     assert report.status == "stopped"
-    assert report.problem.startswith("stopped after 2 s: does a loop never end")
+    assert report.problem.startswith("stopped after 2 s of computing: does a loop never end")
     assert "your code was in weighted_sum, at line 3: while True:" in report.problem
+
+
+def test_the_limit_counts_computing_not_waiting_so_a_busy_machine_stops_nothing(
+    tmp_path: Path,
+) -> None:
+    """1.5 s asleep (as a check waits for a core on a busy machine) under a 1 s limit: the
+    limit is CPU time, so the check runs to its end and passes."""
+    text = "import time\ntime.sleep(1.5)\n" + SOLUTION_01
+    report = check_file(quick("01", 1), write(tmp_path, "waits.py", text))
+    assert report.passed, report.text()
 
 
 def test_every_exercise_of_the_first_twelve_is_stopped_within_ten_seconds() -> None:
@@ -291,7 +301,7 @@ def test_a_loop_that_swallows_the_alarm_is_stopped_all_the_same(tmp_path: Path) 
     )
     report = check_file(quick("01", 1), write(tmp_path, "deaf.py", text))
     assert report.status == "stopped", report.text()
-    assert report.problem.startswith("stopped after 1 s: does a loop never end")
+    assert report.problem.startswith("stopped after 1 s of computing: does a loop never end")
     assert "your code was in perceptron, at line " in report.problem
     assert report.findings[0].ok, "what passed before is kept"
 
@@ -717,7 +727,7 @@ def test_005_is_exercise_5_but_other_digits_are_not() -> None:
 
 
 def test_a_silenced_alarm_still_stops_at_the_cpu_limit(tmp_path: Path) -> None:
-    text = "import signal\nsignal.signal(signal.SIGALRM, signal.SIG_IGN)\nwhile True:\n    pass\n"
+    text = "import signal\nsignal.signal(signal.SIGPROF, signal.SIG_IGN)\nwhile True:\n    pass\n"
     report = check_file(quick("01", 1), write(tmp_path, "deaf.py", text))
     assert report.status == "stopped", report.text()
     assert report.problem.startswith("stopped after 11 s of CPU time: does a loop never end")

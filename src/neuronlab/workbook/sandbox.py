@@ -171,10 +171,24 @@ def stopped_report(e: Exercise, stop: OutOfTime, so_far: list[Finding]) -> Repor
     return Report(e.number, [*so_far, stopped], "stopped", problem)
 
 
-def _stopped_text(e: Exercise, of: str = "") -> str:
+def _stopped_text(e: Exercise, of: str = "of computing") -> str:
     return (
-        f"stopped after {e.seconds:g} s{f' {of}' if of else ''}: does a loop never end, or a "
+        f"stopped after {e.seconds:g} s {of}: does a loop never end, or a "
         "recursion never reach its base case?"
+    )
+
+
+#: How long ``check_file`` waits by the clock, in multiples of the exercise's CPU seconds
+#: (a busy machine gives a check less than a core), before it stops a child that waits.
+WAIT_FACTOR = 3
+
+
+def _waited_text(e: Exercise) -> str:
+    waited = WAIT_FACTOR * e.seconds + CPU_MARGIN + 15
+    return (
+        f"stopped after {waited:g} s by the clock, though it had not computed for "
+        f"{e.seconds:g} s: does your code wait for something (input(), time.sleep), or is "
+        "the machine very busy? Check again when it is quieter"
     )
 
 
@@ -199,11 +213,13 @@ def time_limit(
     file: str | None = None,
     last_resort: Callable[[OutOfTime], None] | None = None,
 ) -> Iterator[None]:
-    """An alarm after ``seconds`` (Unix, main thread; elsewhere no limit): ``OutOfTime``,
-    naming the line of the learner's ``file`` (or notebook code) it interrupted.  Swallowed,
-    it rings again every half second; the fourth time, ``last_resort`` (when given) is
-    called with it instead, and is not expected to return."""
-    usable = hasattr(signal, "SIGALRM") and threading.current_thread() is threading.main_thread()
+    """An alarm after ``seconds`` of CPU time (Unix, main thread; elsewhere no limit):
+    ``OutOfTime``, naming the line of the learner's ``file`` (or notebook code) it
+    interrupted.  CPU time, not the clock: on a busy machine a check that waits for a core
+    is not a loop that never ends (a child that sleeps is stopped by ``check_file``'s clock).
+    Swallowed, it rings again every half second; the fourth time, ``last_resort`` (when
+    given) is called with it instead, and is not expected to return."""
+    usable = hasattr(signal, "SIGPROF") and threading.current_thread() is threading.main_thread()
     if not usable:
         yield
         return
@@ -213,19 +229,19 @@ def time_limit(
     def ring(signum: int, frame: FrameType | None) -> None:
         nonlocal rings
         rings += 1
-        signal.setitimer(signal.ITIMER_REAL, _RING_AGAIN)  # in case this one is swallowed
+        signal.setitimer(signal.ITIMER_PROF, _RING_AGAIN)  # in case this one is swallowed
         stop = OutOfTime(*line_of_frame(frame, file, outermost))
         if rings >= _RINGS and last_resort is not None:
             last_resort(stop)
         raise stop
 
-    previous = signal.signal(signal.SIGALRM, ring)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    previous = signal.signal(signal.SIGPROF, ring)
+    signal.setitimer(signal.ITIMER_PROF, seconds)  # the process's CPU time, all threads
     try:
         yield
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        signal.setitimer(signal.ITIMER_PROF, 0)
+        signal.signal(signal.SIGPROF, previous)
 
 
 def check_file(e: Exercise, path: Path, pictures: Path | None = None) -> Report:
@@ -250,11 +266,11 @@ def check_file(e: Exercise, path: Path, pictures: Path | None = None) -> Report:
                     stdout=output,
                     stderr=output,
                     env=env,
-                    timeout=e.seconds + CPU_MARGIN + 15,  # the CPU limit stops first
+                    timeout=WAIT_FACTOR * e.seconds + CPU_MARGIN + 15,  # CPU limits come first
                     cwd=path.parent,
                 )
             except subprocess.TimeoutExpired:
-                report = Report(e.number, [], "stopped", _stopped_text(e))
+                report = Report(e.number, [], "stopped", _waited_text(e))
             else:
                 read = _read_report(report_file)
                 if read is None:  # what it printed last is told as its problem
