@@ -20,9 +20,11 @@ from workbook.reference import solution
 
 import neuronlab
 from neuronlab.workbook.catalog import NUMBERS, exercise
+from neuronlab.workbook.checks.arrays import scaled
 from neuronlab.workbook.checks.probes import (
     Watch,
     argument_names,
+    constant_answer,
     ignored_argument,
     mutable_default,
     not_checked,
@@ -150,6 +152,31 @@ def test_mutable_default_names_a_default_made_once() -> None:
 
     assert mutable_default(backward) == "visited=set()"
     assert mutable_default(fine) == "" and mutable_default(print) == ""
+
+
+def test_constant_answer_names_an_answer_written_in_and_nothing_else() -> None:
+    cases = [([2.0, 6.0, 2.0], [1.0, 0.0, 1.0], 0.0), ([1.0], [3.0], -1.0)]
+    said = constant_answer(lambda w, x, b: 4, cases)
+    assert "it gives 4 whatever its inputs" in said and "hard-coded" in said
+    assert constant_answer(lambda w, x, b: sum(a * c for a, c in zip(w, x)) + b, cases) == ""
+    assert constant_answer(lambda w, x, b: "4", cases) == ""  # not a number: not this mistake
+
+    def raises(w, x, b):
+        raise ValueError("no")
+
+    assert constant_answer(raises, cases) == ""
+
+
+def test_scaled_names_a_factor_too_many_only_when_every_entry_has_it() -> None:
+    expected = np.array([[1.0, -2.0, 0.0], [4.0, 0.5, -3.0]])
+    said = scaled(expected / 4, expected)
+    assert said.startswith("every entry is 1/4 times the right one") and "mean" in said
+    assert scaled(expected * 2, expected).startswith("every entry is 2 times")
+    assert scaled(expected, expected) == ""
+    off = expected / 4
+    off[1, 2] = 0.0  # one entry breaks the pattern
+    assert scaled(off, expected) == ""
+    assert scaled(np.zeros(3), np.zeros(3)) == "" and scaled(expected[0], expected) == ""
 
 
 # -- the findings of a check stopped half-way -----------------------------------------------

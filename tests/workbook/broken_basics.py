@@ -120,6 +120,54 @@ _NEURON_CACHED = """        seen = self.__dict__.setdefault("seen", {})
 """
 _TRAIN = "    return [train_step(model, X, y, lr) for _ in range(steps)]\n"
 
+_TRAIN_STEP_09 = (ANSWERS / "09_training.py").read_text(encoding="utf-8")
+#: the answer's whole train_step, as it stands in the solution
+_STEP_09 = _TRAIN_STEP_09[
+    _TRAIN_STEP_09.index("def train_step") : _TRAIN_STEP_09.index("def train(")
+].rstrip("\n")
+_PER_EXAMPLE = """def train_step(model, X, y, lr):
+    \"\"\"One step per example, in order; their mean loss.\"\"\"
+    losses = []
+    for x, t in zip(X, y):
+        for p in model.parameters():
+            p.grad = 0.0
+        loss = mse([model(x)], [t])
+        loss.backward()
+        for p in model.parameters():
+            p.data -= lr * p.grad
+        losses.append(loss.data)
+    return sum(losses) / len(losses)"""
+_KEPT_PARAMETERS = """def train_step(model, X, y, lr, params=[]):
+    \"\"\"The parameters listed once, on the first call, and kept.\"\"\"
+    if not params:
+        params.extend(model.parameters())
+    for p in params:
+        p.grad = 0.0
+    loss = mse([model(x) for x in X], y)
+    loss.backward()
+    for p in params:
+        p.data -= lr * p.grad
+    return loss.data"""
+#: train_perceptron with its weights kept in a default list, from one call to the next
+_REMEMBERED = (
+    _TRAIN_02.replace("max_epochs=100):", "max_epochs=100, memory=[]):")
+    .replace(
+        "    weights = [0.0] * len(X[0])\n",
+        "    if not memory:\n        memory.append([0.0] * len(X[0]))\n    weights = memory[0]\n",
+    )
+    .replace(
+        "                weights = [w + lr * error * xi for w, xi in zip(weights, x)]\n",
+        "                weights[:] = [w + lr * error * xi for w, xi in zip(weights, x)]\n",
+    )
+)
+_HARD_CODED_01 = """def weighted_sum(weights, inputs, bias=0.0):
+    return 4
+
+
+def perceptron(weights, inputs, threshold):
+    return 1
+"""
+
 BROKEN: tuple[Broken, ...] = (
     # exercise 01: the weighted sum and the sweets perceptron
     Broken(
@@ -584,5 +632,187 @@ BROKEN: tuple[Broken, ...] = (
         _TRAIN,
         "    return [train_step(model, X, y, 0.1) for _ in range(steps)]\n",
         ("lr=0.03, steps=3", "train ignores its argument lr"),
+    ),
+    # added with the examiner's set: kinds that passed, or failed without a name
+    Broken(
+        "01",
+        "the bias added once per input",
+        "        total += w * x\n    return total + bias\n",
+        "        total += w * x + bias\n    return total\n",
+        ("should be -1", "the bias is added once per input"),
+    ),
+    Broken(
+        "01",
+        "the sum cut to a whole number",
+        "    return total + bias\n",
+        "    return int(total + bias)\n",
+        ("should be -6.75", "cut to a whole number"),
+    ),
+    Broken(
+        "01",
+        "the last input left out",
+        "    for w, x in zip(weights, inputs):\n",
+        "    for w, x in zip(weights[:-1], inputs[:-1]):\n",
+        ("the last input is left out",),
+    ),
+    Broken(
+        "01",
+        "the worked example's answers written in",
+        "",
+        _HARD_CODED_01,
+        ("you returned 4", "whatever its inputs", "hard-coded"),
+    ),
+    Broken(
+        "01",
+        "the threshold passed as the bias",
+        "weighted_sum(weights, inputs) > threshold",
+        "weighted_sum(weights, inputs, threshold) > 0",
+        ("the threshold is added, not subtracted",),
+    ),
+    Broken(
+        "02",
+        "two weights whatever the number of inputs",
+        "    weights = [0.0] * len(X[0])\n",
+        "    weights = [0.0, 0.0]\n",
+        ("three inputs, so three weights", "one weight per input"),
+    ),
+    Broken(
+        "02",
+        "the input left out of the update",
+        "[w + lr * error * xi for w, xi in zip(weights, x)]",
+        "[w + lr * error for w in weights]",
+        ("[0.5, 0, 1]", "the input is missing from the update"),
+    ),
+    Broken(
+        "02",
+        "converged and epochs swapped",
+        "            return weights, bias, True, epoch\n",
+        "            return weights, bias, epoch, True\n",
+        ("converged (True or False) and epochs are swapped",),
+    ),
+    Broken(
+        "02",
+        "the weights kept in a default list from call to call",
+        _TRAIN_02,
+        _REMEMBERED,
+        ("called twice", "the default memory=[] is made once"),
+    ),
+    Broken(
+        "03",
+        "z clipped to [-50, 50]",
+        "    if z >= 0:\n",
+        "    z = max(-50.0, min(50.0, z))\n    if z >= 0:\n",
+        ("sigmoid(-60) should be 8.75651e-27", "is z clipped"),
+    ),
+    Broken(
+        "03",
+        "an overflow caught and answered with 0",
+        _SIGMOID,
+        "    try:\n        e = math.exp(z)\n        return e / (1.0 + e)\n"
+        "    except OverflowError:\n        return 0.0\n",
+        ("sigmoid(1000) should be 1", "right only for z < 0"),
+    ),
+    Broken(
+        "03",
+        "σ rounded to 3 digits",
+        _SIGMOID,
+        "    return round(1.0 / (1.0 + math.exp(-z)), 3) if z >= 0 else "
+        "round(math.exp(z) / (1.0 + math.exp(z)), 3)\n",
+        ("sigmoid(2) should be 0.880797", "rounded to 3 digits"),
+    ),
+    Broken(
+        "03",
+        "the tanh identity without its half",
+        _SIGMOID,
+        "    return (1.0 + math.tanh(z)) / 2.0\n",
+        ("you returned 0.982014", "the half is missing"),
+    ),
+    Broken(
+        "03",
+        "the bias added after the sigmoid",
+        "    return sigmoid(z)\n",
+        "    return sigmoid(z - bias) + bias\n",
+        ("should be σ(1) = 0.731059", "the bias is added outside"),
+    ),
+    Broken(
+        "04",
+        "a generator for a list",
+        _ERRORS,
+        _ERRORS.replace("[", "(").replace("]", ")"),
+        ("you returned a generator", "can be read only once"),
+    ),
+    Broken(
+        "04",
+        "the last step left out",
+        _ERRORS,
+        _ERRORS.replace("in steps]", "in steps[:-1]]"),
+        ("yours has 14 entries", "1 step(s) missing"),
+    ),
+    Broken(
+        "04",
+        "a slope of its own for exact",
+        _ERRORS,
+        _ERRORS.replace("- exact)", "- central_difference(f, x, 1e-5))"),
+        ("at h = 1e-05", "nudge_errors ignores its argument exact"),
+    ),
+    Broken(
+        "08",
+        "weights from uniform(0, 1)",
+        _INIT_WEIGHTS,
+        "[Value(random.uniform(0, 1)) for _ in range(nin)]",
+        ("weights is negative", "both sides of 0"),
+    ),
+    Broken(
+        "08",
+        "nin inserted into the caller's nouts",
+        "        sizes = [nin] + list(nouts)\n",
+        "        sizes = nouts\n        sizes.insert(0, nin)\n        nouts = sizes[1:]\n",
+        ("MLP changed its argument nouts in place", "nouts was [4, 4, 1]"),
+    ),
+    Broken(
+        "08",
+        "every Layer's neurons in one shared list",
+        "    def __init__(self, nin, nout, nonlin=True):\n"
+        "        self.neurons = [Neuron(nin, nonlin) for _ in range(nout)]\n",
+        "    def __init__(self, nin, nout, nonlin=True, neurons=[]):\n"
+        "        self.neurons = neurons\n"
+        "        self.neurons += [Neuron(nin, nonlin) for _ in range(nout)]\n",
+        ("the two Layers share one list", "make it in __init__"),
+    ),
+    Broken(
+        "08",
+        "ReLU before the bias",
+        _NEURON_OUT,
+        "        act = sum(wi * xi for wi, xi in zip(self.w, x))\n"
+        "        return act.relu() + self.b if self.nonlin else act + self.b\n",
+        ("should give 0.75", "the ReLU is applied before the bias is added"),
+    ),
+    Broken(
+        "09",
+        "the loss's Value returned, not its number",
+        "    return loss.data\n",
+        "    return loss\n",
+        ("a number: 0.573353", "not the Value itself"),
+    ),
+    Broken(
+        "09",
+        "the last parameter never stepped",
+        "    for p in model.parameters():\n        p.data -= lr * p.grad\n",
+        "    for p in model.parameters()[:-1]:\n        p.data -= lr * p.grad\n",
+        ("parameter 16 should be", "did not move at all"),
+    ),
+    Broken(
+        "09",
+        "one step per example",
+        _STEP_09,
+        _PER_EXAMPLE,
+        ("after step 1", "one step per example"),
+    ),
+    Broken(
+        "09",
+        "the parameters kept in a default list",
+        _STEP_09,
+        _KEPT_PARAMETERS,
+        ("lr=0.03", "the default params=[] is made once"),
     ),
 )

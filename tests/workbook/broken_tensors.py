@@ -229,4 +229,34 @@ BROKEN: tuple[Broken, ...] = (
         'h = v["h"]\n    h **= 2\n    dh_pre = (1 - h) * dh',
         ("backward changed its argument v in place: v['h'] held", "leave the caller's dict"),
     ),
+    # added with the examiner's set: kinds that failed without a name
+    Broken(
+        "10",
+        "dB divided by the batch size",
+        _DB,
+        "    dB = A.T @ dC / len(A)\n",
+        ("dB for A (2, 3) @ B (3, 3) differs", "every entry is 1/2 times the right one"),
+    ),
+    Broken(
+        "10",
+        "broadcast_backward averages where it sums",
+        _RETURN,
+        "    return g.mean(axis=stretched, keepdims=True) if stretched else g\n",
+        ("broadcast_backward(d_out, (4, 1))", "a mean where a sum belongs"),
+    ),
+    Broken(
+        "11",
+        "probabilities clipped before the log",
+        "    return float(-log_probs[np.arange(len(labels)), labels].mean())\n",
+        "    p = np.clip(np.exp(log_probs), 1e-12, 1.0)\n"
+        "    return float(-np.log(p)[np.arange(len(labels)), labels].mean())\n",
+        ("expected 1000.31, got 27.631", "clipped to 1e-12 before the log"),
+    ),
+    Broken(
+        "10",
+        "dB from sums multiplied entry by entry",
+        _DB,
+        "    dB = A.sum(axis=0)[:, None] * dC.sum(axis=0)\n",
+        ("dB for A (2, 3) @ B (3, 3) differs", "your dB has rank 1"),
+    ),
 )

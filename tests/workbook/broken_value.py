@@ -156,7 +156,7 @@ BROKEN: tuple[Broken, ...] = (
         MUL_BACKWARD.replace("other.data * out.grad", "other.data * self.grad").replace(
             "self.data * out.grad", "self.data * other.grad"
         ),
-        "it multiplies by self.grad",
+        "it multiplies by a gradient, self.grad or other.grad",
     ),
     Broken(
         "05",
@@ -399,5 +399,52 @@ BROKEN: tuple[Broken, ...] = (
         '        e = __import__("numpy").exp(2 * self.data)\n'
         "        t = float((e - 1) / (e + 1))\n",
         "(e^(2x) - 1) / (e^(2x) + 1) overflows once 2x passes about 709",
+    ),
+    # added with the examiner's set: kinds that passed, or failed without a name
+    Broken(
+        "05",
+        "* multiplies by the other input's grad, not its data",
+        MUL_BACKWARD,
+        "            self.grad += other.grad * out.grad\n"
+        "            other.grad += self.grad * out.grad",
+        "self.grad += other.data * out.grad",
+    ),
+    Broken(
+        "06",
+        "the seed added to, not set",
+        "        self.grad = 1.0\n        for node",
+        "        self.grad += 1.0\n        for node",
+        "the seed is added, self.grad += 1.0",
+    ),
+    Broken(
+        "06",
+        "nodes placed by their data",
+        TOPOLOGICAL,
+        TOPOLOGICAL.replace("child not in placed", "child.data not in placed")
+        .replace("if node not in placed:", "if node.data not in placed:")
+        .replace("placed.add(node)", "placed.add(node.data)"),
+        "two different nodes with equal data were taken as one",
+    ),
+    Broken(
+        "06",
+        "a breadth-first walk from the output",
+        TOPOLOGICAL,
+        """        order, queue, seen = [], [self], {self}
+        self.grad = 1.0
+        while queue:
+            node = queue.pop(0)
+            node._backward()
+            for child in node._prev:
+                if child not in seen:
+                    seen.add(child)
+                    queue.append(child)""",
+        "handed on its gradient before it was complete",
+    ),
+    Broken(
+        "07",
+        "tanh's _backward multiplies by self.grad",
+        TANH_LOCAL,
+        "self.grad += (1 - t**2) * self.grad",
+        "does _backward multiply by self.grad",
     ),
 )

@@ -82,6 +82,12 @@ def _likely(message: str) -> str:
             "right, by rounding): raise e only to numbers <= 0: for a sigmoid e^z / (1 + e^z) "
             "when z < 0, for a tanh e^(-2|x|), for a softmax subtract the row's largest value"
         )
+    if "overflow" in message and "scalar" in message:
+        return (
+            "a number grew past what its type holds: in a small integer type (uint8 up to "
+            "255, int16 up to 32,767) it wraps around, in a float it becomes inf; count in "
+            "int (64 bits) and compute in float64"
+        )
     if "overflow" in message:
         return "a number grew past the largest float (about 1.8e308) and became inf"
     if "divide by zero" in message and "log" in message:

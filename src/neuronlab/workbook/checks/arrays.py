@@ -35,6 +35,7 @@ __all__ = [
     "worst_entry",
     "entry_text",
     "likely_mistake",
+    "scaled",
     "problem",
     "compare",
     "call_learner",
@@ -102,6 +103,26 @@ def likely_mistake(got: np.ndarray, mistakes: Sequence[Mistake]) -> str:
     return ""
 
 
+def scaled(got: np.ndarray, expected: np.ndarray) -> str:
+    """The likely mistake when ``got`` is ``expected`` times one number c (not 1) everywhere:
+    a factor too many, or one missing; "" otherwise."""
+    big = np.abs(expected) > 1e-12 * float(np.abs(expected).max(initial=0.0))
+    if got.shape != expected.shape or not big.any() or not np.isfinite(got).all():
+        return ""
+    ratios = got[big] / expected[big]
+    c = float(ratios.flat[0])
+    if c == 1.0 or abs(c) < 1e-12 or not np.allclose(ratios, c, rtol=1e-7, atol=0.0):
+        return ""
+    if not close(got, c * expected):  # the entries near 0 must fit too
+        return ""
+    factor = f"1/{format_number(1 / c, 4)}" if abs(c) < 1 else format_number(c, 4)
+    return (
+        f"every entry is {factor} times the right one: a factor too many or one missing — "
+        "divided by the batch size n, a mean where a sum belongs (or a sum where a mean "
+        "belongs), or a 2 of a square's derivative?"
+    )
+
+
 def problem(
     got: Any, expected: np.ndarray, mistakes: Sequence[Mistake] = (), unstable: str = ""
 ) -> tuple[str, list[str], str] | None:
@@ -138,6 +159,7 @@ def problem(
     scale = float(np.abs(expected).max(initial=0.0))
     if not likely and abs(g - e) <= 1e-5 * scale:
         likely = "nearly right (within 1e-5): is something computed in float32, or rounded?"
+    likely = likely or scaled(a, expected)
     summary = "differs from autograd's" + (f" most at {entry_text(index)}" if index else "")
     digits = 6 if abs(g - e) > 1e-5 * max(abs(e), abs(g)) else 15  # enough to tell them apart
     off = number_text(abs(g - e))

@@ -225,6 +225,15 @@ def _train_mistakes(
             "each step moves by lr times the gradient: W.data -= lr * W.grad",
             np.array(_descend(W, xs, ys, steps, 1.0)[0]) if lr != 1.0 else None,
         ),
+        *(
+            (
+                f"train_bigram ignores its argument lr: it stepped as lr = {fixed:g} would; use "
+                "the lr it is given",
+                np.array(_descend(W, xs, ys, steps, fixed)[0]),
+            )
+            for fixed in (50.0, 10.0, 0.1)
+            if fixed != lr
+        ),
     ]
 
 

@@ -88,9 +88,42 @@ def _pairs_counted(words: list[str], chars: str, start: bool, end: bool) -> np.n
     return N
 
 
+#: A bigram that occurs 70,000 times: more than a uint8, int8, int16 or uint16 can count.
+_MANY = (["a"] * 70_000, ".ab")
+
+_STOI = (
+    "index each character by its place in chars, stoi = {c: i for i, c in enumerate(chars)}: "
+    "not ord(c) - ord('a'), since chars is not always '.' and the whole alphabet"
+)
+
+
+def _by_alphabet(words: list[str], chars: str) -> np.ndarray:
+    """The counts with each letter at ord(c) - ord('a') + 1, '.' at 0 (IndexError if off)."""
+    N = np.zeros((len(chars), len(chars)))
+    for w in words:
+        ix = [0] + [ord(c) - ord("a") + 1 for c in w] + [0]
+        for a, b in zip(ix, ix[1:]):
+            N[a, b] += 1
+    return N
+
+
+def _wrapped(N: np.ndarray) -> list[Mistake]:
+    """The counts as a small integer type would hold them: wrapped around past its largest."""
+    return [
+        (
+            f"the counts wrapped around: a {np.dtype(kind).name} table holds at most "
+            f"{np.iinfo(kind).max}; count in a wide type, np.zeros((V, V), dtype=int) "
+            "(a bigram of the names occurs 6,763 times)",
+            N.astype(np.int64).astype(kind).astype(np.float64),
+        )
+        for kind in (np.uint8, np.int8, np.uint16, np.int16)
+    ]
+
+
 def _counts_mistakes(words: list[str], chars: str, N: np.ndarray) -> list[Mistake]:
     pairs = "count the pairs of '.' + word + '.'"
-    return [
+    return _wrapped(N) + [
+        (_STOI, attempt(lambda: _by_alphabet(words, chars))),
         (
             f"the '.' before and after each word is missing: {pairs}",
             _pairs_counted(words, chars, False, False),
@@ -109,22 +142,27 @@ def _counts_mistakes(words: list[str], chars: str, N: np.ndarray) -> list[Mistak
 
 
 def _counts_finding(fn: Callable[..., Any]) -> Finding:
-    for words, chars in _cases(13):
-        call = f"bigram_counts({words!r:.50}, {chars!r})"
-        got = call_twice(fn, call, "", {"words": words, "chars": chars})
+    for words, chars in [*_cases(13), _MANY]:
+        shown = f"['a'] * {len(words):,}" if len(words) > 100 else f"{words!r:.50}"
+        call = f"bigram_counts({shown}, {chars!r})"
+        said = _STOI if set(chars) != set("." + _LETTERS) else ""
+        got = call_twice(fn, call, said, {"words": words, "chars": chars})
         if isinstance(got, Finding):
             return got
         N = _reference_counts(words, chars)
         wrong = compare_library(
             "bigram_counts",
-            f"for {words!r:.50}, {chars!r}",
+            f"for {shown}, {chars!r}",
             got,
             N,
             _counts_mistakes(words, chars, N),
         )
         if wrong is not None:
             return wrong
-    return passed("bigram_counts counts every bigram, the '.' ones too, on 27 lists of words")
+    return passed(
+        "bigram_counts counts every bigram, the '.' ones too, on 28 lists of words, one with a "
+        "bigram 70,000 times"
+    )
 
 
 def _random_table(rng: np.random.Generator, size: int, zero_rows: bool) -> np.ndarray:
@@ -148,6 +186,15 @@ def _probability_mistakes(N: np.ndarray, s: float) -> list[Mistake]:
             table / table.sum(axis=0, keepdims=True),
         ),
         (f"divided by the whole table's sum: each row by its own; {rows}", table / table.sum()),
+        (
+            "the smoothing is added to each count but only once to the row's sum, so the rows "
+            f"do not sum to 1: divide by the sum of the smoothed row, {rows}",
+            attempt(lambda: (N + s) / (N.sum(axis=1, keepdims=True) + s)) if s else None,
+        ),
+        (
+            f"the smoothing is always 1, whatever s is: add the smoothing argument, {rows}",
+            attempt(lambda: (N + 1) / (N + 1).sum(axis=1, keepdims=True)) if s != 1 else None,
+        ),
         (
             f"the smoothing is not added: {rows}",
             attempt(lambda: N / N.sum(axis=1, keepdims=True)) if s else None,
@@ -251,6 +298,8 @@ def _sampling_mistakes(P: np.ndarray, chars: str, n: int, seed: int) -> dict[str
     rng = np.random.default_rng(seed)
     ended = [_one_name(P, chars, rng, keep_end=True) for _ in range(n)]
     return {
+        "every name is empty: the loop stops before its first draw (a while ix != 0 that "
+        "starts at ix = 0?); draw first, then stop when the draw is '.'": [""] * n,
         "a new generator for each name draws the same numbers each time: make one "
         "rng = np.random.default_rng(seed) before the loop over names": fresh,
         "draw from the row P[ix] (what follows chars[ix]), not the column P[:, ix]": columns,

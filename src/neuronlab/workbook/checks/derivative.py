@@ -13,7 +13,7 @@ a second function, point, exact slope and list of steps.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import numpy as np
@@ -157,6 +157,18 @@ def _slopes(
     return passed(what)
 
 
+def _ignores_exact(nudge_errors: Callable[..., Any], exact: float) -> str:
+    """The likely mistake when the table stays put as ``exact`` changes."""
+    worked = (math.sin, 1.0, exact, list(STEPS))
+    if ignored_argument(nudge_errors, worked, {2: exact + 0.5}):
+        return (
+            "nudge_errors ignores its argument exact: compare each estimate with the exact "
+            "slope it is given, abs(forward_difference(f, x, h) - exact), not with a slope of "
+            "your own"
+        )
+    return ""
+
+
 def _table(errors: list[float]) -> str:
     best = min(range(len(errors)), key=errors.__getitem__)
     return (
@@ -170,9 +182,29 @@ def _errors(nudge_errors: Callable[..., Any]) -> Finding:
     call = "nudge_errors(sin, 1, cos(1), [0.1, 0.01, ..., 1e-15])"
     exact = math.cos(1.0)
     expected = [abs(forward(math.sin, 1.0, h) - exact) for h in STEPS]
-    got = numbers_of(nudge_errors(math.sin, 1.0, exact, list(STEPS)))
+    returned = nudge_errors(math.sin, 1.0, exact, list(STEPS))
+    if not isinstance(returned, (list, tuple, np.ndarray)):
+        return failed(
+            f"{call} should return a list of {len(STEPS)} errors, one per h",
+            f"you returned a {type(returned).__name__}",
+            likely="return a list (errors.append(...), or [... for h in steps]): a generator "
+            "(yield, or ( ... for h in steps)) can be read only once, and has no len()"
+            if isinstance(returned, Iterator)
+            else "",
+        )
+    got = numbers_of(returned)
     if got is None or len(got) != len(STEPS):
-        return failed(f"{call} should return a list of {len(STEPS)} errors, one per h")
+        count = len(got) if got is not None else 0
+        return failed(
+            f"{call} should return a list of {len(STEPS)} errors, one per h",
+            f"yours has {count} entries" if got is not None else f"you returned {returned!r:.60}",
+            likely=f"{len(STEPS) - count} step(s) missing: loop over every h in steps "
+            "(for h in steps, not range(len(steps) - 1))"
+            if got is not None and count < len(STEPS)
+            else "one error per h in steps, no more"
+            if got is not None
+            else "",
+        )
     wrong = [i for i in range(len(STEPS)) if not close(got[i], expected[i], 1e-6, 1e-15)]
     if wrong:
         i = wrong[0]
@@ -190,7 +222,7 @@ def _errors(nudge_errors: Callable[..., Any]) -> Finding:
         return failed(
             f"{call}: at h = {show(STEPS[i])} the error should be {show(expected[i])}",
             f"you returned {show(got[i])}",
-            likely=likely(got, candidates, rel=1e-6),
+            likely=likely(got, candidates, rel=1e-6) or _ignores_exact(nudge_errors, exact),
         )
     best = min(range(len(got)), key=got.__getitem__)
     if not (3 <= best <= 11 and got[0] > 100 * got[best] and got[-1] > 100 * got[best]):

@@ -41,17 +41,28 @@ def _random_words(rng: np.random.Generator) -> tuple[list[str], str]:
 
 
 def _windows(
-    words: list[str], block: int, chars: str, end: bool = True, reverse: bool = False
+    words: list[str], block: int, chars: str, end: bool = True, reverse: bool = False, **slip: bool
 ) -> tuple[np.ndarray, np.ndarray]:
+    """The dataset, or what one slip makes of it: ``shift_first`` (the character shifted in
+    before its row is kept), ``carried`` (no fresh '...' for each word), ``shared`` (one
+    context list kept for every row of a word and changed in place)."""
     stoi = {ch: i for i, ch in enumerate(chars)}
-    X, Y = [], []
+    X: list[list[int]] = []
+    Y = []
+    context = [0] * block
     for w in words:
-        context = [0] * block
+        if not slip.get("carried"):
+            context = [0] * block
+        rows = []
         for ch in w + ("." if end else ""):
-            X.append(context[::-1] if reverse else context)
+            if slip.get("shift_first"):
+                context = context[1:] + [stoi[ch]]
+            rows.append(context[::-1] if reverse else context)
             Y.append(stoi[ch])
-            context = context[1:] + [stoi[ch]]
-    return np.array(X).reshape(-1, block), np.array(Y)
+            if not slip.get("shift_first"):
+                context = context[1:] + [stoi[ch]]
+        X += [list(context)] * len(rows) if slip.get("shared") else rows
+    return np.array(X, dtype=np.int64).reshape(-1, block), np.array(Y)
 
 
 def _dataset_mistakes(words: list[str], block: int, chars: str) -> list[tuple[str, Any]]:
@@ -65,6 +76,22 @@ def _dataset_mistakes(words: list[str], block: int, chars: str) -> list[tuple[st
             "the target last",
             _windows(words, block, chars, reverse=True),
         ),
+        (
+            "each row is recorded after its target was shifted into the context, so X holds "
+            "its own target: append the context to X before context = context[1:] + [ix]",
+            _windows(words, block, chars, shift_first=True),
+        ),
+        (
+            "the context is carried from one word into the next: start each word from a "
+            "fresh context of '.' (0) padding, context = [0] * block_size, inside the loop "
+            "over words",
+            _windows(words, block, chars, carried=True),
+        ),
+        (
+            "every row of a word is the same list, changed in place afterwards (pop/append): "
+            "append a copy, X.append(list(context)), or build a new list each step",
+            _windows(words, block, chars, shared=True),
+        ),
     ]
 
 
@@ -77,6 +104,14 @@ def _pair_differs(
             f"it returned {type(got).__name__}: {got!r:.80}",
         )
     for name, mine, right, k in zip("XY", got, expected, (0, 1)):
+        kind = np.asarray(mine).dtype.kind
+        if kind not in "iub":
+            return failed(
+                f"{name} from {call} should hold integers (indices into C)",
+                f"its dtype is {np.asarray(mine).dtype}",
+                likely="C[X] needs whole-number indices: make X and Y with dtype int, "
+                "np.array(X, dtype=np.int64), not float",
+            )
         guesses: list[Mistake] = [(said, pair[k]) for said, pair in mistakes]
         wrong = compare_library(name, f"from {call}", mine, right, guesses)
         if wrong is not None:
@@ -150,6 +185,10 @@ def _logits_mistakes(X: np.ndarray, p: Arrays) -> list[Mistake]:
         (
             "the hidden layer's tanh is missing: h = tanh(emb @ W1 + b1)",
             rest(flat, act=lambda z: z),
+        ),
+        (
+            "the hidden layer uses ReLU: this MLP's is tanh, h = tanh(emb @ W1 + b1)",
+            rest(flat, act=lambda z: np.maximum(z, 0.0)),
         ),
         ("the bias b1 is missing: h = tanh(emb @ W1 + b1)", rest(flat, bias=False)),
         ("the bias b2 is missing: logits = h @ W2 + b2", rest(flat) - p["b2"]),

@@ -29,6 +29,7 @@ from ..findings import Finding, failed, passed
 from ..sandbox import CheckContext
 from .mistakes import close, likely, number, show
 from .names import needs
+from .probes import Watch
 from .training import check_09
 
 __all__ = ["check_08", "check_09"]
@@ -139,6 +140,9 @@ def _neuron_mistakes(w: list[float], x: list[float], b: float, nonlin: bool) -> 
         "there is no ReLU: a neuron with nonlin=True gives relu(w·x + b), 0 for a negative sum": (
             dot + b
         ),
+        "the ReLU is applied before the bias is added: relu(w·x + b), the bias inside": (
+            _act(dot, act) + b
+        ),
         "nonlin=False should give w·x + b itself, without ReLU": max(dot + b, 0.0),
         "that is tanh: this exercise's neurons use ReLU, (w·x + b).relu(), as micrograd's do": (
             math.tanh(dot + b)
@@ -146,8 +150,9 @@ def _neuron_mistakes(w: list[float], x: list[float], b: float, nonlin: bool) -> 
     }
 
 
-_NEURON_CASES = (  # weights, inputs, bias, nonlin: a positive sum, a negative one, both linear
+_NEURON_CASES = (  # weights, inputs, bias, nonlin: sums of each sign, w·x < 0 < w·x + b, linear
     ([0.5, -1.5, 2.0], [1.0, 0.5, 1.5], 0.75, True),
+    ([0.5, -1.5, 2.0], [1.0, 1.5, 0.0], 2.5, True),  # w·x < 0 < w·x + b
     ([0.5, -1.5, 2.0], [1.0, 0.5, 1.5], -4.0, True),
     ([0.5, -1.5, 2.0], [1.0, 0.5, 1.5], -4.0, False),
     ([0.5, -1.5, 2.0], [1.0, 0.5, 1.5], 0.75, False),
@@ -426,6 +431,14 @@ def _weights_problem(weights: list[float], call: str) -> tuple[str, str]:
             "draw a new random number for each weight, Value(random.uniform(-1, 1)), not one "
             "number for all (or whole numbers from randint)",
         )
+    if all(w >= 0 for w in weights) or all(w <= 0 for w in weights):
+        sign = "negative" if all(w >= 0 for w in weights) else "positive"
+        return (
+            f"none of a new {call}'s {len(weights)} weights is {sign}",
+            "draw each weight from both sides of 0, Value(random.uniform(-1, 1)), not "
+            "uniform(0, 1): with one sign only, every neuron of a layer starts out leaning the "
+            "same way",
+        )
     largest = max(abs(w) for w in weights)
     if largest > 5.0:
         return (
@@ -434,6 +447,30 @@ def _weights_problem(weights: list[float], call: str) -> tuple[str, str]:
             "sums, and training starts far from anything it can fix",
         )
     return "", ""
+
+
+def _separate_layers(
+    layer_class: Callable[..., Any], mlp_class: Callable[..., Any]
+) -> Finding | None:
+    """Two Layers made one after the other each hold their own neurons; MLP leaves the
+    caller's list of sizes as it was.  None when so (or when making them raises: the other
+    findings say why)."""
+    try:
+        first = layer_class(2, 3)
+        second = layer_class(2, 3)
+        mlp = Watch(mlp_class, "MLP")
+        mlp(3, [4, 4, 1])
+    except Exception:
+        return None
+    held = [getattr(layer, "neurons", None) for layer in (first, second)]
+    if isinstance(held[0], list) and (held[0] is held[1] or len(held[0]) != 3):
+        return failed(
+            f"Layer(2, 3), once a second Layer(2, 3) was made, holds {len(held[0])} neurons, "
+            "not 3: the two Layers share one list",
+            likely="a list made in the class body (neurons = [] under class Layer) is one list "
+            "shared by every Layer: make it in __init__, self.neurons = [...]",
+        )
+    return mlp.changed()
 
 
 def _initialised(neuron_class: Callable[..., Any], mlp_class: Callable[..., Any]) -> Finding:
@@ -487,4 +524,7 @@ def check_08(names: Mapping[str, Any], context: CheckContext) -> list[Finding]:
             skipped.append(name)
     if skipped:
         findings.append(failed(f"{', '.join(skipped)}: checked once the above pass"))
+    separate = _separate_layers(layer_class, mlp_class)
+    if separate is not None:
+        findings.insert(0, separate)
     return findings + [_parameters(classes), _initialised(neuron_class, mlp_class)]

@@ -118,8 +118,19 @@ def _op_slopes(V: Any, op: Operation, pictures: Pictures) -> Finding | None:
         f"yours is {short(p.mine.grad)}",
         *_built_from(t.root.mine, op),
         *details,
-        likely=cause or _cut_off(t.root.mine, p, op),
+        likely=cause or _cut_off(t.root.mine, p, op) or _zero_slope(p),
         pictures=files,
+    )
+
+
+def _zero_slope(p: Pair) -> str:
+    """The likely mistake when a gradient that should not be 0 stayed 0."""
+    if grad_of(p.mine) != 0.0 or p.ref.grad == 0.0:
+        return ""
+    return (
+        "nothing reached it: does _backward multiply by self.grad (the input's own gradient, "
+        "0 here) where out.grad belongs? self.grad += local derivative * out.grad; and is "
+        "out._backward set before return out?"
     )
 
 

@@ -24,7 +24,7 @@ from ..findings import Finding, failed, passed
 from ..sandbox import CheckContext
 from .mistakes import close, likely, number, numbers_of, show
 from .names import needs
-from .probes import Watch, ignored_argument, not_checked, uses
+from .probes import Watch, constant_answer, ignored_argument, mutable_default, not_checked, uses
 
 __all__ = ["check_01", "check_02"]
 
@@ -57,6 +57,11 @@ def _sum_mistakes(case: _Case) -> dict[str, float]:
         "only the first product is counted: is the return inside the loop?": w[0] * x[0] + b,
         "only the last product is counted: add to the total (+=), do not replace it": w[-1] * x[-1]
         + b,
+        "the bias is added once per input (inside the loop): add b once, after the loop": _dot(w, x)
+        + len(w) * b,
+        "the last input is left out: loop over every input (range(len(weights)), not "
+        "len(weights) - 1)": _dot(w[:-1], x[:-1]) + b,
+        "the first input is left out: loop over every input, from index 0": _dot(w[1:], x[1:]) + b,
     }
 
 
@@ -75,6 +80,16 @@ def _sum_cases() -> list[_Case]:
     return cases
 
 
+def _whole_number(got: float, expected: float) -> str:
+    """The likely mistake when ``got`` is ``expected`` cut to a whole number."""
+    if got != expected and got.is_integer() and abs(got - expected) < 1:
+        return (
+            "your answer is cut to a whole number (int() or round()): w·x + b can have a "
+            "fraction; return the float"
+        )
+    return ""
+
+
 def _weighted_sums(weighted_sum: Callable[..., Any]) -> Finding:
     for w, x, b in _sum_cases():
         expected = _dot(w, x) + b
@@ -82,6 +97,11 @@ def _weighted_sums(weighted_sum: Callable[..., Any]) -> Finding:
         if got is None or not close(got, expected):
             telling = number(weighted_sum(*_TELLING))
             why = likely(telling, _sum_mistakes(_TELLING)) if telling is not None else ""
+            why = (
+                constant_answer(weighted_sum, _sum_cases()[:6])
+                or (_whole_number(got, expected) if got is not None else "")
+                or why
+            )
             return failed(
                 f"weighted_sum({show(w)}, {show(x)}, {show(b)}) should be {show(expected)}",
                 f"you returned {show(got) if got is not None else 'no number'}",
@@ -105,7 +125,37 @@ def _perceptron_cases() -> list[_Case]:
         ([0.25, 0.5], [1.0, 1.0], 0.7),
         ([2.0, 2.9], [1.0, 1.0], 5.0),
     ]
-    return sweets + at_threshold + just_off
+    signs: list[_Case] = [  # negative sums and thresholds: adding the threshold shows
+        ([-2.0, -6.0, -2.0], [1.0, 1.0, 1.0], 1.0),
+        ([1.0, 1.0], [0.0, 0.0], -1.0),
+        ([-1.0, 3.0], [1.0, 0.0], -2.5),
+    ]
+    return sweets + at_threshold + just_off + signs
+
+
+#: Rules a wrong perceptron often follows instead of w·x > threshold, on every case.
+_PERCEPTRON_RULES: dict[str, Callable[[float, float], bool]] = {
+    "the comparison is the wrong way round: 1 when the sum is greater than the threshold": (
+        lambda total, threshold: total < threshold
+    ),
+    "the threshold is added, not subtracted (passed as the bias?): the test is "
+    "w·x > threshold, i.e. w·x - threshold > 0 with a minus sign": (
+        lambda total, threshold: total + threshold > 0
+    ),
+    "at the threshold itself the answer is 0: use >, not >=": (
+        lambda total, threshold: total >= threshold
+    ),
+}
+
+
+def _perceptron_rule(perceptron: Callable[..., Any]) -> str:
+    """The likely mistake when the learner's answers follow another rule on every case."""
+    cases = _perceptron_cases()
+    answers = [number(perceptron(list(w), list(x), t)) for w, x, t in cases]
+    for mistake, rule in _PERCEPTRON_RULES.items():
+        if all(a == float(rule(_dot(w, x), t)) for a, (w, x, t) in zip(answers, cases)):
+            return mistake
+    return constant_answer(perceptron, [tuple(c) for c in cases])
 
 
 def _perceptron_mistake(total: float, threshold: float, got: float) -> str:
@@ -151,7 +201,8 @@ def _perceptrons(perceptron: Callable[..., Any]) -> Finding:
                 f"should be {show(expected)}",
                 f"the weighted sum is {show(total)}, which {where} the threshold; "
                 f"you returned {show(got) if got is not None else 'no number'}",
-                likely=_ignored_by_perceptron(perceptron)
+                likely=_perceptron_rule(perceptron)
+                or _ignored_by_perceptron(perceptron)
                 or (_perceptron_mistake(total, threshold, got) if got is not None else ""),
             )
     return passed(
@@ -187,6 +238,11 @@ def _call_train(train: Callable[..., Any], X: Any, y: Any, **options: Any) -> _T
         return (
             f"train_perceptron should return (weights, bias, converged, epochs); got {result!r:.80}"
         )
+    if isinstance(parts[3], (bool, np.bool_)) and not isinstance(parts[2], (bool, np.bool_)):
+        return (
+            "train_perceptron should return (weights, bias, converged, epochs) in that order; "
+            f"yours ends with {parts[2]!r}, {parts[3]!r}"
+        )
     weights, bias, converged, epochs = numbers_of(parts[0]), number(parts[1]), parts[2], parts[3]
     if weights is None or bias is None or number(epochs) is None:
         return (
@@ -194,6 +250,18 @@ def _call_train(train: Callable[..., Any], X: Any, y: Any, **options: Any) -> _T
             f"a list of numbers, a number, True or False, a whole number; got {result!r:.80}"
         )
     return weights, bias, bool(converged), int(epochs)
+
+
+def _complaint(call: str, said: str) -> Finding:
+    """A failed finding for a result that is not (weights, bias, converged, epochs)."""
+    swapped = "in that order" in said
+    return failed(
+        f"{call}: {said}",
+        likely="converged (True or False) and epochs are swapped: return (weights, bias, "
+        "converged, epochs), in that order"
+        if swapped
+        else "",
+    )
 
 
 def _described(t: _Trained) -> str:
@@ -220,7 +288,7 @@ def _one_mistake(train: Callable[..., Any]) -> Finding:
     call = "train_perceptron([[1, 1]], [1], lr=0.5, max_epochs=1)"
     got = _call_train(train, [[1.0, 1.0]], [1], lr=0.5, max_epochs=1)
     if isinstance(got, str):
-        return failed(f"{call}: {got}")
+        return _complaint(call, got)
     expected: _Trained = ([0.5, 0.5], 0.5, False, 1)
     if got[:2] != expected[:2]:
         again = _call_train(train, [[1.0, 1.0]], [1], lr=0.5, max_epochs=2)
@@ -261,12 +329,64 @@ def _one_mistake(train: Callable[..., Any]) -> Finding:
     return passed("one mistake moves w to w + lr·error·x = [0.5, 0.5] and b to 0.5")
 
 
+def _three_inputs(train: Callable[..., Any]) -> Finding:
+    """One mistake on an example of three different inputs: one weight per input, each moved
+    by its own input."""
+    call = "train_perceptron([[1, 0, 2]], [1], lr=0.5, max_epochs=1)"
+    got = _call_train(train, [[1.0, 0.0, 2.0]], [1], lr=0.5, max_epochs=1)
+    if isinstance(got, str):
+        return _complaint(call, got)
+    expected = [0.5, 0.0, 1.0]
+    if len(got[0]) != 3:
+        return failed(
+            f"{call}: three inputs, so three weights, moved to w + lr·error·x = [0.5, 0, 1]",
+            f"you returned {_described(got)}: {len(got[0])} weights",
+            likely="start with one weight per input, [0.0] * len(X[0]), not a fixed number "
+            "of weights (the worked example's 2)",
+        )
+    if not all(map(close, got[0], expected)) or not close(got[1], 0.5):
+        return failed(
+            f"{call}: the output 0 is wrong (target 1), so w should become "
+            "w + lr·error·x = [0.5, 0, 1] and b 0.5",
+            f"you returned {_described(got)}",
+            likely=likely(
+                got[0],
+                {
+                    "each weight moves by lr·error alone: the input is missing from the update, "
+                    "w_i += lr·error·x_i": [0.5, 0.5, 0.5],
+                    "lr is missing from the update: w += lr·error·x": [1.0, 0.0, 2.0],
+                },
+            ),
+        )
+    return passed("with three inputs, each of the three weights moves by lr·error·x_i")
+
+
+def _called_twice(train: Callable[..., Any]) -> Finding | None:
+    """A failed finding when a second call on the same data answers otherwise than the first."""
+    X, y = gate("and")
+    first = _call_train(train, X, y, lr=1.0, max_epochs=100)
+    second = _call_train(train, X, y, lr=1.0, max_epochs=100)
+    if isinstance(first, str) or isinstance(second, str) or first == second:
+        return None
+    default = mutable_default(train)
+    return failed(
+        "train_perceptron on AND, called twice: the second call should give what the first did",
+        f"first {_described(first)}; second {_described(second)}",
+        likely=f"the default {default} is made once, when def runs, and shared by every call: "
+        "the second call starts from the previous call's weights; use None and make a fresh "
+        "list inside"
+        if default
+        else "something is kept from the previous call (a list made outside the function?): "
+        "start every call afresh from zero weights",
+    )
+
+
 def _nothing_to_learn(train: Callable[..., Any]) -> Finding:
     call = "train_perceptron(gate inputs, [0, 0, 0, 0], max_epochs=20)"
     X, _ = gate("and")
     got = _call_train(train, X, [0, 0, 0, 0], lr=1.0, max_epochs=20)
     if isinstance(got, str):
-        return failed(f"{call}: {got}")
+        return _complaint(call, got)
     if got[0] != [0.0, 0.0] or got[1] != 0.0:
         return failed(
             f"{call}: zero weights already answer 0 everywhere, so nothing should change",
@@ -302,7 +422,7 @@ def _learns(train: Callable[..., Any], name: str) -> Finding:
     call = f"train_perceptron on {name.upper()} (lr=1, max_epochs=100)"
     got = _call_train(train, X, y, lr=1.0, max_epochs=100)
     if isinstance(got, str):
-        return failed(f"{call}: {got}")
+        return _complaint(call, got)
     should = (
         f"the rule converges after {fit.epochs} epochs with w = "
         f"{show(reference.weights)}, b = {show(reference.bias)}"
@@ -330,7 +450,7 @@ def _xor(train: Callable[..., Any]) -> Finding:
     call = "train_perceptron on XOR (max_epochs=30)"
     got = _call_train(train, X, y, lr=1.0, max_epochs=30)
     if isinstance(got, str):
-        return failed(f"{call}: {got}")
+        return _complaint(call, got)
     if got[2] or got[3] != 30:
         wrong = _wrong_example(got[0], got[1], X, y)
         return failed(
@@ -395,7 +515,7 @@ def _xor_at_the_limit(train: Callable[..., Any]) -> Finding:
         call = f"train_perceptron on XOR (lr=1, max_epochs={limit})"
         got = _call_train(train, X, y, lr=1.0, max_epochs=limit)
         if isinstance(got, str):
-            return failed(f"{call}: {got}")
+            return _complaint(call, got)
         runs = {}
         for epochs in (limit - 1, limit, limit + 1):
             reference = Perceptron(2)
@@ -436,7 +556,10 @@ def check_02(names: Mapping[str, Any], context: CheckContext) -> list[Finding]:
     first = predict.changed() or first
     if not first.ok and uses(train, "predict"):
         return [first, not_checked("train_perceptron", "predict")]
-    findings = [_one_mistake(train), _nothing_to_learn(train)]
+    findings = [_one_mistake(train)]
+    twice = _called_twice(train)
+    findings += [*([twice] if twice else []), _three_inputs(train)]
+    findings.append(_nothing_to_learn(train))
     findings += [_learns(train, name) for name in ("and", "or", "nand")]
     findings += [_xor(train), _xor_at_the_limit(train)]
     mutated = train.changed()

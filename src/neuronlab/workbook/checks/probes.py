@@ -15,6 +15,8 @@ these:
 - ``ignored_argument(fn, args, others)``: the name of the first argument whose
   change leaves the answer as it was (``others`` maps a position to another
   value to try), or "".
+- ``constant_answer(fn, cases)``: "it gives 4 whatever its inputs" when every case
+  gets one and the same number (the worked example's answer written in), or "".
 - ``uses(fn, name)``: whether the code of ``fn`` refers to ``name`` (a function
   of the same file it calls), and ``not_checked(fn, name, dependency)``: the
   one line that says a function was skipped because what it uses failed.
@@ -34,13 +36,14 @@ from typing import Any
 import numpy as np
 
 from ..findings import Finding, failed
-from .mistakes import show
+from .mistakes import number, show
 
 __all__ = [
     "Watch",
     "changed_argument",
     "same",
     "ignored_argument",
+    "constant_answer",
     "uses",
     "not_checked",
     "argument_names",
@@ -203,6 +206,22 @@ def ignored_argument(fn: Callable[..., Any], args: Sequence[Any], others: Mappin
     except Exception:  # a call that raises is another finding's business
         return ""
     return ""
+
+
+def constant_answer(fn: Callable[..., Any], cases: list[tuple[Any, ...]]) -> str:
+    """The likely mistake when ``fn`` gives one and the same number for every case (whose
+    right answers differ): the worked example's answer written in; "" otherwise."""
+    try:
+        answers = {number(fn(*[list(a) if isinstance(a, list) else a for a in c])) for c in cases}
+    except Exception:  # a call that raises is another finding's business
+        return ""
+    if len(answers) != 1 or None in answers:
+        return ""
+    (answer,) = answers
+    return (
+        f"it gives {show(answer)} whatever its inputs, the same answer for every case: "
+        "is the worked example's answer written in (hard-coded)? Compute it from the arguments"
+    )
 
 
 def _names_in(code: CodeType) -> set[str]:

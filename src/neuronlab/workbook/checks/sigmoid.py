@@ -33,6 +33,14 @@ _STABLE = (
 )
 
 
+_LARGE_Z = (
+    "for a large positive z σ(z) is 1, not 0: an overflow caught with except (return 0.0) "
+    "is right only for z < 0; " + _STABLE
+)
+#: z far below 0, where σ(z) ≈ e^z is tiny but a float still holds it
+_FAR_OUT = (-40.0, -60.0, -100.0, -300.0)
+
+
 def sigmoid_of(z: float) -> float:
     """σ(z) as neuronlab computes it: the reference."""
     return Value(z).sigmoid().data
@@ -46,6 +54,13 @@ def _sigmoid_mistakes(z: float) -> dict[str, float]:
         "that is tanh(z): σ(z) = 1 / (1 + e^(-z)) goes from 0 to 1, tanh from -1 to 1": math.tanh(
             z
         ),
+        "that is (1 + tanh(z)) / 2 = σ(2z): the identity is σ(z) = (1 + tanh(z/2)) / 2, "
+        "the half is missing": sigmoid_of(2 * z),
+        **{
+            f"your answer is rounded to {digits} digits: return σ(z) at full precision, "
+            "no round()": round(s, digits)
+            for digits in range(1, 7)
+        },
     }
 
 
@@ -81,6 +96,8 @@ def _diagnosis(sigmoid: Callable[..., Any], z: float, got: float | str) -> str:
     at_two = _call(sigmoid, _TELLING)
     if isinstance(at_two, float) and not close(at_two, sigmoid_of(_TELLING)):
         return likely(at_two, _sigmoid_mistakes(_TELLING))
+    if z > 30 and got == 0.0:
+        return _LARGE_Z
     return likely(got, _sigmoid_mistakes(z)) if isinstance(got, float) else ""
 
 
@@ -98,6 +115,31 @@ def _compare(sigmoid: Callable[..., Any], zs: Sequence[float], what: str) -> Fin
                 likely=_diagnosis(sigmoid, z, got),
             )
     return passed(what)
+
+
+def _far_out(sigmoid: Callable[..., Any]) -> Finding:
+    """σ(z) for z far below 0, compared relatively: e^-60 is not e^-50, though both are tiny."""
+    answers = {z: _call(sigmoid, z) for z in _FAR_OUT}
+    for z, got in answers.items():
+        if isinstance(got, str) and got in ("overflow", "nan"):
+            return _trouble(f"sigmoid({show(z)})", z, got)
+        expected = sigmoid_of(z)
+        if isinstance(got, str) or not close(got, expected, tiny=0.0):
+            said = got if isinstance(got, str) else show(got)
+            frozen = [v for v in answers.values() if v == got]
+            why = (
+                "your σ stops changing far out: is z clipped (np.clip, max(z, -50)), or "
+                "a tiny answer replaced by 0? σ(z) ≈ e^z there, small but relative: " + _STABLE
+                if len(frozen) > 1
+                else ""
+            )
+            return failed(
+                f"sigmoid({show(z)}) should be {show(expected)} (about e^{show(z)}): tiny, "
+                "but a float holds it, to every digit",
+                f"you returned {said}",
+                likely=why or _diagnosis(sigmoid, z, got),
+            )
+    return passed("far out σ(z) ≈ e^z to every digit: σ(-60) = 8.76e-27, σ(-300) = 5.15e-131")
 
 
 def _random_zs() -> list[float]:
@@ -127,6 +169,8 @@ def _neurons(neuron: Callable[..., Any]) -> Finding:
         if isinstance(got, str) or not close(got, sigmoid_of(z)):
             candidates = {
                 "the bias is missing: σ(w·x + b)": sigmoid_of(z - b),
+                "the bias is added outside, after the sigmoid: it goes inside, "
+                "σ(w·x + b)": sigmoid_of(z - b) + b,
                 "the bias is subtracted: σ(w·x + b)": sigmoid_of(z - 2 * b),
                 "that is w·x + b itself: apply the sigmoid to it": z,
             }
@@ -163,6 +207,7 @@ def check_03(names: Mapping[str, Any], context: CheckContext) -> list[Finding]:
         _compare(sigmoid, _WORKED, "σ(0) = 0.5, σ(2) = 0.881, σ(-2) = 0.119"),
         _compare(sigmoid, _EXTREMES, "σ(-1000) = 0 and σ(1000) = 1: no overflow, no nan"),
         _compare(sigmoid, _random_zs(), "σ(z) agrees with neuronlab's on 400 random z"),
+        _far_out(sigmoid),
     ]
     if not all(f.ok for f in findings) and uses(neuron, "sigmoid"):  # it would mislead
         return findings + [not_checked("sigmoid_neuron", "sigmoid")]

@@ -85,6 +85,24 @@ def _matmul_mistakes(A: np.ndarray, B: np.ndarray, dC: np.ndarray) -> tuple[list
     return for_a, for_b
 
 
+def _rank_one(got: Any, expected: np.ndarray, name: str) -> str:
+    """The likely mistake when the learner's matrix has rank 1 (every row a multiple of one
+    row) though autograd's has not: sums multiplied entry by entry, not a matrix product."""
+    a = np.asarray(got, dtype=np.float64) if isinstance(got, np.ndarray) else None
+    if a is None or a.shape != expected.shape or a.ndim != 2 or min(a.shape) < 2:
+        return ""
+    if not np.isfinite(a).all() or np.linalg.matrix_rank(a) != 1:
+        return ""
+    if np.linalg.matrix_rank(expected) < 2:
+        return ""
+    product = "dC @ Bᵀ" if name == "dA" else "Aᵀ @ dC"
+    return (
+        f"your {name} has rank 1 (every row a multiple of one row): sums multiplied entry by "
+        f"entry (elementwise *) where a matrix product belongs; {name} = {product}, each "
+        "entry a sum of products"
+    )
+
+
 def _matmul_finding(matmul_backward: Callable[..., Any]) -> Finding:
     rng = np.random.default_rng(10)
     cases = list(_matmul_cases(rng))
@@ -111,7 +129,9 @@ def _matmul_finding(matmul_backward: Callable[..., Any]) -> Finding:
         for name, g, e, mistakes in zip(("dA", "dB"), got, expected, _matmul_mistakes(A, B, dC)):
             wrong = compare(name, where, g, e, mistakes)
             if wrong is not None:
-                return wrong
+                return failed(
+                    wrong.message, *wrong.details, likely=wrong.likely or _rank_one(g, e, name)
+                )
     return passed(
         f"matmul_backward gives autograd's dA and dB on {len(cases)} products of all shapes"
     )
@@ -301,6 +321,15 @@ def _loss_mistakes(z: np.ndarray, y: np.ndarray, loss: float) -> list[Mistake]:
         (
             f"{_LABELS}: logp[np.arange(n), labels], not logp[:, labels]",
             attempt(lambda: -logp[:, y].mean()),
+        ),
+        *(
+            (
+                f"the probabilities are clipped to {eps:g} before the log, so a probability "
+                "that rounds to 0 gives -log(eps) instead of the true loss: take the log from "
+                "the logits, log p = (z - max) - log Σ e^(z - max), no clip",
+                -np.log(np.clip(np.exp(logp), eps, 1.0))[np.arange(n), y].mean(),
+            )
+            for eps in (1e-7, 1e-8, 1e-9, 1e-10, 1e-12, 1e-15)
         ),
     ]
 

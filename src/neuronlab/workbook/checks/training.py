@@ -26,7 +26,7 @@ from ..findings import Finding, failed, passed
 from ..sandbox import CheckContext
 from .mistakes import close, likely, number, numbers_of, show
 from .names import needs
-from .probes import Watch, not_checked, uses
+from .probes import Watch, mutable_default, not_checked, uses
 
 __all__ = ["check_09"]
 
@@ -138,6 +138,32 @@ def _step_mistakes(before: list[float], steps: list[list[float]], lr: float) -> 
     }
 
 
+_PER_EXAMPLE = (
+    "you took one step per example (stochastic): train_step takes one step on the whole "
+    "batch, the mse of all of X, one backward, then every parameter moves once"
+)
+
+
+def _per_example(X: list[list[float]], y: list[float], lr: float) -> list[float]:
+    """The parameters after one SGD step per example, in order, from the seed-3 network."""
+    model = MLP(2, [4, 1], seed=3)
+    for x, t in zip(X, y):
+        _reference_step(model, [x], [t], lr)
+    return _datas(model)
+
+
+def _unmoved(before: list[float], after: list[float], wrong: list[int]) -> str:
+    """The likely mistake when the wrong parameters did not move at all."""
+    still = [i for i in wrong if after[i] == before[i]]
+    if not still or len(still) != len(wrong):
+        return ""
+    which = ", ".join(str(i) for i in still[:4])
+    return (
+        f"parameter {which} did not move at all (of {len(before)}): step every parameter in "
+        "model.parameters(), the last one (the output bias) too"
+    )
+
+
 def _loss_of(model: MLP, X: list[list[float]], y: list[float]) -> float:
     return float(mse([model(x) for x in X], y).data)
 
@@ -157,18 +183,27 @@ def _two_steps(train_step: Callable[..., Any]) -> Finding:
         wrong = [i for i, (a, b) in enumerate(zip(after, expected)) if not close(a, b, 1e-7)]
         if wrong:
             i, loss_after = wrong[0], _loss_of(model, X, y)
+            candidates = _step_mistakes(before, steps, lr)
+            if k == 1:
+                candidates[_PER_EXAMPLE] = _per_example(X, y, lr)
             return failed(
                 f"after step {k} of train_step(MLP(2, [4, 1]), 8 points, lr=0.1), parameter {i} "
                 f"should be {show(expected[i])} (it was {show(before[i])})",
                 f"yours is {show(after[i])}; your step took the loss from {show(loss_before)} "
                 f"to {show(loss_after)}" + (" (up!)" if loss_after > loss_before else ""),
-                likely=likely(after, _step_mistakes(before, steps, lr), rel=1e-6),
+                likely=likely(after, candidates, rel=1e-6) or _unmoved(before, after, wrong),
             )
-        loss = number(getattr(got, "data", got))
+        loss = number(got)
         if loss is None or not close(loss, ref_loss):
+            data = number(getattr(got, "data", None))
             return failed(
-                f"train_step should return the loss before step {k}: {show(ref_loss)}",
+                f"train_step should return the loss before step {k}, a number: {show(ref_loss)}",
                 f"yours returned {got!r:.40}",
+                likely="return the loss's number, loss.data (a float), not the Value itself"
+                if data is not None and close(data, ref_loss)
+                else "that is the loss after the step: return the loss computed before it"
+                if loss is not None and close(loss, _loss_of(reference, X, y))
+                else "",
             )
     return passed("two steps of train_step move every parameter as neuronlab's SGD does")
 
@@ -185,6 +220,8 @@ def _another_lr(train_step: Callable[..., Any]) -> Finding | None:
     if all(close(a, b, 1e-7) for a, b in zip(after, expected)):
         return None
     ignored = all(close(a, b, 1e-7) for a, b in zip(after, _datas(other)))
+    default = mutable_default(train_step)
+    unmoved = after == _datas(MLP(2, [4, 1], seed=3))
     return failed(
         "train_step(MLP(2, [4, 1]), 8 points, lr=0.03) should move each parameter by "
         "-0.03 times its gradient",
@@ -192,6 +229,13 @@ def _another_lr(train_step: Callable[..., Any]) -> Finding | None:
         likely="train_step ignores its argument lr: it stepped as lr = 0.1 would; use the lr "
         "it is given"
         if ignored
+        else f"the default {default} is made once, when def runs, and kept: this second model "
+        "was not trained, the first one's parameters were; use model.parameters() afresh "
+        "in every call"
+        if default and unmoved
+        else "the model it is given did not move: are the parameters kept from an earlier "
+        "call (a default argument, a global)? Use model.parameters() of this model"
+        if unmoved
         else "",
     )
 

@@ -11,6 +11,7 @@ there), and a chain of 100,000 nodes (06).
 
 from __future__ import annotations
 
+import random
 import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -33,6 +34,7 @@ from .expressions import (
     l_graph,
     mul,
     raised_text,
+    random_twin,
     short,
     then_at_random,
     usual_cause,
@@ -173,8 +175,9 @@ def _hand_back_mistake(V: Any, rule: _Rule, got: tuple[Any, Any]) -> str:
                 "before return out"
             )
         return (
-            "it multiplies by self.grad, the input's own gradient; the chain rule multiplies "
-            "the local derivative by out.grad, the gradient of the result"
+            "it multiplies by a gradient, self.grad or other.grad (0 until backward has run), "
+            "where the chain rule wants out.grad, the result's gradient, times the local "
+            "derivative" + (": self.grad += other.data * out.grad" if rule.symbol == "*" else "")
         )
     if None in got:
         return ""
@@ -328,10 +331,14 @@ def _order_problem(root: Any, calls: list[Any]) -> Finding | None:
                 "and place each one once",
             )
         if times[id(n)] == 0:
+            twin = next((o for o in computed if o is not n and _same_data(o, n)), None)
             return failed(
                 f"{_name(n)}'s _backward never ran",
-                likely="the order misses nodes: it must hold every node, the output itself "
-                "included",
+                *([f"{_name(twin)} holds the same number, {short(n.data)}"] if twin else []),
+                likely="two different nodes with equal data were taken as one: mark the nodes "
+                "already placed by the node itself (a set of Values), not by their data"
+                if twin is not None
+                else "the order misses nodes: it must hold every node, the output itself included",
             )
     for n in computed:
         users = [u for u in computed if any(x is n for x in inputs_of(u))]
@@ -344,6 +351,50 @@ def _order_problem(root: Any, calls: list[Any]) -> Finding | None:
                 "topological order, from the output back to the leaves",
             )
     return None
+
+
+def _same_data(a: Any, b: Any) -> bool:
+    """Two nodes hold the same number."""
+    x, y = number(getattr(a, "data", None)), number(getattr(b, "data", None))
+    return x is not None and y is not None and x == y
+
+
+def _walks_in_order(V: Any, count: int = 40, seed: int = 5) -> Finding:
+    """backward() on random expressions: every computed node's _backward runs once, and only
+    after every node that uses it."""
+    rng = random.Random(seed)
+    for i in range(count):
+        t = random_twin(V, rng, PLUS_TIMES, steps=3 + i % 6)
+        calls = _recorded_backward(t.root.mine)
+        problem = _order_problem(t.root.mine, calls)
+        if problem is not None:
+            lines = [f"{p.name} = {p.text}" for p in t.pairs if p.text]
+            return failed(
+                f"{count} random expressions: {problem.message}",
+                *problem.details,
+                *lines,
+                likely=problem.likely,
+            )
+    return passed(f"{count} random expressions: each node's _backward runs once, after its users")
+
+
+def _seeded_twice(V: Any) -> Finding:
+    """y = a * b, y.backward() twice: the seed is set to 1 each time, not added to."""
+    a, b = V(2.0, label="a"), V(-3.0, label="b")
+    y = a * b
+    y.backward()
+    y.backward()
+    seed, got = grad_of(y), grad_of(a)
+    if seed is not None and close(seed, 1.0) and got is not None and close(got, -6.0):
+        return passed("backward() twice on one graph: the seed y.grad is 1, a.grad = -3 - 3 = -6")
+    return failed(
+        "y = a * b (a = 2, b = -3), then y.backward() twice: y.grad should be 1 (the seed is "
+        f"set, dy/dy = 1) and a.grad -3 - 3 = -6; yours are {short(seed)} and {short(got)}",
+        likely="the seed is added, self.grad += 1.0, so a second backward() starts from 2: "
+        "set it, self.grad = 1.0"
+        if seed is not None and close(seed, 2.0)
+        else "",
+    )
 
 
 def _backward_06(t: Twin, title: str, told: str, pictures: Pictures) -> Finding:
@@ -555,6 +606,8 @@ def check_06(names: Mapping[str, Any], context: CheckContext) -> list[Finding]:
         ),
         ("gradients that add up across calls", lambda: _adds_up_across_calls(V)),
         ("a second backward()", lambda: _second_backward(V)),
+        ("backward() twice on one graph", lambda: _seeded_twice(V)),
+        ("the order of the walk", lambda: _walks_in_order(V)),
         ("a deep chain", lambda: _chain(V)),
     ]
     return then_at_random(in_order(steps, names), V, PLUS_TIMES, pictures, names)

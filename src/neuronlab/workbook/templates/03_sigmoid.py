@@ -14,6 +14,8 @@ largest float (about 1.8e308), and math.exp raises OverflowError.  Yet σ(-1000)
 is a perfectly good number: 0 (to every digit a float has).  Find a way to
 compute σ that never raises e to a large positive number.  (Hint: multiply the
 top and bottom of the fraction by e^z.)
+Far out σ is tiny but still a float: σ(-60) = 8.76e-27, about e^-60, and the
+check wants it to every digit (so no clipping z, and no rounding).
 
 Fill in the two functions, then run:  neuronlab workbook check 03
 """
