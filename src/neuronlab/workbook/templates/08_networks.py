@@ -13,7 +13,8 @@ number.  This is micrograd's nn.py, and neuronlab's MLP does the same.
 
 Build them on neuronlab's Value (exercises 05-07 built it; here the finished
 one is imported, so this exercise does not depend on yours).  Start each
-weight at random.uniform(-1, 1) and each bias at 0.
+weight at random.uniform(-1, 1) and each bias at 0 (the lecture's micrograd
+starts the bias at random.uniform(-1, 1) too, which works as well).
 
 parameters() lists every weight and bias the network can learn, each once, in
 order: layer by layer, neuron by neuron, each neuron's weights then its bias.
