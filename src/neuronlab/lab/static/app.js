@@ -73,33 +73,9 @@ NL.app = (function () {
     NL.plane.drawPoints(app.plane, s.points, style);
   }
 
-  function onMessage(message) {
-    if (message.type === "state") showState(message);
-    else if (message.type === "frame") showFrame(message);
-    else if (message.type === "status") setPlaying(message.playing);
-    else if (message.type === "error") NL.ui.showError({ message: message.error, field: message.field }, null);
-  }
+  // -- asking the server: the socket's messages, the play button, a POST answered by the State --
 
-  function setPlaying(playing) {
-    app.playing = playing;
-    $("play").setAttribute("aria-label", playing ? "pause" : "play");
-    $("play").classList.toggle("playing", playing);
-  }
-
-  // -- asking the server ---------------------------------------------------------------------
-
-  /** POST and draw the State it answers; an error goes beside the control (`field`). */
-  async function act(path, body, field) {
-    try {
-      const state = await NL.api.post(path, body);
-      NL.ui.clearErrors();
-      showState(state);
-      return true;
-    } catch (error) {
-      NL.ui.showError(error, field);
-      return false;
-    }
-  }
+  const { onMessage, setPlaying, act } = NL.ui.page(app, showState, showFrame);
 
   function change(changes, field) {
     clearPreset();

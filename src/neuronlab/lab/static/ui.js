@@ -138,5 +138,37 @@ NL.ui = (function () {
     history.replaceState(null, "", "?" + params.toString());
   }
 
-  return { showError, clearErrors, banner, weightEditor, closePopup, legend, warnings, address };
+  /** What both pages do with the server, for a page's `app` and its `showState`/`showFrame`:
+   * `onMessage` for the socket, `setPlaying` for the play button, and `act`, a POST whose
+   * answer is the State (an error goes beside the control `field`; true when it worked). */
+  function page(app, showState, showFrame) {
+    function setPlaying(playing) {
+      app.playing = playing;
+      $("play").setAttribute("aria-label", playing ? "pause" : "play");
+      $("play").classList.toggle("playing", playing);
+    }
+
+    function onMessage(message) {
+      if (message.type === "state") showState(message);
+      else if (message.type === "frame") showFrame(message);
+      else if (message.type === "status") setPlaying(message.playing);
+      else if (message.type === "error") showError({ message: message.error, field: message.field }, null);
+    }
+
+    async function act(path, body, field) {
+      try {
+        const state = await NL.api.post(path, body);
+        clearErrors();
+        showState(state);
+        return true;
+      } catch (error) {
+        showError(error, field);
+        return false;
+      }
+    }
+
+    return { setPlaying, onMessage, act };
+  }
+
+  return { showError, clearErrors, banner, weightEditor, closePopup, legend, warnings, address, page };
 })();
