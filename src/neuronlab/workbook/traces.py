@@ -20,10 +20,11 @@ import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from types import FrameType
+from typing import Any
 
 from .findings import Finding, failed
 
-__all__ = ["is_learners", "learner_line", "line_of_frame", "warnings_finding"]
+__all__ = ["is_learners", "learner_line", "line_of_frame", "warnings_finding", "defined_at"]
 
 _OURS = str(Path(__file__).resolve().parents[1])  # the neuronlab package
 _PYTHONS = tuple(
@@ -119,3 +120,11 @@ def warnings_finding(caught: Sequence[warnings.WarningMessage], file: str | None
         *details,
         likely=_likely(str(mine[0].message)),
     )
+
+
+def defined_at(fn: Any) -> str:
+    """`` (line 58: def backward)``, where the learner defined ``fn``; "" for what has no code."""
+    code = getattr(fn, "__code__", None)
+    if code is None:
+        return ""
+    return f" (line {code.co_firstlineno}: def {getattr(fn, '__name__', '?')})"

@@ -19,6 +19,7 @@ import numpy as np
 
 from ..findings import Finding, failed, passed
 from ..sandbox import CheckContext
+from ..traces import defined_at
 from .arrays import (
     Arrays,
     Mistake,
@@ -235,17 +236,9 @@ def _backward_12(
     if all(got.get(k) is None for k in GRADIENTS_12):
         raise NotImplementedError(
             f"12: backward is not written yet: it returns None for every gradient"
-            f"{_defined_at(backward)}; write them one line each, from dlogprobs down"
+            f"{defined_at(backward)}; write them one line each, from dlogprobs down"
         )
     return got
-
-
-def _defined_at(fn: Any) -> str:
-    """`` (line 58: def backward)`` for a function of the learner's, or ""."""
-    code = getattr(fn, "__code__", None)
-    if code is None:
-        return ""
-    return f" (line {code.co_firstlineno}: def {getattr(fn, '__name__', 'backward')})"
 
 
 def _forward_finding(forward: Any, x: np.ndarray, y: np.ndarray, p: Arrays, v: Arrays) -> Finding:

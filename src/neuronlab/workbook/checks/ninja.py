@@ -23,6 +23,7 @@ from ...data.words import names as all_names
 from ...tensor import Tensor
 from ..findings import Finding, failed, passed
 from ..sandbox import CheckContext
+from ..traces import defined_at
 from .arrays import Arrays, Mistake, as_array, attempt, number_text, problem, shape_text
 from .handed import call_twice, same_result
 from .names import needs
@@ -391,17 +392,9 @@ def _backward_16(
     if all(got.get(k) is None for k in GRADIENTS_16):
         raise NotImplementedError(
             "16: backward_pass is not written yet: it returns None for every gradient"
-            f"{_defined_at(backward)}; write them one line each, from dlogprobs down"
+            f"{defined_at(backward)}; write them one line each, from dlogprobs down"
         )
     return got
-
-
-def _defined_at(fn: Any) -> str:
-    """`` (line 93: def backward_pass)`` for a function of the learner's, or ""."""
-    code = getattr(fn, "__code__", None)
-    if code is None:
-        return ""
-    return f" (line {code.co_firstlineno}: def {getattr(fn, '__name__', 'backward_pass')})"
 
 
 def _second_batch(backward: Callable[..., Any], rng: np.random.Generator) -> Finding:
