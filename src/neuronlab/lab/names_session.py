@@ -26,7 +26,7 @@ from ..language.sampling import sample
 from ..optim import OPTIMIZERS
 from ..training import Trainer, TrainingDiverged, evaluate
 from .names_settings import LIMITS, TUNABLE, NamesSettings
-from .settings import LabInputError
+from .settings import LabInputError, changed_fields
 
 __all__ = [
     "NamesSession",
@@ -205,11 +205,7 @@ class NamesSession:
     def change(self, changes: Mapping[str, Any]) -> None:
         """Apply settings: the lr and temperature as they are, anything else starts a new run."""
         new = self.settings.with_changes(changes)  # checked first: nothing changes on an error
-        changed = {
-            f.name
-            for f in dataclasses.fields(new)
-            if getattr(new, f.name) != getattr(self.settings, f.name)
-        }
+        changed = changed_fields(self.settings, new)
         if not changed:
             return
         if changed <= TUNABLE:

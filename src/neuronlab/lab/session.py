@@ -25,7 +25,7 @@ from ..training import Trainer, TrainingDiverged, TrainingWarning, evaluate
 from .features import feature_matrix
 from .network import Head, build_network, head_for, training_targets
 from .problem import DOMAIN, Problem, custom_problem, make_problem, read_csv
-from .settings import LabInputError, LabSettings
+from .settings import LabInputError, LabSettings, changed_fields
 
 __all__ = ["LabSession", "Edit", "MOMENTUM", "DATA_FIELDS", "TUNABLE_FIELDS", "WEIGHT_LIMIT"]
 
@@ -115,11 +115,7 @@ class LabSession:
     def change(self, changes: Mapping[str, Any]) -> None:
         """Apply settings; a new draw of the data or a new network unless only the lr changed."""
         new = self.settings.with_changes(changes)  # checked first: nothing changes on an error
-        changed = {
-            f.name
-            for f in dataclasses.fields(new)
-            if getattr(new, f.name) != getattr(self.settings, f.name)
-        }
+        changed = changed_fields(self.settings, new)
         if not changed:
             return
         if changed <= TUNABLE_FIELDS:

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 __all__ = [
+    "changed_fields",
     "LabInputError",
     "LabSettings",
     "DATASETS",
@@ -128,6 +129,11 @@ class LabSettings:
 
 
 # -- checks, one per kind of field -------------------------------------------------------------
+
+
+def changed_fields(old: Any, new: Any) -> set[str]:
+    """The names of the fields in which two settings of one dataclass differ."""
+    return {f.name for f in dataclasses.fields(new) if getattr(new, f.name) != getattr(old, f.name)}
 
 
 def _kind(x: object) -> str:
