@@ -9,7 +9,7 @@ HASH := $(shell cksum pyproject.toml | cut -d' ' -f1)
 DEMO_STAMP := $(VENV)/.demo-$(HASH)
 TEST_STAMP := $(VENV)/.test-$(HASH)
 
-.PHONY: demo lab test lint typecheck bench bench-ladder system-deps clean
+.PHONY: demo lab test lint fmt typecheck bench bench-ladder system-deps clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -50,7 +50,13 @@ system-deps:
 	fi
 
 lint: $(TEST_STAMP)
+	$(VENV)/bin/ruff format --check --quiet src tests benchmarks examples
 	$(VENV)/bin/ruff check src tests benchmarks examples
+
+# formats the code and applies ruff's safe fixes (the workbook's answers are left as typed)
+fmt: $(TEST_STAMP)
+	$(VENV)/bin/ruff format src tests benchmarks examples
+	$(VENV)/bin/ruff check --fix src tests benchmarks examples
 
 typecheck: $(TEST_STAMP)
 	$(VENV)/bin/mypy

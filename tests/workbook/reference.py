@@ -54,8 +54,7 @@ def _imports(template: str, answers: str) -> str:
     missing = [
         line
         for n in ast.parse(answers).body
-        if isinstance(n, (ast.Import, ast.ImportFrom))
-        and (line := ast.unparse(n)) not in template
+        if isinstance(n, (ast.Import, ast.ImportFrom)) and (line := ast.unparse(n)) not in template
     ]
     if not missing:
         return template
