@@ -454,7 +454,7 @@ def test_the_exported_model_predicts_what_the_lab_shows(lab, tmp_path):
     with no_grad():
         expected = session.model(Tensor(inputs, dtype="float64")).data
     assert np.allclose(neuronlab.predict(model, inputs).reshape(expected.shape), expected)
-    for name in ("run.py", "torch.py"):
+    for name in ("run.py", "pytorch_model.py"):
         script = lab.get(f"/api/export/{name}", headers=AUTH)
         assert script.status_code == 200 and "import" in script.text
     assert_refused(lab.get("/api/export/model.pkl", headers=AUTH), 400, "export")
