@@ -202,7 +202,7 @@ def test_csv_text_writes_ints_as_ints_and_refuses_what_is_not_a_finite_number():
 
 def test_binary_junk_is_not_text(tmp_path):
     path = write(tmp_path, "x.csv", b"1,2\n\xff\xfe\x00\x01\n")
-    with pytest.raises(ValueError, match=r"x.csv, line 2: not text"):
+    with pytest.raises(ValueError, match=r"x.csv, line 2: not UTF-8 text"):
         read_rows(path)
 
 

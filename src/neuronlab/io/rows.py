@@ -309,7 +309,7 @@ def _lines(f: IO[bytes], limits: _Limits) -> Iterator[tuple[int, str]]:
             text = raw.decode("utf-8")
         except UnicodeDecodeError:
             raise _error(
-                limits.name, "not text (expected numbers, one row per line)", number
+                limits.name, "not UTF-8 text (expected numbers, one row per line)", number
             ) from None
         text = text.lstrip("\ufeff").strip() if number == 1 else text.strip()
         if text and not text.startswith("#"):
