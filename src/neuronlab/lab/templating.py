@@ -36,7 +36,7 @@ def read_template(name: str) -> str:
     """The text of the template file ``name`` (e.g. ``"run.py.txt"``) in ``lab/templates/``."""
     if not isinstance(name, str) or not _NAME.fullmatch(name):
         raise ValueError(f"read_template(name): expected a template file name, got {name!r:.60}")
-    path = resources.files(__package__).joinpath(TEMPLATE_FOLDER, name)
+    path = resources.files(__package__).joinpath(TEMPLATE_FOLDER).joinpath(name)
     if not path.is_file():
         raise ValueError(f"read_template(name): no template {name!r} in lab/{TEMPLATE_FOLDER}/")
     return path.read_text(encoding="utf-8")
