@@ -118,6 +118,23 @@ def test_csv_input_gives_the_same_lines_as_npy(models, capsys, tmp_path):
     assert [line.split("\t") for line in out[1:]] == from_npy
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        '"0.25","-1.5"\n"3", "0.125"\n',  # quoted numbers, as spreadsheets write them
+        "0.25,-1.5,\n3,0.125,\n",  # a comma ending every row: an empty column, not read
+        '# x1,x2\r\n"0.25",-1.5,\r\n3,"0.125",\r\n',  # both, with a comment and CRLF
+    ],
+)
+def test_a_spreadsheets_csv_gives_the_same_lines_as_npy(models, capsys, tmp_path, text):
+    X = np.array([[0.25, -1.5], [3.0, 0.125]])
+    _, from_npy = predicted(capsys, models["softmax"], X, tmp_path)
+    (tmp_path / "sheet.csv").write_text(text, newline="")
+    assert main(["predict", str(models["softmax"]), str(tmp_path / "sheet.csv")]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert [line.split("\t") for line in out[1:]] == from_npy
+
+
 # -- hostile inputs: one line on stderr, exit 2 ---------------------------------------------------
 
 
@@ -163,6 +180,19 @@ HOSTILE = {
     "wrong width": ("x.csv", lambda: b"1,2,3\n", "3 numbers; expected 2 per row"),
     "empty file": ("x.csv", lambda: b"", "no rows of numbers"),
     "words": ("x.csv", lambda: b"a,b\n", "'a' is not a number"),
+    "a comma ending some rows": (
+        "x.csv",
+        lambda: b"1,2,\n3,4\n",
+        "line 2: does not end with a comma, but line 1 does; every row must end the same way",
+    ),
+    "a comma ending a later row": (
+        "x.csv",
+        lambda: b"1,2\n3,4,\n",
+        "line 2: ends with a comma, but line 1 does not",
+    ),
+    "a quote left open": ("x.csv", lambda: b'1,"2\n3",4\n', "line 1: a quote left open"),
+    "text after a quote": ("x.csv", lambda: b'1,2\n"3"x,4\n', "line 2: a badly quoted cell"),
+    "a quoted comma": ("x.csv", lambda: b'"1,5",2\n', "line 1: '1,5' is not a number"),
 }
 
 
@@ -251,7 +281,16 @@ def test_every_subcommand_help_has_a_description_and_defaults(command, capsys):
 def test_predict_help_says_what_is_printed_and_how_to_make_the_input(capsys):
     assert main(["predict", "--help"]) == 0
     text = " ".join(capsys.readouterr().out.split())
-    for words in ("p(1)", "softmax probabilities", "out(0)", "raw units", "np.save", "ink/16"):
+    for words in (
+        "p(1)",
+        "softmax probabilities",
+        "out(0)",
+        "raw units",
+        "np.save",
+        "ink/16",
+        'quoted numbers such as "1.5" are read',
+        "a comma ending every row",
+    ):
         assert words in text, words
 
 

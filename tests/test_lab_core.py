@@ -10,7 +10,14 @@ import pytest
 from neuronlab.lab.features import feature_matrix
 from neuronlab.lab.frames import encode, frame, grid_points
 from neuronlab.lab.network import head_for, read_classes
-from neuronlab.lab.problem import DOMAIN, MAX_CSV_BYTES, make_problem, read_csv, to_csv
+from neuronlab.lab.problem import (
+    CSV_NAME,
+    DOMAIN,
+    MAX_CSV_BYTES,
+    make_problem,
+    read_csv,
+    to_csv,
+)
 from neuronlab.lab.session import LabSession
 from neuronlab.lab.settings import LabInputError, LabSettings
 
@@ -111,20 +118,32 @@ def test_csv_reads_points_with_or_without_a_header_and_round_trips():
 @pytest.mark.parametrize(
     ("content", "says"),
     [
-        (b"1,2\n", "row 1: expected 3 cells"),
-        (b"x1,x2,label\n1,2,0\n1,zwei,0\n", "row 3: x2 is 'zwei', not a number"),
-        (b"1,2,0\n7,0,1\n", r"row 2: the point \(7, 0\) lies outside the plane"),
-        (b"1,nan,0\n", "row 1: x2 must be a finite number"),
-        (b"x1,x2,label\n", "no points"),
-        (b"\xff\xfe1,2,0", "UTF-8"),
-        (b"0,0,0\n" * 10_001, "at most 10,000 points"),
-        (b"0" * (MAX_CSV_BYTES + 1), "at most 2 MB"),
+        (b"1,2\n", r"line 1: 2 numbers; expected 3 per row"),
+        (b"x1,x2,label\n1,2,0\n1,zwei,0\n", "line 3: 'zwei' is not a number"),
+        (b"1,2,0\n7,0,1\n", r"point 2: \(7, 0\) lies outside the plane; x1 and x2 must be"),
+        (b"x1,x2,label\n1,2,0\n\n# far\n-6,6.5,1\n", r"point 2: \(-6, 6.5\) lies outside"),
+        (b"1,nan,0\n", "line 1: NaN or an infinite number"),
+        (b"x1,x2,label\n", "no rows of numbers"),
+        (b"1,2,x\n3,4,5\n", "line 1: 'x' is not a number"),  # a header holds no number
+        (b"\xff\xfe1,2,0", "line 1: not UTF-8 text"),
+        (b"0,0,0\n" * 10_001, "line 10001: more than 10,000 rows"),
+        (b"0" * (MAX_CSV_BYTES + 1), "2,097,153 bytes; at most 2,097,152 are read"),
+        (b"1,2,0,\n3,4,1\n", "line 2: does not end with a comma, but line 1 does"),
+        (b'1,"2,0\n', "line 1: a badly quoted cell"),
     ],
 )
 def test_a_bad_csv_says_which_row_and_what(content, says):
     with pytest.raises(LabInputError, match=says) as info:
         read_csv(content)
     assert info.value.field == "csv"
+    assert str(info.value).startswith(f"csv: {CSV_NAME}") and "\n" not in str(info.value)
+
+
+def test_csv_reads_what_spreadsheets_write_as_predict_does():
+    """Quoted numbers, a comma ending every row, CRLF, a byte-order mark: io.rows' rules."""
+    X, y = read_csv(b'\xef\xbb\xbf"x1","x2","label",\r\n"1.5","-2","0",\r\n0,3.25,1,\r\n')
+    assert X.tolist() == [[1.5, -2.0], [0.0, 3.25]] and y.tolist() == [0.0, 1.0]
+    assert X.flags.c_contiguous and y.flags.c_contiguous
 
 
 # -- the session -------------------------------------------------------------------------------

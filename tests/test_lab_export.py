@@ -15,7 +15,14 @@ import numpy as np
 import pytest
 
 import neuronlab
-from neuronlab.lab.export import EXPORTS, export, model_bytes, run_script, torch_script
+from neuronlab.lab.export import (
+    EXPORTS,
+    TORCH_SCRIPT,
+    export,
+    model_bytes,
+    run_script,
+    torch_script,
+)
 from neuronlab.lab.presets import preset_session
 from neuronlab.lab.problem import custom_problem
 from neuronlab.lab.session import LabSession
@@ -134,7 +141,7 @@ def test_the_torch_script_runs_and_both_give_the_same_outputs(tmp_path):
     pytest.importorskip("torch")
     session = own_points_run()
     (tmp_path / "lab-model.npz").write_bytes(model_bytes(session))  # as the server names it
-    done = run(tmp_path, "torch.py", torch_script(session))  # named as the page offers it
+    done = run(tmp_path, TORCH_SCRIPT, torch_script(session))  # named as the page offers it
     assert done.returncode == 0, done.stderr
     assert "Linear(in_features=2, out_features=3, bias=True)" in done.stdout
     gap = float(printed(done.stdout)["largest difference"])
@@ -155,5 +162,44 @@ def test_export_gives_each_file_by_name_and_refuses_others():
         content, kind = export(session, name)
         assert kind == media and isinstance(content, bytes) and content
     assert export(session, "model.npz")[0].startswith(b"PK")
-    with pytest.raises(LabInputError, match="expected one of model.npz, run.py, torch.py"):
+    with pytest.raises(LabInputError, match="expected one of model.npz, run.py, pytorch_model.py"):
         export(session, "../secrets.txt")
+    with pytest.raises(LabInputError, match="expected one of"):
+        export(session, "torch.py")  # the old name, which shadowed PyTorch
+
+
+def test_the_pytorch_script_is_not_named_after_a_module_it_imports():
+    """Saved under its own name, the script must not be what its imports find: no module it
+    imports has that name, and it needs no sys.path workaround to import PyTorch."""
+    text = torch_script(own_points_run())
+    imported = set(re.findall(r"^(?:import|from) (\w+)", text, flags=re.M))
+    assert {"torch", "numpy", "neuronlab"} <= imported
+    assert TORCH_SCRIPT.removesuffix(".py") not in imported
+    assert "sys.path" not in text and "noqa" not in text
+    assert f"python {TORCH_SCRIPT} [path/to/model.npz]" in text
+
+
+def test_the_scripts_are_the_templates_with_every_field_filled():
+    """No ``$field`` is left in a generated script, and its fixed lines are the template's."""
+    from neuronlab.lab.templating import read_template
+
+    for make in RUNS.values():
+        session = make()
+        scripts = {"run.py.txt": run_script(session)}
+        if "Step" not in {type(m).__name__ for m in session.model}:
+            scripts["pytorch_model.py.txt"] = torch_script(session)
+        for template, text in scripts.items():
+            assert "$" not in text
+            fixed = [line for line in read_template(template).splitlines() if "$" not in line]
+            lines = text.splitlines()
+            assert all(line in lines for line in fixed), template
+
+
+def test_the_optimiser_class_is_a_field_of_the_run_template():
+    from neuronlab.lab.templating import template_fields
+
+    assert {"optimizer_class", "optimizer_arguments"} <= template_fields("run.py.txt")
+    text = run_script(own_points_run())
+    assert "optimizer = Adam(model.parameters(), lr=0.01)" in text
+    imports = "from neuronlab import Adam, Linear, ReLU, Sequential, Sigmoid, Trainer, datasets,"
+    assert f"{imports} evaluate\n" in text

@@ -334,11 +334,11 @@ def test_a_three_class_csv_uploads_and_trains(lab):
 @pytest.mark.parametrize(
     ("content", "status", "says"),
     [
-        (b"x1,x2,label\n1,2,0\n1,two,1\n", 400, "row 3: x2 is 'two', not a number"),
-        (b"1,2\n", 400, "expected 3 cells"),
+        (b"x1,x2,label\n1,2,0\n1,two,1\n", 400, "line 3: 'two' is not a number"),
+        (b"1,2\n", 400, "line 1: 2 numbers; expected 3 per row"),
         (b"9,0,1\n" * 20, 400, "outside the plane"),
         (b"0,0,0\n1,1,1\n", 400, "at least 10 points"),
-        (b"0,0,1\n" * 10_001, 400, "at most 10,000 points"),
+        (b"0,0,1\n" * 10_001, 400, "more than 10,000 rows"),
         (b"0,0,1\n" * (MAX_CSV_BYTES // 6 + 1), 413, "at most 2.0 MB"),
     ],
 )
@@ -454,7 +454,7 @@ def test_the_exported_model_predicts_what_the_lab_shows(lab, tmp_path):
     with no_grad():
         expected = session.model(Tensor(inputs, dtype="float64")).data
     assert np.allclose(neuronlab.predict(model, inputs).reshape(expected.shape), expected)
-    for name in ("run.py", "torch.py"):
+    for name in ("run.py", "pytorch_model.py"):
         script = lab.get(f"/api/export/{name}", headers=AUTH)
         assert script.status_code == 200 and "import" in script.text
     assert_refused(lab.get("/api/export/model.pkl", headers=AUTH), 400, "export")

@@ -13,6 +13,7 @@ import os
 import re
 import struct
 import sys
+import tracemalloc
 
 import numpy as np
 import pytest
@@ -157,12 +158,13 @@ def _images_bytes():
             lambda: b"\x00\x00\x08\x03" + struct.pack(">3I", 2**32 - 1, 28, 28),
             r"announces shape \(4294967295, 28, 28\) \(3,367,254,359,280 bytes",
         ),
-        # labels announcing more than the images: the mismatch, found from the headers
+        # labels announcing more than the images (within max_bytes): the mismatch, found
+        # from the headers
         (
             "labels",
-            lambda: b"\x00\x00\x08\x01" + struct.pack(">I", 2**30) + bytes(100),
+            lambda: b"\x00\x00\x08\x01" + struct.pack(">I", 2**25) + bytes(100),
             # plain: the file's size tells first; gzip: the images' count
-            "only 100 bytes follow|holds 5 images but .* holds 1073741824 labels",
+            "only 100 bytes follow|holds 5 images but .* holds 33554432 labels",
         ),
     ],
 )
@@ -207,11 +209,75 @@ def test_read_idx_header():
     assert header.nbytes == 84 and header.header_bytes == 16 and f.tell() == 16
     claim = BytesIO(b"\x00\x00\x0e\x01" + struct.pack(">I", MAX_IDX_BYTES // 8 + 1))
     with pytest.raises(
-        ValueError, match="x.idx: the header announces .* more than the 1,073,741,824"
+        ValueError, match=r"x.idx: the header announces .* more than max_bytes=67,108,864; "
     ):
         read_idx_header(claim, "x.idx")
     exact = BytesIO(b"\x00\x00\x0e\x01" + struct.pack(">I", MAX_IDX_BYTES // 8))
     assert read_idx_header(exact, "x.idx").nbytes == MAX_IDX_BYTES
+    claim.seek(0)
+    assert read_idx_header(claim, "x.idx", max_bytes=MAX_IDX_BYTES + 8).nbytes == MAX_IDX_BYTES + 8
+
+
+def test_the_default_bound_holds_real_mnist_with_room_to_spare():
+    """MNIST's largest file, the 60,000 training images, holds 47,040,000 bytes of data."""
+    assert 60_000 * 28 * 28 == 47_040_000 < MAX_IDX_BYTES <= 2 * 47_040_000
+    header = b"\x00\x00\x08\x03" + struct.pack(">3I", 60_000, 28, 28)
+    from io import BytesIO
+
+    assert read_idx_header(BytesIO(header), "train-images").nbytes == 47_040_000
+
+
+def test_an_honest_claim_beyond_the_bound_is_refused_before_anything_is_allocated(tmp_path):
+    """A 1 MB gzip whose header claims 2³⁰ labels, and holds them: reading it would once take
+    2 GB.  The claim is refused on the header, naming it and how to raise the bound, with
+    a few kilobytes allocated (measured by tracemalloc, which sees NumPy's buffers too)."""
+    path = tmp_path / "labels-idx1-ubyte.gz"
+    path.write_bytes(gzip_bomb(b"\x00\x00\x08\x01" + struct.pack(">I", 1 << 30), 1024))
+    assert path.stat().st_size < 2 << 20
+    tracemalloc.start()
+    try:
+        with pytest.raises(ValueError, match="the header announces") as info:
+            read_idx(path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert str(info.value) == (
+        f"{path}: the header announces shape (1073741824,) (1,073,741,824 bytes of data), "
+        "more than max_bytes=67,108,864; if the file really holds that much, raise the bound: "
+        "read_idx(path, max_bytes=...) or mnist(folder, max_bytes=...)"
+    )
+    assert peak < 1 << 20, peak
+
+
+def test_max_bytes_raises_or_lowers_the_bound(tmp_path):
+    labels = np.arange(100, dtype=np.uint8) % 10
+    path = tmp_path / "labels.idx"
+    path.write_bytes(idx_bytes(labels))
+    with pytest.raises(
+        ValueError, match=r"shape \(100,\) \(100 bytes of data\), more than max_bytes=99;"
+    ):
+        read_idx(path, max_bytes=99)
+    np.testing.assert_array_equal(read_idx(path, max_bytes=100), labels)
+    write_mnist(tmp_path, images=np.zeros((100, 2, 2), np.uint8), labels=labels)
+    with pytest.raises(ValueError, match="train-images-idx3-ubyte: the header announces"):
+        mnist(tmp_path, max_bytes=399)
+    assert mnist(tmp_path, max_bytes=400, raw=True)[0].shape == (100, 2, 2)
+
+
+@pytest.mark.parametrize(
+    ("bound", "error", "match"),
+    [
+        (0, ValueError, "expected an int >= 1, got 0"),
+        (1.5, TypeError, "got float"),
+        (True, TypeError, "got bool"),
+    ],
+)
+def test_max_bytes_must_be_a_positive_whole_number(tmp_path, bound, error, match):
+    write_mnist(tmp_path)
+    with pytest.raises(error, match=rf"read_idx\(max_bytes\): .*{match}"):
+        read_idx(tmp_path / "train-labels-idx1-ubyte", max_bytes=bound)
+    with pytest.raises(error, match=rf"mnist\(max_bytes\): .*{match}"):
+        mnist(tmp_path, max_bytes=bound)
 
 
 @pytest.mark.parametrize("kind", ["folder", "fifo"])
@@ -244,8 +310,9 @@ def run_limited(body: str, extra: int = 1 << 30) -> str:
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 def test_labels_announcing_a_billion_are_refused_before_reading(tmp_path):
-    """A 1 MB gzip of 2³⁰ labels next to 5 images: once read whole (gigabytes) before the
-    mismatch was reported; now the headers disagree and nothing more is read."""
+    """A 1 MB gzip of 2³⁰ labels next to 5 images, with the bound raised to allow them: once
+    read whole (gigabytes) before the mismatch was reported; now the headers disagree and
+    nothing more is read."""
     images, _ = tiny_mnist()
     (tmp_path / "train-images-idx3-ubyte.gz").write_bytes(gzip.compress(idx_bytes(images)))
     labels = tmp_path / "train-labels-idx1-ubyte.gz"
@@ -254,7 +321,7 @@ def test_labels_announcing_a_billion_are_refused_before_reading(tmp_path):
     out = run_limited(
         f"""
         try:
-            mnist({str(tmp_path)!r})
+            mnist({str(tmp_path)!r}, max_bytes=1 << 31)
         except ValueError as exc:
             print(exc)
         """

@@ -17,8 +17,10 @@ import zipfile
 import numpy as np
 import pytest
 from child_process import run_limited as limited_child
+from hypothesis import given
+from hypothesis import strategies as st
 
-from neuronlab.io.rows import MAX_LINE_BYTES, read_rows
+from neuronlab.io.rows import MAX_LINE_BYTES, csv_text, parse_rows, read_rows
 
 # -- what is read, exactly ----------------------------------------------------------------
 
@@ -40,6 +42,9 @@ def write(tmp_path, name: str, content: str | bytes):
         "1 2.5 -3\n4\t5e-1   6\n",  # spaces and tabs
         "# x1,x2,x3\n\n1,2.5,-3\n\n# a comment\n4,0.5,6\n",  # comments and blank lines
         "\ufeff1,2.5,-3\n4,0.5,6",  # a spreadsheet's byte-order mark; no final newline
+        '"1","2.5",-3\n4,"0.5", "6"\n',  # quoted numbers, as spreadsheets write them
+        "1,2.5,-3,\n4,0.5,6,\n",  # a comma ending every row: an empty last column, not read
+        '"1","2.5","-3",\r\n"4","0.5","6",\r\n',  # both, with Windows line ends
     ],
 )
 def test_text_rows_are_read_exactly(tmp_path, text):
@@ -110,7 +115,17 @@ def test_columns_are_checked_when_asked(tmp_path):
     "text, message",
     [
         ("1,,2,3\n", r"line 1: an empty cell in '1,,2,3'"),
-        ("1,2,\n", r"line 1: an empty cell"),
+        ("1,2,\n3,4\n", r"line 2: does not end with a comma, but line 1 does; every row must"),
+        ("1,2\n3,4,\n", r"line 2: ends with a comma, but line 1 does not; every row must end"),
+        ("1,\n2\n", r"line 2: does not end with a comma, but line 1 does"),
+        ("1,2,,\n", r"line 1: an empty cell in '1,2,'"),
+        ('"",2\n', r"line 1: an empty cell"),
+        ('1,"2\n', r"line 1: a badly quoted cell \(unexpected end of data\): a quoted cell closes"),
+        ('"1",2\n"3" ,4\n', r"line 2: a badly quoted cell .* with a comma right after its closing"),
+        ('1,"2\n3",4\n', r"line 1: a quote left open: a quoted cell closes on its line"),
+        ('1,2\n3,"4\n', r"line 2: a badly quoted cell \(unexpected end of data\)"),
+        ('"1,5",2\n', r"line 1: '1,5' is not a number \(expected numbers separated by commas"),
+        ('"1.5" 2\n', r"line 1: '\"1.5\"' is not a number \(expected numbers separated by spaces"),
         ("1 2,3\n", r"line 1: '1 2' is not a number \(expected numbers separated by commas"),
         ("1 2\n3,4\n", r"line 2: '3,4' is not a number \(expected numbers separated by spaces"),
         ("1,2\n3,4,5\n", r"line 2: 3 numbers, but line 1 has 2; every row needs the same"),
@@ -131,9 +146,63 @@ def test_bad_text_is_refused_with_its_line(tmp_path, text, message):
         read_rows(write(tmp_path, "x.csv", text))
 
 
+def test_a_header_row_is_skipped_only_when_asked_and_only_when_it_holds_no_number(tmp_path):
+    path = write(tmp_path, "x.csv", "x1,x2,label\n1,2,0\n3,4,1\n")
+    assert read_rows(path, header=True).tolist() == [[1, 2, 0], [3, 4, 1]]
+    with pytest.raises(ValueError, match=r"x.csv, line 1: 'x1' is not a number"):
+        read_rows(path)
+    spaced = write(tmp_path, "y.txt", "# made by hand\nx1 x2\n1 2\n")
+    assert read_rows(spaced, header=True).tolist() == [[1, 2]]
+    with pytest.raises(ValueError, match=r"x.csv: no rows of numbers \(the file holds only its"):
+        read_rows(write(tmp_path, "x.csv", "x1,x2\n"), header=True)
+    for text, line, bad in [("1,2,one\n", 1, "one"), ("x1,x2\nx1,x2\n", 2, "x1")]:
+        with pytest.raises(ValueError, match=rf"x.csv, line {line}: '{bad}' is not a number"):
+            read_rows(write(tmp_path, "x.csv", text), header=True)
+    with pytest.raises(TypeError, match=r"read_rows\(header\): expected True or False, got int"):
+        read_rows(path, header=1)  # type: ignore[arg-type]
+
+
+def test_bytes_in_memory_are_read_as_a_file_is(tmp_path):
+    text = b"# a,b\n1,2\n3, 4\n"
+    assert (
+        parse_rows(text, "up.csv").tolist() == read_rows(write(tmp_path, "up.csv", text)).tolist()
+    )
+    np.save(tmp_path / "x.npy", np.eye(3))
+    assert parse_rows((tmp_path / "x.npy").read_bytes(), "x.npy").tolist() == np.eye(3).tolist()
+    assert len(text) == 15
+    with pytest.raises(ValueError, match=r"^up.csv: 15 bytes; at most 14 are read$"):
+        parse_rows(text, "up.csv", max_bytes=14)
+    with pytest.raises(ValueError, match=r"^up.csv, line 3: more than 1 rows; split the file$"):
+        parse_rows(text, "up.csv", max_rows=1)
+    with pytest.raises(ValueError, match=r"^up.csv, line 2: 2 numbers; expected 3 per row$"):
+        parse_rows(text, "up.csv", columns=3)
+    with pytest.raises(TypeError, match=r"parse_rows\(content\): expected bytes, got str"):
+        parse_rows("1,2", "up.csv")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match=r"parse_rows\(max_rows\): expected an int >= 1, got 0"):
+        parse_rows(text, "up.csv", max_rows=0)
+
+
+finite = st.floats(allow_nan=False, allow_infinity=False)
+
+
+@given(st.lists(st.tuples(finite, st.integers(-(2**53), 2**53), finite), min_size=1, max_size=20))
+def test_csv_text_is_read_back_exactly(rows):
+    text = csv_text(rows, names=["x1", "label", "x2"])
+    assert text.startswith("x1,label,x2\n") and text.count("\n") == len(rows) + 1
+    back = parse_rows(text.encode(), "rows.csv", header=True)
+    assert back.tolist() == [[float(v) for v in row] for row in rows]
+
+
+def test_csv_text_writes_ints_as_ints_and_refuses_what_is_not_a_finite_number():
+    assert csv_text([[np.int64(2), 0.1, -0.0]]) == "2,0.1,-0.0\n"
+    for bad, error in [(float("nan"), ValueError), (np.inf, ValueError), (True, TypeError)]:
+        with pytest.raises(error, match="csv_text: expected"):
+            csv_text([[1.0, bad]])
+
+
 def test_binary_junk_is_not_text(tmp_path):
     path = write(tmp_path, "x.csv", b"1,2\n\xff\xfe\x00\x01\n")
-    with pytest.raises(ValueError, match=r"x.csv, line 2: not text"):
+    with pytest.raises(ValueError, match=r"x.csv, line 2: not UTF-8 text"):
         read_rows(path)
 
 

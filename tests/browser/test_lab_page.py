@@ -239,7 +239,7 @@ def test_a_three_class_csv_trains_and_errors_show_beside_their_control(page, lab
         )
         error = page.locator('[data-error="csv"]')
         error.wait_for(state="visible", timeout=TIMEOUT)
-        assert "row 1: expected 3 cells (x1,x2,label), got 2" in error.inner_text()
+        assert "line 1: 2 numbers; expected 3 per row" in error.inner_text()
         assert (
             len(server_state(lab)["points"]) == 500
             and page.evaluate("NL.app.state.points.length") == 500

@@ -286,8 +286,9 @@ depends on how the model ends:
 The class is the most likely one (one sigmoid output: class 1 when p(1) > 0.5).
 
 INPUT holds one example per row, in the data's raw units: a CSV file (numbers
-separated by commas, or by spaces) or an .npy file of shape (rows, features)
-(np.save). digits: 64 pixels per row, 0..1 (ink/16); houses: size (m²),
+separated by commas, or by spaces; quoted numbers such as "1.5" are read, and a
+comma ending every row is an empty column, not read) or an .npy file of shape
+(rows, features) (np.save). digits: 64 pixels per row, 0..1 (ink/16); houses: size (m²),
 location (0..1); moons and the other 2-D sets: the two coordinates."""
 
 

@@ -3,8 +3,13 @@
 A header line, then one tab-separated line per row (see ``PREDICT_HELP`` in
 ``cli.parser`` for what each kind of model prints).  The rows are read by
 ``io.rows.read_rows`` (bounded, nothing trusted) and must have as many
-numbers as the model has inputs.  A scalar ``MLP`` is run as the tensor
-network with the same weights: the same numbers, in bounded memory.
+numbers as the model has inputs.  A comma-separated file is read by Python's
+``csv`` module, with two of the spreadsheets' habits decided on purpose: a
+quoted number (``"1.5"``) is read as the number, and a comma ending every row
+(an empty last column) is read as no column; a comma ending some rows and not
+others, or a quote left open, is refused in one line naming the line.  A
+scalar ``MLP`` is run as the tensor network with the same weights: the same
+numbers, in bounded memory.
 """
 
 from __future__ import annotations

@@ -23,8 +23,12 @@ Headers are not trusted.  ``mnist`` reads both headers first and checks them
 against each other (as many labels as images) and against the files' sizes
 (for gzip, against the bytes decompressed so far, never reading past the
 announced size), before it reads any data; no file may announce more than
-``MAX_IDX_BYTES`` (1 GiB; MNIST's largest file holds 47 MB), so memory and
-time stay bounded whatever a header claims.  A path that is not a regular
+``max_bytes`` of data (a keyword of ``read_idx`` and ``mnist``; by default
+``MAX_IDX_BYTES``, 64 MiB: MNIST's largest file holds 47 MB), checked on the
+header before anything is allocated or decompressed, so memory and time stay
+bounded whatever a header claims.  A larger set in the same format (EMNIST's
+training images hold 550 MB) is read by raising the bound:
+``read_idx(path, max_bytes=2**30)``.  A path that is not a regular
 file (a folder, a FIFO) is refused unread.  Every error names the file.
 """
 
@@ -40,9 +44,18 @@ from typing import IO, NamedTuple, cast
 
 import numpy as np
 
+from ..util.checks import whole_number
 from ..util.files import open_regular, read_announced, read_up_to
 
-__all__ = ["mnist", "read_idx", "read_idx_header", "IdxHeader", "IDX_TYPES", "MNIST_FILES"]
+__all__ = [
+    "mnist",
+    "read_idx",
+    "read_idx_header",
+    "IdxHeader",
+    "IDX_TYPES",
+    "MNIST_FILES",
+    "MAX_IDX_BYTES",
+]
 
 #: IDX type code -> the NumPy dtype of the values (big-endian, as stored).
 IDX_TYPES: dict[int, np.dtype] = {
@@ -60,8 +73,9 @@ MNIST_FILES: dict[str, tuple[str, str]] = {
     "test": ("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"),
 }
 
-#: The most data one IDX file may announce, in bytes (MNIST's largest file holds 47 MB).
-MAX_IDX_BYTES = 1 << 30
+#: The most data one IDX file may announce by default, in bytes: 64 MiB, MNIST's largest file
+#: (the training images, 47,040,000 bytes of data) with a third to spare.  ``max_bytes=`` raises it.
+MAX_IDX_BYTES = 1 << 26
 
 _GZIP_MAGIC = b"\x1f\x8b"
 
@@ -86,12 +100,13 @@ class IdxHeader(NamedTuple):
         return 4 + 4 * len(self.dims)
 
 
-def read_idx_header(f: IO[bytes], name: str) -> IdxHeader:
+def read_idx_header(f: IO[bytes], name: str, max_bytes: int = MAX_IDX_BYTES) -> IdxHeader:
     """The header at the start of ``f``, checked; ``f`` is left at the first data byte.
 
     Raises ValueError, naming ``name``, for a bad magic number, a truncated
-    header or data announced beyond ``MAX_IDX_BYTES``.
+    header or more than ``max_bytes`` bytes of data announced.
     """
+    max_bytes = whole_number(max_bytes, "read_idx(max_bytes)", minimum=1)
     head = bytes(read_up_to(f, 4))
     if len(head) < 4:
         raise ValueError(
@@ -110,16 +125,17 @@ def read_idx_header(f: IO[bytes], name: str) -> IdxHeader:
             f"only {len(size_bytes)} of their {4 * ndim} bytes present"
         )
     header = IdxHeader(struct.unpack(f">{ndim}I", size_bytes), IDX_TYPES[code])
-    if header.nbytes > MAX_IDX_BYTES:
+    if header.nbytes > max_bytes:
         raise ValueError(
             f"{name}: the header announces shape {header.dims} ({header.nbytes:,} bytes of "
-            f"data), more than the {MAX_IDX_BYTES:,} bytes an IDX file may hold here"
+            f"data), more than max_bytes={max_bytes:,}; if the file really holds that much, "
+            "raise the bound: read_idx(path, max_bytes=...) or mnist(folder, max_bytes=...)"
         )
     return header
 
 
 @contextlib.contextmanager
-def _open_idx(path: str) -> Iterator[tuple[IO[bytes], IdxHeader]]:
+def _open_idx(path: str, max_bytes: int) -> Iterator[tuple[IO[bytes], IdxHeader]]:
     """``path`` opened (gunzipped if it is gzip), with its header read and checked.
 
     For a plain file the data's length is checked against the file's size
@@ -131,7 +147,7 @@ def _open_idx(path: str) -> Iterator[tuple[IO[bytes], IdxHeader]]:
         with _gzip_errors(path):
             f = cast(IO[bytes], gzip.GzipFile(fileobj=raw, mode="rb")) if compressed else raw
             with f:
-                header = read_idx_header(f, path)
+                header = read_idx_header(f, path, max_bytes)
                 if not compressed:
                     _check_size(os.fstat(raw.fileno()).st_size, header, path)
                 yield f, header
@@ -168,21 +184,23 @@ def _read_data(f: IO[bytes], header: IdxHeader, path: str) -> np.ndarray:
     return arr.astype(header.dtype.newbyteorder("="))
 
 
-def read_idx(path: str | os.PathLike[str]) -> np.ndarray:
+def read_idx(path: str | os.PathLike[str], *, max_bytes: int = MAX_IDX_BYTES) -> np.ndarray:
     """The array stored in one IDX file (gzipped or not: recognised by its first bytes).
 
     Checks the magic number (two zero bytes, a known type code, 1–255
     dimensions), that the data is exactly as long as the sizes say (for a
-    plain file against its size, before reading it) and at most
-    ``MAX_IDX_BYTES``, and that nothing follows it.  Returns a native-endian
+    plain file against its size, before reading it) and at most ``max_bytes``
+    (default ``MAX_IDX_BYTES``, 64 MiB; checked on the header, before any
+    data is allocated or decompressed), and that nothing follows it.  Returns a native-endian
     array of the stored type.  Raises FileNotFoundError for a missing file and
     ValueError, naming the file and what is wrong, for a truncated, corrupt or
     malformed one, or a path that is not a regular file.
     """
     path = os.fspath(path)
+    max_bytes = whole_number(max_bytes, "read_idx(max_bytes)", minimum=1)
     if not os.path.exists(path):
         raise FileNotFoundError(f"IDX file not found: {path}")
-    with _open_idx(path) as (f, header):
+    with _open_idx(path, max_bytes) as (f, header):
         return _read_data(f, header, path)
 
 
@@ -205,6 +223,7 @@ def mnist(
     kind: str = "train",
     *,
     raw: bool = False,
+    max_bytes: int = MAX_IDX_BYTES,
 ) -> tuple[np.ndarray, np.ndarray]:
     """MNIST images and labels read from the IDX files in the folder ``path``.
 
@@ -215,6 +234,7 @@ def mnist(
     other first (types, dimensions, as many labels as images) and against the
     files' sizes, so a file announcing more than it holds or than the other
     file fails before any data is read; then that every label is a digit.
+    ``max_bytes``: the most data either file may announce (as for ``read_idx``).
     Every error names the file.
     """
     if not isinstance(path, (str, os.PathLike)):
@@ -232,9 +252,10 @@ def mnist(
         raise ValueError(f"mnist(kind): expected 'train' or 'test', got {kind!r}")
     if not isinstance(raw, bool):
         raise TypeError(f"mnist(raw): expected True or False, got {type(raw).__name__}")
+    max_bytes = whole_number(max_bytes, "mnist(max_bytes)", minimum=1)
     image_path, label_path = (_find(folder, stem) for stem in MNIST_FILES[kind])
-    with _open_idx(image_path) as (image_file, image_header):
-        with _open_idx(label_path) as (label_file, label_header):
+    with _open_idx(image_path, max_bytes) as (image_file, image_header):
+        with _open_idx(label_path, max_bytes) as (label_file, label_header):
             _check_headers(image_header, label_header, image_path, label_path)
             images = _read_data(image_file, image_header, image_path)
             labels = _read_data(label_file, label_header, label_path)

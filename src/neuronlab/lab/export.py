@@ -11,9 +11,14 @@
   final losses, which are the lab's to the last digit.
 - ``torch_script``: a script that loads the exported model with
   ``neuronlab.load``, converts it with ``neuronlab.to_torch`` and shows that
-  both give the same outputs for a few of the run's points.
+  both give the same outputs for a few of the run's points.  It is offered as
+  ``pytorch_model.py``: a script named ``torch.py`` would be imported in
+  place of PyTorch by its own ``import torch``.
 
-``export(session, name)`` gives any of the three by its file name.
+Both scripts are template files in ``lab/templates/`` (``run.py.txt``,
+``pytorch_model.py.txt``) filled with named fields by ``lab.templating``;
+this module computes the fields.  ``export(session, name)`` gives any of the
+three files by its name.
 """
 
 from __future__ import annotations
@@ -26,9 +31,10 @@ from typing import TYPE_CHECKING
 from ..io.serialize import save
 from ..nn import Linear, Step
 from .card import OPTIMIZER_NAMES
-from .problem import MAX_POINTS
+from .problem import DOMAIN, MAX_POINTS
 from .session import MOMENTUM
 from .settings import LabInputError
+from .templating import fill_template
 
 if TYPE_CHECKING:
     from .session import LabSession
@@ -41,13 +47,17 @@ __all__ = [
     "EXPORTS",
     "SAMPLE_POINTS",
     "MODEL_NAMES",
+    "TORCH_SCRIPT",
 ]
+
+#: The name the PyTorch script is offered under (not ``torch.py``: that would shadow PyTorch).
+TORCH_SCRIPT = "pytorch_model.py"
 
 #: The files a run exports, and the media type of each.
 EXPORTS = {
     "model.npz": "application/octet-stream",
     "run.py": "text/x-python; charset=utf-8",
-    "torch.py": "text/x-python; charset=utf-8",
+    TORCH_SCRIPT: "text/x-python; charset=utf-8",
 }
 #: The names the PyTorch script looks for the model under, beside itself (the server's first).
 MODEL_NAMES = ("lab-model.npz", "model.npz")
@@ -67,14 +77,14 @@ def model_bytes(session: LabSession) -> bytes:
 # -- run.py ---------------------------------------------------------------------------------
 
 
-def _call(head: str, arguments: str) -> list[str]:
+def _call(head: str, arguments: str) -> str:
     """``head(arguments)`` as ruff formats it: on one line, or its arguments on the next one."""
     if len(head) + len(arguments) + 2 <= 100:
-        return [f"{head}({arguments})"]
-    return [f"{head}(", f"    {arguments}", ")"]
+        return f"{head}({arguments})"
+    return f"{head}(\n    {arguments}\n)"
 
 
-def _data_lines(session: LabSession) -> list[str]:
+def _data(session: LabSession) -> str:
     """The points: the lab's generator with the run's data settings, or the user's own."""
     s, p = session.start_settings, session.problem
     if s.dataset != "custom":
@@ -82,75 +92,68 @@ def _data_lines(session: LabSession) -> list[str]:
             f'dataset="{s.dataset}", classes={s.classes}, noise={s.noise!r}, points={s.points}, '
             f"test_ratio={s.test_ratio!r}, seed=SEED"
         )
-        return [
-            f'# The data: the lab\'s "{s.dataset}" set, {s.points} points, drawn on the plane '
-            "[-6, 6]² and split",
-            "# into training and test points with the seed, exactly as the lab drew them.",
-            *_call("data = LabSettings", settings),
-            "problem = make_problem(data)",
-        ]
+        return _block(
+            "run_data_generated.txt",
+            dataset=s.dataset,
+            points=str(s.points),
+            domain=f"{DOMAIN:g}",
+            settings=_call("data = LabSettings", settings),
+        )
     assert p.size <= MAX_POINTS  # the problem itself is bounded: the script is too
     classes = p.task == "classification"
     rows = [
         f"    [{x1!r}, {x2!r}, {int(label) if classes else label!r}],"
         for (x1, x2), label in zip(p.X.tolist(), p.y.tolist())
     ]
-    return [
-        f"# The data: your own {p.size} points (x1, x2, label), split into training and test",
-        "# points with the seed, as the lab split them.",
-        "POINTS = [",
-        *rows,
-        "]",
-        "points = np.array(POINTS, dtype=np.float64)",
-        *_call(
-            "problem = custom_problem",
-            f"points[:, :2], points[:, 2], test_ratio={s.test_ratio!r}, seed=SEED",
-        ),
-    ]
+    split = f"points[:, :2], points[:, 2], test_ratio={s.test_ratio!r}, seed=SEED"
+    return _block(
+        "run_data_points.txt",
+        size=str(p.size),
+        rows="\n".join(rows),
+        split=_call("problem = custom_problem", split),
+    )
 
 
-def _network_lines(session: LabSession) -> list[str]:
-    """The Sequential, layer by layer, with the run's initialisation and one seeded generator."""
+def _block(template: str, **fields: str) -> str:
+    """A template filled in, without its last line's end: lines to put in another template."""
+    return fill_template(template, fields).removesuffix("\n")
+
+
+def _layers(session: LabSession) -> str:
+    """The Sequential's layers, one a line, with the run's initialisation and one generator."""
     init = session.start_settings.init
-    lines = [
-        "# The network: one generator, seeded, gives every layer its starting weights in turn.",
-        "rng = np.random.default_rng(SEED)",
-        "model = Sequential(",
-    ]
-    for m in session.model:
-        if isinstance(m, Linear):
-            lines.append(
-                f'    Linear({m.in_features}, {m.out_features}, init="{init}", seed=rng, '
-                'dtype="float64"),'
-            )
-        else:
-            lines.append(f"    {type(m).__name__}(),")
-    return [*lines, ")"]
+    return "\n".join(
+        f'    Linear({m.in_features}, {m.out_features}, init="{init}", seed=rng, dtype="float64"),'
+        if isinstance(m, Linear)
+        else f"    {type(m).__name__}(),"
+        for m in session.model
+    )
 
 
-def _training_lines(session: LabSession) -> list[str]:
-    """The optimiser and the Trainer, as the session made them."""
-    s, head = session.start_settings, session.head
+def _optimizer(session: LabSession) -> tuple[str, str]:
+    """The optimiser the session made: its class name and the arguments after the parameters."""
+    s = session.start_settings
     if s.optimizer == "adam":
-        optimizer = f"Adam(model.parameters(), lr={s.lr!r})"
-    elif s.optimizer == "momentum":
-        optimizer = f"SGD(model.parameters(), lr={s.lr!r}, momentum={MOMENTUM!r})"
-    else:
-        optimizer = f"SGD(model.parameters(), lr={s.lr!r})"
+        return "Adam", f"lr={s.lr!r}"
+    if s.optimizer == "momentum":
+        return "SGD", f"lr={s.lr!r}, momentum={MOMENTUM!r}"
+    return "SGD", f"lr={s.lr!r}"
+
+
+def _trainer(session: LabSession) -> str:
+    """The Trainer, as the session made it."""
+    s, head = session.start_settings, session.head
     penalty = f", {s.regularization}={s.reg_rate!r}" if s.regularization != "none" else ""
-    return [
-        f"optimizer = {optimizer}",
-        *_call(
-            "trainer = Trainer",
-            f'model, X, y, loss="{head.loss}", optimizer=optimizer, '
-            f"batch_size={session.trainer.batch_size}, seed=SEED{penalty}",
-        ),
-    ]
+    return _call(
+        "trainer = Trainer",
+        f'model, X, y, loss="{head.loss}", optimizer=optimizer, '
+        f"batch_size={session.trainer.batch_size}, seed=SEED{penalty}",
+    )
 
 
-def _steps_lines(session: LabSession) -> list[str]:
+def _training(session: LabSession) -> str:
     """Train the run's steps, with its hand edits (weights, the lr) where they happened."""
-    lines = ["linears = [m for m in model if isinstance(m, Linear)]  # the weighted layers"]
+    lines = []
     done = 0
     for edit in session.edits:
         if edit.step > done:
@@ -171,14 +174,15 @@ def _steps_lines(session: LabSession) -> list[str]:
         lines += [f"for _ in range({session.steps - done}):", "    trainer.step()"]
     if session.diverged is not None:
         lines.append("# (the lab stopped here: its next step diverged)")
-    return lines
+    return "\n".join(lines)
 
 
-def _targets_line(session: LabSession) -> list[str]:
+def _one_hot(session: LabSession) -> str:
+    """The line that turns labels into one-hot rows, for mse on several outputs; else ""."""
     head = session.head
     if head.loss == "mse" and head.outputs > 1:
-        return [f"y = datasets.one_hot(y, {head.classes})  # mse compares each output with 0/1"]
-    return []
+        return f"y = datasets.one_hot(y, {head.classes})  # mse compares each output with 0/1"
+    return ""
 
 
 def _isort(name: str) -> tuple[int, str]:
@@ -189,50 +193,36 @@ def _isort(name: str) -> tuple[int, str]:
 def run_script(session: LabSession) -> str:
     """A Python script that rebuilds this run with neuronlab and prints its final losses."""
     s, head = session.start_settings, session.head
-    layers = {type(m).__name__ for m in session.model}  # Linear and the activations
-    optimizer = "Adam" if s.optimizer == "adam" else "SGD"
-    if _targets_line(session):
-        layers.add("datasets")
-    names = ", ".join(sorted({*layers, optimizer, "Sequential", "Trainer", "evaluate"}, key=_isort))
-    data = "custom_problem" if s.dataset == "custom" else "make_problem"
-    lines = [
-        '"""A neuronlab lab run, rebuilt from scratch: the same data, network and training.',
-        "",
-        f"{session.steps} steps of {head.loss} with {OPTIMIZER_NAMES[s.optimizer]}, "
-        f"seed {s.seed}.  Run it with:  python run.py",
-        '"""',
-        "",
-        "import numpy as np",
-        "",
-        f"from neuronlab import {names}",
-        "from neuronlab.lab.features import feature_matrix",
-        f"from neuronlab.lab.problem import {data}",
-        *(["from neuronlab.lab.settings import LabSettings"] if data == "make_problem" else []),
-        "",
-        f"SEED = {s.seed}",
-        "",
-        *_data_lines(session),
-        "",
-        f"FEATURES = {json.dumps(list(s.features))}  # what the network reads of each point",
-        "X = feature_matrix(problem.X[problem.train], FEATURES)",
-        "y = problem.y[problem.train]",
-        *_targets_line(session),
-        "",
-        *_network_lines(session),
-        "",
-        *_training_lines(session),
-        *_steps_lines(session),
-        "",
-        f'figures = evaluate(model, X, y, loss="{head.loss}")',
-        'print(f"steps: {trainer.steps_done}")',
-        'print(f"last batch loss: {trainer.last_loss!r}")',
-        "print(f\"training loss: {figures['loss']!r}\")",
-        "print(f\"training accuracy: {figures['accuracy']!r}\")",
-    ]
-    return "\n".join(lines) + "\n"
+    optimizer_class, optimizer_arguments = _optimizer(session)
+    one_hot = _one_hot(session)
+    names = {type(m).__name__ for m in session.model}  # Linear and the activations
+    names |= {optimizer_class, "Sequential", "Trainer", "evaluate", *(["datasets"] * bool(one_hot))}
+    generated = s.dataset != "custom"
+    return fill_template(
+        "run.py.txt",
+        {
+            "steps": str(session.steps),
+            "loss": head.loss,
+            "optimizer_title": OPTIMIZER_NAMES[s.optimizer],
+            "seed": str(s.seed),
+            "names": ", ".join(sorted(names, key=_isort)),
+            "problem_maker": "make_problem" if generated else "custom_problem",
+            "settings_import": "from neuronlab.lab.settings import LabSettings"
+            if generated
+            else "",
+            "data": _data(session),
+            "features": json.dumps(list(s.features)),
+            "one_hot": one_hot,
+            "layers": _layers(session),
+            "optimizer_class": optimizer_class,
+            "optimizer_arguments": f"model.parameters(), {optimizer_arguments}",
+            "trainer": _trainer(session),
+            "training": _training(session),
+        },
+    )
 
 
-# -- torch.py -------------------------------------------------------------------------------
+# -- pytorch_model.py -----------------------------------------------------------------------
 
 
 def torch_script(session: LabSession) -> str:
@@ -245,66 +235,26 @@ def torch_script(session: LabSession) -> str:
         )
     p = session.problem
     sample = session.inputs(p.X[: min(SAMPLE_POINTS, p.size)])
-    rows = [f"    {row!r}," for row in sample.tolist()]
-    features = ", ".join(session.settings.features)
-    return "\n".join(
-        [
-            '"""The lab\'s network in PyTorch: load model.npz with neuronlab, convert it with',
-            "to_torch, and check that both give the same outputs for a few of the run's points.",
-            "",
-            "Run it beside the model file exported from the same run (lab-model.npz or model.npz),",
-            "or give the model's path:  python torch.py [path/to/model.npz]",
-            "It needs PyTorch:  pip install torch",
-            '"""',
-            "",
-            "import os",
-            "import sys",
-            "",
-            "# Saved as torch.py, this file would be imported in place of PyTorch:",
-            "# leave its own folder out of the places Python imports from.",
-            "HERE = os.path.dirname(os.path.abspath(__file__))",
-            "sys.path[:] = [p for p in sys.path if os.path.abspath(p or os.curdir) != HERE]",
-            "",
-            "import numpy as np  # noqa: E402",
-            "import torch  # noqa: E402",
-            "",
-            "import neuronlab  # noqa: E402",
-            "",
-            "if len(sys.argv) > 1:",
-            "    path = sys.argv[1]",
-            "else:  # the model exported from the same run, beside this script",
-            f"    names = [n for n in {json.dumps(list(MODEL_NAMES))} "
-            "if os.path.exists(os.path.join(HERE, n))]",
-            '    path = os.path.join(HERE, names[0] if names else "model.npz")',
-            "model = neuronlab.load(path)",
-            "net = neuronlab.to_torch(model)  # a torch.nn.Sequential holding the same weights",
-            "print(net)",
-            "",
-            f"# {len(rows)} of the run's points, as the network reads them ({features})",
-            "SAMPLE = [",
-            *rows,
-            "]",
-            "X = np.array(SAMPLE, dtype=np.float64)",
-            "ours = neuronlab.predict(model, X).reshape(len(X), -1)",
-            "with torch.no_grad():",
-            "    theirs = net(torch.from_numpy(X)).numpy().reshape(len(X), -1)",
-            "for row, a, b in zip(X.tolist(), ours.tolist(), theirs.tolist()):",
-            '    print(f"{row}: neuronlab {a}, PyTorch {b}")',
-            "gap = float(np.max(np.abs(ours - theirs)))",
-            'print(f"largest difference: {gap:.3g}")',
-            "sys.exit(0 if gap <= 1e-12 else 1)",
-            "",
-        ]
+    return fill_template(
+        "pytorch_model.py.txt",
+        {
+            "script": TORCH_SCRIPT,
+            "model_choices": " or ".join(MODEL_NAMES),
+            "model_names": json.dumps(list(MODEL_NAMES)),
+            "sample_size": str(len(sample)),
+            "features": ", ".join(session.settings.features),
+            "rows": "\n".join(f"    {row!r}," for row in sample.tolist()),
+        },
     )
 
 
 def export(session: LabSession, name: str) -> tuple[bytes, str]:
-    """The file ``name`` ("model.npz", "run.py" or "torch.py") of the run, and its media type."""
+    """The run's file ``name`` (one of ``EXPORTS``), and its media type."""
     if name == "model.npz":
         content = model_bytes(session)
     elif name == "run.py":
         content = run_script(session).encode("utf-8")
-    elif name == "torch.py":
+    elif name == TORCH_SCRIPT:
         content = torch_script(session).encode("utf-8")
     else:
         raise LabInputError("export", f"expected one of {', '.join(EXPORTS)}, got {name!r:.40}")

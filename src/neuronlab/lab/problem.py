@@ -4,19 +4,18 @@ A generated set is drawn by ``neuronlab.datasets`` with the run's seed and
 scaled into the plane; the user's own points ("custom") come from clicks or
 an uploaded CSV (``x1,x2,label``).  Either way the points are split into
 training and test examples with the seed, so the same settings give the same
-split.  ``read_csv`` and ``to_csv`` bound what they read and write.
+split.  ``read_csv`` and ``to_csv`` read and write the points through
+``io.rows``, the reader ``neuronlab predict`` uses, within the lab's bounds.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import math
 from dataclasses import dataclass
 
 import numpy as np
 
 from .. import data as datasets
+from ..io.rows import csv_text, parse_rows
 from ..util.rng import make_rng
 from .settings import MAX_CLASSES, MAX_POINTS, MIN_POINTS, LabInputError, LabSettings
 
@@ -34,6 +33,8 @@ __all__ = [
 DOMAIN = 6.0
 #: The largest CSV the lab reads.
 MAX_CSV_BYTES = 2 * 1024 * 1024
+#: What the lab's messages call an uploaded CSV.
+CSV_NAME = "the CSV (x1,x2,label rows)"
 
 #: How far the lab's spiral arms wind, in radians from the centre to the edge.
 SPIRAL_TURN = 9.0
@@ -122,72 +123,42 @@ def custom_problem(X: np.ndarray, y: np.ndarray, test_ratio: float, seed: int) -
     return Problem(X, y, "regression", 0, train, test)
 
 
-def _cell(text: str, row: int, column: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise LabInputError("csv", f"row {row}: {column} is {text!r:.20}, not a number") from None
-    if not math.isfinite(value):
-        raise LabInputError("csv", f"row {row}: {column} must be a finite number, got {text}")
-    return value
-
-
 def read_csv(content: bytes) -> tuple[np.ndarray, np.ndarray]:
     """Points from a CSV of ``x1,x2,label`` rows (a header row is allowed), checked.
 
-    At most ``MAX_CSV_BYTES`` and ``MAX_POINTS`` rows; every x in [-6, 6]; a
-    bad row is a LabInputError naming its number and what is wrong.
+    Read by ``io.rows.parse_rows`` as ``neuronlab predict`` reads its rows
+    (quoted numbers, a comma ending every row, comments and blank lines
+    alike), within ``MAX_CSV_BYTES`` and ``MAX_POINTS`` rows; every x in
+    [-6, 6].  Anything else is a LabInputError (field "csv") naming the line
+    or the point and what is wrong.
     """
-    if len(content) > MAX_CSV_BYTES:
+    try:
+        rows = parse_rows(
+            content,
+            CSV_NAME,
+            max_bytes=MAX_CSV_BYTES,
+            max_rows=MAX_POINTS,
+            columns=3,
+            header=True,
+        )
+    except ValueError as exc:
+        raise LabInputError("csv", str(exc)) from None
+    X, y = rows[:, :2], rows[:, 2]
+    outside = np.flatnonzero(np.abs(X).max(axis=1) > DOMAIN)
+    if len(outside):
+        i = int(outside[0])
         raise LabInputError(
             "csv",
-            f"expected at most {MAX_CSV_BYTES // 1024**2} MB, got {len(content) / 1024**2:.1f} MB",
+            f"{CSV_NAME}, point {i + 1}: ({X[i, 0]:g}, {X[i, 1]:g}) lies outside the plane; "
+            f"x1 and x2 must be within [-{DOMAIN:g}, {DOMAIN:g}]",
         )
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise LabInputError("csv", "expected UTF-8 text (x1,x2,label rows)") from None
-    X, y = [], []
-    for number, cells in enumerate(csv.reader(io.StringIO(text)), start=1):
-        if not cells or all(not c.strip() for c in cells):
-            continue
-        if len(cells) != 3:
-            raise LabInputError(
-                "csv", f"row {number}: expected 3 cells (x1,x2,label), got {len(cells)}"
-            )
-        if number == 1 and not _is_number(cells[0]):
-            continue  # a header row
-        x1, x2 = (_cell(c.strip(), number, name) for c, name in zip(cells, ("x1", "x2")))
-        if abs(x1) > DOMAIN or abs(x2) > DOMAIN:
-            raise LabInputError(
-                "csv",
-                f"row {number}: the point ({x1:g}, {x2:g}) lies outside "
-                f"the plane; x1 and x2 must be within [-{DOMAIN:g}, {DOMAIN:g}]",
-            )
-        X.append((x1, x2))
-        y.append(_cell(cells[2].strip(), number, "label"))
-        if len(X) > MAX_POINTS:
-            raise LabInputError("csv", f"expected at most {MAX_POINTS:,} points")
-    if not X:
-        raise LabInputError("csv", "no points: expected rows of x1,x2,label")
-    return np.array(X, dtype=np.float64), np.array(y, dtype=np.float64)
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
+    return X.copy(), y.copy()
 
 
 def to_csv(problem: Problem) -> str:
-    """The points as CSV text with a header, labels as ints for classes."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["x1", "x2", "label"])
-    for (x1, x2), label in zip(problem.X.tolist(), problem.y.tolist()):
-        writer.writerow(
-            [repr(x1), repr(x2), int(label) if problem.task == "classification" else repr(label)]
-        )
-    return out.getvalue()
+    """The points as CSV text with a header, labels as ints for classes (``read_csv`` reads it)."""
+    labels = problem.y.tolist()
+    if problem.task == "classification":
+        labels = [int(label) for label in labels]
+    rows = ((x1, x2, label) for (x1, x2), label in zip(problem.X.tolist(), labels))
+    return csv_text(rows, names=["x1", "x2", "label"])

@@ -153,7 +153,7 @@ async def post_stepthrough(request: Request, runner: LabRunner) -> Response:
 
 
 async def get_export(request: Request, runner: LabRunner) -> Response:
-    """GET /api/export/NAME: the model (model.npz), or a script (run.py, torch.py)."""
+    """GET /api/export/NAME: the model (model.npz), or a script (run.py, pytorch_model.py)."""
     name = request.path_params["name"]
     content, media = await runner.call(lambda s: export(s, name))
     headers = {"content-disposition": f'attachment; filename="lab-{name}"'}

@@ -252,7 +252,7 @@ NL.app = (function () {
   function exports() {
     $("export-model").href = NL.api.url("/api/export/model.npz");
     $("export-run").href = NL.api.url("/api/export/run.py");
-    $("export-torch").href = NL.api.url("/api/export/torch.py");
+    $("export-torch").href = NL.api.url("/api/export/pytorch_model.py");
     $("export-data").href = NL.api.url("/api/data.csv");
     $("to-names").href = NL.api.url("/names");
   }
