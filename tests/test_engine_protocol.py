@@ -19,6 +19,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -183,3 +184,73 @@ def test_a_type_check_brought_back_is_found(source: str, line: int) -> None:
 )
 def test_what_is_not_a_type_check_on_the_four_classes_is_not_counted(source: str) -> None:
     assert type_checks(source, HERE) == []
+
+
+# -- what the protocol and the converters answer instead ------------------------------
+
+
+def test_engine_of_node_names_the_engine_of_a_value_or_a_tensor_and_nothing_else() -> None:
+    from neuronlab import Value
+    from neuronlab.nn.engines import SCALAR, TENSOR, engine_of_node
+    from neuronlab.tensor import Tensor
+
+    assert engine_of_node(Value(1.0)) is SCALAR
+    assert engine_of_node(Tensor([1.0, 2.0])) is TENSOR
+    for other in (1.0, [Value(1.0)], np.zeros(2), None, "Value"):
+        assert engine_of_node(other) is None
+    assert SCALAR.is_node(Value(2.0)) and not SCALAR.is_node(Tensor([2.0]))
+    assert TENSOR.is_node(Tensor(2.0)) and not TENSOR.is_node(np.float64(2.0))
+
+
+def test_checked_node_passes_a_node_through_and_names_the_caller_otherwise() -> None:
+    from neuronlab import Value
+    from neuronlab.nn.engines import SCALAR, TENSOR
+    from neuronlab.tensor import Tensor
+
+    t, v = Tensor([1.0]), Value(1.0)
+    assert TENSOR.checked_node(t, "Dropout") is t and SCALAR.checked_node(v, "explain") is v
+    with pytest.raises(TypeError, match=r"^Dropout: expected a Tensor, got list$"):
+        TENSOR.checked_node([1.0], "Dropout")
+    with pytest.raises(TypeError, match=r"^plan_graph: expected a Value, got Tensor$"):
+        SCALAR.checked_node(t, "plan_graph")
+
+
+def test_is_parameter_is_a_value_or_a_tensor_that_requires_grad() -> None:
+    from neuronlab import Value
+    from neuronlab.nn import is_parameter
+    from neuronlab.tensor import Tensor
+
+    assert is_parameter(Value(0.5)) and is_parameter(Tensor([0.5], requires_grad=True))
+    assert not is_parameter(Tensor([0.5])) and not is_parameter(0.5)
+
+
+def test_the_converters_say_which_network_a_model_is() -> None:
+    from neuronlab.language.model import LanguageModel
+    from neuronlab.nn import MLP, Linear, Neuron, Sequential, Tanh
+    from neuronlab.nn.convert import on_tensor_engine, scalar_mlp, tensor_sequential
+    from neuronlab.tensor import Tensor
+
+    scalar = MLP(2, [3, 1], seed=0, output_activation="sigmoid")
+    net = Sequential(Linear(2, 1, seed=0), Tanh())
+    assert scalar_mlp(scalar) is scalar and tensor_sequential(scalar) is None
+    assert tensor_sequential(net) is net and scalar_mlp(net) is None
+    assert scalar_mlp(Neuron(2, seed=0)) is None and tensor_sequential([net]) is None
+    assert issubclass(LanguageModel, Sequential)  # a LanguageModel is a tensor_sequential
+    assert on_tensor_engine(net) is net
+    twin = on_tensor_engine(scalar)
+    X = np.array([[0.5, -1.0], [2.0, 0.25]])
+    expected = [scalar(row).data for row in X.tolist()]
+    np.testing.assert_array_equal(twin(Tensor(X, dtype="float64")).data[:, 0], expected)
+
+
+def test_a_model_file_kind_is_the_exact_class() -> None:
+    from neuronlab.io.architecture import MODEL_KINDS, model_kind
+    from neuronlab.nn import MLP, Linear, Sequential
+
+    class Mine(Sequential):
+        pass
+
+    assert model_kind(MLP(2, [1], seed=0)) == "MLP"
+    assert model_kind(Sequential(Linear(2, 1, seed=0))) == "Sequential"
+    assert model_kind(Mine()) is None and model_kind(Linear(2, 1, seed=0)) is None
+    assert set(MODEL_KINDS) == {"MLP", "Sequential", "LanguageModel"}

@@ -40,6 +40,7 @@ __all__ = [
     "TENSOR",
     "engine_of_parameter",
     "engine_of_node",
+    "is_parameter",
     "one_engine",
     "finite_array",
 ]
@@ -353,6 +354,17 @@ def engine_of_node(x: object) -> Engine | None:
     if isinstance(x, Tensor):
         return TENSOR
     return None
+
+
+def is_parameter(obj: object) -> bool:
+    """True for things an optimiser updates: a ``Value``, or a ``Tensor`` that requires grad.
+
+    Asked of every attribute of every module whenever a model lists its
+    parameters, so the usual answer (a Value) comes first and fast.
+    """
+    if type(obj) is Value:
+        return True
+    return isinstance(obj, Tensor) and obj.requires_grad
 
 
 def one_engine(engines: Iterator[Engine] | Sequence[Engine], who: str) -> Engine | None:

@@ -17,16 +17,9 @@ from typing import Any, ClassVar
 import numpy as np
 
 from ..util.checks import flag
-from .engines import SCALAR, TENSOR, Engine, engine_of_parameter, one_engine
+from .engines import Engine, engine_of_parameter, is_parameter, one_engine
 
 __all__ = ["Module", "LayerOutput", "is_parameter", "evaluation_mode", "training_mode"]
-
-
-def is_parameter(obj: object) -> bool:
-    """True for things an optimiser updates: a ``Value``, or a ``Tensor`` that requires grad."""
-    if SCALAR.is_node(obj):
-        return True
-    return TENSOR.is_node(obj) and obj.requires_grad
 
 
 @dataclass(frozen=True)
