@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 
 from .engine import Value
+from .nn.engines import SCALAR, TENSOR
 from .tensor import Tensor, softmax_cross_entropy
 from .util.checks import class_labels, describe, number_array
 
@@ -50,7 +51,7 @@ LossFn = Callable[[Any, Any], Any]
 
 def _scalar_pairs(predictions: Any, targets: Any, who: str) -> list[tuple[Value, float]]:
     """Flatten per-example predictions and targets into (Value, number) pairs, checking sizes."""
-    if isinstance(predictions, Value):
+    if SCALAR.is_node(predictions):
         predictions = [predictions]
     if not isinstance(predictions, Sequence) or len(predictions) == 0:
         raise TypeError(
@@ -58,15 +59,15 @@ def _scalar_pairs(predictions: Any, targets: Any, who: str) -> list[tuple[Value,
         )
     flat_p: list[Value] = []
     for p in predictions:
-        if isinstance(p, Value):
+        if SCALAR.is_node(p):
             flat_p.append(p)
-        elif isinstance(p, Sequence) and all(isinstance(q, Value) for q in p):
+        elif isinstance(p, Sequence) and all(SCALAR.is_node(q) for q in p):
             flat_p.extend(p)
         else:
             raise TypeError(
                 f"{who}: predictions must be Values (or lists of Values), got {type(p).__name__}"
             )
-    if isinstance(targets, Value):
+    if SCALAR.is_node(targets):
         raise TypeError(f"{who}: targets must be plain numbers, got a Value")
     t = np.asarray(targets, dtype=np.float64).ravel()
     if t.size != len(flat_p):
@@ -85,7 +86,7 @@ def _total(terms: list[Value]) -> Value:
 
 def mse(predictions: Any, targets: Any) -> Any:
     """Mean squared error: (1/n) Σ (prediction - target)²;  d/dp = 2 (p - t) / n."""
-    if isinstance(predictions, Tensor):
+    if TENSOR.is_node(predictions):
         diff = predictions - _tensor_targets(predictions, targets, "mse")
         return (diff * diff).mean()
     pairs = _scalar_pairs(predictions, targets, "mse")
@@ -103,7 +104,7 @@ def binary_cross_entropy(probabilities: Any, targets: Any) -> Any:
     t = 1 costs 100, never inf), and the gradient is
     (p - t) / max(p (1 - p), 1e-12) / n.
     """
-    if isinstance(probabilities, Tensor):
+    if TENSOR.is_node(probabilities):
         return _tensor_bce(probabilities, targets)
     pairs = _scalar_pairs(probabilities, targets, "binary_cross_entropy")
     n = len(pairs)
@@ -127,7 +128,7 @@ def _bce_term(p: Value, t: float, n: int) -> Value:
 
 def hinge(scores: Any, targets: Any) -> Any:
     """Max-margin loss of micrograd's demo: (1/n) Σ max(0, 1 - t · score), targets t = ±1."""
-    if isinstance(scores, Tensor):
+    if TENSOR.is_node(scores):
         t = _tensor_targets(scores, targets, "hinge")
         if not np.isin(t, (-1.0, 1.0)).all():
             raise ValueError("hinge: targets must be -1 or +1 (map 0/1 labels with 2*y - 1)")
@@ -147,13 +148,13 @@ def cross_entropy(logits: Any, targets: Any) -> Any:
     The largest score is subtracted first (a constant, which changes nothing
     but keeps e^z from overflowing).
     """
-    if isinstance(logits, Tensor):
+    if TENSOR.is_node(logits):
         shape = logits.data.shape
         if len(shape) != 2:
             raise ValueError(
                 f"cross_entropy: expected logits of shape (n, classes), got shape {shape}"
             )
-        raw = targets.data if isinstance(targets, Tensor) else targets
+        raw = targets.data if TENSOR.is_node(targets) else targets
         if np.shape(raw) == shape and shape[1] > 1:
             raise ValueError(
                 f"cross_entropy: expected {shape[0]} class labels, got targets of shape "
@@ -165,7 +166,7 @@ def cross_entropy(logits: Any, targets: Any) -> Any:
     if not isinstance(logits, Sequence) or len(logits) == 0:
         raise TypeError("cross_entropy: expected a non-empty list of per-example score lists")
     for z in logits:
-        if isinstance(z, Value) or not all(isinstance(zj, Value) for zj in z):
+        if SCALAR.is_node(z) or not all(SCALAR.is_node(zj) for zj in z):
             raise TypeError("cross_entropy: each example's scores must be a list of Values")
     classes = min(len(z) for z in logits)
     labels = class_labels(targets, "cross_entropy(targets)", n=len(logits), classes=classes)
@@ -184,7 +185,7 @@ def cross_entropy(logits: Any, targets: Any) -> Any:
 
 def _tensor_targets(predictions: Tensor, targets: Any, who: str) -> np.ndarray:
     """Targets as a constant array of the predictions' shape and dtype, or a clear error."""
-    raw = targets.data if isinstance(targets, Tensor) else targets
+    raw = targets.data if TENSOR.is_node(targets) else targets
     t = number_array(raw, f"{who}(targets)", np.float64, expected="numbers")
     shape = predictions.data.shape
     if t.shape != shape:

@@ -13,8 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from .engine import Value
-from .nn.engines import engine_of_parameter, one_engine
+from .nn.engines import SCALAR, engine_of_parameter, one_engine
 from .util.checks import non_negative_number, positive_number, real_number, whole_number
 
 __all__ = [
@@ -39,7 +38,7 @@ class Optimizer:
     """
 
     def __init__(self, params: Iterable[Any], lr: float) -> None:
-        if isinstance(params, (Value, str)) or not isinstance(params, Iterable):
+        if SCALAR.is_node(params) or isinstance(params, str) or not isinstance(params, Iterable):
             raise TypeError(
                 "optimizer: expected an iterable of parameters (e.g. model.parameters()), "
                 f"got {type(params).__name__}"

@@ -20,8 +20,8 @@ import numpy as np
 
 from ..io.rows import read_rows
 from ..io.serialize import load
-from ..nn import MLP, Linear, Module, Sequential
-from ..nn.convert import from_value_mlp
+from ..nn import Linear, Module
+from ..nn.convert import on_tensor_engine, scalar_mlp, tensor_sequential
 from ..tensor import Tensor, softmax
 from ..training import predict
 from ..util.numbers import format_number
@@ -35,10 +35,11 @@ PREDICT_DIGITS = 4
 
 def input_width(model: Module) -> int | None:
     """How many numbers one example has for ``model`` (None when it does not say)."""
-    if isinstance(model, MLP):
-        return model.nin
-    if isinstance(model, Sequential):
-        for module in model:
+    mlp, sequential = scalar_mlp(model), tensor_sequential(model)
+    if mlp is not None:
+        return mlp.nin
+    if sequential is not None:
+        for module in sequential:
             width = input_width(module)
             if width is not None:
                 return width
@@ -49,10 +50,11 @@ def input_width(model: Module) -> int | None:
 
 def output_activation(model: Module) -> str:
     """The activation of the model's last layer: "sigmoid", "linear", "relu"..."""
-    if isinstance(model, MLP):
-        return model.layers[-1].neurons[0].activation
-    last = model[len(model) - 1] if isinstance(model, Sequential) and len(model) else model
-    if isinstance(last, Sequential):
+    mlp, sequential = scalar_mlp(model), tensor_sequential(model)
+    if mlp is not None:
+        return mlp.layers[-1].neurons[0].activation
+    last = sequential[len(sequential) - 1] if sequential is not None and len(sequential) else model
+    if tensor_sequential(last) is not None:
         return output_activation(last)
     name = getattr(last, "activation", None)
     return name if isinstance(name, str) else "linear"
@@ -86,7 +88,7 @@ def run_predict(args: argparse.Namespace) -> None:
     """Load a saved model and print its class and probabilities for every row of a file."""
     model = load(args.model)
     X = read_rows(args.input, columns=input_width(model))
-    runner = from_value_mlp(model) if isinstance(model, MLP) else model
+    runner = on_tensor_engine(model)  # a scalar MLP: its tensor twin, the same numbers
     outputs = np.asarray(predict(runner, X), dtype=np.float64)
     header, classes, numbers = _table(outputs, output_activation(model))
     if not say(header):

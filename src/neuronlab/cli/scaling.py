@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..nn import MLP, Linear, Module, Sequential
+from ..nn.convert import scalar_mlp, tensor_sequential
 
 __all__ = ["fold_scaling"]
 
@@ -47,10 +48,11 @@ def fold_scaling(
     is 1 and y_mean 0).  ``model``: a scalar ``MLP`` or a ``Sequential``.
     """
     mean, std = np.asarray(mean, np.float64), np.asarray(std, np.float64)
-    if isinstance(model, MLP):
-        _fold_mlp(model, mean, std, float(y_mean), float(y_scale))
-    elif isinstance(model, Sequential):
-        _fold_sequential(model, mean, std, float(y_mean), float(y_scale))
+    mlp, sequential = scalar_mlp(model), tensor_sequential(model)
+    if mlp is not None:
+        _fold_mlp(mlp, mean, std, float(y_mean), float(y_scale))
+    elif sequential is not None:
+        _fold_sequential(sequential, mean, std, float(y_mean), float(y_scale))
     else:
         raise TypeError(
             f"fold_scaling: expected an MLP or a Sequential, got {type(model).__name__}"

@@ -14,8 +14,8 @@ import numpy as np
 
 from ..io.serialize import save
 from ..metrics import precision_recall
-from ..nn import MLP, Module
-from ..nn.convert import from_value_mlp
+from ..nn import SCALAR, Module
+from ..nn.convert import on_tensor_engine
 from ..training import History, evaluate, fit, predict
 from .limits import MAX_STEP_NUMBERS, slow_run_note
 from .output import figure, final_line, note, progress_printer, say
@@ -124,7 +124,7 @@ def _config(args: argparse.Namespace, data: TrainingData, plan: Plan, scaling: S
 
 def _report_model(model: Module, evaluated: Module, data: TrainingData) -> Module:
     """The trained model, unless the report's predictions would make too big a scalar graph."""
-    if not isinstance(model, MLP):
+    if model.engine is not SCALAR:
         return model
     rows = max(len(data.X), len(data.test[0]) if data.test else 0, REPORT_RESOLUTION**2)
     return model if rows * model.num_parameters() <= MAX_STEP_NUMBERS["scalar"] else evaluated
@@ -146,7 +146,7 @@ def run_train(args: argparse.Namespace) -> History:
     history = _train(model, plan, data, scaling, args.quiet)
     if scaling.inputs or scaling.targets:  # the model now reads raw inputs, gives raw outputs
         fold_scaling(model, scaling.mean, scaling.std, scaling.y_mean, scaling.y_scale)
-    evaluated = from_value_mlp(model) if isinstance(model, MLP) else model  # fast, same numbers
+    evaluated = on_tensor_engine(model)  # fast, same numbers
     figures = _figures(evaluated, plan, data, args.target)
     if args.save is not None:
         save(model, args.save)

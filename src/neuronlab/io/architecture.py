@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -36,6 +36,8 @@ from .layer_records import INT_ARRAYS, LAYER_KINDS, Width, layer_record
 
 __all__ = [
     "Limits",
+    "MODEL_KINDS",
+    "model_kind",
     "Plan",
     "describe",
     "parameter_arrays",
@@ -48,6 +50,18 @@ TENSOR_MODELS: dict[str, type[Sequential]] = {
     "Sequential": Sequential,
     "LanguageModel": LanguageModel,
 }
+#: Model kind -> class, for every model a record may hold: the kind is the exact class's name.
+MODEL_KINDS: dict[str, type[Module]] = {"MLP": MLP, **TENSOR_MODELS}
+
+
+def model_kind(model: object) -> str | None:
+    """The kind a model file records for ``model`` ("MLP", "Sequential", ...), None for none.
+
+    The class decides, exactly: a subclass of your own is not a kind a file can
+    rebuild, so it has none.
+    """
+    kind = type(model).__name__
+    return kind if MODEL_KINDS.get(kind) is type(model) else None
 
 
 @dataclass(frozen=True)
@@ -85,7 +99,9 @@ def describe(model: Module, limits: Limits) -> dict[str, Any]:
     Raises TypeError for a model or layer that cannot be described, and
     ValueError for mixed dtypes or nesting deeper than ``limits.depth``.
     """
-    if type(model) is MLP:
+    kind = model_kind(model)
+    if kind == "MLP":
+        model = cast(MLP, model)
         return {
             "kind": "MLP",
             "dtype": "float64",
@@ -93,9 +109,8 @@ def describe(model: Module, limits: Limits) -> dict[str, Any]:
             "activations": [layer.neurons[0].activation for layer in model.layers],
             "fused": bool(model.layers[0].neurons[0].fused),
         }
-    kind = type(model).__name__
-    if TENSOR_MODELS.get(kind) is type(model):
-        assert isinstance(model, Sequential)
+    if kind is not None:
+        model = cast(Sequential, model)
         layers = [_layer_record(layer, 1, limits.depth) for layer in model]
         dtypes = sorted({str(p.data.dtype) for p in model.parameters()})
         if len(dtypes) > 1:
@@ -121,22 +136,22 @@ def describe(model: Module, limits: Limits) -> dict[str, Any]:
 
 def _layer_record(layer: Module, depth: int, max_depth: int) -> dict[str, Any]:
     """One layer of a Sequential as JSON."""
-    if type(layer) is Sequential:
+    if model_kind(layer) == "Sequential":
         if depth >= max_depth:
             raise ValueError(f"Sequential is nested more than {max_depth} levels deep")
-        inner = [_layer_record(x, depth + 1, max_depth) for x in layer]
+        inner = [_layer_record(x, depth + 1, max_depth) for x in cast(Sequential, layer)]
         return {"type": "Sequential", "layers": inner}
     return layer_record(layer)
 
 
 def parameter_arrays(model: Module) -> dict[str, np.ndarray]:
     """The parameters and buffers of ``model`` as named arrays (the tensor ones are not copied)."""
-    if type(model) is not MLP:
+    if model_kind(model) != "MLP":
         arrays = {name: np.ascontiguousarray(p.data) for name, p in model.named_parameters()}
         arrays.update((name, np.asarray(b, order="C")) for name, b in model.named_buffers())
         return arrays
     arrays = {}
-    for i, layer in enumerate(model.layers):
+    for i, layer in enumerate(cast(MLP, model).layers):
         neurons = layer.neurons
         arrays[f"layers.{i}.weight"] = np.array(
             [[w.data for w in n.w] for n in neurons], dtype=np.float64
@@ -360,10 +375,10 @@ def load_numbers(model: Module, arrays: dict[str, np.ndarray]) -> None:
     A scalar MLP's Values are set straight from its per-layer matrices, without
     a ``state_dict`` of one named entry per number.
     """
-    if not isinstance(model, MLP):
+    if model_kind(model) != "MLP":
         model.load_state_dict(arrays)
         return
-    for i, layer in enumerate(model.layers):
+    for i, layer in enumerate(cast(MLP, model).layers):
         weights = arrays[f"layers.{i}.weight"].tolist()
         biases = arrays[f"layers.{i}.bias"].tolist()
         for neuron, row, bias in zip(layer.neurons, weights, biases):

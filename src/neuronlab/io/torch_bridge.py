@@ -24,11 +24,10 @@ import numpy as np
 from ..data.text import Vocabulary
 from ..language.model import LanguageModel
 from ..nn import layers
-from ..nn.convert import from_value_mlp
+from ..nn.convert import on_tensor_engine
 from ..nn.dropout import Dropout
 from ..nn.module import Module
 from ..nn.normalization import BatchNorm1d, LayerNorm
-from ..nn.scalar import MLP
 from ..nn.sequence import Embedding, FlattenConsecutive
 
 __all__ = ["to_torch", "from_torch"]
@@ -75,9 +74,7 @@ def to_torch(model: Module) -> Any:
     one does not change the other.
     """
     torch = _torch()
-    if isinstance(model, MLP):
-        model = from_value_mlp(model, dtype=np.float64)
-
+    model = on_tensor_engine(model)  # a scalar MLP: as float64 Linear layers
     if isinstance(model, (layers.Sequential, layers.Linear)):  # a LanguageModel: its layers
         return _layer_to_torch(torch, layers, model)
     raise TypeError(

@@ -6,6 +6,12 @@ and activations (what ``mlp([...])`` builds).  Neuron j of layer i is row j of
 layer i's ``weight`` and entry j of its ``bias`` on both sides, so the two
 networks compute the same function, and a network built once (with ``mlp``'s
 He or Xavier start) can be trained on either engine from the same weights.
+
+Code above asks this module which of the two networks a model is:
+``on_tensor_engine`` gives any model as a tensor network (a scalar MLP
+converted, anything else as it is), and ``scalar_mlp`` / ``tensor_sequential``
+give a model as the one network or None -- so no module above tests
+``isinstance(model, MLP)`` (``tests/test_engine_protocol.py`` counts them).
 """
 
 from __future__ import annotations
@@ -20,7 +26,33 @@ from .layers import ACTIVATION_LAYERS, Linear, Sequential
 from .module import Module
 from .scalar import MLP
 
-__all__ = ["from_value_mlp", "to_value_mlp"]
+__all__ = [
+    "from_value_mlp",
+    "to_value_mlp",
+    "on_tensor_engine",
+    "scalar_mlp",
+    "tensor_sequential",
+]
+
+
+def scalar_mlp(model: object) -> MLP | None:
+    """``model`` when it is a scalar ``MLP`` (layers of neurons of Values), None otherwise."""
+    return model if isinstance(model, MLP) else None
+
+
+def tensor_sequential(model: object) -> Sequential | None:
+    """``model`` when it is a tensor ``Sequential`` (a ``LanguageModel`` too), None otherwise."""
+    return model if isinstance(model, Sequential) else None
+
+
+def on_tensor_engine(model: Module) -> Module:
+    """``model`` as a tensor network: a scalar ``MLP``'s float64 twin, anything else itself.
+
+    The twin computes the same numbers a whole batch at a time, which is how
+    the command line predicts and draws a scalar network's decision regions.
+    """
+    mlp = scalar_mlp(model)
+    return model if mlp is None else from_value_mlp(mlp)
 
 
 def from_value_mlp(model: MLP, *, dtype: Any = np.float64) -> Sequential:

@@ -34,8 +34,7 @@ class Dropout(Module):
 
     def forward(self, x: Tensor) -> Tensor:
         """x with a fresh random mask (training), or x itself (evaluation, or p = 0)."""
-        if not isinstance(x, Tensor):
-            raise TypeError(f"Dropout: expected a Tensor, got {type(x).__name__}")
+        x = TENSOR.checked_node(x, "Dropout")
         if not self.training or self.p == 0.0:
             return x
         return dropout(x, self.p, generator=self._rng)

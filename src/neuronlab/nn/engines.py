@@ -6,6 +6,14 @@ differ between the two -- how a batch runs through a model, how its numbers
 are read, how a parameter is copied, checked or restored -- is a method of an
 ``Engine``.  A model names its engine (``Module.engine``); training, the
 optimisers and saving ask it and never test ``type(p) is Value``.
+
+Code above asks the same way about anything else: ``engine_of_node(x)`` is
+the engine a number of a graph belongs to (None for anything that is not
+one), ``Engine.is_node(x)`` asks one engine, and ``TENSOR.checked_node``
+refuses what a tensor layer cannot take.  Outside the engines, this protocol
+and the converters (``nn.convert``), no module tests ``isinstance(x, Value)``,
+``Tensor``, ``MLP`` or ``Sequential``: ``tests/test_engine_protocol.py``
+counts them.
 """
 
 from __future__ import annotations
@@ -14,12 +22,15 @@ import contextlib
 import math
 import numbers
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from ..engine import Value, cycle_collector_paused
 from ..tensor import Tensor, no_grad
+
+if TYPE_CHECKING:  # for the type checker only: an ``is_node`` check narrows both ways
+    from typing_extensions import TypeIs
 
 __all__ = [
     "Engine",
@@ -28,6 +39,8 @@ __all__ = [
     "SCALAR",
     "TENSOR",
     "engine_of_parameter",
+    "engine_of_node",
+    "is_parameter",
     "one_engine",
     "finite_array",
 ]
@@ -62,6 +75,8 @@ class Engine:
     """What training, optimisers and saving need from an engine; one instance per engine."""
 
     name = "engine"
+    #: What one number of its graphs is called in an error message.
+    node_name = "node"
     #: True when a model reads one flat row of numbers per example (no images as 2-D arrays).
     rows_only = False
     #: Examples evaluated per forward pass when no gradient is needed (bounds the memory).
@@ -69,6 +84,16 @@ class Engine:
 
     def __repr__(self) -> str:
         return f"<{self.name} engine>"
+
+    def is_node(self, x: object) -> bool:
+        """True when ``x`` is a number of this engine's graphs (a ``Value``, a ``Tensor``)."""
+        raise NotImplementedError
+
+    def checked_node(self, x: Any, who: str) -> Any:
+        """``x`` itself when it is a node of this engine; otherwise a TypeError naming ``who``."""
+        if not self.is_node(x):
+            raise TypeError(f"{who}: expected a {self.node_name}, got {type(x).__name__}")
+        return x
 
     # -- running a model ------------------------------------------------------------
 
@@ -151,8 +176,12 @@ class ScalarEngine(Engine):
     """``Value``: one graph node per number; a batch is a list of per-example outputs."""
 
     name = "scalar"
+    node_name = "Value"
     rows_only = True
     eval_rows = 64  # every example's graph lives until its chunk's loss is read
+
+    def is_node(self, x: object) -> TypeIs[Value]:
+        return isinstance(x, Value)
 
     def feature_dtype(self, params: Sequence[Any]) -> np.dtype:
         return np.dtype(np.float64)
@@ -220,6 +249,10 @@ class TensorEngine(Engine):
     """``Tensor``: a whole batch is one array and one graph."""
 
     name = "tensor"
+    node_name = "Tensor"
+
+    def is_node(self, x: object) -> TypeIs[Tensor]:
+        return isinstance(x, Tensor)
 
     def feature_dtype(self, params: Sequence[Any]) -> np.dtype:
         return params[0].data.dtype if params else np.dtype(np.float32)
@@ -308,6 +341,30 @@ def engine_of_parameter(p: object) -> Engine:
     if isinstance(p, Tensor):
         return TENSOR
     raise TypeError(f"expected a parameter (a Value or a Tensor), got {type(p).__name__}")
+
+
+def engine_of_node(x: object) -> Engine | None:
+    """The engine whose graphs ``x`` is a number of: SCALAR for a Value, TENSOR for a Tensor.
+
+    None for anything else (a plain number, a list, an array): the caller says
+    what it expected.
+    """
+    if isinstance(x, Value):
+        return SCALAR
+    if isinstance(x, Tensor):
+        return TENSOR
+    return None
+
+
+def is_parameter(obj: object) -> bool:
+    """True for things an optimiser updates: a ``Value``, or a ``Tensor`` that requires grad.
+
+    Asked of every attribute of every module whenever a model lists its
+    parameters, so the usual answer (a Value) comes first and fast.
+    """
+    if type(obj) is Value:
+        return True
+    return isinstance(obj, Tensor) and obj.requires_grad
 
 
 def one_engine(engines: Iterator[Engine] | Sequence[Engine], who: str) -> Engine | None:

@@ -38,7 +38,7 @@ __all__ = [
 
 def _as_tensor(x: Any, who: str, dtype: Any = None) -> Tensor:
     """A Tensor passes through; an array or nested list becomes one (of ``dtype``)."""
-    if isinstance(x, Tensor):
+    if TENSOR.is_node(x):
         return x
     if isinstance(x, (np.ndarray, list, tuple)):
         return Tensor(x, dtype=dtype)

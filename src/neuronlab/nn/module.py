@@ -16,19 +16,10 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from ..engine import Value
-from ..tensor import Tensor
 from ..util.checks import flag
-from .engines import Engine, engine_of_parameter, one_engine
+from .engines import Engine, engine_of_parameter, is_parameter, one_engine
 
 __all__ = ["Module", "LayerOutput", "is_parameter", "evaluation_mode", "training_mode"]
-
-
-def is_parameter(obj: object) -> bool:
-    """True for things an optimiser updates: a ``Value``, or a ``Tensor`` that requires grad."""
-    if type(obj) is Value:
-        return True
-    return isinstance(obj, Tensor) and obj.requires_grad
 
 
 @dataclass(frozen=True)

@@ -30,8 +30,7 @@ def _gain_and_bias(width: int, affine: bool, dtype: np.dtype) -> tuple[Any, Any]
 
 
 def _checked_input(x: Any, width: int, who: str, shapes: str) -> Tensor:
-    if not isinstance(x, Tensor):
-        raise TypeError(f"{who}: expected a Tensor, got {type(x).__name__}")
+    x = TENSOR.checked_node(x, who)
     if not x.data.ndim or x.data.shape[-1] != width:
         raise ValueError(
             f"{who}: expected input of shape {shapes} with {width} features in the last "

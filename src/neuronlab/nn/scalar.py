@@ -23,7 +23,7 @@ from ..engine import Value, as_value, weighted_sum
 from ..util.checks import whole_number
 from ..util.rng import Seed, make_rng
 from .activations import check_activation
-from .engines import SCALAR
+from .engines import SCALAR, engine_of_node
 from .module import LayerOutput, Module
 
 __all__ = ["Neuron", "Layer", "MLP"]
@@ -36,7 +36,7 @@ def _activation_of(name: str) -> Callable[[Value], Value]:
 
 def _as_inputs(x: object, nin: int, who: str) -> list[Value]:
     """Check that ``x`` is ``nin`` numbers or Values and return them as Values."""
-    if isinstance(x, (Value, int, float, np.number)) and nin == 1:
+    if nin == 1 and (engine_of_node(x) is SCALAR or isinstance(x, (int, float, np.number))):
         x = [x]
     if isinstance(x, np.ndarray):
         if x.ndim != 1:
@@ -52,10 +52,10 @@ def _as_inputs(x: object, nin: int, who: str) -> list[Value]:
         raise ValueError(f"{who}: expected {nin} inputs, got {len(x)}")
     out = []
     for xi, name in zip(x, _input_labels(nin)):
-        if type(xi) is not Value:  # a plain number: a constant input, labelled by its place
-            xi = as_value(xi, who)
-            xi.label = name
-        out.append(xi)
+        value = as_value(xi, who)
+        if value is not xi:  # a plain number: a constant input, labelled by its place
+            value.label = name
+        out.append(value)
     return out
 
 

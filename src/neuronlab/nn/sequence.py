@@ -84,8 +84,7 @@ class FlattenConsecutive(Module):
 
     def forward(self, x: Tensor) -> Tensor:
         """x of shape (B, T, C) as (B, T/n, C·n), or (B, C·n) when T == n."""
-        if not isinstance(x, Tensor):
-            raise TypeError(f"FlattenConsecutive: expected a Tensor, got {type(x).__name__}")
+        x = TENSOR.checked_node(x, "FlattenConsecutive")
         if x.data.ndim != 3:
             raise ValueError(
                 f"FlattenConsecutive: expected input of shape (batch, positions, features), "

@@ -9,8 +9,9 @@ from typing import Any
 import numpy as np
 
 from ..engine import Value, dot
-from ..nn import MLP, Layer, Module, Neuron
+from ..nn import Layer, Module, Neuron
 from ..nn.activations import activate
+from ..nn.convert import scalar_mlp
 from .parts import Picture
 
 __all__ = ["first_neuron", "first_neuron_graph", "neuron_graph_picture", "UNFUSED_UP_TO"]
@@ -28,8 +29,9 @@ def first_neuron(model: Any) -> Neuron | None:
         return model
     if isinstance(model, Layer):
         return model.neurons[0]
-    if isinstance(model, MLP):
-        return model.layers[0].neurons[0]
+    mlp = scalar_mlp(model)
+    if mlp is not None:
+        return mlp.layers[0].neurons[0]
     return None
 
 

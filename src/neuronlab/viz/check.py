@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from ..engine import Value
+from ..nn.engines import SCALAR
 from ..util.numbers import format_number
 from .explain import gradients
 from .nodes import d_of, graph_nodes
@@ -36,7 +37,7 @@ def _real(x: object, what: str) -> float:
 
 def _call(fn: Callable[..., object], args: tuple, who: str) -> Value:
     out = fn(*args)
-    if type(out) is not Value:
+    if not SCALAR.is_node(out):
         raise TypeError(f"{who}: the function must return a Value, got {type(out).__name__}")
     return out
 
@@ -98,7 +99,7 @@ def nudge(output_fn: Callable[[], Value], value: Value, h: float = 1e-3) -> Nudg
         raise TypeError(
             f"nudge: output_fn must be a function of no arguments, got {output_fn!r:.60}"
         )
-    if type(value) is not Value:
+    if not SCALAR.is_node(value):
         raise TypeError(f"nudge: value must be a Value, got {type(value).__name__}")
     h = _real(h, "nudge(h)")
     if h == 0:
@@ -213,14 +214,14 @@ def gradcheck(
     """
     if not callable(fn):
         raise TypeError(f"gradcheck: fn must be a function of a list of Values, got {fn!r:.60}")
-    if isinstance(inputs, (Value, str)) or not isinstance(inputs, Sequence):
+    if SCALAR.is_node(inputs) or isinstance(inputs, str) or not isinstance(inputs, Sequence):
         raise TypeError(
             f"gradcheck: inputs must be a list of Values or numbers, got {type(inputs).__name__}"
         )
     if not inputs:
         raise ValueError("gradcheck: inputs is empty")
     xs = [
-        x if type(x) is Value else Value(_real(x, f"gradcheck(inputs[{i}])"), label=f"x{i}")
+        x if SCALAR.is_node(x) else Value(_real(x, f"gradcheck(inputs[{i}])"), label=f"x{i}")
         for i, x in enumerate(inputs)
     ]
     h = _real(h, "gradcheck(h)")

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any, overload
 
 from ..engine import Value, chain_rule
+from ..nn.engines import SCALAR, TENSOR, engine_of_node
 from ..tensor import Tensor
 from ..util.checks import whole_number
 from ..util.numbers import format_number
@@ -66,8 +67,7 @@ def gradients(root: Value) -> dict[Value, float]:
 
 
 def _check_value(x: object, who: str) -> None:
-    if type(x) is not Value:
-        raise TypeError(f"{who}: expected a Value, got {type(x).__name__}")
+    SCALAR.checked_node(x, who)
 
 
 # -- the structured result ------------------------------------------------------
@@ -362,11 +362,11 @@ def explain(
       d(a*b)/da = b = -3
     dL/da = dL/d(a*b) * d(a*b)/da = 1 * -3 = -3
     """
-    if type(loss) is not Value and not isinstance(loss, Tensor):
+    if engine_of_node(loss) is None:
         raise TypeError(f"explain: expected a Value or a Tensor, got {type(loss).__name__}")
     if limit is not None:
         limit = whole_number(limit, "explain(limit)", minimum=1)
-    if isinstance(loss, Tensor):
+    if TENSOR.is_node(loss):
         tensor_result = explain_tensor(loss, names=names, limit=limit)  # type: ignore[arg-type]
         if show:
             print(tensor_result.text, file=sys.stdout)

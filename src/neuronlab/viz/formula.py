@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..engine import Value
+from ..nn.engines import SCALAR
 from ..util.numbers import format_number
 from .nodes import d_of
 
@@ -280,7 +281,7 @@ class Formula:
                     self.expr,
                 )
             x = values[name]
-            if type(x) is Value:
+            if SCALAR.is_node(x):
                 leaves[name] = x
             elif isinstance(x, numbers.Real) and not isinstance(x, bool):
                 leaves[name] = Value(float(x), label=name)

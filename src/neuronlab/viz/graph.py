@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from ..engine import Value
+from ..nn.engines import SCALAR, TENSOR, engine_of_node
 from ..tensor import Tensor
 from ..util.files import write_atomic
 from ..util.numbers import format_number
@@ -305,8 +306,7 @@ def plan_graph(root: Value, *, collapse_neurons: bool = False) -> GraphPlan:
     >>> [n.kind for n in plan.nodes], plan.box_of[a], plan.edges[-1]
     (['leaf', 'leaf', 'value', 'op', 'root', 'op'], 'v0', ('v4op', 'v4'))
     """
-    if type(root) is not Value:
-        raise TypeError(f"plan_graph: expected a Value, got {type(root).__name__}")
+    SCALAR.checked_node(root, "plan_graph")
     order = graph_nodes(root)
     plan = _plan(root, order, bool(collapse_neurons))
     nodes = _nodes(plan, Namer(root, order, drawn_as=plan.through))
@@ -577,8 +577,9 @@ def draw_graph(
 
     The numbers are those of the moment of the call; the graph is not changed.
     """
-    tensor = isinstance(root, Tensor)
-    if type(root) is not Value and not tensor:
+    found = engine_of_node(root)
+    tensor = found is TENSOR
+    if found is None:
         raise TypeError(f"draw_graph: expected a Value or a Tensor, got {type(root).__name__}")
     if rankdir is None:
         rankdir = "TB" if tensor else "LR"
@@ -590,7 +591,7 @@ def draw_graph(
         raise ValueError(f"draw_graph: engine must be one of {', '.join(_ENGINES)}, got {engine!r}")
     if isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1:
         raise ValueError(f"draw_graph: max_nodes must be a positive int, got {max_nodes!r}")
-    if isinstance(root, Tensor):
+    if tensor:
         if collapse_neurons:
             raise ValueError(
                 "draw_graph: collapse_neurons is for Value graphs; a Tensor graph already has "
@@ -621,13 +622,13 @@ def _draw_values(
 
 def _marked_ids(marked: Iterable[Value], plan: _Plan, order: list[Value]) -> set[str]:
     """The ids of the boxes that show the ``marked`` Values (checked: Values of this graph)."""
-    if isinstance(marked, Value):
+    if SCALAR.is_node(marked):
         marked = (marked,)
     wanted = list(marked)
     if not wanted:
         return set()
     for v in wanted:
-        if type(v) is not Value:
+        if not SCALAR.is_node(v):
             raise TypeError(
                 f"draw_graph(marked=...): expected Values of the graph, got {type(v).__name__}"
             )

@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from ..nn.engines import TENSOR
 from ..tensor import Tensor
 from ..walk import topological_order
 from .nodes import DotStyle, Node, node_number
@@ -73,11 +74,11 @@ def _too_many(n: int, max_nodes: int) -> ValueError:
 
 def _marked_ids(marked: Iterable[Tensor], ids: dict[Tensor, str], order: list[Tensor]) -> set[str]:
     """The ids of the boxes that show the ``marked`` tensors (a folded number: its reader's)."""
-    if isinstance(marked, Tensor):
+    if TENSOR.is_node(marked):
         marked = (marked,)
     wanted = list(marked)
     for t in wanted:
-        if not isinstance(t, Tensor):
+        if not TENSOR.is_node(t):
             raise TypeError(
                 f"draw_graph(marked=...): expected Tensors of the graph, got {type(t).__name__}"
             )

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from itertools import count
 
+from ..nn.engines import TENSOR
 from ..tensor import Tensor
 from ..util.numbers import format_number
 from .tensor_ops import Operand, op_text
@@ -47,7 +48,7 @@ def given_tensor_names(names: Mapping[str, Tensor] | None, who: str) -> dict[Ten
         raise TypeError(f"{who}(names=): expected a dict of name -> Tensor, got {names!r:.60}")
     given: dict[Tensor, str] = {}
     for key, t in names.items():
-        if not isinstance(t, Tensor):
+        if not TENSOR.is_node(t):
             raise TypeError(f"{who}(names={key!r}): expected a Tensor, got {type(t).__name__}")
         if not isinstance(key, str) or not key.strip():
             raise ValueError(f"{who}(names=): a name must be a non-empty str, got {key!r}")

@@ -128,16 +128,18 @@ def first_layer_weights(model: Any) -> np.ndarray | None:
     or ``Layer``: each first-layer neuron's weights as a row; a ``Neuron``: one
     row.  None for anything else.
     """
-    from ...nn.layers import Linear, Sequential
-    from ...nn.scalar import MLP, Layer, Neuron
+    from ...nn.convert import scalar_mlp, tensor_sequential
+    from ...nn.layers import Linear
+    from ...nn.scalar import Layer, Neuron
 
-    if isinstance(model, Sequential):
-        first = next((m for m in model if isinstance(m, Linear)), None)
+    sequential, mlp = tensor_sequential(model), scalar_mlp(model)
+    if sequential is not None:
+        first = next((m for m in sequential if isinstance(m, Linear)), None)
         return None if first is None else np.array(first.weight.data, dtype=np.float64)
     if isinstance(model, Linear):
         return np.array(model.weight.data, dtype=np.float64)
-    if isinstance(model, MLP):
-        model = model.layers[0]
+    if mlp is not None:
+        model = mlp.layers[0]
     if isinstance(model, Layer):
         return np.array([[w.data for w in n.w] for n in model.neurons], dtype=np.float64)
     if isinstance(model, Neuron):

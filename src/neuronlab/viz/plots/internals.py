@@ -35,6 +35,8 @@ import numpy as np
 
 from ...language.model import LanguageModel
 from ...losses import get_loss
+from ...nn.convert import tensor_sequential
+from ...nn.engines import TENSOR
 from ...nn.layers import ReLU, Sequential, Tanh
 from ...nn.module import Module
 from ...tensor import Tensor, is_grad_enabled, no_grad
@@ -126,12 +128,13 @@ class WeightGradient:
 
 
 def _checked_model(model: object, who: str) -> Sequential:
-    if not isinstance(model, Sequential):
+    sequential = tensor_sequential(model)
+    if sequential is None:
         raise TypeError(
             f"{who}(model): expected a Sequential network (a LanguageModel, or layers such as "
             f"Linear and Tanh in a Sequential), got {describe(model)}"
         )
-    return model
+    return sequential
 
 
 def _inputs(model: Sequential, X: Any, who: str) -> Any:
@@ -196,7 +199,7 @@ def _backward_on_a_copy(model: Any, X: Any, y: Any, loss: Any, who: str) -> tupl
     twin.zero_grad()
     outputs = twin.trace(x)
     value = loss_fn(outputs[-1], y)
-    if not isinstance(value, Tensor) or value.data.size != 1:
+    if not TENSOR.is_node(value) or value.data.size != 1:
         raise ValueError(f"{who}(loss): expected the loss to be one number, got {describe(value)}")
     value.backward()
     return twin, outputs

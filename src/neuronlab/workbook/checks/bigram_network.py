@@ -18,6 +18,7 @@ import numpy as np
 from ...data.text import context_windows
 from ...data.words import names as all_names
 from ...losses import cross_entropy
+from ...nn.engines import TENSOR
 from ...tensor import Tensor
 from ..findings import Finding, failed, passed
 from ..sandbox import CheckContext
@@ -147,7 +148,7 @@ def _loss_finding(fn: Callable[..., Any]) -> Finding:
         got = call_twice(fn, call, _MISFIT, {"W": weights, "xs": xs, "ys": ys})
         if isinstance(got, Finding):
             return got
-        if not isinstance(got, Tensor):
+        if not TENSOR.is_node(got):
             return failed(
                 f"{call} returned {type(got).__name__}, not a Tensor",
                 likely="build the loss from W with Tensor operations (@, .exp(), "

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from ...tensor import Tensor
+from ...nn.engines import TENSOR
 from ..findings import Finding, failed
 from .arrays import call_learner, entry_text
 
@@ -34,7 +34,7 @@ class _Bound:
 
 
 def _copied(value: Any) -> Any:
-    if isinstance(value, Tensor):
+    if TENSOR.is_node(value):
         return value  # a Tensor is handed as it is: its data is compared before and after
     if isinstance(value, np.ndarray):
         return value.copy()
@@ -43,13 +43,13 @@ def _copied(value: Any) -> Any:
 
 def _plain(value: Any) -> Any:
     """What is compared before and after: a Tensor by its numbers, the rest as it is."""
-    return value.data.copy() if isinstance(value, Tensor) else _copied(value)
+    return value.data.copy() if TENSOR.is_node(value) else _copied(value)
 
 
 def same_result(a: Any, b: Any) -> bool:
     """Whether two results are the same: arrays entry by entry (nan equal to nan), dicts by
     key, lists and tuples item by item, anything else by ==."""
-    if isinstance(a, Tensor) or isinstance(b, Tensor):
+    if TENSOR.is_node(a) or TENSOR.is_node(b):
         a, b = getattr(a, "data", a), getattr(b, "data", b)
     if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
         try:
