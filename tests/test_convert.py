@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from neuronlab.engine import Value
 from neuronlab.nn import MLP, Linear, Sequential, from_value_mlp
 from neuronlab.tensor import Tensor
+from neuronlab.worked import TANH_NEURON_BIAS
 
 TOL = {"rtol": 1e-9, "atol": 1e-12}
 
@@ -97,7 +98,7 @@ def test_the_designs_neuron_through_both_engines() -> None:
     """design.md §7: x = (2, 0), w = (-3, 1), b = 6.88..., o = tanh(n) ≈ 0.7071."""
     model = MLP(2, [1], output_activation="tanh", seed=0)
     neuron = model.layers[0].neurons[0]
-    neuron.w[0].data, neuron.w[1].data, neuron.b.data = -3.0, 1.0, 6.8813735870195432
+    neuron.w[0].data, neuron.w[1].data, neuron.b.data = -3.0, 1.0, TANH_NEURON_BIAS
     net = from_value_mlp(model)
     assert net[0].weight.data.tolist() == [[-3.0, 1.0]]
     x = Tensor([[2.0, 0.0]], dtype="float64", requires_grad=True)

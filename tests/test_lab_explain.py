@@ -26,6 +26,7 @@ from neuronlab.losses import get_loss, prepare_targets
 from neuronlab.tensor import Tensor
 from neuronlab.viz.explain import explain
 from neuronlab.viz.graph import plan_graph
+from neuronlab.worked import TANH_NEURON_BIAS as DESIGN_BIAS
 
 ALL_FEATURES = ["x1", "x2", "x1^2", "x2^2", "x1*x2", "sin(x1)", "sin(x2)"]
 
@@ -156,7 +157,6 @@ def test_a_weight_that_cannot_be_set_names_its_field_and_changes_nothing(args, f
 
 # -- the design's tanh neuron, set up by hand -------------------------------------------------
 
-DESIGN_BIAS = 6.8813735870195432
 POINTS = np.array(
     [[2, 0], [1, 1], [-2, 3], [0, -4], [-3, -2], [4, 1], [3, -3], [5, 4], [3, 0], [5, -1]]
 )

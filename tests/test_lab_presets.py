@@ -6,11 +6,12 @@ import numpy as np
 import pytest
 
 from neuronlab.lab.frames import grid_points
-from neuronlab.lab.presets import DESIGN_BIAS, PRESETS, apply_preset, preset_list, preset_session
+from neuronlab.lab.presets import PRESETS, apply_preset, preset_list, preset_session
 from neuronlab.lab.session import LabSession
 from neuronlab.lab.settings import LabInputError, LabSettings
 from neuronlab.lab.stepthrough import walk
 from neuronlab.tensor import Tensor, no_grad
+from neuronlab.worked import TANH_NEURON_BIAS as DESIGN_BIAS
 
 
 def accuracy(session: LabSession) -> float:
