@@ -13,9 +13,12 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from string import Template
 
 import nbformat
 from notebook_file import cells_of, command, file_text, notebook
+
+from neuronlab import datasets, worked
 
 HERE = Path(__file__).resolve().parent
 NOTEBOOK = HERE / "tour.ipynb"
@@ -70,8 +73,8 @@ def show(path):
         "md",
         """## 1. The perceptron
 
-Three yes/no factors decide whether to eat sweets, with weights (2, 6, 2) and
-threshold 5. The output is 1 when `w·x > 5`.""",
+Three yes/no factors decide whether to eat sweets, with weights $sweets_weights and
+threshold $sweets_threshold. The output is 1 when `w·x > $sweets_threshold`.""",
     ),
     (
         "code",
@@ -132,18 +135,18 @@ show(out / "02_sigmoid.png")""",
         "md",
         """## 3. A computation graph and the chain rule
 
-a = 2, b = −3, c = 10, e = a·b, d = e + c, f = −2, L = d·f.""",
+a = $a, b = $b, c = $c, e = a·b, d = e + c, f = $f, L = d·f.""",
     ),
     (
         "code",
-        """a = Value(2.0, label="a")
-b = Value(-3.0, label="b")
-c = Value(10.0, label="c")
+        """a = Value($a_py, label="a")
+b = Value($b_py, label="b")
+c = Value($c_py, label="c")
 e = a * b
 e.label = "e"
 d = e + c
 d.label = "d"
-f = Value(-2.0, label="f")
+f = Value($f_py, label="f")
 L = d * f
 L.label = "L"
 L.backward()
@@ -162,11 +165,11 @@ gradient times the local derivative.""",
         "md",
         """## 4. A derivative is a slope
 
-Raise f by h = 1 and rebuild L: it moves from −8 to −4, by dL/df · h = 4.""",
+Raise f by h = $h_f and rebuild L: it moves from $L to $L_nudged, by dL/df · h = $L_change.""",
     ),
     (
         "code",
-        """print(nudge(lambda: (a * b + c) * f, f, h=1.0))
+        """print(nudge(lambda: (a * b + c) * f, f, h=$h_f_py))
 print()
 print(gradcheck(lambda xs: (xs[0] * xs[1] + xs[2]) * xs[3], [a, b, c, f]))""",
     ),
@@ -174,20 +177,20 @@ print(gradcheck(lambda xs: (xs[0] * xs[1] + xs[2]) * xs[3], [a, b, c, f]))""",
         "md",
         """L is a straight line in each input, so any h gives the exact slope. Most
 functions curve: take the tanh neuron of step 5 as a function of its weight w1,
-o(w1) = tanh(2·w1 + 6.8814), at w1 = −3, where backpropagation finds do/dw1 = 1.
+o(w1) = tanh($x1·w1 + $b4), at w1 = $w1, where backpropagation finds do/dw1 = 1.
 The smaller the nudge, the closer rise / h comes to that slope.""",
     ),
     (
         "code",
         """def o_of(w1):
-    \"\"\"The tanh neuron's output with x1 = 2, x2 = 0, w2 = 1, b = 6.8814 fixed.\"\"\"
-    return Value(2 * w1 + 6.8813735870195432).tanh().data
+    \"\"\"The tanh neuron's output with x1 = $x1, x2 = $x2, w2 = $w2, b = $b4 fixed.\"\"\"
+    return Value($x1 * w1 + $b_text).tanh().data
 
 
-for h in (0.5, 0.1, 0.01, 0.001):
-    print(f"h = {h:<6}  rise / h = {(o_of(-3 + h) - o_of(-3)) / h:.6f}")
+for h in $nudge_steps:
+    print(f"h = {h:<6}  rise / h = {(o_of($w1g + h) - o_of($w1g)) / h:.6f}")
 plots.plot_nudge(
-    o_of, -3.0, 0.5, out / "04_nudge.png", slope=1.0, xlabel="w1", ylabel="o = tanh(2·w1 + 6.8814)"
+    o_of, $w1_py, $h0, out / "04_nudge.png", slope=1.0, xlabel="w1", ylabel="o = tanh($x1·w1 + $b4)"
 )
 show(out / "04_nudge.png")""",
     ),
@@ -195,18 +198,18 @@ show(out / "04_nudge.png")""",
         "md",
         """## 5. Backpropagation through a neuron
 
-o = tanh(x1·w1 + x2·w2 + b) with x1 = 2, x2 = 0, w1 = −3, w2 = 1, b = 6.8813735870195432.
+o = tanh(x1·w1 + x2·w2 + b) with x1 = $x1, x2 = $x2, w1 = $w1, w2 = $w2, b = $b_text.
 By hand: do/dn = 1 − o² = 0.5;
 x1.grad = w1 · 0.5 = −1.5, w1.grad = x1 · 0.5 = 1,
 x2.grad = w2 · 0.5 = 0.5, w2.grad = x2 · 0.5 = 0.""",
     ),
     (
         "code",
-        """x1 = Value(2.0, label="x1")
-x2 = Value(0.0, label="x2")
-w1 = Value(-3.0, label="w1")
-w2 = Value(1.0, label="w2")
-b = Value(6.8813735870195432, label="b")
+        """x1 = Value($x1_py, label="x1")
+x2 = Value($x2_py, label="x2")
+w1 = Value($w1_py, label="w1")
+w2 = Value($w2_py, label="w2")
+b = Value($b_text, label="b")
 x1w1 = x1 * w1
 x1w1.label = "x1*w1"
 x2w2 = x2 * w2
@@ -370,9 +373,48 @@ Python: `neuronlab.tour.run_tour("tour-pictures")`.""",
 ]
 
 
+def said(x: float) -> str:
+    """A number as the notebook's prose writes it: 2, −3 (a true minus sign), 0.5."""
+    return f"{x:g}".replace("-", "−")
+
+
+def worked_numbers() -> dict[str, str]:
+    """The worked examples' numbers (``neuronlab.worked``, the sweets dataset) for the cells.
+
+    ``$a`` is a number as the prose writes it, ``$a_py`` as Python code writes
+    it; the cells take them from the library, so the notebook cannot drift from it.
+    """
+    leaves = {**worked.L_GRAPH_LEAVES, **worked.TANH_NEURON_LEAVES}
+    del leaves["b"]  # the L graph's b and the neuron's b: the neuron's is $b_text
+    numbers = {name: said(x) for name, x in leaves.items()}
+    numbers.update({f"{name}_py": repr(x) for name, x in leaves.items()})
+    numbers["b"] = said(worked.L_GRAPH_LEAVES["b"])
+    numbers["b_py"] = repr(worked.L_GRAPH_LEAVES["b"])
+    graph = worked.l_graph()
+    h_f = worked.L_GRAPH_NUDGES["f"]
+    change = graph["d"].data * h_f  # dL/df = d
+    numbers.update(
+        L=said(graph["L"].data),
+        L_nudged=said(graph["L"].data + change),
+        L_change=said(change),
+        h_f=said(h_f),
+        h_f_py=repr(h_f),
+        h0=repr(worked.NUDGE_STEPS[0]),
+        w1g=f"{worked.TANH_NEURON_LEAVES['w1']:g}",
+        nudge_steps=repr(worked.NUDGE_STEPS),
+        b_text=worked.TANH_NEURON_BIAS_TEXT,
+        b4=f"{worked.TANH_NEURON_BIAS:.4f}",
+        sweets_weights=f"({', '.join(f'{w:g}' for w in datasets.SWEETS_WEIGHTS)})",
+        sweets_threshold=f"{datasets.SWEETS_THRESHOLD:g}",
+    )
+    return numbers
+
+
 def build() -> nbformat.NotebookNode:
-    """The tour notebook, without outputs."""
-    return notebook(cells_of(CELLS, "tour"))
+    """The tour notebook, without outputs, its worked examples' numbers from the library."""
+    numbers = worked_numbers()
+    cells = [(kind, Template(body).substitute(numbers)) for kind, body in CELLS]
+    return notebook(cells_of(cells, "tour"))
 
 
 def text() -> str:

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from neuronlab.engine import Value
 from neuronlab.nn import MLP, Linear, Sequential, from_value_mlp
 from neuronlab.tensor import Tensor
+from neuronlab.worked import TANH_NEURON_BIAS
 
 TOL = {"rtol": 1e-9, "atol": 1e-12}
 
@@ -97,7 +98,7 @@ def test_the_designs_neuron_through_both_engines() -> None:
     """design.md §7: x = (2, 0), w = (-3, 1), b = 6.88..., o = tanh(n) ≈ 0.7071."""
     model = MLP(2, [1], output_activation="tanh", seed=0)
     neuron = model.layers[0].neurons[0]
-    neuron.w[0].data, neuron.w[1].data, neuron.b.data = -3.0, 1.0, 6.8813735870195432
+    neuron.w[0].data, neuron.w[1].data, neuron.b.data = -3.0, 1.0, TANH_NEURON_BIAS
     net = from_value_mlp(model)
     assert net[0].weight.data.tolist() == [[-3.0, 1.0]]
     x = Tensor([[2.0, 0.0]], dtype="float64", requires_grad=True)
@@ -146,3 +147,65 @@ def test_from_value_mlp_copies_and_validates() -> None:
         from_value_mlp(Linear(2, 2))
     stepped = from_value_mlp(MLP(2, [1], output_activation="step", seed=0))
     assert [type(m).__name__ for m in stepped] == ["Linear", "Step"]
+
+
+# -- to_value_layers, and the one reading of each Linear's activation ----------------------
+
+
+def test_to_value_layers_keeps_each_layers_own_activation_and_numbers() -> None:
+    from neuronlab.nn import ReLU, Sigmoid, Tanh, to_value_layers
+
+    net = Sequential(
+        Linear(2, 3, seed=1, dtype="float64"),
+        Tanh(),
+        Linear(3, 4, seed=2, dtype="float64"),
+        ReLU(),
+        Linear(4, 2, seed=3, dtype="float64"),
+        Sigmoid(),
+    )
+    layers = to_value_layers(net)
+    assert [layer.neurons[0].activation for layer in layers] == ["tanh", "relu", "sigmoid"]
+    assert layers[1].neurons[3].w[2].label == "w1.3.2"
+    assert layers[2].neurons[1].b.label == "b2.1"
+    x = np.array([0.3, -1.7])
+    h: list = [Value(float(v)) for v in x]
+    for layer in layers:
+        out = layer(h)
+        h = out if isinstance(out, list) else [out]
+    expected = net(Tensor(x[None, :], dtype="float64")).data[0]
+    np.testing.assert_allclose([v.data for v in h], expected, **TOL)
+
+
+def test_to_value_layers_refuses_what_a_neuron_cannot_be() -> None:
+    from neuronlab.nn import BatchNorm1d, Tanh, to_value_layers
+
+    with pytest.raises(TypeError, match="to_value_layers: expected a neuronlab Sequential"):
+        to_value_layers(Linear(2, 1))  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="layer 1 is BatchNorm1d"):
+        to_value_layers(Sequential(Linear(2, 3), BatchNorm1d(3), Tanh()))
+    with pytest.raises(ValueError, match="layer 0 .* must follow a Linear layer directly"):
+        to_value_layers(Sequential(Tanh(), Linear(2, 3)))
+    with pytest.raises(ValueError, match="has no bias"):
+        to_value_layers(Sequential(Linear(2, 3, bias=False)))
+    with pytest.raises(ValueError, match="3 outputs feeds one of 4 inputs"):
+        to_value_layers(Sequential(Linear(2, 3), Linear(4, 1)))
+    with pytest.raises(ValueError, match="no Linear layer"):
+        to_value_layers(Sequential())
+
+
+def test_weighted_layers_reads_the_activation_past_a_batchnorm() -> None:
+    from neuronlab.nn import BatchNorm1d, ReLU, Tanh, weighted_layers
+
+    first, second = Linear(2, 3), Linear(3, 1)
+    net = Sequential(first, BatchNorm1d(3), Tanh(), second, ReLU())
+    found = weighted_layers(net)
+    assert [(w.index, w.activation, w.output) for w in found] == [(0, "tanh", 2), (3, "relu", 4)]
+    assert found[0].linear is first and found[1].linear is second
+    outputs = net.layer_outputs(np.ones((4, 2)))
+    assert [o.activation for o in outputs] == ["tanh", "relu"]
+    lone = Linear(2, 2)
+    assert [
+        (w.index, w.linear, w.activation, w.output) for w in weighted_layers(Sequential(lone))
+    ] == [(0, lone, "linear", 0)]
+    with pytest.raises(TypeError, match="weighted_layers: expected a neuronlab Sequential"):
+        weighted_layers([first])  # type: ignore[arg-type]

@@ -22,7 +22,7 @@ from helpers import VALUE, assert_close, assert_matches_torch, torch_run, value_
 from hypothesis import given
 from hypothesis import strategies as st
 
-from neuronlab import Value, dot
+from neuronlab import Value, dot, worked
 
 torch = pytest.importorskip("torch")
 
@@ -282,15 +282,9 @@ def test_topological_order_puts_inputs_first_and_leaves_out_leaves() -> None:
 
 
 def test_the_L_graph() -> None:
-    a, b, c, f = (
-        Value(2.0, label="a"),
-        Value(-3.0, label="b"),
-        Value(10.0, label="c"),
-        Value(-2.0, label="f"),
-    )
-    e = a * b
-    d = e + c
-    L = d * f
+    v = worked.l_graph()
+    a, b, c, f, e, d, L = (v[name] for name in ("a", "b", "c", "f", "e", "d", "L"))
+    assert (a.data, b.data, c.data, f.data) == (2.0, -3.0, 10.0, -2.0)
     assert (e.data, d.data, L.data) == (-6.0, 4.0, -8.0)
     L.backward()
     assert L.grad == 1.0
@@ -305,17 +299,15 @@ def test_the_L_graph() -> None:
 def test_the_L_graph_slopes_by_nudging() -> None:
     """Chapter 6: the slope measured by nudging an input by a small h."""
 
-    def L(a=2.0, b=-3.0, c=10.0, f=-2.0):
+    def L(a, b, c, f):
         return ((Value(a) * b + c) * f).data
 
     h = 1e-6
+    leaves = worked.L_GRAPH_LEAVES
     for name, expected in [("a", 6.0), ("b", -4.0), ("c", -2.0), ("f", 4.0)]:
-        base = {"a": 2.0, "b": -3.0, "c": 10.0, "f": -2.0}[name]
-        slope = (L(**{name: base + h}) - L(**{name: base - h})) / (2 * h)
+        base = leaves[name]
+        slope = (L(**{**leaves, name: base + h}) - L(**{**leaves, name: base - h})) / (2 * h)
         assert slope == pytest.approx(expected, rel=1e-6)
-
-
-NEURON_B = 6.8813735870195432
 
 
 def _check_tanh_neuron(x1, x2, w1, w2, n, o) -> None:
@@ -329,12 +321,10 @@ def _check_tanh_neuron(x1, x2, w1, w2, n, o) -> None:
 
 
 def test_the_tanh_neuron_built_from_ops() -> None:
-    x1, x2 = Value(2.0, label="x1"), Value(0.0, label="x2")
-    w1, w2 = Value(-3.0, label="w1"), Value(1.0, label="w2")
-    b = Value(NEURON_B, label="b")
-    x1w1, x2w2 = x1 * w1, x2 * w2
-    n = x1w1 + x2w2 + b
-    o = n.tanh()
+    v = worked.tanh_neuron()
+    x1, x2, w1, w2, b, n, o = (v[name] for name in ("x1", "x2", "w1", "w2", "b", "n", "o"))
+    assert (x1.data, x2.data, w1.data, w2.data) == (2.0, 0.0, -3.0, 1.0)
+    x1w1, x2w2 = v["x1*w1"], v["x2*w2"]
     o.backward()
     _check_tanh_neuron(x1, x2, w1, w2, n, o)
     assert b.grad == pytest.approx(0.5, abs=1e-12)
@@ -342,17 +332,16 @@ def test_the_tanh_neuron_built_from_ops() -> None:
 
 
 def test_the_tanh_neuron_fused() -> None:
-    x1, x2, w1, w2 = Value(2.0), Value(0.0), Value(-3.0), Value(1.0)
-    n = dot([w1, w2], [x1, x2], Value(NEURON_B))
-    o = n.tanh()
+    v = worked.tanh_neuron(fused=True)
+    x1, x2, w1, w2, n, o = (v[name] for name in ("x1", "x2", "w1", "w2", "n", "o"))
     o.backward()
     _check_tanh_neuron(x1, x2, w1, w2, n, o)
 
 
 def test_the_tanh_neuron_with_tanh_written_through_exp() -> None:
     """Karpathy's variant: o = (e**2n - 1) / (e**2n + 1) gives the same gradients."""
-    x1, x2, w1, w2 = Value(2.0), Value(0.0), Value(-3.0), Value(1.0)
-    n = x1 * w1 + x2 * w2 + NEURON_B
+    x1, x2, w1, w2 = (Value(worked.TANH_NEURON_LEAVES[k]) for k in ("x1", "x2", "w1", "w2"))
+    n = x1 * w1 + x2 * w2 + worked.TANH_NEURON_BIAS
     e = (2 * n).exp()
     o = (e - 1) / (e + 1)
     o.backward()

@@ -12,7 +12,8 @@ import numpy as np
 import pytest
 
 from neuronlab import MLP, SGD, Adam, LinearLR, Module, Value, datasets, fit, predict
-from neuronlab.losses import accuracy_of, hinge
+from neuronlab.losses import hinge
+from neuronlab.metrics import accuracy_of
 from neuronlab.tensor import Tensor
 from neuronlab.training import History, TrainingDiverged, TrainingWarning, evaluate
 

@@ -20,6 +20,7 @@ from neuronlab.viz.formula import (
     parse,
     parse_assignments,
 )
+from neuronlab.worked import TANH_NEURON_BIAS_TEXT
 
 L_VALUES = {"a": 2.0, "b": -3.0, "c": 10.0, "f": -2.0}
 L_SET = ["a=2", "b=-3", "c=10", "f=-2"]
@@ -320,7 +321,8 @@ def test_graph_command_text():
         "  dL/df = 4",
     ]
     text = graph_command(
-        "tanh(x1*w1 + x2*w2 + b)", ["x1=2", "x2=0", "w1=-3", "w2=1", "b=6.8813735870195432", "z=1"]
+        "tanh(x1*w1 + x2*w2 + b)",
+        ["x1=2", "x2=0", "w1=-3", "w2=1", f"b={TANH_NEURON_BIAS_TEXT}", "z=1"],
     )
     lines = text.splitlines()
     assert lines[0] == "out = tanh(x1*w1 + x2*w2 + b) = 0.7071"

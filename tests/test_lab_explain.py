@@ -26,6 +26,7 @@ from neuronlab.losses import get_loss, prepare_targets
 from neuronlab.tensor import Tensor
 from neuronlab.viz.explain import explain
 from neuronlab.viz.graph import plan_graph
+from neuronlab.worked import TANH_NEURON_BIAS
 
 ALL_FEATURES = ["x1", "x2", "x1^2", "x2^2", "x1*x2", "sin(x1)", "sin(x2)"]
 
@@ -156,7 +157,6 @@ def test_a_weight_that_cannot_be_set_names_its_field_and_changes_nothing(args, f
 
 # -- the design's tanh neuron, set up by hand -------------------------------------------------
 
-DESIGN_BIAS = 6.8813735870195432
 POINTS = np.array(
     [[2, 0], [1, 1], [-2, 3], [0, -4], [-3, -2], [4, 1], [3, -3], [5, 4], [3, 0], [5, -1]]
 )
@@ -168,7 +168,7 @@ def neuron() -> LabSession:
     """Hidden [1] tanh reading x1, x2 with w = (-3, 1), b = 6.88...; the output reads it with 1."""
     settings = LabSettings(dataset="custom", hidden=(1,), activations=("tanh",))
     session = LabSession(settings, custom_problem(POINTS, LABELS, 0.5, 0))
-    for layer, neuron, i, value in [(1, 0, 0, -3), (1, 0, 1, 1), (1, 0, -1, DESIGN_BIAS)]:
+    for layer, neuron, i, value in [(1, 0, 0, -3), (1, 0, 1, 1), (1, 0, -1, TANH_NEURON_BIAS)]:
         session.set_weight(layer, neuron, i, value)
     session.set_weight(2, 0, 0, 1.0)
     session.set_weight(2, 0, -1, 0.0)
@@ -182,8 +182,8 @@ def test_the_card_of_the_design_neuron_has_the_numbers_worked_out_by_hand(neuron
     delta = (p - 1) * 1.0 * (1 - o**2)  # dL/dz1 = dL/dp·dp/dz2·w2·(1 - o²), with dL/dz2 = p - 1
     assert (c["layer"], c["neuron"], c["point"], c["x"], c["label"]) == (1, 0, 0, [2.0, 0.0], 1)
     assert c["inputs"] == [{"name": "x1", "value": 2.0}, {"name": "x2", "value": 0.0}]
-    assert (c["weights"], c["bias"], c["terms"]) == ([-3.0, 1.0], DESIGN_BIAS, [-6.0, 0.0])
-    assert c["z"] == pytest.approx(DESIGN_BIAS - 6, abs=1e-15)
+    assert (c["weights"], c["bias"], c["terms"]) == ([-3.0, 1.0], TANH_NEURON_BIAS, [-6.0, 0.0])
+    assert c["z"] == pytest.approx(TANH_NEURON_BIAS - 6, abs=1e-15)
     assert c["output"] == pytest.approx(o, abs=1e-15)
     assert c["loss"] == pytest.approx(-math.log(p), abs=1e-15)
     assert c["delta"] == pytest.approx(delta, abs=1e-15)
@@ -192,7 +192,7 @@ def test_the_card_of_the_design_neuron_has_the_numbers_worked_out_by_hand(neuron
     after = [[-3, -3 - 0.03 * 2 * delta], [1, 1]]  # w ← w − lr·dL/dw
     np.testing.assert_allclose(c["update"]["weights"], after, rtol=0, atol=1e-15)
     assert c["update"]["bias"] == pytest.approx(
-        [DESIGN_BIAS, DESIGN_BIAS - 0.03 * delta], abs=1e-15
+        [TANH_NEURON_BIAS, TANH_NEURON_BIAS - 0.03 * delta], abs=1e-15
     )
     assert c["lines"][:5] == [
         "point 0: (x1, x2) = (2, 0), label 1",

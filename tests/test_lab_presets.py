@@ -6,11 +6,12 @@ import numpy as np
 import pytest
 
 from neuronlab.lab.frames import grid_points
-from neuronlab.lab.presets import DESIGN_BIAS, PRESETS, apply_preset, preset_list, preset_session
+from neuronlab.lab.presets import PRESETS, apply_preset, preset_list, preset_session
 from neuronlab.lab.session import LabSession
 from neuronlab.lab.settings import LabInputError, LabSettings
 from neuronlab.lab.stepthrough import walk
 from neuronlab.tensor import Tensor, no_grad
+from neuronlab.worked import TANH_NEURON_BIAS
 
 
 def accuracy(session: LabSession) -> float:
@@ -144,10 +145,11 @@ def test_a_sigmoid_neuron_is_a_soft_line_that_moves_and_a_step_neuron_one_that_d
 def test_the_tanh_neuron_is_the_designs():
     session = preset_session("tanh-neuron")
     layer = session.linear_layers()[0]
-    assert layer.weight.data.tolist() == [[-3.0, 1.0]] and layer.bias.data.tolist() == [DESIGN_BIAS]
+    assert layer.weight.data.tolist() == [[-3.0, 1.0]]
+    assert layer.bias.data.tolist() == [TANH_NEURON_BIAS]
     assert session.problem.X[0].tolist() == [2.0, 0.0]
     assert hidden_values(session, session.problem.X[:1])[0, 0] == pytest.approx(0.7071067811865476)
-    labels = (session.problem.X @ [-3.0, 1.0] + DESIGN_BIAS > 0).astype(int)
+    labels = (session.problem.X @ [-3.0, 1.0] + TANH_NEURON_BIAS > 0).astype(int)
     assert session.problem.y.tolist() == labels.tolist()  # its line separates the points
     steps = walk(session, 0, {"layer": 1, "neuron": 0})["backward"]
     assert [s["contribution"] for s in steps] == pytest.approx([0.5, 1, 0, -1.5, 0.5, 0.5])

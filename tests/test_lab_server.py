@@ -36,6 +36,7 @@ from neuronlab.lab.server import create_app  # noqa: E402
 from neuronlab.lab.session import LabSession  # noqa: E402
 from neuronlab.lab.settings import LabSettings  # noqa: E402
 from neuronlab.tensor import Tensor, no_grad  # noqa: E402
+from neuronlab.worked import TANH_NEURON_BIAS  # noqa: E402
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -407,7 +408,7 @@ def tanh_neuron(client: TestClient) -> dict[str, Any]:
     post(client, "/api/settings", {"changes": {"hidden": [1], "activations": ["tanh"]}})
     rows = "2,0,1\n" + "".join(f"{i * 0.5 - 3},{(i % 3) - 1},{i % 2}\n" for i in range(12))
     client.post("/api/upload", content=rows.encode(), headers=AUTH)
-    for i, value in ((0, -3.0), (1, 1.0), (-1, 6.8813735870195432)):
+    for i, value in ((0, -3.0), (1, 1.0), (-1, TANH_NEURON_BIAS)):
         post(client, "/api/weight", {"layer": 1, "neuron": 0, "input": i, "value": value})
     return post(client, "/api/stepthrough", {"point": 0, "root": {"layer": 1, "neuron": 0}}).json()
 

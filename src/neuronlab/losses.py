@@ -13,8 +13,9 @@ Tensor: the mean, as PyTorch's losses with ``reduction="mean"``, with the
 same numbers and gradients.
 
 ``LOSSES`` is the one table of what each loss is called and how its outputs
-read as classes; ``loss_name``, ``prepare_targets`` and ``accuracy_of`` are
-what training, evaluation, reports and the command line ask of it.
+read as classes; ``loss_name``, ``prepare_targets`` and ``decision_threshold``
+are what training, evaluation, reports and the command line ask of it (how
+many outputs a loss's reading gets right is ``metrics.correct_count``).
 """
 
 from __future__ import annotations
@@ -43,7 +44,6 @@ __all__ = [
     "loss_name",
     "prepare_targets",
     "decision_threshold",
-    "accuracy_of",
 ]
 
 LossFn = Callable[[Any, Any], Any]
@@ -304,26 +304,3 @@ def decision_threshold(loss: str | LossFn, y: np.ndarray) -> float | None:
             return 0.5
         return 0.0 if np.isin(y, (-1, 1)).all() else None
     return LOSSES[name].threshold if name in LOSSES else None
-
-
-def correct_count(outputs: np.ndarray, y: np.ndarray, loss: str | LossFn) -> int | None:
-    """How many examples ``outputs`` classify correctly under ``loss`` (None: no classes).
-
-    Several outputs: the largest is the class, compared with the label or, for
-    one-hot (or any per-class) targets, with the largest target.  One output:
-    above the loss's threshold is class 1.
-    """
-    if outputs.ndim == 2 and outputs.shape[1] > 1:
-        labels = y.argmax(axis=1) if y.ndim == 2 and y.shape[1] > 1 else y.reshape(-1)
-        return int(np.count_nonzero(outputs.argmax(axis=1) == labels))
-    cut = decision_threshold(loss, y)
-    if cut is None:
-        return None
-    out = outputs.reshape(-1)
-    return int(np.count_nonzero((out > cut) == (y.reshape(-1) > cut)))
-
-
-def accuracy_of(outputs: np.ndarray, y: np.ndarray, loss: str | LossFn) -> float | None:
-    """The fraction of examples ``outputs`` classify correctly under ``loss`` (None: regression)."""
-    count = correct_count(outputs, y, loss)
-    return None if count is None or not len(y) else count / len(y)

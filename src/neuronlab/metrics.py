@@ -8,6 +8,11 @@ On a lopsided problem plain accuracy flatters: if 10% of the digits are 9s,
 answering "not a 9" every time is 90% accurate and useless.  Precision
 (of the examples called positive, how many are) and recall (of the positives,
 how many were found) show it.
+
+Training reads a network's raw outputs instead: ``correct_count`` and
+``accuracy_of`` turn them into classes as the loss reads them (the largest of
+several outputs; one output above the loss's ``decision_threshold``), so the
+Trainer, ``evaluate`` and the reports count a correct answer in one place.
 """
 
 from __future__ import annotations
@@ -16,9 +21,10 @@ from typing import Any
 
 import numpy as np
 
+from .losses import LossFn, decision_threshold
 from .util.checks import class_labels, describe, whole_number
 
-__all__ = ["accuracy", "confusion_matrix", "precision_recall"]
+__all__ = ["accuracy", "accuracy_of", "correct_count", "confusion_matrix", "precision_recall"]
 
 _MAX_CLASSES = 10_000  # beyond this, a label is surely not a class index
 
@@ -115,3 +121,26 @@ def precision_recall(y_true: Any, y_pred: Any, positive: Any = 1) -> tuple[float
     precision = tp / predicted if predicted else 0.0
     recall = tp / actual if actual else 0.0
     return float(precision), float(recall)
+
+
+def correct_count(outputs: np.ndarray, y: np.ndarray, loss: str | LossFn) -> int | None:
+    """How many examples ``outputs`` classify correctly under ``loss`` (None: no classes).
+
+    Several outputs: the largest is the class, compared with the label or, for
+    one-hot (or any per-class) targets, with the largest target.  One output:
+    above the loss's threshold is class 1.
+    """
+    if outputs.ndim == 2 and outputs.shape[1] > 1:
+        labels = y.argmax(axis=1) if y.ndim == 2 and y.shape[1] > 1 else y.reshape(-1)
+        return int(np.count_nonzero(outputs.argmax(axis=1) == labels))
+    cut = decision_threshold(loss, y)
+    if cut is None:
+        return None
+    out = outputs.reshape(-1)
+    return int(np.count_nonzero((out > cut) == (y.reshape(-1) > cut)))
+
+
+def accuracy_of(outputs: np.ndarray, y: np.ndarray, loss: str | LossFn) -> float | None:
+    """The fraction of examples ``outputs`` classify correctly under ``loss`` (None: regression)."""
+    count = correct_count(outputs, y, loss)
+    return None if count is None or not len(y) else count / len(y)

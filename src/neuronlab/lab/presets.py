@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from ..worked import TANH_NEURON_BIAS, TANH_NEURON_LEAVES
 from .problem import Problem, custom_problem
 from .session import LabSession
 from .settings import LabInputError, LabSettings
@@ -40,9 +41,8 @@ class Preset:
     weights: tuple[tuple[int, int, int, float], ...] = field(default=())
 
 
-#: The bias of the design's neuron (x1 = 2, x2 = 0, w1 = -3, w2 = 1): tanh(n) ≈ 0.7071 exactly.
-DESIGN_BIAS = 6.8813735870195432
-#: Points labelled by the side of that neuron's line they lie on; the design's (2, 0) first.
+#: Points labelled by the side of the tanh neuron's line they lie on (``worked.TANH_NEURON_LEAVES``:
+#: -3·x1 + 1·x2 + b > 0); the design's (x1, x2) = (2, 0) first.
 _DESIGN_POINTS = (
     (2.0, 0.0, 1),
     (1.0, 1.0, 1),
@@ -135,9 +135,9 @@ PRESETS: dict[str, Preset] = {
             {"dataset": "custom", "hidden": [1], "activations": ["tanh"]},
             points=_DESIGN_POINTS,
             weights=(
-                (1, 0, 0, -3.0),
-                (1, 0, 1, 1.0),
-                (1, 0, -1, DESIGN_BIAS),
+                (1, 0, 0, TANH_NEURON_LEAVES["w1"]),
+                (1, 0, 1, TANH_NEURON_LEAVES["w2"]),
+                (1, 0, -1, TANH_NEURON_BIAS),
                 (2, 0, 0, 1.0),
                 (2, 0, -1, 0.0),
             ),

@@ -14,9 +14,11 @@ same network is built again on the scalar engine for that point alone:
 - the point's loss (``L``) with the run's loss function from
   ``neuronlab.losses``, on the targets training gives it.
 
-The maths is the engine's own: nothing here computes an activation or a
-derivative.  The twin's numbers are the tensor network's for that point (to
-rounding), and ``backward()`` gives the gradients of that one point's loss.
+The weights and each layer's activation are ``nn.convert.to_value_layers``'s
+scalar layers, relabelled as the page counts; the maths is the engine's own:
+nothing here computes an activation or a derivative.  The twin's numbers are
+the tensor network's for that point (to rounding), and ``backward()`` gives
+the gradients of that one point's loss.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ import numpy as np
 
 from ..engine import Value, dot
 from ..losses import get_loss, prepare_targets
-from ..nn import Linear
+from ..nn import Layer, to_value_layers
 from ..nn.activations import activate
 from .network import training_targets
 from .settings import LabInputError
@@ -113,32 +115,25 @@ def check_neuron(session: LabSession, layer: Any, neuron: Any) -> tuple[int, int
     return int(layer), int(neuron)
 
 
-def _activations(session: LabSession) -> list[str]:
-    """Each weighted layer's activation, read from the network as ``layer_outputs`` reads it."""
-    names: list[str] = []
-    for module in session.model:
-        if isinstance(module, Linear):
-            names.append("linear")
-        elif isinstance(getattr(module, "activation", None), str) and names:
-            names[-1] = module.activation  # type: ignore[attr-defined]
-    return names
+def _layer(number: int, layer: Layer, inputs: list[Value]) -> TwinLayer:
+    """One scalar layer (from ``nn.convert``), relabelled as the page counts, on ``inputs``.
 
-
-def _layer(number: int, m: Linear, activation: str, inputs: list[Value]) -> TwinLayer:
-    """One layer on Values: labelled copies of its weights, then dot and activation per neuron."""
-    W = m.weight.data
-    b = m.bias.data if m.bias is not None else np.zeros(len(W))
+    Each neuron's weighted sum is its own ``dot`` node (``z``) so the page can
+    show it before the activation (``a``) the neuron's ``Layer`` would apply.
+    """
+    activation = layer.neurons[0].activation
     weights, biases, sums, outputs = [], [], [], []
-    for j in range(len(W)):
-        w = [Value(float(W[j, i]), label=f"w{number}.{j}.{i}") for i in range(W.shape[1])]
-        bias = Value(float(b[j]), label=f"b{number}.{j}")
-        z = dot(w, inputs, bias)
+    for j, neuron in enumerate(layer.neurons):
+        for i, w in enumerate(neuron.w):
+            w.label = f"w{number}.{j}.{i}"
+        neuron.b.label = f"b{number}.{j}"
+        z = dot(neuron.w, inputs, neuron.b)
         z.label = f"z{number}.{j}"
         a = activate(z, activation)
         if a is not z:
             a.label = f"a{number}.{j}"
-        weights.append(w)
-        biases.append(bias)
+        weights.append(neuron.w)
+        biases.append(neuron.b)
         sums.append(z)
         outputs.append(a)
     return TwinLayer(number, activation, inputs, weights, biases, sums, outputs)
@@ -154,10 +149,8 @@ def build_twin(session: LabSession, point: Any) -> Twin:
     ]
     layers: list[TwinLayer] = []
     reads = inputs
-    for number, (m, activation) in enumerate(
-        zip(session.linear_layers(), _activations(session)), start=1
-    ):
-        layers.append(_layer(number, m, activation, reads))
+    for number, layer in enumerate(to_value_layers(session.model), start=1):
+        layers.append(_layer(number, layer, reads))
         reads = layers[-1].outputs
     target = prepare_targets(head.loss, training_targets(p.y[index : index + 1], head))
     outputs = layers[-1].outputs

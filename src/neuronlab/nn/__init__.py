@@ -5,8 +5,9 @@
   engines, asked once through ``Module.engine``.
 - ``scalar``: micrograd's ``Neuron``, ``Layer`` and ``MLP`` on ``Value``.
 - ``layers``: PyTorch-style ``Linear``, ``Sequential`` and activation layers on
-  ``Tensor``, with ``mlp([...])``; ``init`` their starting weights; ``convert``
-  a scalar MLP as a tensor network.
+  ``Tensor``, with ``mlp([...])`` and ``weighted_layers`` (each ``Linear`` and
+  the activation after it, read in one place); ``init`` their starting
+  weights; ``convert`` a scalar MLP as a tensor network and back.
 - ``sequence`` (``Embedding``, ``FlattenConsecutive``), ``normalization``
   (``BatchNorm1d``, ``LayerNorm``) and ``dropout``: the layers of language models.
 - ``activations``: the activation names both engines know.
@@ -14,7 +15,7 @@
 """
 
 from .activations import ACTIVATIONS
-from .convert import from_value_mlp, to_value_mlp
+from .convert import from_value_mlp, to_value_layers, to_value_mlp
 from .dropout import Dropout
 from .engines import SCALAR, TENSOR, Engine
 from .init import (
@@ -28,7 +29,19 @@ from .init import (
     uniform_init,
     xavier_uniform,
 )
-from .layers import ACTIVATION_LAYERS, Flatten, Linear, ReLU, Sequential, Sigmoid, Step, Tanh, mlp
+from .layers import (
+    ACTIVATION_LAYERS,
+    Flatten,
+    Linear,
+    ReLU,
+    Sequential,
+    Sigmoid,
+    Step,
+    Tanh,
+    WeightedLayer,
+    mlp,
+    weighted_layers,
+)
 from .module import Module, is_parameter
 from .normalization import BatchNorm1d, LayerNorm
 from .perceptron import Perceptron, PerceptronFit
@@ -59,8 +72,11 @@ __all__ = [
     "Dropout",
     "mlp",
     "ACTIVATION_LAYERS",
+    "WeightedLayer",
+    "weighted_layers",
     "from_value_mlp",
     "to_value_mlp",
+    "to_value_layers",
     "INITS",
     "he_uniform",
     "xavier_uniform",

@@ -2,10 +2,12 @@
 
 ``from_value_mlp`` turns a scalar ``MLP`` into a tensor ``Sequential``;
 ``to_value_mlp`` does the reverse for a ``Sequential`` of ``Linear`` layers
-and activations (what ``mlp([...])`` builds).  Neuron j of layer i is row j of
-layer i's ``weight`` and entry j of its ``bias`` on both sides, so the two
-networks compute the same function, and a network built once (with ``mlp``'s
-He or Xavier start) can be trained on either engine from the same weights.
+and activations (what ``mlp([...])`` builds), and ``to_value_layers`` gives
+the scalar layers one by one when their activations differ (the lab's twin).
+Neuron j of layer i is row j of layer i's ``weight`` and entry j of its
+``bias`` on both sides, so the two networks compute the same function, and a
+network built once (with ``mlp``'s He or Xavier start) can be trained on
+either engine from the same weights.
 
 Code above asks this module which of the two networks a model is:
 ``on_tensor_engine`` gives any model as a tensor network (a scalar MLP
@@ -22,12 +24,13 @@ import numpy as np
 
 from ..tensor import check_dtype
 from ..util.checks import describe
-from .layers import ACTIVATION_LAYERS, Linear, Sequential
+from .layers import ACTIVATION_LAYERS, Linear, Sequential, WeightedLayer, weighted_layers
 from .module import Module
-from .scalar import MLP
+from .scalar import MLP, Layer
 
 __all__ = [
     "from_value_mlp",
+    "to_value_layers",
     "to_value_mlp",
     "on_tensor_engine",
     "scalar_mlp",
@@ -85,39 +88,73 @@ def from_value_mlp(model: MLP, *, dtype: Any = np.float64) -> Sequential:
     return Sequential(*layers)
 
 
-def _mlp_plan(model: Sequential) -> tuple[list[Linear], list[str]]:
-    """The Linear layers of ``model`` and the activation after each ("linear": none)."""
-    linears: list[Linear] = []
-    activations: list[str] = []
+def _mlp_plan(model: Sequential) -> list[WeightedLayer]:
+    """The Linear layers of ``model``, each with the activation right after it ("linear": none)."""
     for i, module in enumerate(model):
-        name = getattr(module, "activation", None)
         if isinstance(module, Linear):
             if module.bias is None:
                 raise ValueError(
                     f"to_value_mlp: layer {i} has no bias; every scalar Neuron has one"
                 )
-            linears.append(module)
-            activations.append("linear")
-        elif type(module) in ACTIVATION_LAYERS.values() and isinstance(name, str):
-            if not linears or activations[-1] != "linear":
-                raise ValueError(
-                    f"to_value_mlp: layer {i} ({module!r}) must follow a Linear layer directly"
-                )
-            activations[-1] = name
-        else:
+        elif type(module) not in ACTIVATION_LAYERS.values():
             raise ValueError(
                 f"to_value_mlp: layer {i} is {type(module).__name__}; expected Linear layers "
                 f"and activations ({', '.join(ACTIVATION_LAYERS)}) only"
             )
-    if not linears:
-        raise ValueError("to_value_mlp: the model has no Linear layer")
-    for before, after in zip(linears, linears[1:]):
-        if after.in_features != before.out_features:
+        elif i == 0 or not isinstance(model[i - 1], Linear):
             raise ValueError(
-                f"to_value_mlp: a Linear layer of {before.out_features} outputs feeds one of "
-                f"{after.in_features} inputs"
+                f"to_value_mlp: layer {i} ({module!r}) must follow a Linear layer directly"
             )
-    return linears, activations
+    plan = weighted_layers(model)
+    if not plan:
+        raise ValueError("to_value_mlp: the model has no Linear layer")
+    for before, after in zip(plan, plan[1:]):
+        if after.linear.in_features != before.linear.out_features:
+            raise ValueError(
+                f"to_value_mlp: a Linear layer of {before.linear.out_features} outputs feeds "
+                f"one of {after.linear.in_features} inputs"
+            )
+    return plan
+
+
+def _copy_weights(layer: Layer, linear: Linear) -> None:
+    """Row j of ``linear.weight`` into neuron j's ``w``, entry j of its bias into ``b``."""
+    weight = linear.weight.data.astype(np.float64).tolist()
+    bias = linear.bias.data.astype(np.float64).tolist()  # type: ignore[union-attr]
+    for neuron, w_row, b in zip(layer.neurons, weight, bias):
+        for w, value in zip(neuron.w, w_row):
+            w.data = value
+        neuron.b.data = b
+
+
+def to_value_layers(model: Sequential) -> list[Layer]:
+    """One scalar ``Layer`` per ``Linear`` of ``model``, same weights, each with its own activation.
+
+    What ``to_value_mlp`` makes, for networks whose hidden layers differ in
+    activation (an ``MLP`` has one for all of them): ``model`` must be
+    ``Linear`` layers (with bias), each followed by at most one activation
+    layer.  Layer l's parameters are labelled as an MLP's (``wl.j.k``, ``bl.j``,
+    counted from 0); feed them with ``Layer``'s call, one after the other.
+
+    >>> from neuronlab.nn import ReLU, Tanh
+    >>> net = Sequential(Linear(2, 3, seed=0), Tanh(), Linear(3, 2, seed=0), ReLU())
+    >>> [(layer.nin, len(layer.neurons), layer.neurons[0].activation)
+    ...  for layer in to_value_layers(net)]
+    [(2, 3, 'tanh'), (3, 2, 'relu')]
+    """
+    if not isinstance(model, Sequential):
+        raise TypeError(f"to_value_layers: expected a neuronlab Sequential, got {describe(model)}")
+    layers: list[Layer] = []
+    for number, planned in enumerate(_mlp_plan(model)):
+        linear = planned.linear
+        layer = Layer(linear.in_features, linear.out_features, planned.activation, seed=0)
+        _copy_weights(layer, linear)
+        for j, neuron in enumerate(layer.neurons):
+            for k, w in enumerate(neuron.w):
+                w.label = f"w{number}.{j}.{k}"
+            neuron.b.label = f"b{number}.{j}"
+        layers.append(layer)
+    return layers
 
 
 def to_value_mlp(model: Sequential) -> MLP:
@@ -139,7 +176,8 @@ def to_value_mlp(model: Sequential) -> MLP:
     """
     if not isinstance(model, Sequential):
         raise TypeError(f"to_value_mlp: expected a neuronlab Sequential, got {describe(model)}")
-    linears, activations = _mlp_plan(model)
+    plan = _mlp_plan(model)
+    activations = [planned.activation for planned in plan]
     hidden = set(activations[:-1])
     if len(hidden) > 1:
         raise ValueError(
@@ -147,17 +185,12 @@ def to_value_mlp(model: Sequential) -> MLP:
             "activation for all of its hidden layers"
         )
     scalar = MLP(
-        linears[0].in_features,
-        [layer.out_features for layer in linears],
+        plan[0].linear.in_features,
+        [planned.linear.out_features for planned in plan],
         activation=hidden.pop() if hidden else "relu",
         output_activation=activations[-1],
         seed=0,
     )
-    for layer, linear in zip(scalar.layers, linears):
-        weight = linear.weight.data.astype(np.float64).tolist()
-        bias = linear.bias.data.astype(np.float64).tolist()  # type: ignore[union-attr]
-        for neuron, w_row, b in zip(layer.neurons, weight, bias):
-            for w, value in zip(neuron.w, w_row):
-                w.data = value
-            neuron.b.data = b
+    for layer, planned in zip(scalar.layers, plan):
+        _copy_weights(layer, planned.linear)
     return scalar

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from ..tensor import Tensor, check_dtype, linear, no_grad
-from ..util.checks import flag, one_of, positive_number, whole_number
+from ..util.checks import describe, flag, one_of, positive_number, whole_number
 from ..util.rng import Seed, make_rng
 from .activations import ACTIVATIONS, check_activation
 from .engines import TENSOR
@@ -33,6 +34,8 @@ __all__ = [
     "Flatten",
     "mlp",
     "ACTIVATION_LAYERS",
+    "WeightedLayer",
+    "weighted_layers",
 ]
 
 
@@ -202,21 +205,18 @@ class Sequential(Module):
         "linear").  Computed without a graph, in the current mode, and without
         moving BatchNorm's running statistics (see ``trace``).
         """
-        outputs: list[tuple[int, str, np.ndarray]] = []
         with no_grad():
             if self.takes_indices():
                 x: Any = np.asarray(X)
             else:
                 dtype = self.engine.feature_dtype(self.parameters())
                 x = Tensor(np.asarray(X, dtype=dtype), dtype=dtype)
-            for module, out in zip(self._layers, self.trace(x)):
-                name = getattr(module, "activation", None)
-                if isinstance(module, Linear):
-                    outputs.append((len(outputs) + 1, "linear", out.data))
-                elif isinstance(name, str) and outputs:
-                    outputs[-1] = (outputs[-1][0], name, out.data)
-        last = len(outputs)
-        return [LayerOutput(k, act, values, k < last) for k, act, values in outputs]
+            traced = self.trace(x)
+        layers = weighted_layers(self)
+        return [
+            LayerOutput(k, layer.activation, traced[layer.output].data, k < len(layers))
+            for k, layer in enumerate(layers, start=1)
+        ]
 
     def append(self, module: Module) -> Sequential:
         """Add a module at the end (returns the Sequential, as PyTorch does)."""
@@ -249,6 +249,43 @@ class Sequential(Module):
             f"  ({i}): " + repr(m).replace("\n", "\n  ") for i, m in enumerate(self._layers)
         )
         return f"Sequential(\n{inner}\n)"
+
+
+@dataclass(frozen=True)
+class WeightedLayer:
+    """One ``Linear`` of a ``Sequential`` and the activation read after it.
+
+    ``index`` is the Linear's place in the Sequential; ``activation`` the name
+    of the activation layer that follows it before the next Linear ("linear":
+    none; after a BatchNorm, say, it still counts); ``output`` the place of the
+    module whose output is the layer's (that activation, or the Linear itself).
+    """
+
+    index: int
+    linear: Linear
+    activation: str
+    output: int
+
+
+def weighted_layers(model: Sequential) -> list[WeightedLayer]:
+    """Each ``Linear`` of ``model`` in order, with the activation after it: one reading for all.
+
+    ``Sequential.layer_outputs``, ``nn.convert`` and the lab's scalar twin read
+    a network's layers through this one function.
+
+    >>> [(w.index, w.activation, w.output) for w in weighted_layers(mlp([2, 3, 1]))]
+    [(0, 'relu', 1), (2, 'linear', 2)]
+    """
+    if not isinstance(model, Sequential):
+        raise TypeError(f"weighted_layers: expected a neuronlab Sequential, got {describe(model)}")
+    found: list[WeightedLayer] = []
+    for i, module in enumerate(model):
+        name = getattr(module, "activation", None)
+        if isinstance(module, Linear):
+            found.append(WeightedLayer(i, module, "linear", i))
+        elif isinstance(name, str) and found:
+            found[-1] = WeightedLayer(found[-1].index, found[-1].linear, name, i)
+    return found
 
 
 class _Stateless(Module):

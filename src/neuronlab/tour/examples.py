@@ -1,5 +1,8 @@
 """The tour's worked examples as functions: each builds its numbers afresh, the same every time.
 
+The examples themselves are ``neuronlab.worked``'s; here they come with their
+backward pass done, as the tour shows them.
+
 >>> l_graph()["L"].data, l_graph()["a"].grad
 (-8.0, 6.0)
 >>> round(tanh_neuron()["o"].data, 4), round(tanh_neuron()["w1"].grad, 12)
@@ -14,10 +17,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from .. import data as datasets
+from .. import worked
 from ..engine import Value
 from ..nn import Sequential, mlp
 from ..optim import Adam
 from ..training import History, fit
+from ..worked import TANH_NEURON_BIAS, tanh_neuron_output
 
 __all__ = [
     "l_graph",
@@ -29,75 +34,30 @@ __all__ = [
     "DIGITS_RECIPE",
 ]
 
-#: The bias that makes the tanh neuron's output exactly 1/√2 ≈ 0.7071 (n = 0.8813...).
-TANH_NEURON_BIAS = 6.8813735870195432
-
 #: How the tour trains its digit classifier (measured: 97.6% of the 450 test images, ~1 s).
 DIGITS_RECIPE = "mlp([64, 64, 10], seed=0), Adam lr 0.01, 30 epochs, batches of 32"
 
 
 def l_graph() -> dict[str, Value]:
-    """The design's first computation graph, forward and backward done.
+    """The design's first computation graph (``worked.l_graph``), forward and backward done.
 
     a = 2, b = -3, c = 10, e = a·b, d = e + c, f = -2, L = d·f = -8; returns
     every Value by name (``"a"``, ..., ``"L"``) with its ``.grad`` filled.
     """
-    a = Value(2.0, label="a")
-    b = Value(-3.0, label="b")
-    c = Value(10.0, label="c")
-    e = a * b
-    e.label = "e"
-    d = e + c
-    d.label = "d"
-    f = Value(-2.0, label="f")
-    L = d * f
-    L.label = "L"
-    L.backward()
-    return {"a": a, "b": b, "c": c, "e": e, "d": d, "f": f, "L": L}
+    v = worked.l_graph()
+    v["L"].backward()
+    return v
 
 
 def tanh_neuron() -> dict[str, Value]:
-    """The design's neuron: o = tanh(x1·w1 + x2·w2 + b), forward and backward done.
+    """The design's neuron (``worked.tanh_neuron``): o = tanh(x1·w1 + x2·w2 + b), backward done.
 
-    x1 = 2, x2 = 0, w1 = -3, w2 = 1, b = 6.8813735870195432, so o ≈ 0.7071;
-    returns every Value by name (``"x1"``, ``"x1*w1"``, ``"n"``, ``"o"``, ...).
+    x1 = 2, x2 = 0, w1 = -3, w2 = 1, b = 6.88..., so o ≈ 0.7071; returns every
+    Value by name (``"x1"``, ``"x1*w1"``, ``"n"``, ``"o"``, ...).
     """
-    x1 = Value(2.0, label="x1")
-    x2 = Value(0.0, label="x2")
-    w1 = Value(-3.0, label="w1")
-    w2 = Value(1.0, label="w2")
-    b = Value(TANH_NEURON_BIAS, label="b")
-    x1w1 = x1 * w1
-    x1w1.label = "x1*w1"
-    x2w2 = x2 * w2
-    x2w2.label = "x2*w2"
-    s = x1w1 + x2w2
-    s.label = "x1*w1 + x2*w2"
-    n = s + b
-    n.label = "n"
-    o = n.tanh()
-    o.label = "o"
-    o.backward()
-    return {
-        "x1": x1,
-        "x2": x2,
-        "w1": w1,
-        "w2": w2,
-        "b": b,
-        "x1*w1": x1w1,
-        "x2*w2": x2w2,
-        "x1*w1 + x2*w2": s,
-        "n": n,
-        "o": o,
-    }
-
-
-def tanh_neuron_output(w1: float) -> float:
-    """The tanh neuron's output o as a function of its weight w1 alone (the others fixed).
-
-    o(w1) = tanh(2·w1 + 0·1 + b): a curve, unlike L, which is a straight line in each input.
-    """
-    return Value(2.0 * w1 + 0.0 * 1.0 + TANH_NEURON_BIAS).tanh().data
+    v = worked.tanh_neuron()
+    v["o"].backward()
+    return v
 
 
 @dataclass(frozen=True)

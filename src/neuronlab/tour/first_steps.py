@@ -8,6 +8,14 @@ from typing import Any
 from .. import data as datasets
 from ..engine import Value
 from ..nn import Perceptron
+from ..worked import (
+    L_GRAPH_NUDGES,
+    L_GRAPH_TEXT,
+    NUDGE_STEPS,
+    TANH_NEURON_BIAS,
+    TANH_NEURON_LEAVES,
+    TANH_NEURON_TEXT,
+)
 from .common import Printer, heading, num
 from .examples import l_graph, tanh_neuron, tanh_neuron_output
 
@@ -103,7 +111,7 @@ def chain_rule(out: Path, say: Printer, made: dict[str, Any]) -> list[Path]:
 
     heading(say, 3, "A computation graph and the chain rule")
     v = l_graph()
-    say("a = 2, b = -3, c = 10, e = a*b, d = e + c, f = -2, L = d*f")
+    say(L_GRAPH_TEXT)
     say(f"forward: e = {num(v['e'].data)}, d = {num(v['d'].data)}, L = {num(v['L'].data)}")
     say("backward (L.backward()):")
     for name in ("L", "d", "f", "e", "c", "a", "b"):
@@ -127,13 +135,17 @@ def _nudge_l(say: Printer) -> None:
     def rebuild() -> Value:
         return (a * b + c) * f
 
-    big = nudge(rebuild, f, h=1.0)
+    h_f, h_a = L_GRAPH_NUDGES["f"], L_GRAPH_NUDGES["a"]
+    big = nudge(rebuild, f, h=h_f)
     say(f"L = d*f = {num(big.before)} and dL/df = d = {num(big.grad)}.")
-    say(f"Raise f by h = 1 (f: -2 -> -1): L moves from {num(big.before)} to {num(big.after)},")
-    say(f"a change of {num(big.change)} = dL/df * h = {num(big.grad)} * 1.")
-    small = nudge(rebuild, a, h=0.001)
     say(
-        f"Raise a by h = 0.001: L moves from {num(small.before)} to {small.after:.6g}; "
+        f"Raise f by h = {num(h_f)} (f: {num(f.data)} -> {num(f.data + h_f)}): L moves from "
+        f"{num(big.before)} to {num(big.after)},"
+    )
+    say(f"a change of {num(big.change)} = dL/df * h = {num(big.grad)} * {num(h_f)}.")
+    small = nudge(rebuild, a, h=h_a)
+    say(
+        f"Raise a by h = {num(h_a)}: L moves from {num(small.before)} to {small.after:.6g}; "
         f"(change)/h = {small.slope:.6g} ≈ dL/da = {num(small.grad)}."
     )
     say("gradcheck does it for every input, with central differences (f(x+h) - f(x-h)) / 2h:")
@@ -151,24 +163,29 @@ def slopes(out: Path, say: Printer, made: dict[str, Any]) -> list[Path]:
     say("")
     say("L is a straight line in each input, so any h gives the exact slope. Most functions")
     say("curve. Take the tanh neuron of step 5 as a function of its weight w1 alone:")
-    say("o(w1) = tanh(2*w1 + 6.8814), at w1 = -3, where backprop finds do/dw1 = 1.")
+    w1 = TANH_NEURON_LEAVES["w1"]
+    curve = f"tanh({num(TANH_NEURON_LEAVES['x1'])}*w1 + {TANH_NEURON_BIAS:.4f})"
+    say(f"o(w1) = {curve}, at w1 = {num(w1)}, where backprop finds do/dw1 = 1.")
     slope = tanh_neuron()["w1"].grad
-    before = tanh_neuron_output(-3.0)
-    for h in (0.5, 0.1, 0.01, 0.001):
-        rise = tanh_neuron_output(-3.0 + h) - before
+    before = tanh_neuron_output(w1)
+    for h in NUDGE_STEPS:
+        rise = tanh_neuron_output(w1 + h) - before
         say(f"  h = {h:<6g} rise = {rise:.6f}   rise / h = {rise / h:.6f}")
     say(f"The smaller the nudge, the closer rise / h comes to the slope {num(slope)}: that limit")
-    say("is the derivative. The picture shows h = 0.5: the secant through the two points is")
+    say(
+        f"is the derivative. The picture shows h = {num(NUDGE_STEPS[0])}: the secant through the "
+        "two points is"
+    )
     say("much flatter than the tangent, because the curve bends away between them.")
     path = out / "04_nudge.png"
     plot_nudge(
         tanh_neuron_output,
-        -3.0,
-        0.5,
+        w1,
+        NUDGE_STEPS[0],
         path,
         slope=slope,
         xlabel="w1",
-        ylabel="o = tanh(2·w1 + 6.8814)",
+        ylabel=f"o = {curve}".replace("*", "·"),
     )
     say(f"  picture: {path}")
     return [path]
@@ -182,7 +199,7 @@ def backprop(out: Path, say: Printer, made: dict[str, Any]) -> list[Path]:
     heading(say, 5, "Backpropagation through a neuron")
     v = tanh_neuron()
     o = v["o"]
-    say("x1 = 2, x2 = 0, w1 = -3, w2 = 1, b = 6.8813735870195432")
+    say(TANH_NEURON_TEXT)
     say(f"n = x1*w1 + x2*w2 + b = {v['n'].data:.10g}")
     say(f"o = tanh(n) = {o.data:.10g} ≈ {o.data:.4f}")
     say("")

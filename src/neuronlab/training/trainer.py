@@ -28,7 +28,8 @@ from typing import Any, Union
 
 import numpy as np
 
-from ..losses import correct_count, get_loss, loss_name, prepare_targets
+from ..losses import get_loss, loss_name, prepare_targets
+from ..metrics import correct_count
 from ..nn.module import Module, evaluation_mode
 from ..nn.sequence import Embedding
 from ..optim import SGD, LRScheduler, Optimizer

@@ -18,6 +18,7 @@ import random
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from ...worked import L_GRAPH_LEAVES, TANH_NEURON_LEAVES
 from ..findings import Finding, failed, passed
 from ..sandbox import learner_line
 from .graphs import (
@@ -215,22 +216,24 @@ def backward_both(t: Twin) -> None:
 
 
 def l_graph(V: Any) -> Twin:
-    """The design's L graph: a = 2, b = -3, c = 10, e = a*b, d = e + c, f = -2, L = d*f."""
+    """The design's L graph (``worked.L_GRAPH_LEAVES``): e = a*b, d = e + c, L = d*f."""
     t = Twin(V)
-    a, b, c = t.leaf("a", 2.0), t.leaf("b", -3.0), t.leaf("c", 10.0)
+    x = L_GRAPH_LEAVES
+    a, b, c = t.leaf("a", x["a"]), t.leaf("b", x["b"]), t.leaf("c", x["c"])
     e = t.step("e", "a * b", mul, a, b)
     d = t.step("d", "e + c", add, e, c)
-    f = t.leaf("f", -2.0)
+    f = t.leaf("f", x["f"])
     t.step("L", "d * f", mul, d, f)
     return t
 
 
 def tanh_neuron(V: Any, composed: bool) -> Twin:
-    """The tanh neuron: x1 = 2, x2 = 0, w1 = -3, w2 = 1, b = 6.88..., o = tanh(n)."""
+    """The tanh neuron (``worked.TANH_NEURON_LEAVES``): n = x1*w1 + x2*w2 + b, o = tanh(n)."""
     t = Twin(V)
-    x1, x2 = t.leaf("x1", 2.0), t.leaf("x2", 0.0)
-    w1, w2 = t.leaf("w1", -3.0), t.leaf("w2", 1.0)
-    b = t.leaf("b", 6.8813735870195432)
+    x = TANH_NEURON_LEAVES
+    x1, x2 = t.leaf("x1", x["x1"]), t.leaf("x2", x["x2"])
+    w1, w2 = t.leaf("w1", x["w1"]), t.leaf("w2", x["w2"])
+    b = t.leaf("b", x["b"])
     x1w1 = t.step("x1w1", "x1 * w1", mul, x1, w1)
     x2w2 = t.step("x2w2", "x2 * w2", mul, x2, w2)
     s = t.step("s", "x1w1 + x2w2", add, x1w1, x2w2)
