@@ -225,7 +225,9 @@ def _tensor_bce(probabilities: Tensor, targets: Any) -> Tensor:
     return probabilities.from_op(data, (probabilities,), "bce", _bce_backward, (t,))
 
 
-def _bce_backward(g: np.ndarray, inputs: tuple[Tensor, ...], saved: tuple[Any, ...]) -> tuple:
+def _bce_backward(
+    g: np.ndarray, inputs: tuple[Tensor, ...], saved: tuple[Any, ...]
+) -> tuple[Any, ...]:
     p = inputs[0].data
     (t,) = saved
     with np.errstate(all="ignore"):
