@@ -231,7 +231,9 @@ def test_arguments_are_checked(tmp_path):
     path = write(tmp_path, "x.csv", "1\n")
     with pytest.raises(TypeError, match=r"read_rows\(path\): expected a file path, got int"):
         read_rows(3)  # type: ignore[arg-type]
-    with pytest.raises(ValueError, match=r"read_rows\(max_rows\): expected an int >= 1, got 0"):
+    with pytest.raises(
+        ValueError, match=r"read_rows\(max_rows\): expected a whole number >= 1, got 0"
+    ):
         read_rows(path, max_rows=0)
     with pytest.raises(TypeError, match=r"read_rows\(columns\)"):
         read_rows(path, columns=2.0)  # type: ignore[arg-type]

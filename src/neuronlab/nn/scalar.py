@@ -14,6 +14,7 @@ neuron's ``w.1`` is ``w1``; an MLP's ``layers.1.neurons.3.w.0`` is
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -200,8 +201,8 @@ class MLP(Module):
         fused: bool = True,
     ) -> None:
         nin = whole_number(nin, "MLP(nin)", minimum=1)
-        if isinstance(nouts, (int, np.integer)) and not isinstance(nouts, bool):
-            nouts = [int(nouts)]
+        if isinstance(nouts, (numbers.Integral, np.integer)):
+            nouts = [nouts]  # one layer; whole_number below refuses a bool
         if not isinstance(nouts, Sequence) or isinstance(nouts, str) or len(nouts) == 0:
             raise ValueError(f"MLP(nouts): expected a non-empty list of layer sizes, got {nouts!r}")
         sizes = [nin] + [whole_number(n, "MLP layer size", minimum=1) for n in nouts]
