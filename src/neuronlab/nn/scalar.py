@@ -201,11 +201,11 @@ class MLP(Module):
         fused: bool = True,
     ) -> None:
         nin = whole_number(nin, "MLP(nin)", minimum=1)
-        if isinstance(nouts, (numbers.Integral, np.integer)):
-            nouts = [nouts]  # one layer; whole_number below refuses a bool
-        if not isinstance(nouts, Sequence) or isinstance(nouts, str) or len(nouts) == 0:
+        # one number is one layer (whole_number below refuses a bool)
+        widths: Any = [nouts] if isinstance(nouts, (numbers.Integral, np.integer)) else nouts
+        if not isinstance(widths, Sequence) or isinstance(widths, str) or len(widths) == 0:
             raise ValueError(f"MLP(nouts): expected a non-empty list of layer sizes, got {nouts!r}")
-        sizes = [nin] + [whole_number(n, "MLP layer size", minimum=1) for n in nouts]
+        sizes = [nin] + [whole_number(n, "MLP layer size", minimum=1) for n in widths]
         check_activation(activation, "MLP(activation)")
         check_activation(output_activation, "MLP(output_activation)")
         rng = make_rng(seed)
@@ -213,11 +213,11 @@ class MLP(Module):
             Layer(
                 sizes[i],
                 sizes[i + 1],
-                activation if i < len(nouts) - 1 else output_activation,
+                activation if i < len(widths) - 1 else output_activation,
                 seed=rng,
                 fused=fused,
             )
-            for i in range(len(nouts))
+            for i in range(len(widths))
         ]
         for i, layer in enumerate(self.layers):
             for j, neuron in enumerate(layer.neurons):
