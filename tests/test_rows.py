@@ -178,7 +178,7 @@ def test_bytes_in_memory_are_read_as_a_file_is(tmp_path):
         parse_rows(text, "up.csv", columns=3)
     with pytest.raises(TypeError, match=r"parse_rows\(content\): expected bytes, got str"):
         parse_rows("1,2", "up.csv")  # type: ignore[arg-type]
-    with pytest.raises(ValueError, match=r"parse_rows\(max_rows\): expected an int >= 1, got 0"):
+    with pytest.raises(ValueError, match=r"parse_rows\(max_rows\): expected a whole number >= 1, got 0"):
         parse_rows(text, "up.csv", max_rows=0)
 
 
@@ -300,7 +300,9 @@ def test_arguments_are_checked(tmp_path):
     path = write(tmp_path, "x.csv", "1\n")
     with pytest.raises(TypeError, match=r"read_rows\(path\): expected a file path, got int"):
         read_rows(3)  # type: ignore[arg-type]
-    with pytest.raises(ValueError, match=r"read_rows\(max_rows\): expected an int >= 1, got 0"):
+    with pytest.raises(
+        ValueError, match=r"read_rows\(max_rows\): expected a whole number >= 1, got 0"
+    ):
         read_rows(path, max_rows=0)
     with pytest.raises(TypeError, match=r"read_rows\(columns\)"):
         read_rows(path, columns=2.0)  # type: ignore[arg-type]

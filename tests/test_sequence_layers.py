@@ -160,8 +160,8 @@ def test_embedding_refuses_indices_that_are_not_integers(indices, match) -> None
 @pytest.mark.parametrize(
     "args, error, match",
     [
-        ((0, 10), ValueError, r"Embedding\(num_embeddings\): expected an int >= 1, got 0"),
-        ((27, 0), ValueError, r"Embedding\(embedding_dim\): expected an int >= 1, got 0"),
+        ((0, 10), ValueError, r"Embedding\(num_embeddings\): expected a whole number >= 1, got 0"),
+        ((27, 0), ValueError, r"Embedding\(embedding_dim\): expected a whole number >= 1, got 0"),
         ((27.0, 10), TypeError, r"Embedding\(num_embeddings\)"),
     ],
 )
@@ -216,7 +216,9 @@ def test_flatten_consecutive_errors() -> None:
         FlattenConsecutive(2)(Tensor(np.ones((2, 3, 3))))
     with pytest.raises(TypeError, match="expected a Tensor, got ndarray"):
         FlattenConsecutive(2)(np.ones((2, 4, 3)))
-    with pytest.raises(ValueError, match=r"FlattenConsecutive\(n\): expected an int >= 1, got 0"):
+    with pytest.raises(
+        ValueError, match=r"FlattenConsecutive\(n\): expected a whole number >= 1, got 0"
+    ):
         FlattenConsecutive(0)
 
 

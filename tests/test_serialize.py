@@ -325,7 +325,7 @@ def _variant(**changes):
         (*_variant(dtype="float16"), "dtype must be"),
         (
             *_variant(layers=[{"type": "Linear", "in_features": 0, "out_features": 2}]),
-            "'in_features' must be a positive int",
+            "'in_features': expected a whole number >= 1",
         ),
         (
             *_variant(
@@ -838,7 +838,7 @@ def test_unseen_zip_trouble_becomes_a_value_error(tmp_path, monkeypatch):
         ),
         (
             {"kind": "MLP", "dtype": "float64", "sizes": [2, [1]], "activations": ["relu"]},
-            "'sizes' must be a list of >= 2 positive ints",
+            r"'sizes'\[1\]: expected a whole number \(int\), got list \[1\]",
         ),
     ],
 )

@@ -661,7 +661,7 @@ def test_shape_op_errors() -> None:
         t.sum(axis=2)
     with pytest.raises(ValueError, match="repeats an axis"):
         t.mean(axis=(0, -2))
-    with pytest.raises(TypeError, match="axis must be an int"):
+    with pytest.raises(TypeError, match=r"max\(axis\): expected a whole number \(int\), got float"):
         t.max(axis=1.5)
     with pytest.raises(ValueError, match=r"max: cannot take the max over an empty axis"):
         Tensor(np.ones((0, 2))).max(axis=0)
