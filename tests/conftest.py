@@ -115,3 +115,12 @@ def pytest_make_collect_report(collector: pytest.Collector) -> Iterator[None]:
     """In ``make test`` a skipped module (``importorskip`` at its top) is a failure too."""
     outcome: Any = yield
     skip_as_failure(outcome.get_result())
+
+
+@pytest.fixture
+def warm_checks(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """``sandbox.check_file``'s children forked from a server that imported them once
+    (tests/warm_child.py says how it keeps each check what ``python -m`` makes it)."""
+    from warm_child import use_warm_children
+
+    return use_warm_children(monkeypatch)

@@ -40,6 +40,9 @@ from neuronlab.workbook.checks.ninja import (
 from neuronlab.workbook.findings import NOT_IMPLEMENTED, Finding, Report
 from neuronlab.workbook.sandbox import check_file
 
+# each check runs in a child forked from a server that imported it once (warm_child.py)
+pytestmark = pytest.mark.usefixtures("warm_checks")
+
 NUMBERS = ("13", "14", "15", "16", "17")
 
 Run = Callable[[str, str], Report]
@@ -258,7 +261,7 @@ def test_the_reference_trains_to_the_dev_loss_the_check_wants(run: Run) -> None:
 def test_gradients_too_slow_to_train_in_time_are_said_so_early(run: Run) -> None:
     slow = solution("17").replace(
         '    n = len(Y)\n    emb = p["C"][X]\n',
-        '    n = len(Y)\n    sum(range(1_000_000))  # CPU time, as a slow loop spends it\n'
+        "    n = len(Y)\n    sum(range(1_000_000))  # CPU time, as a slow loop spends it\n"
         '    emb = p["C"][X]\n',
     )
     assert "1_000_000" in slow

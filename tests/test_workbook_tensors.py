@@ -26,6 +26,9 @@ from neuronlab.workbook.checks.backprop import GRADIENTS_12
 from neuronlab.workbook.findings import NOT_IMPLEMENTED, Finding, Report
 from neuronlab.workbook.sandbox import check_file
 
+# each check runs in a child forked from a server that imported it once (warm_child.py)
+pytestmark = pytest.mark.usefixtures("warm_checks")
+
 NUMBERS = ("10", "11", "12")
 
 
