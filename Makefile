@@ -57,7 +57,8 @@ typecheck: $(TEST_STAMP)
 	$(VENV)/bin/mypy
 
 # ruff, mypy, then the tests and the docstring examples on TEST_WORKERS processes
-# (pytest-xdist; TEST_WORKERS=0 runs them one after another in one process).
+# (pytest-xdist; TEST_WORKERS=0 runs them one after another in one process; tests that
+# share an expensive result carry one xdist_group mark, so loadgroup runs them together).
 # Hypothesis runs its repeatable "ci" profile here; HYPOTHESIS_PROFILE=dev explores anew.
 # NEURONLAB_REQUIRE_TOOLS=1: a missing test tool (PyTorch, the gradients' oracle, above
 # all) stops the run with its name, and a skipped test is a failure (tests/conftest.py).
@@ -65,7 +66,7 @@ HYPOTHESIS_PROFILE ?= ci
 TEST_WORKERS ?= 3
 test: $(TEST_STAMP) system-deps lint typecheck
 	NEURONLAB_REQUIRE_TOOLS=1 HYPOTHESIS_PROFILE=$(HYPOTHESIS_PROFILE) \
-	  $(PY) -m pytest -q -n $(TEST_WORKERS)
+	  $(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadgroup
 
 # Benchmarks run in their own environment, which also holds the baselines
 # (micrograd 0.1.0 from PyPI, PyTorch, scikit-learn).
