@@ -57,8 +57,9 @@ typecheck: $(TEST_STAMP)
 	$(VENV)/bin/mypy
 
 # ruff, mypy, then the tests and the docstring examples on TEST_WORKERS processes
-# (pytest-xdist; TEST_WORKERS=0 runs them one after another in one process; tests that
-# share an expensive result carry one xdist_group mark, so loadgroup runs them together).
+# (pytest-xdist; TEST_WORKERS=0 runs them one after another in one process). Each test
+# module runs whole on one worker (loadscope), so a module's shared fixture (a training,
+# a notebook run, a batch of command lines) is computed once, not once per worker.
 # Hypothesis runs its repeatable "ci" profile here; HYPOTHESIS_PROFILE=dev explores anew.
 # NEURONLAB_REQUIRE_TOOLS=1: a missing test tool (PyTorch, the gradients' oracle, above
 # all) stops the run with its name, and a skipped test is a failure (tests/conftest.py).
@@ -66,7 +67,7 @@ HYPOTHESIS_PROFILE ?= ci
 TEST_WORKERS ?= 3
 test: $(TEST_STAMP) system-deps lint typecheck
 	NEURONLAB_REQUIRE_TOOLS=1 HYPOTHESIS_PROFILE=$(HYPOTHESIS_PROFILE) \
-	  $(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadgroup
+	  $(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadscope
 
 # Benchmarks run in their own environment, which also holds the baselines
 # (micrograd 0.1.0 from PyPI, PyTorch, scikit-learn).

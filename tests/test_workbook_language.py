@@ -75,14 +75,7 @@ def said(f: Finding) -> str:
     return "\n".join([f.message, *f.details, f.likely])
 
 
-#: Exercise 17's reference trains for about 20 s: the tests that read its report run on one
-#: xdist worker (make test's --dist loadgroup), so that ``run`` checks it once.
-ONE_TRAINING = pytest.mark.xdist_group("exercise 17's reference")
-
-
-@pytest.mark.parametrize(
-    "number", [pytest.param(n, marks=ONE_TRAINING) if n == "17" else n for n in NUMBERS]
-)
+@pytest.mark.parametrize("number", NUMBERS)
 def test_the_reference_solution_passes(number: str, run: Run) -> None:
     report = run(number, solution(number))
     assert report.passed, report.text()
@@ -258,7 +251,6 @@ def test_the_checks_autograd_agrees_with_pytorchs_for_any_sizes(
 # -- exercise 17 -----------------------------------------------------------------------------
 
 
-@ONE_TRAINING
 def test_the_reference_trains_to_the_dev_loss_the_check_wants(run: Run) -> None:
     report = run("17", solution("17"))
     trained = report.findings[-1].message
