@@ -252,3 +252,14 @@ def npy_bytes(array: Any, **options: Any) -> bytes:
     buffer = io.BytesIO()
     np.save(buffer, array, **options)
     return buffer.getvalue()
+
+
+def torch_leaf(a: Any, dtype: str = "float64") -> Any:
+    """``a`` as a PyTorch leaf of ``dtype`` that keeps its gradient (the twin of an input)."""
+    torch = pytest.importorskip("torch")
+    return torch.tensor(a, dtype=getattr(torch, dtype), requires_grad=True)
+
+
+def said(finding: Any) -> str:
+    """Everything a workbook check's finding tells the learner: message, details, likely."""
+    return "\n".join([finding.message, *finding.details, finding.likely])

@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from helpers import said
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from workbook.broken_language import BROKEN, Broken
@@ -69,10 +70,6 @@ def first_failure(report: Report) -> Finding:
     wrong = [f for f in report.findings if not f.ok]
     assert wrong, report.text()
     return wrong[0]
-
-
-def said(f: Finding) -> str:
-    return "\n".join([f.message, *f.details, f.likely])
 
 
 @pytest.mark.parametrize("number", NUMBERS)

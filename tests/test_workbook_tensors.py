@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from helpers import said
 from workbook.broken_tensors import BROKEN, Broken
 from workbook.reference import solution
 
@@ -57,11 +58,6 @@ def first_failure(report: Report) -> Finding:
     wrong = [f for f in report.findings if not f.ok]
     assert wrong, report.text()
     return wrong[0]
-
-
-def said(f: Finding) -> str:
-    """Everything a finding tells the learner."""
-    return "\n".join([f.message, *f.details, f.likely])
 
 
 @pytest.mark.parametrize("number", NUMBERS)
