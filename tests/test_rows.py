@@ -10,13 +10,13 @@ exhausting the machine.
 from __future__ import annotations
 
 import os
-import struct
 import sys
 import zipfile
 
 import numpy as np
 import pytest
 from child_process import run_limited as limited_child
+from helpers import npy_header
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -213,13 +213,6 @@ def test_a_huge_line_is_refused_before_it_is_split(tmp_path):
 
 
 # -- hostile .npy files -------------------------------------------------------------------
-
-
-def npy_header(shape: tuple[int, ...], descr: str = "<f8") -> bytes:
-    """A version 1.0 .npy header announcing ``shape`` and ``descr`` (no data)."""
-    text = f"{{'descr': '{descr}', 'fortran_order': False, 'shape': {shape}, }}"
-    text += " " * (63 - (len(text) + 10) % 64) + "\n"
-    return b"\x93NUMPY\x01\x00" + struct.pack("<H", len(text)) + text.encode("latin-1")
 
 
 def saved(tmp_path, array, name="x.npy", **kw):
