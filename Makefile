@@ -21,7 +21,8 @@ $(DEMO_STAMP): $(PY) pyproject.toml
 	rm -f $(VENV)/.demo-*
 	touch $(DEMO_STAMP)
 
-# everything above, plus pytest, hypothesis, torch (the gradient oracle), playwright, mypy, ruff
+# everything above, plus pytest (and pytest-xdist), hypothesis, torch (the gradient oracle),
+# playwright, mypy, ruff
 $(TEST_STAMP): $(PY) pyproject.toml
 	$(PY) -m pip install --quiet -e ".[dev]"
 	rm -f $(VENV)/.test-* $(VENV)/.demo-*
@@ -46,7 +47,7 @@ system-deps:
 	  if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
 	    echo "installing$$missing with apt-get"; \
 	    apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing >/dev/null; \
-	  else echo "note:$$missing not installed (tests that need them will be skipped)"; fi; \
+	  else echo "note:$$missing not installed: make test needs them (install them as root)"; fi; \
 	fi
 
 lint: $(TEST_STAMP)
@@ -61,11 +62,18 @@ fmt: $(TEST_STAMP)
 typecheck: $(TEST_STAMP)
 	$(VENV)/bin/mypy
 
-# ruff, mypy, then the tests and the docstring examples. Hypothesis runs its
-# repeatable "ci" profile here; `make test HYPOTHESIS_PROFILE=dev` explores anew.
+# ruff, mypy, then the tests and the docstring examples on TEST_WORKERS processes
+# (pytest-xdist; TEST_WORKERS=0 runs them one after another in one process). Each test
+# module runs whole on one worker (loadscope), so a module's shared fixture (a training,
+# a notebook run, a batch of command lines) is computed once, not once per worker.
+# Hypothesis runs its repeatable "ci" profile here; HYPOTHESIS_PROFILE=dev explores anew.
+# NEURONLAB_REQUIRE_TOOLS=1: a missing test tool (PyTorch, the gradients' oracle, above
+# all) stops the run with its name, and a skipped test is a failure (tests/conftest.py).
 HYPOTHESIS_PROFILE ?= ci
+TEST_WORKERS ?= 3
 test: $(TEST_STAMP) system-deps lint typecheck
-	HYPOTHESIS_PROFILE=$(HYPOTHESIS_PROFILE) $(PY) -m pytest -q
+	NEURONLAB_REQUIRE_TOOLS=1 HYPOTHESIS_PROFILE=$(HYPOTHESIS_PROFILE) \
+	  $(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadscope
 
 # Benchmarks run in their own environment, which also holds the baselines
 # (micrograd 0.1.0 from PyPI, PyTorch, scikit-learn).

@@ -11,6 +11,10 @@ file that only compares numbers does not need it.
 
 from __future__ import annotations
 
+import io
+import os
+import shutil
+import struct
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -167,3 +171,95 @@ def numeric_slope(
     up[i] = xs[i] + h * d
     down[i] = xs[i] - h * d
     return (evaluate(up) - evaluate(down)) / (2 * h), d
+
+
+# -- the system programs some tests drive -----------------------------------------------------
+
+
+def chromium_path() -> str | None:
+    """The Chromium to launch: ``$NEURONLAB_CHROMIUM``, ``/usr/bin/chromium`` or one on PATH."""
+    candidates = [
+        os.environ.get("NEURONLAB_CHROMIUM"),
+        "/usr/bin/chromium",
+        shutil.which("chromium"),
+        shutil.which("chromium-browser"),
+    ]
+    for path in candidates:
+        if path and os.path.isfile(path) and os.access(path, os.X_OK):
+            return path
+    return None
+
+
+def numeric_grad(f: Callable[[np.ndarray], float], x: np.ndarray) -> np.ndarray:
+    """Every entry of df/dx, each measured by nudging that entry alone (``numeric_slope``)."""
+    x = np.asarray(x, dtype=np.float64)
+    g = np.zeros_like(x)
+    for i in np.ndindex(x.shape):
+        e = np.zeros_like(x)
+        e[i] = 1.0
+        slope, along = numeric_slope(lambda xs: f(xs[0]), [x], 0, e)
+        g[i] = slope / along[i]
+    return g
+
+
+# -- a scalar MLP's twin in PyTorch ----------------------------------------------------------
+
+
+def torch_twin(model: Any) -> list[tuple[Any, Any, str]]:
+    """A scalar MLP's layers as PyTorch (W, b, activation): float64 leaves holding the model's
+    current weights (W of shape (outputs, inputs)), and the layer's activation's name."""
+    torch = pytest.importorskip("torch")
+    twin = []
+    for layer in model.layers:
+        w = [[wi.data for wi in n.w] for n in layer.neurons]
+        b = [n.b.data for n in layer.neurons]
+        twin.append(
+            (
+                torch.tensor(w, dtype=torch.float64, requires_grad=True),
+                torch.tensor(b, dtype=torch.float64, requires_grad=True),
+                layer.neurons[0].activation,
+            )
+        )
+    return twin
+
+
+# -- hand-made .npy files ----------------------------------------------------------------------
+
+
+def npy_header(
+    shape: Any,
+    descr: str = "<f8",
+    fortran: bool = False,
+    version: tuple[int, int] = (1, 0),
+    text: str | None = None,
+) -> bytes:
+    """An .npy header (no data) announcing ``shape`` of ``descr``, or holding ``text``.
+
+    Padded as NumPy pads it: magic, version, the header's length (2 bytes in
+    version 1.0, 4 after) and the header end on a multiple of 64 bytes.
+    """
+    if text is None:
+        text = f"{{'descr': {descr!r}, 'fortran_order': {fortran!r}, 'shape': {shape!r}, }}"
+    raw = text.encode("latin-1")
+    before = 6 + 2 + (2 if version == (1, 0) else 4)  # magic, version, the length itself
+    raw += b" " * (63 - (len(raw) + before) % 64) + b"\n"
+    size = struct.pack("<H" if version == (1, 0) else "<I", len(raw))
+    return b"\x93NUMPY" + bytes(version) + size + raw
+
+
+def npy_bytes(array: Any, **options: Any) -> bytes:
+    """What ``np.save`` writes for ``array`` (options passed on), as bytes."""
+    buffer = io.BytesIO()
+    np.save(buffer, array, **options)
+    return buffer.getvalue()
+
+
+def torch_leaf(a: Any, dtype: str = "float64") -> Any:
+    """``a`` as a PyTorch leaf of ``dtype`` that keeps its gradient (the twin of an input)."""
+    torch = pytest.importorskip("torch")
+    return torch.tensor(a, dtype=getattr(torch, dtype), requires_grad=True)
+
+
+def said(finding: Any) -> str:
+    """Everything a workbook check's finding tells the learner: message, details, likely."""
+    return "\n".join([finding.message, *finding.details, finding.likely])

@@ -279,7 +279,10 @@ BAD = {
         ["bce", "cross_entropy"],
     ),
     "unknown loss": (["train", "--loss", "bogus"], ["bogus"]),
-    "too few points": (["train", "--dataset", "moons", "--n", "1"], [">= 2"]),
+    "too few points": (
+        ["train", "--dataset", "moons", "--n", "1"],
+        ["n: expected a whole number from 2 to 1,000,000, got 1"],
+    ),
     "missing gate or sweets": (["perceptron"], ["--gate", "--sweets"]),
     "gate and sweets": (["perceptron", "--gate", "and", "--sweets"], ["--sweets"]),
     "unknown gate": (["perceptron", "--gate", "xnor"], ["xnor"]),
@@ -301,7 +304,10 @@ BAD_IN_PROCESS = {
     "unknown flag on demo": (["demo", "--layers", "3"], ["--layers"]),
     "perceptron epochs zero": (["perceptron", "--gate", "and", "--epochs", "0"], ["--epochs"]),
     "perceptron lr negative": (["perceptron", "--gate", "and", "--lr", "-2"], ["--lr"]),
-    "xor too few points": (["train", "--dataset", "xor", "--n", "3"], [">= 4"]),
+    "xor too few points": (
+        ["train", "--dataset", "xor", "--n", "3"],
+        ["n: expected a whole number from 4 to 1,000,000, got 3"],
+    ),
     "bce for regression": (["train", "--dataset", "houses", "--loss", "bce"], ["bce", "mse"]),
 }
 

@@ -9,6 +9,7 @@ import sys
 
 import numpy as np
 import pytest
+from helpers import npy_bytes, npy_header
 
 from neuronlab import load, predict
 from neuronlab.cli import main
@@ -136,20 +137,6 @@ def test_a_spreadsheets_csv_gives_the_same_lines_as_npy(models, capsys, tmp_path
 
 
 # -- hostile inputs: one line on stderr, exit 2 ---------------------------------------------------
-
-
-def npy_header(shape, descr="<f8"):
-    text = f"{{'descr': '{descr}', 'fortran_order': False, 'shape': {shape}, }}"
-    text += " " * (63 - (len(text) + 10) % 64) + "\n"
-    return b"\x93NUMPY\x01\x00" + len(text).to_bytes(2, "little") + text.encode()
-
-
-def npy_bytes(array, **kw):
-    import io
-
-    buffer = io.BytesIO()
-    np.save(buffer, array, **kw)
-    return buffer.getvalue()
 
 
 def npz_bytes():

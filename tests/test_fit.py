@@ -10,6 +10,7 @@ import time
 
 import numpy as np
 import pytest
+from helpers import torch_twin
 
 from neuronlab import MLP, SGD, Adam, LinearLR, Module, Value, datasets, fit, predict
 from neuronlab.losses import hinge
@@ -71,35 +72,20 @@ def test_micrograd_demo_reaches_95_percent():
 # -- the same training in PyTorch ---------------------------------------------------------------
 
 
-def torch_twin(model):
-    """(W, b) float64 leaf tensors with the scalar MLP's current weights, layer by layer."""
-    twin = []
-    for layer in model.layers:
-        W = [[w.data for w in n.w] for n in layer.neurons]
-        b = [n.b.data for n in layer.neurons]
-        twin.append(
-            (
-                torch.tensor(W, dtype=torch.float64, requires_grad=True),
-                torch.tensor(b, dtype=torch.float64, requires_grad=True),
-            )
-        )
-    return twin
-
-
 def torch_forward(twin, X, hidden=torch.relu, out=lambda a: a):
     a = torch.as_tensor(X, dtype=torch.float64)
-    for i, (W, b) in enumerate(twin):
+    for i, (W, b, _) in enumerate(twin):
         a = a @ W.T + b
         a = hidden(a) if i < len(twin) - 1 else out(a)
     return a
 
 
 def torch_params(twin):
-    return [t for pair in twin for t in pair]
+    return [t for W, b, _ in twin for t in (W, b)]
 
 
 def assert_same_weights(model, twin):
-    for layer, (W, b) in zip(model.layers, twin):
+    for layer, (W, b, _) in zip(model.layers, twin):
         ours_W = np.array([[w.data for w in n.w] for n in layer.neurons])
         ours_b = np.array([n.b.data for n in layer.neurons])
         np.testing.assert_allclose(ours_W, W.detach().numpy(), rtol=1e-9, atol=1e-12)

@@ -44,7 +44,7 @@ def test_defaults_are_tensorflow_playgrounds():
         ({"activations": ["tanh"]}, "activations", r"one activation per hidden layer \(2\), got 1"),
         ({"features": []}, "features", "at least one input feature"),
         ({"features": ["x3"]}, "features", "unknown feature 'x3'"),
-        ({"points": 10**9}, "points", "from 10 to 10000"),
+        ({"points": 10**9}, "points", "from 10 to 10,000"),
         ({"classes": 7}, "classes", "from 2 to 6, got 7"),
         ({"dataset": "spiral", "classes": 3, "loss": "bce"}, "loss", "yes/no question"),
         ({"dataset": "plane", "loss": "hinge"}, "loss", "fitted with mse"),

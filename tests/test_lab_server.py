@@ -198,7 +198,7 @@ def test_settings_change_and_answer_the_new_state(lab):
         ({"changes": {"hidden": [4] * 7}}, "hidden", "at most 6 hidden layers"),
         ({"changes": {"hidden": [4, 17]}}, "hidden[1]", "from 1 to 16"),
         ({"changes": {"classes": 7}}, "classes", "from 2 to 6"),
-        ({"changes": {"points": 10_001}}, "points", "from 10 to 10000"),
+        ({"changes": {"points": 10_001}}, "points", "from 10 to 10,000"),
         ({"changes": {"speed": 2}}, "speed", "unknown setting"),
         ({"changes": [1, 2]}, "settings", "expected"),
         ({}, "settings", "expected"),
@@ -266,7 +266,7 @@ def test_step_trains_exactly_the_steps_asked_for(lab):
 
 @pytest.mark.parametrize(
     ("count", "says"),
-    [(0, "from 1 to 1000, got 0"), (1001, "got 1001"), ("3", "whole number"), (True, "whole")],
+    [(0, "from 1 to 1,000, got 0"), (1001, "got 1001"), ("3", "whole number"), (True, "whole")],
 )
 def test_a_bad_step_count_is_refused(lab, count, says):
     before = snapshot(lab)

@@ -129,7 +129,7 @@ def test_wavenet_has_one_level_per_doubling(vocab, block_size, levels) -> None:
     model = wavenet(vocab, block_size=block_size, n_embd=4, n_hidden=8, seed=0)
     assert sum(type(m).__name__ == "FlattenConsecutive" for m in model) == levels
     assert model(np.ones((3, block_size), dtype=np.int64)).shape == (3, 27)
-    with pytest.raises(ValueError, match=r"wavenet\(block_size\): expected an int >= 2"):
+    with pytest.raises(ValueError, match=r"wavenet\(block_size\): expected a whole number >= 2"):
         wavenet(vocab, block_size=1)
 
 
@@ -163,7 +163,9 @@ def test_language_model_needs_a_vocabulary_and_a_block_size(vocab) -> None:
         LanguageModel(*layers, vocabulary=".abc", block_size=1)
     with pytest.raises(TypeError, match="vocabulary"):
         LanguageModel(*layers, block_size=1)  # type: ignore[call-arg]
-    with pytest.raises(ValueError, match=r"LanguageModel\(block_size\): expected an int >= 1"):
+    with pytest.raises(
+        ValueError, match=r"LanguageModel\(block_size\): expected a whole number >= 1"
+    ):
         LanguageModel(*layers, vocabulary=vocab, block_size=0)
 
 
@@ -346,7 +348,7 @@ def test_start_and_max_length(counts_model, vocab) -> None:
         ({"start": "a1"}, ValueError, "the character '1'"),
         ({"start": "a.b"}, ValueError, r"'\.' marks the end of a word"),
         ({"start": 3}, TypeError, r"sample\(start\): expected a str"),
-        ({"n": 0}, ValueError, r"sample\(n\): expected an int >= 1"),
+        ({"n": 0}, ValueError, r"sample\(n\): expected a whole number from 1 to 100,000, got 0"),
         ({"n": MAX_SAMPLES + 1}, ValueError, r"sample\(n\)"),
         ({"n": 2.5}, TypeError, r"sample\(n\)"),
         ({"temperature": 0}, ValueError, r"sample\(temperature\)"),

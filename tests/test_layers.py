@@ -112,8 +112,8 @@ def test_linear_accepts_arrays_in_its_own_dtype_and_checks_the_last_dimension() 
 @pytest.mark.parametrize(
     "args,kwargs,error,match",
     [
-        ((0, 2), {}, ValueError, r"Linear\(in_features\): expected an int >= 1, got 0"),
-        ((2, -1), {}, ValueError, r"Linear\(out_features\): expected an int >= 1, got -1"),
+        ((0, 2), {}, ValueError, r"Linear\(in_features\): expected a whole number >= 1, got 0"),
+        ((2, -1), {}, ValueError, r"Linear\(out_features\): expected a whole number >= 1, got -1"),
         ((2.5, 2), {}, TypeError, "expected a whole number \\(int\\), got float 2.5"),
         ((True, 2), {}, TypeError, "got bool True"),
         ((2, 2, "yes"), {}, TypeError, r"Linear\(bias\): expected True or False, got str 'yes'"),
@@ -124,7 +124,7 @@ def test_linear_accepts_arrays_in_its_own_dtype_and_checks_the_last_dimension() 
             "expected one of he, xavier, uniform, kaiming, normal, got",
         ),
         ((2, 2), {"dtype": "int64"}, ValueError, "float32 or float64"),
-        ((2, 2), {"seed": -1}, ValueError, "seed: expected an int >= 0, got -1"),
+        ((2, 2), {"seed": -1}, ValueError, "seed: expected a whole number >= 0, got -1"),
         ((2, 2), {"seed": "x"}, TypeError, "seed"),
     ],
 )
@@ -173,7 +173,7 @@ def test_init_helpers_return_arrays_of_the_requested_shape_and_dtype() -> None:
     assert uniform_init((4,), seed=0).dtype == np.float32
     with pytest.raises(ValueError, match=r"expected a shape \(fan_out, fan_in\)"):
         he_uniform((3,))
-    with pytest.raises(ValueError, match="int >= 1"):
+    with pytest.raises(ValueError, match="whole number >= 1"):
         xavier_uniform((0, 3))
 
 
@@ -336,7 +336,7 @@ def test_digit_images_through_flatten_and_mlp() -> None:
     [
         (([784],), {}, ValueError, "at least two layer sizes"),
         (("784",), {}, ValueError, "at least two layer sizes"),
-        (([784, 0, 10],), {}, ValueError, r"mlp\(sizes\): expected an int >= 1, got 0"),
+        (([784, 0, 10],), {}, ValueError, r"mlp\(sizes\): expected a whole number >= 1, got 0"),
         (([4, 2], "gelu"), {}, ValueError, r"mlp\(activation\): expected one of linear, relu"),
         (([4, 2], "relu", "softmax"), {}, ValueError, r"mlp\(output_activation\).*softmax"),
         (([4, 2],), {"init": "zeros"}, ValueError, "init"),

@@ -6,6 +6,7 @@ import math
 
 import numpy as np
 import pytest
+from helpers import torch_leaf
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -35,10 +36,6 @@ def values(numbers):
 
 def grads(vs):
     return np.array([v.grad for v in vs])
-
-
-def torch_leaf(numbers):
-    return torch.tensor(np.asarray(numbers, dtype=np.float64), requires_grad=True)
 
 
 def close(a, b):
@@ -321,10 +318,6 @@ def leaf(a: np.ndarray, dtype: str = "float64") -> Tensor:
     return Tensor(a, dtype=dtype, requires_grad=True)
 
 
-def twin(a: np.ndarray) -> torch.Tensor:
-    return torch.tensor(a, dtype=torch.float64, requires_grad=True)
-
-
 # -- losses: value and gradient against torch.nn.functional ----------------------------------
 
 
@@ -362,7 +355,7 @@ def test_elementwise_losses_match_torch(name, shape):
     x = leaf(p)
     loss = ours(x, t)
     loss.backward()
-    xt = twin(p)
+    xt = torch_leaf(p)
     expected = theirs(xt, torch.tensor(t))
     expected.backward()
     assert loss.shape == ()
@@ -374,7 +367,7 @@ def test_column_of_predictions_takes_a_flat_target_vector():
     p = RNG.normal(size=(6, 1))
     t = RNG.normal(size=6)
     assert mse(leaf(p), t).item() == pytest.approx(
-        F.mse_loss(twin(p)[:, 0], torch.tensor(t)).item()
+        F.mse_loss(torch_leaf(p)[:, 0], torch.tensor(t)).item()
     )
     assert mse(leaf(p[:, 0]), t[:, None]).item() == pytest.approx(np.mean((p[:, 0] - t) ** 2))
     assert mse(leaf(p), list(t)).item() == pytest.approx(np.mean((p[:, 0] - t) ** 2))
@@ -389,7 +382,7 @@ def test_bce_at_the_edges_clamps_like_torch():
     x = leaf(p)
     loss = binary_cross_entropy(x, t)
     loss.backward()
-    xt = twin(p)
+    xt = torch_leaf(p)
     expected = F.binary_cross_entropy(xt, torch.tensor(t))
     expected.backward()
     assert math.isfinite(loss.item())
@@ -404,7 +397,7 @@ def test_scalar_bce_at_the_edges_clamps_like_torch():
     values = [Value(x) for x in p]
     loss = binary_cross_entropy(values, t)
     loss.backward()
-    xt = twin(np.array(p))
+    xt = torch_leaf(np.array(p))
     expected = F.binary_cross_entropy(xt, torch.tensor(t, dtype=torch.float64))
     expected.backward()
     assert loss.data == pytest.approx(expected.item(), rel=1e-12)
@@ -426,7 +419,7 @@ def test_tensor_cross_entropy_matches_torch(n, k):
     x = leaf(z)
     loss = cross_entropy(x, y)
     loss.backward()
-    xt = twin(z)
+    xt = torch_leaf(z)
     expected = F.cross_entropy(xt, torch.tensor(y))
     expected.backward()
     assert loss.item() == pytest.approx(expected.item(), rel=1e-12)

@@ -267,7 +267,7 @@ def test_max_bytes_raises_or_lowers_the_bound(tmp_path):
 @pytest.mark.parametrize(
     ("bound", "error", "match"),
     [
-        (0, ValueError, "expected an int >= 1, got 0"),
+        (0, ValueError, "expected a whole number >= 1, got 0"),
         (1.5, TypeError, "got float"),
         (True, TypeError, "got bool"),
     ],

@@ -6,6 +6,7 @@ import math
 
 import numpy as np
 import pytest
+from helpers import torch_leaf
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -22,10 +23,6 @@ RNG = np.random.default_rng(1234)
 
 def leaf(a: np.ndarray, dtype: str = "float64") -> Tensor:
     return Tensor(a, dtype=dtype, requires_grad=True)
-
-
-def twin(a: np.ndarray) -> torch.Tensor:
-    return torch.tensor(a, dtype=torch.float64, requires_grad=True)
 
 
 # -- optimisers: several steps against torch.optim, on Tensor and on Value parameters ---------
@@ -67,7 +64,7 @@ def _torch_loss(w, b):
 def test_optimiser_steps_match_torch_on_tensors(name):
     ours_cls, theirs_cls, options = OPTIMISERS[name]
     w, b = leaf(W0), leaf(B0)
-    wt, bt = twin(W0), twin(B0)
+    wt, bt = torch_leaf(W0), torch_leaf(B0)
     opt = ours_cls([w, b], **options)
     opt_t = theirs_cls([wt, bt], **options)
     for _ in range(6):
@@ -86,7 +83,7 @@ def test_optimiser_steps_match_torch_on_values(name):
     ours_cls, theirs_cls, options = OPTIMISERS[name]
     start = [0.7, -1.3, 0.2]
     vs = [Value(v) for v in start]
-    ts = twin(np.array(start))
+    ts = torch_leaf(np.array(start))
     opt = ours_cls(vs, **options)
     opt_t = theirs_cls([ts], **options)
     for _ in range(6):
@@ -139,7 +136,7 @@ SCHEDULES = {
 def test_schedules_match_torch(name):
     ours_cls, theirs_cls, options = SCHEDULES[name]
     p = leaf(np.zeros(2))
-    pt = twin(np.zeros(2))
+    pt = torch_leaf(np.zeros(2))
     opt = SGD([p], lr=0.3)
     opt_t = torch.optim.SGD([pt], lr=0.3)
     sched = ours_cls(opt, **options)

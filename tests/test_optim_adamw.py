@@ -271,7 +271,12 @@ def test_multisteplr_is_the_lectures_drop() -> None:
         ([5, 5], 0.1, ValueError, "expected increasing steps"),
         ("5", 0.1, TypeError, "expected a list of steps, got '5'"),
         (5, 0.1, TypeError, "expected a list of steps, got 5"),
-        ([0, 5], 0.1, ValueError, r"MultiStepLR\(milestones\): expected an int >= 1, got 0"),
+        (
+            [0, 5],
+            0.1,
+            ValueError,
+            r"MultiStepLR\(milestones\): expected a whole number >= 1, got 0",
+        ),
         ([-3], 0.1, ValueError, r"MultiStepLR\(milestones\)"),
         ([2.5], 0.1, TypeError, r"MultiStepLR\(milestones\)"),
         ([5], 0.0, ValueError, r"MultiStepLR\(gamma\)"),

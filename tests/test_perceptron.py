@@ -179,7 +179,7 @@ def test_perceptron_fit_str_of_results():
 @pytest.mark.parametrize(
     "weights, kwargs, exc, words",
     [
-        (0, {}, ValueError, "number of inputs): expected an int >= 1, got 0"),
+        (0, {}, ValueError, "number of inputs): expected a whole number >= 1, got 0"),
         (-2, {}, ValueError, ">= 1"),
         (True, {}, TypeError, "bool"),
         ([], {}, ValueError, "flat list"),

@@ -10,13 +10,13 @@ exhausting the machine.
 from __future__ import annotations
 
 import os
-import struct
 import sys
 import zipfile
 
 import numpy as np
 import pytest
 from child_process import run_limited as limited_child
+from helpers import npy_header
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -178,7 +178,7 @@ def test_bytes_in_memory_are_read_as_a_file_is(tmp_path):
         parse_rows(text, "up.csv", columns=3)
     with pytest.raises(TypeError, match=r"parse_rows\(content\): expected bytes, got str"):
         parse_rows("1,2", "up.csv")  # type: ignore[arg-type]
-    with pytest.raises(ValueError, match=r"parse_rows\(max_rows\): expected an int >= 1, got 0"):
+    with pytest.raises(ValueError, match=r"parse_rows\(max_rows\): expected a whole number >= 1, got 0"):
         parse_rows(text, "up.csv", max_rows=0)
 
 
@@ -213,13 +213,6 @@ def test_a_huge_line_is_refused_before_it_is_split(tmp_path):
 
 
 # -- hostile .npy files -------------------------------------------------------------------
-
-
-def npy_header(shape: tuple[int, ...], descr: str = "<f8") -> bytes:
-    """A version 1.0 .npy header announcing ``shape`` and ``descr`` (no data)."""
-    text = f"{{'descr': '{descr}', 'fortran_order': False, 'shape': {shape}, }}"
-    text += " " * (63 - (len(text) + 10) % 64) + "\n"
-    return b"\x93NUMPY\x01\x00" + struct.pack("<H", len(text)) + text.encode("latin-1")
 
 
 def saved(tmp_path, array, name="x.npy", **kw):
@@ -300,7 +293,9 @@ def test_arguments_are_checked(tmp_path):
     path = write(tmp_path, "x.csv", "1\n")
     with pytest.raises(TypeError, match=r"read_rows\(path\): expected a file path, got int"):
         read_rows(3)  # type: ignore[arg-type]
-    with pytest.raises(ValueError, match=r"read_rows\(max_rows\): expected an int >= 1, got 0"):
+    with pytest.raises(
+        ValueError, match=r"read_rows\(max_rows\): expected a whole number >= 1, got 0"
+    ):
         read_rows(path, max_rows=0)
     with pytest.raises(TypeError, match=r"read_rows\(columns\)"):
         read_rows(path, columns=2.0)  # type: ignore[arg-type]

@@ -13,7 +13,7 @@ import math
 
 import numpy as np
 import pytest
-from helpers import TENSOR32
+from helpers import TENSOR32, torch_leaf
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -46,10 +46,6 @@ TORCH_DTYPE = {"float64": torch.float64, "float32": torch.float32}
 
 def leaf(x: np.ndarray, dtype: str = "float64") -> Tensor:
     return Tensor(x, dtype=dtype, requires_grad=True)
-
-
-def twin(x: np.ndarray, dtype: str = "float64") -> torch.Tensor:
-    return torch.tensor(x, dtype=TORCH_DTYPE[dtype], requires_grad=True)
 
 
 def assert_near(ours: np.ndarray, theirs: torch.Tensor, dtype: str, what: str) -> None:
@@ -160,8 +156,8 @@ def test_embedding_refuses_indices_that_are_not_integers(indices, match) -> None
 @pytest.mark.parametrize(
     "args, error, match",
     [
-        ((0, 10), ValueError, r"Embedding\(num_embeddings\): expected an int >= 1, got 0"),
-        ((27, 0), ValueError, r"Embedding\(embedding_dim\): expected an int >= 1, got 0"),
+        ((0, 10), ValueError, r"Embedding\(num_embeddings\): expected a whole number >= 1, got 0"),
+        ((27, 0), ValueError, r"Embedding\(embedding_dim\): expected a whole number >= 1, got 0"),
         ((27.0, 10), TypeError, r"Embedding\(num_embeddings\)"),
     ],
 )
@@ -175,7 +171,7 @@ def test_embedding_checks_its_sizes(args, error, match) -> None:
 
 def test_flatten_consecutive_is_the_lectures_view_level_by_level() -> None:
     x = RNG.standard_normal((4, 8, 24))
-    xt, xr = leaf(x), twin(x)
+    xt, xr = leaf(x), torch_leaf(x)
     shapes, ours, theirs = [], xt, xr
     for _ in range(3):
         ours = FlattenConsecutive(2)(ours)
@@ -216,7 +212,9 @@ def test_flatten_consecutive_errors() -> None:
         FlattenConsecutive(2)(Tensor(np.ones((2, 3, 3))))
     with pytest.raises(TypeError, match="expected a Tensor, got ndarray"):
         FlattenConsecutive(2)(np.ones((2, 4, 3)))
-    with pytest.raises(ValueError, match=r"FlattenConsecutive\(n\): expected an int >= 1, got 0"):
+    with pytest.raises(
+        ValueError, match=r"FlattenConsecutive\(n\): expected a whole number >= 1, got 0"
+    ):
         FlattenConsecutive(0)
 
 
@@ -253,7 +251,7 @@ def assert_batchnorm_state(ours: BatchNorm1d, theirs: torch.nn.BatchNorm1d, dtyp
 def batchnorm_step(ours, theirs, shape, dtype: str, scale: float = 3.0) -> None:
     """One forward and backward on both; compare outputs and every gradient."""
     x = RNG.standard_normal(shape) * scale + RNG.standard_normal(shape[-1]) * 2
-    xt, xr = leaf(x, dtype), twin(x, dtype)
+    xt, xr = leaf(x, dtype), torch_leaf(x, dtype)
     out, ref = ours(xt), through_torch(theirs, xr)
     assert out.dtype == np.dtype(dtype)
     assert_near(out.data, ref, dtype, "output")
@@ -384,7 +382,7 @@ def test_layernorm_matches_torch(dtype, shape, affine) -> None:
         ours.load_state_dict({k: v.numpy() for k, v in theirs.state_dict().items()})
     assert list(ours.state_dict()) == list(theirs.state_dict())
     x = RNG.standard_normal(shape) * 4 + 1
-    xt, xr = leaf(x, dtype), twin(x, dtype)
+    xt, xr = leaf(x, dtype), torch_leaf(x, dtype)
     out, ref = ours(xt), theirs(xr)
     assert_near(out.data, ref, dtype, "output")
     g = RNG.standard_normal(shape)
@@ -684,7 +682,7 @@ def test_batchnorm_layer_on_any_batch_matches_torch(n, t, c, seed, momentum) -> 
     ours = BatchNorm1d(c, momentum=momentum, dtype="float64")
     theirs = nn.BatchNorm1d(c, momentum=momentum, dtype=torch.float64)
     x = rng.standard_normal((n, t, c) if t > 1 else (n, c)) * rng.uniform(0.5, 5, c)
-    xt, xr = leaf(x), twin(x)
+    xt, xr = leaf(x), torch_leaf(x)
     out, ref = ours(xt), through_torch(theirs, xr)
     assert_near(out.data, ref, "float64", "output")
     g = rng.standard_normal(out.shape)

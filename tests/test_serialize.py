@@ -21,6 +21,7 @@ import zlib
 import numpy as np
 import pytest
 from child_process import run_limited as limited_child
+from helpers import npy_bytes, npy_header
 
 from neuronlab import MLP
 from neuronlab.io import serialize
@@ -325,7 +326,7 @@ def _variant(**changes):
         (*_variant(dtype="float16"), "dtype must be"),
         (
             *_variant(layers=[{"type": "Linear", "in_features": 0, "out_features": 2}]),
-            "'in_features' must be a positive int",
+            "'in_features': expected a whole number >= 1",
         ),
         (
             *_variant(
@@ -524,22 +525,6 @@ def test_fortran_ordered_arrays_load(tmp_path):
 # -- hostile files: what they claim is huge, what they hold is small -------------------------
 
 
-def npy_header(shape, descr="<f4", fortran=False, version=(1, 0), text=None) -> bytes:
-    """An .npy header announcing ``shape`` of ``descr`` (or holding ``text``)."""
-    if text is None:
-        text = f"{{'descr': {descr!r}, 'fortran_order': {fortran!r}, 'shape': {shape!r}, }}"
-    raw = text.encode("latin-1")
-    raw += b" " * (63 - (len(raw) + 12) % 64) + b"\n"
-    size = struct.pack("<H" if version == (1, 0) else "<I", len(raw))
-    return b"\x93NUMPY" + bytes(version) + size + raw
-
-
-def npy_bytes(array) -> bytes:
-    buffer = io.BytesIO()
-    np.save(buffer, array)
-    return buffer.getvalue()
-
-
 def stored(name, content, flags=0):
     """A zip member, stored: (name, payload, method, crc, uncompressed size, flags)."""
     return (name, content, zipfile.ZIP_STORED, zlib.crc32(content), len(content), flags)
@@ -644,12 +629,12 @@ linux_only = pytest.mark.skipif(
     [
         # a 2 MB file whose weight member inflates to 2 GiB, and says so in its header
         (
-            lambda: zip_bytes([GOOD_RECORD, bomb_member(npy_header((1 << 29,))), GOOD_BIAS]),
+            lambda: zip_bytes([GOOD_RECORD, bomb_member(npy_header((1 << 29,), "<f4")), GOOD_BIAS]),
             r"parameter '0.weight': the .npy header announces shape \(536870912,\)",
         ),
         # the same bomb behind a header that claims the right shape: more bytes than it says
         (
-            lambda: zip_bytes([GOOD_RECORD, bomb_member(npy_header((2, 3))), GOOD_BIAS]),
+            lambda: zip_bytes([GOOD_RECORD, bomb_member(npy_header((2, 3), "<f4")), GOOD_BIAS]),
             "parameter '0.weight': more bytes follow the 24 bytes",
         ),
         # the JSON record padded with 1 GiB of spaces (once loaded, at 3 GB)
@@ -665,7 +650,11 @@ linux_only = pytest.mark.skipif(
         # a header claiming 10¹² entries (once a MemoryError)
         (
             lambda: zip_bytes(
-                [GOOD_RECORD, stored("0.weight.npy", npy_header((10**12,)) + bytes(24)), GOOD_BIAS]
+                [
+                    GOOD_RECORD,
+                    stored("0.weight.npy", npy_header((10**12,), "<f4") + bytes(24)),
+                    GOOD_BIAS,
+                ]
             ),
             r"announces shape \(1000000000000,\) of float32 \(4,000,000,000,000 bytes\)",
         ),
@@ -767,12 +756,12 @@ def _weight_npy() -> bytes:
             "only plain numbers",
         ),
         (
-            lambda: _with_weight(stored("0.weight.npy", npy_header((2, -3)))),
+            lambda: _with_weight(stored("0.weight.npy", npy_header((2, -3), "<f4"))),
             r"bad shape \(2, -3\)",
         ),
-        (lambda: _with_weight(stored("0.weight.npy", npy_header((2,) * 65))), "at most 64"),
+        (lambda: _with_weight(stored("0.weight.npy", npy_header((2,) * 65, "<f4"))), "at most 64"),
         (
-            lambda: _with_weight(stored("0.weight.npy", npy_header((2, 3), fortran=1))),
+            lambda: _with_weight(stored("0.weight.npy", npy_header((2, 3), "<f4", fortran=1))),
             "'fortran_order' must be True or False",
         ),
         (lambda: _with_weight(stored("0.weight.npy", _weight_npy()[:-1])), "truncated"),
@@ -838,7 +827,7 @@ def test_unseen_zip_trouble_becomes_a_value_error(tmp_path, monkeypatch):
         ),
         (
             {"kind": "MLP", "dtype": "float64", "sizes": [2, [1]], "activations": ["relu"]},
-            "'sizes' must be a list of >= 2 positive ints",
+            r"'sizes'\[1\]: expected a whole number \(int\), got list \[1\]",
         ),
     ],
 )
@@ -943,7 +932,7 @@ def test_read_npy_header_limits_and_names():
     with pytest.raises(ValueError, match="a header has at most 10,000"):
         read_npy_header(io.BytesIO(long_header + b" " * (MAX_HEADER_BYTES + 1)))
     with pytest.raises(ValueError, match="truncated .npy header"):
-        read_npy_header(io.BytesIO(npy_header((2,))[:-5]))
+        read_npy_header(io.BytesIO(npy_header((2,), "<f4")[:-5]))
     with pytest.raises(ValueError, match="exactly the keys"):
         read_npy_header(io.BytesIO(npy_header(None, text="{'descr': '<f4', 'shape': (2,)}")))
 

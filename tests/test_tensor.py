@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from helpers import TENSOR32, TENSOR64, Engine, assert_matches_torch, normal, numeric_slope
+from helpers import TENSOR32, TENSOR64, Engine, assert_matches_torch, normal, numeric_grad
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
@@ -314,17 +314,6 @@ def test_concatenate_and_stack_match_torch(shape, sizes, data, seed: int) -> Non
 
 
 # -- finite differences --------------------------------------------------------------------
-
-
-def numeric_grad(f: Callable[[np.ndarray], float], x: np.ndarray) -> np.ndarray:
-    """Every entry of df/dx, each measured by nudging that entry alone."""
-    g = np.zeros_like(x)
-    for i in np.ndindex(x.shape):
-        e = np.zeros_like(x)
-        e[i] = 1.0
-        slope, along = numeric_slope(lambda xs: f(xs[0]), [x], 0, e)
-        g[i] = slope / along[i]
-    return g
 
 
 FD_CASES = [
@@ -661,7 +650,7 @@ def test_shape_op_errors() -> None:
         t.sum(axis=2)
     with pytest.raises(ValueError, match="repeats an axis"):
         t.mean(axis=(0, -2))
-    with pytest.raises(TypeError, match="axis must be an int"):
+    with pytest.raises(TypeError, match=r"max\(axis\): expected a whole number \(int\), got float"):
         t.max(axis=1.5)
     with pytest.raises(ValueError, match=r"max: cannot take the max over an empty axis"):
         Tensor(np.ones((0, 2))).max(axis=0)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from helpers import numeric_grad
 from hypothesis import given
 from hypothesis import strategies as st
 from notebooks import load_builder
@@ -119,16 +120,11 @@ def test_the_numbers_explain_states_are_the_gradients_finite_differences_give():
     def loss_at(w, bias):
         return float(np.tanh(x.data @ w + bias).mean())
 
-    h = 1e-6
     for name, p in (("W", W.data), ("b", b.data)):
-        numeric = np.zeros_like(p)
-        for i in np.ndindex(p.shape):
-            up, down = p.copy(), p.copy()
-            up[i] += h
-            down[i] -= h
-            args = (up, b.data) if name == "W" else (W.data, up)
-            back = (down, b.data) if name == "W" else (W.data, down)
-            numeric[i] = (loss_at(*args) - loss_at(*back)) / (2 * h)
+        if name == "W":
+            numeric = numeric_grad(lambda w: loss_at(w, b.data), p)
+        else:
+            numeric = numeric_grad(lambda bias: loss_at(W.data, bias), p)
         np.testing.assert_allclose(stated[name], numeric.ravel(), rtol=1e-3, atol=1e-6)
 
 

@@ -249,10 +249,10 @@ def test_encode_and_decode_round_trip(words: list[str]) -> None:
 @pytest.mark.parametrize(
     ("block_size", "error", "match"),
     [
-        (0, ValueError, r"expected an int >= 1 and <= 64, got 0 \(the context is a window"),
-        (-1, ValueError, r"expected an int >= 1 and <= 64, got -1"),
+        (0, ValueError, r"expected a whole number from 1 to 64, got 0 \(the context is a window"),
+        (-1, ValueError, r"expected a whole number from 1 to 64, got -1"),
         (10**9, ValueError, r"got 1000000000 \(.*longer than the longest word only adds padding"),
-        (65, ValueError, r"<= 64, got 65"),
+        (65, ValueError, r"from 1 to 64, got 65"),
         (2.5, TypeError, r"expected a whole number \(int\), got float 2\.5"),
         (True, TypeError, r"expected a whole number \(int\), got bool True"),
         ("3", TypeError, r"expected a whole number \(int\), got str '3'"),
@@ -331,7 +331,7 @@ def test_split_words_seed_and_fractions() -> None:
         ({"fractions": (1.2, -0.1, -0.1)}, ValueError, r"expected a number >= 0, got -0\.1"),
         ({"fractions": "abc"}, TypeError, r"expected three numbers .*, got str"),
         ({"fractions": (0.8, "x", 0.1)}, TypeError, r"expected a number, got str 'x'"),
-        ({"seed": -1}, ValueError, r"split_words\(seed\): expected an int >= 0, got -1"),
+        ({"seed": -1}, ValueError, r"split_words\(seed\): expected a whole number >= 0, got -1"),
         ({"seed": 1.5}, TypeError, r"split_words\(seed\): expected a whole number"),
     ],
 )
@@ -449,7 +449,9 @@ def test_read_words_limits_can_be_lowered(tmp_path: Path) -> None:
         read_words(path, max_words=3)
     with pytest.raises(ValueError, match=r"line 1: expected a word of at most 2 characters, got 3"):
         read_words(path, max_word_length=2)
-    with pytest.raises(ValueError, match=r"read_words\(max_words\): expected an int >= 1, got 0"):
+    with pytest.raises(
+        ValueError, match=r"read_words\(max_words\): expected a whole number >= 1, got 0"
+    ):
         read_words(path, max_words=0)
     with pytest.raises(TypeError, match=r"read_words\(max_word_length\): expected a whole number"):
         read_words(path, max_word_length=2.0)  # type: ignore[arg-type]

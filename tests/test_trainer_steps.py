@@ -112,7 +112,7 @@ def test_fit_refuses_epochs_and_steps_together_and_bad_steps() -> None:
     X, y = small_data(20)
     with pytest.raises(ValueError, match="give epochs or steps, not both"):
         fit(mlp([3, 2], seed=0), X, y, epochs=2, steps=10)
-    with pytest.raises(ValueError, match=r"fit\(steps\): expected an int >= 1, got 0"):
+    with pytest.raises(ValueError, match=r"fit\(steps\): expected a whole number >= 1, got 0"):
         fit(mlp([3, 2], seed=0), X, y, steps=0)
     with pytest.raises(ValueError, match=r"fit\(batches\)"):
         fit(mlp([3, 2], seed=0), X, y, steps=1, batches="shuffled")

@@ -18,6 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from workbook.reference import solution
 
 from neuronlab.workbook import check, hint
 from neuronlab.workbook.catalog import (
@@ -746,3 +747,47 @@ def test_hint_in_a_notebook_comes_one_at_a_time_and_refuses_a_hint_it_has_not(ca
             hint("04", which)  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="unknown exercise '99'"):
         hint("99")
+
+
+# -- the tests' warm child (tests/warm_child.py) reports as the real one -------------------------
+
+WARM_CASES = {
+    "passes": ("01", SOLUTION_01),
+    "wrong": ("01", NO_BIAS_01),
+    "a loop": (
+        "01",
+        SOLUTION_01.replace("    return sum(", "    while True:\n        pass\n    return sum("),
+    ),
+    "memory": (
+        "01",
+        SOLUTION_01.replace(
+            "    return sum(",
+            "    hoard = []\n    while True:\n        hoard.append(bytearray(1 << 24))\n"
+            "    return sum(",
+        ),
+    ),
+    "printing": ("01", "import sys\nwhile True:\n    sys.stderr.write('x' * 100_000)\n"),
+    "exit()": ("01", "exit(3)\n"),
+    "syntax": ("01", SOLUTION_01.replace("return 1 if", "return 1 iff")),
+    "a sibling module": ("01", "from helper_01 import *\n"),
+    "PyTorch as a second opinion": ("05", solution("05")),
+    "not written yet": ("05", template_text(exercise("05"))),
+}
+
+
+@pytest.mark.parametrize("case", WARM_CASES)
+def test_a_warm_child_reports_as_the_real_one(
+    case: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The tables of usual mistakes run their checks in warm children: the same report."""
+    from warm_child import use_warm_children
+
+    number, text = WARM_CASES[case]
+    e = quick(number, 3) if case in ("a loop", "memory", "printing") else exercise(number)
+    path = write(tmp_path, e.file, text)
+    write(tmp_path, "helper_01.py", SOLUTION_01)  # python -m finds a module beside the file
+    real = check_file(e, path).as_dict()
+    warm = use_warm_children(monkeypatch)
+    started = warm.started
+    assert check_file(e, path).as_dict() == real
+    assert warm.started == started + 1

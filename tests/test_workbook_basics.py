@@ -21,6 +21,9 @@ from neuronlab.workbook.checks.mistakes import likely, number, numbers_of, show
 from neuronlab.workbook.findings import NOT_IMPLEMENTED, Report
 from neuronlab.workbook.sandbox import check_file
 
+# each check runs in a child forked from a server that imported it once (warm_child.py)
+pytestmark = pytest.mark.usefixtures("warm_checks")
+
 NUMBERS = ("01", "02", "03", "04", "08", "09")
 
 

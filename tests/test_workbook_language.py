@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from helpers import said
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from workbook.broken_language import BROKEN, Broken
@@ -39,6 +40,9 @@ from neuronlab.workbook.checks.ninja import (
 )
 from neuronlab.workbook.findings import NOT_IMPLEMENTED, Finding, Report
 from neuronlab.workbook.sandbox import check_file
+
+# each check runs in a child forked from a server that imported it once (warm_child.py)
+pytestmark = pytest.mark.usefixtures("warm_checks")
 
 NUMBERS = ("13", "14", "15", "16", "17")
 
@@ -66,10 +70,6 @@ def first_failure(report: Report) -> Finding:
     wrong = [f for f in report.findings if not f.ok]
     assert wrong, report.text()
     return wrong[0]
-
-
-def said(f: Finding) -> str:
-    return "\n".join([f.message, *f.details, f.likely])
 
 
 @pytest.mark.parametrize("number", NUMBERS)

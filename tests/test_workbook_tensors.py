@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from helpers import said
 from workbook.broken_tensors import BROKEN, Broken
 from workbook.reference import solution
 
@@ -25,6 +26,9 @@ from neuronlab.workbook.checks.arrays import close, number_text, problem, worst_
 from neuronlab.workbook.checks.backprop import GRADIENTS_12
 from neuronlab.workbook.findings import NOT_IMPLEMENTED, Finding, Report
 from neuronlab.workbook.sandbox import check_file
+
+# each check runs in a child forked from a server that imported it once (warm_child.py)
+pytestmark = pytest.mark.usefixtures("warm_checks")
 
 NUMBERS = ("10", "11", "12")
 
@@ -54,11 +58,6 @@ def first_failure(report: Report) -> Finding:
     wrong = [f for f in report.findings if not f.ok]
     assert wrong, report.text()
     return wrong[0]
-
-
-def said(f: Finding) -> str:
-    """Everything a finding tells the learner."""
-    return "\n".join([f.message, *f.details, f.likely])
 
 
 @pytest.mark.parametrize("number", NUMBERS)

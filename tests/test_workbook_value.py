@@ -34,6 +34,9 @@ from neuronlab.workbook.checks.graphs import (
 from neuronlab.workbook.findings import NOT_IMPLEMENTED, Report
 from neuronlab.workbook.sandbox import CheckContext, check_file, run_check
 
+# each check runs in a child forked from a server that imported it once (warm_child.py)
+pytestmark = pytest.mark.usefixtures("warm_checks")
+
 NUMBERS = sorted(FILES)
 RED = 'stroke="#d93025"'
 

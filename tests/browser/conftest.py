@@ -12,12 +12,11 @@ reuses them; without it, ``chromium`` starts Playwright itself.
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from helpers import chromium_path
 
 #: Flags for a quiet, offline, sandbox-free headless Chromium (containers, CI).
 CHROMIUM_ARGS = [
@@ -28,20 +27,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-
-
-def chromium_path() -> str | None:
-    """The Chromium to launch: ``$NEURONLAB_CHROMIUM``, ``/usr/bin/chromium`` or one on PATH."""
-    candidates = [
-        os.environ.get("NEURONLAB_CHROMIUM"),
-        "/usr/bin/chromium",
-        shutil.which("chromium"),
-        shutil.which("chromium-browser"),
-    ]
-    for path in candidates:
-        if path and os.path.isfile(path) and os.access(path, os.X_OK):
-            return path
-    return None
 
 
 def _require_chromium() -> str:

@@ -37,12 +37,12 @@ __all__ = [
 MAX_POINTS = 1_000_000
 
 
-def _count(n: object, what: str = "n", minimum: int = 1) -> int:
-    return whole_number(n, what, minimum=minimum, maximum=MAX_POINTS)
+def _count(n: object, where: str = "n", minimum: int = 1) -> int:
+    return whole_number(n, where, minimum=minimum, maximum=MAX_POINTS)
 
 
-def _noise_level(noise: object, what: str = "noise") -> float:
-    return non_negative_number(noise, what)
+def _noise_level(noise: object, where: str = "noise") -> float:
+    return non_negative_number(noise, where)
 
 
 def _shuffled(X: np.ndarray, y: np.ndarray, rng: np.random.Generator):

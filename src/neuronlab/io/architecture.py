@@ -32,7 +32,8 @@ from ..nn.layers import Linear, Sequential
 from ..nn.module import Module, evaluation_mode
 from ..nn.scalar import MLP
 from ..tensor import no_grad
-from .layer_records import INT_ARRAYS, LAYER_KINDS, Width, layer_record
+from ..util.checks import whole_number
+from .layer_records import INT_ARRAYS, LAYER_KINDS, Width, layer_record, record_value
 
 __all__ = [
     "Limits",
@@ -292,10 +293,9 @@ def _language(
         vocabulary = Vocabulary(text)
     except (TypeError, ValueError) as exc:
         raise ValueError(f"record: bad 'vocabulary': {exc}") from None
-    if isinstance(block, bool) or not isinstance(block, int) or not 1 <= block <= MAX_BLOCK_SIZE:
-        raise ValueError(
-            f"record: 'block_size' must be an int from 1 to {MAX_BLOCK_SIZE}, got {block!r:.60}"
-        )
+    block = record_value(
+        whole_number, block, "record 'block_size'", minimum=1, maximum=MAX_BLOCK_SIZE
+    )
     size = len(vocabulary)
     first = layers[0] if layers else ("", {})
     if first[0] != "Embedding" or first[1]["num_embeddings"] != size:
@@ -331,14 +331,12 @@ def _plan_mlp(record: dict[str, Any]) -> Plan:
         raise ValueError(f"record: an MLP's dtype is 'float64', got {record.get('dtype')!r:.60}")
     sizes = record.get("sizes")
     acts = record.get("activations")
-    if (
-        not isinstance(sizes, list)
-        or len(sizes) < 2
-        or any(isinstance(s, bool) or not isinstance(s, int) or s < 1 for s in sizes)
-    ):
+    if not isinstance(sizes, list) or len(sizes) < 2:
         raise ValueError(
             f"record: MLP 'sizes' must be a list of >= 2 positive ints, got {sizes!r:.80}"
         )
+    for i, size in enumerate(sizes):
+        record_value(whole_number, size, f"record: MLP 'sizes'[{i}]", minimum=1)
     if not isinstance(acts, list) or len(acts) != len(sizes) - 1:
         raise ValueError(
             f"record: MLP 'activations' must list one activation per layer "

@@ -11,18 +11,20 @@ records nest it themselves.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from ..nn.dropout import Dropout
 from ..nn.layers import ACTIVATION_LAYERS, Flatten, Linear
 from ..nn.module import Module
 from ..nn.normalization import BatchNorm1d, LayerNorm
 from ..nn.sequence import Embedding, FlattenConsecutive
+from ..util.checks import real_number, whole_number
 
-__all__ = ["LayerKind", "LAYER_KINDS", "INT_ARRAYS", "layer_record", "Width"]
+T = TypeVar("T")
+
+__all__ = ["LayerKind", "LAYER_KINDS", "INT_ARRAYS", "layer_record", "record_value", "Width"]
 
 #: Width of a layer's output features (None: unknown from the record alone).
 Width = int | None
@@ -30,16 +32,24 @@ Width = int | None
 INT_ARRAYS = frozenset({"num_batches_tracked"})
 
 
+def record_value(check: Callable[..., T], value: Any, where: str, **bounds: Any) -> T:
+    """``check(value, where, **bounds)``, one of ``util.checks``, on a value read from a file.
+
+    A value of the wrong kind in a file is a ValueError (the file is bad, not
+    the caller's argument), with the check's own message.
+    """
+    try:
+        return check(value, where, **bounds)
+    except TypeError as exc:
+        raise ValueError(str(exc)) from None
+
+
 def _positive_int(value: Any, key: str, where: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValueError(f"{where}: {key!r} must be a positive int, got {value!r:.60}")
-    return value
+    return record_value(whole_number, value, f"{where} {key!r}", minimum=1)
 
 
 def _any_int(value: Any, key: str, where: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise ValueError(f"{where}: bad {key!r}: expected an int, got {value!r:.60}")
-    return value
+    return record_value(whole_number, value, f"{where} {key!r}")
 
 
 def _truth(value: Any, key: str, where: str) -> bool:
@@ -52,13 +62,8 @@ def _number(low: float, high: float | None, strict: bool) -> Callable[[Any, str,
     """A check for a finite number in [low, high] (above ``low`` when ``strict``)."""
 
     def check(value: Any, key: str, where: str) -> float:
-        ok = isinstance(value, (int, float)) and not isinstance(value, bool)
-        ok = ok and math.isfinite(value) and (value > low if strict else value >= low)
-        if not ok or (high is not None and value > high):
-            span = f"> {low:g}" if strict else f">= {low:g}"
-            span += "" if high is None else f" and <= {high:g}"
-            raise ValueError(f"{where}: {key!r} must be a number {span}, got {value!r:.60}")
-        return float(value)
+        bounds = {"minimum": low, "maximum": high, "strict": strict}
+        return record_value(real_number, value, f"{where} {key!r}", **bounds)
 
     return check
 

@@ -41,6 +41,7 @@ from typing import IO, Any, NamedTuple
 
 import numpy as np
 
+from ..util.checks import whole_number
 from ..util.files import read_announced, read_up_to
 
 __all__ = [
@@ -141,10 +142,14 @@ def _parse_dtype(descr: object, what: str) -> np.dtype[Any]:
 
 def _parse_shape(shape: object, what: str) -> tuple[int, ...]:
     """A header's ``shape``: a tuple of at most ``MAX_DIMS`` whole numbers >= 0."""
-    if not isinstance(shape, tuple) or not all(
-        isinstance(n, int) and not isinstance(n, bool) and n >= 0 for n in shape
-    ):
-        raise ValueError(f"{what}: bad shape {shape!r:.80} in the .npy header")
+    bad = f"{what}: bad shape {shape!r:.80} in the .npy header"
+    if not isinstance(shape, tuple):
+        raise ValueError(bad)
+    try:
+        for n in shape:
+            whole_number(n, "shape", minimum=0)
+    except (TypeError, ValueError):
+        raise ValueError(bad) from None
     if len(shape) > MAX_DIMS:
         raise ValueError(f"{what}: {len(shape)} dimensions; an array has at most {MAX_DIMS}")
     return shape

@@ -55,9 +55,11 @@ from typing import IO, Any
 import numpy as np
 
 from ..nn.module import Module
+from ..util.checks import whole_number
 from ..util.files import atomic_file, open_regular
 from ..version import __version__
 from .architecture import Limits, Plan, describe, load_numbers, parameter_arrays, plan_model
+from .layer_records import record_value
 from .npy import NpyHeader
 from .npz import NpzArchive
 
@@ -192,8 +194,7 @@ def _parse_record(raw: bytes) -> dict[str, Any]:
     if not isinstance(record, dict) or record.get("format") != FORMAT:
         raise ValueError(f"the architecture record is not a {FORMAT!r} record")
     version = record.get("format_version")
-    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
-        raise ValueError(f"record: bad format_version {version!r:.60}")
+    version = record_value(whole_number, version, "record 'format_version'", minimum=1)
     if version > FORMAT_VERSION:
         raise ValueError(
             f"record: format version {version} is newer than this neuronlab reads "

@@ -10,11 +10,11 @@ the message next to the control that sent it.
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
-from .settings import LabInputError
+from ..util.checks import describe, one_of, real_number, whole_number
+from .settings import LabInputError, field_value
 
 __all__ = [
     "RequestError",
@@ -22,8 +22,8 @@ __all__ = [
     "MAX_STEPS",
     "read_limited",
     "json_object",
-    "whole_number",
-    "real_number",
+    "whole_field",
+    "number_field",
     "text_field",
 ]
 
@@ -86,39 +86,21 @@ def json_object(raw: bytes) -> dict[str, Any]:
     return value
 
 
-def whole_number(body: Mapping[str, Any], field: str, low: int, high: int) -> int:
-    """``body[field]`` as a whole number from low to high, or a LabInputError naming it."""
-    value = body.get(field)
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise LabInputError(field, f"expected a whole number, got {_shown(value)}")
-    if not low <= value <= high:
-        raise LabInputError(field, f"expected a whole number from {low} to {high}, got {value}")
-    return value
+def whole_field(body: Mapping[str, Any], field: str, low: int, high: int) -> int:
+    """``body[field]`` as a whole number from low to high (``util.checks.whole_number``)."""
+    return field_value(whole_number, body.get(field), field, minimum=low, maximum=high)
 
 
-def real_number(body: Mapping[str, Any], field: str) -> float:
-    """``body[field]`` as a finite number, or a LabInputError naming it."""
-    value = body.get(field)
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise LabInputError(field, f"expected a number, got {_shown(value)}")
-    if not math.isfinite(value):
-        raise LabInputError(field, f"expected a finite number, got {value}")
-    return float(value)
+def number_field(body: Mapping[str, Any], field: str) -> float:
+    """``body[field]`` as a finite number (``util.checks.real_number``)."""
+    return field_value(real_number, body.get(field), field)
 
 
 def text_field(body: Mapping[str, Any], field: str, options: tuple[str, ...] = ()) -> str:
     """``body[field]`` as text (one of ``options`` when given), or a LabInputError naming it."""
     value = body.get(field)
     if not isinstance(value, str):
-        raise LabInputError(field, f"expected a text, got {_shown(value)}")
-    if options and value not in options:
-        raise LabInputError(field, f"expected one of {', '.join(options)}, got {value!r:.40}")
+        raise LabInputError(field, f"expected a text, got {describe(value)}")
+    if options:
+        field_value(lambda v, f: one_of(v, options, f), value, field)
     return value
-
-
-def _shown(value: Any) -> str:
-    if value is None:
-        return "nothing"
-    return f"{type(value).__name__} {value!r:.40}"

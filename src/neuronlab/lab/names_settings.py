@@ -20,7 +20,8 @@ from typing import Any
 from ..data.words import MAX_WORD_LENGTH
 from ..language.ladder import LADDER
 from ..optim import OPTIMIZERS
-from .settings import LabInputError
+from ..util.checks import describe, one_of, real_number, whole_number
+from .settings import LabInputError, field_value
 
 __all__ = [
     "NamesSettings",
@@ -111,7 +112,9 @@ class NamesSettings:
         given too.
         """
         if not isinstance(changes, Mapping):
-            raise LabInputError("settings", f"expected an object of fields, got {_kind(changes)}")
+            raise LabInputError(
+                "settings", f"expected an object of fields, got {describe(changes)}"
+            )
         values = dataclasses.asdict(self)
         for key, value in changes.items():
             if key not in values:
@@ -145,10 +148,6 @@ class NamesSettings:
         return cls().with_changes(changes)
 
 
-def _kind(value: Any) -> str:
-    return type(value).__name__
-
-
 def _text(value: Any) -> str:
     return repr(value) if isinstance(value, float) else str(value)
 
@@ -168,23 +167,10 @@ def _parsed(key: str, text: str, kind: Any) -> Any:
 def _checked(key: str, value: Any) -> Any:
     """One field's value, checked against its choices or its range in LIMITS."""
     if key in _CHOICES:
-        if not isinstance(value, str) or value not in _CHOICES[key]:
-            options = ", ".join(_CHOICES[key])
-            raise LabInputError(key, f"expected one of {options}, got {value!r:.40}")
-        return value
+        return field_value(lambda v, f: one_of(v, _CHOICES[key], f), value, key)
     low, high = getattr(LIMITS, key)
-    if isinstance(low, int):
-        if isinstance(value, float) and value.is_integer():
-            value = int(value)
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise LabInputError(key, f"expected a whole number, got {_kind(value)} {value!r:.40}")
-    elif isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise LabInputError(key, f"expected a number, got {_kind(value)} {value!r:.40}")
-    inside = low <= value <= high and (isinstance(low, int) or math.isfinite(value))
-    if not inside:
-        bounds = f"{low:,} to {high:,}" if isinstance(low, int) else f"{low:g} to {high:g}"
-        raise LabInputError(key, f"expected a number from {bounds}, got {value!r:.40}")
-    return float(value) if isinstance(low, float) else value
+    check = whole_number if isinstance(low, int) else real_number
+    return field_value(check, value, key, minimum=low, maximum=high)
 
 
 def _consistent(s: NamesSettings) -> NamesSettings:

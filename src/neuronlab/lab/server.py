@@ -28,7 +28,7 @@ from starlette.websockets import WebSocket
 from .access import LabGuard, new_token
 from .card import card as neuron_card
 from .export import export
-from .inputs import read_limited, real_number, text_field, whole_number
+from .inputs import number_field, read_limited, text_field, whole_field
 from .names_routes import close_names, names_routes
 from .presets import apply_preset, preset_list
 from .problem import MAX_CSV_BYTES, to_csv
@@ -79,9 +79,9 @@ async def index(request: Request) -> Response:
 def edit_points(session: LabSession, body: Mapping[str, Any]) -> None:
     """Add a point, or remove the one nearest the place clicked (a LabInputError if none)."""
     action = text_field(body, "action", ("add", "remove"))
-    x1, x2 = real_number(body, "x1"), real_number(body, "x2")
+    x1, x2 = number_field(body, "x1"), number_field(body, "x2")
     if action == "add":
-        session.add_point(x1, x2, real_number(body, "label"))
+        session.add_point(x1, x2, number_field(body, "label"))
     elif not session.remove_point(x1, x2):
         raise LabInputError("point", f"no point near ({x1:.2f}, {x2:.2f}) to remove")
 
@@ -113,9 +113,9 @@ async def get_data_csv(request: Request, runner: LabRunner) -> Response:
 async def post_weight(request: Request, runner: LabRunner) -> Response:
     """POST /api/weight: ``{"layer", "neuron", "input", "value"}`` (input -1: the bias)."""
     body = await json_body(request)
-    layer, neuron = whole_number(body, "layer", 1, 7), whole_number(body, "neuron", 0, 15)
-    where = whole_number(body, "input", -1, 15)
-    value = real_number(body, "value")
+    layer, neuron = whole_field(body, "layer", 1, 7), whole_field(body, "neuron", 0, 15)
+    where = whole_field(body, "input", -1, 15)
+    value = number_field(body, "value")
     return json_answer(
         await runner.change(lambda s: s.set_weight(layer, neuron, where, value), restarts=False)
     )
@@ -124,8 +124,8 @@ async def post_weight(request: Request, runner: LabRunner) -> Response:
 async def post_card(request: Request, runner: LabRunner) -> Response:
     """POST /api/card: ``{"layer", "neuron", "point"}``; the Card."""
     body = await json_body(request)
-    layer, neuron = whole_number(body, "layer", 1, 7), whole_number(body, "neuron", 0, 15)
-    point = whole_number(body, "point", 0, 10**6)
+    layer, neuron = whole_field(body, "layer", 1, 7), whole_field(body, "neuron", 0, 15)
+    point = whole_field(body, "point", 0, 10**6)
     return json_answer(await runner.call(lambda s: neuron_card(s, layer, neuron, point)))
 
 
@@ -137,15 +137,15 @@ def walk_root(body: Mapping[str, Any]) -> Any:
     if not isinstance(root, dict):
         raise LabInputError("root", f'expected "loss" or {{"layer", "neuron"}}, got {root!r:.40}')
     return {
-        "layer": whole_number(root, "layer", 1, 7),
-        "neuron": whole_number(root, "neuron", 0, 15),
+        "layer": whole_field(root, "layer", 1, 7),
+        "neuron": whole_field(root, "neuron", 0, 15),
     }
 
 
 async def post_stepthrough(request: Request, runner: LabRunner) -> Response:
     """POST /api/stepthrough: ``{"point", "root"}``; the Walk."""
     body = await json_body(request)
-    point, root = whole_number(body, "point", 0, 10**6), walk_root(body)
+    point, root = whole_field(body, "point", 0, 10**6), walk_root(body)
     return json_answer(await runner.call(lambda s: walk(s, point, root)))
 
 

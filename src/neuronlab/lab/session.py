@@ -22,10 +22,11 @@ import numpy as np
 from ..nn import Linear, Sequential
 from ..optim import SGD, Adam, Optimizer
 from ..training import Trainer, TrainingDiverged, TrainingWarning, evaluate
+from ..util.checks import real_number, whole_number
 from .features import feature_matrix
 from .network import Head, build_network, head_for, training_targets
 from .problem import DOMAIN, Problem, custom_problem, make_problem, read_csv
-from .settings import LabInputError, LabSettings, changed_fields
+from .settings import LabInputError, LabSettings, changed_fields, field_value
 
 __all__ = ["LabSession", "Edit", "MOMENTUM", "DATA_FIELDS", "TUNABLE_FIELDS", "WEIGHT_LIMIT"]
 
@@ -214,13 +215,9 @@ class LabSession:
         m = layers[layer - 1]
         neuron = _whole(neuron, "neuron", 0, m.out_features - 1)
         input = _whole(input, "input", -1, m.in_features - 1)
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise LabInputError("value", f"expected a number, got {value!r:.40}")
-        if not (np.isfinite(value) and abs(value) <= WEIGHT_LIMIT):
-            raise LabInputError(
-                "value",
-                f"expected a number from -{WEIGHT_LIMIT:g} to {WEIGHT_LIMIT:g}, got {value}",
-            )
+        value = field_value(
+            real_number, value, "value", minimum=-WEIGHT_LIMIT, maximum=WEIGHT_LIMIT
+        )
         # In place, as the optimiser moves it.  The trainer's bound on the largest weight may now
         # be short by at most WEIGHT_LIMIT, which is nothing beside its margin below overflow.
         if input == -1:
@@ -270,24 +267,15 @@ class LabSession:
 
 
 def _whole(value: Any, field: str, low: int, high: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise LabInputError(field, f"expected a whole number, got {value!r:.40}")
-    if not low <= value <= high:
-        raise LabInputError(field, f"expected a whole number from {low} to {high}, got {value}")
-    return int(value)
+    return field_value(whole_number, value, field, minimum=low, maximum=high)
 
 
 def _coordinate(value: Any, field: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not np.isfinite(value):
-        raise LabInputError(field, f"expected a number, got {value!r:.40}")
-    if abs(value) > DOMAIN:
-        raise LabInputError(field, f"expected a number from -{DOMAIN:g} to {DOMAIN:g}, got {value}")
-    return float(value)
+    return field_value(real_number, value, field, minimum=-DOMAIN, maximum=DOMAIN)
 
 
 def _label(value: Any, task: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not np.isfinite(value):
-        raise LabInputError("label", f"expected a number, got {value!r:.40}")
+    value = field_value(real_number, value, "label")
     if task == "classification" and (value != int(value) or not 0 <= value < 6):
         raise LabInputError("label", f"expected a class from 0 to 5, got {value}")
     return float(value)

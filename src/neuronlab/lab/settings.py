@@ -14,13 +14,17 @@ steps.
 from __future__ import annotations
 
 import dataclasses
-import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
+
+from ..util.checks import describe, one_of, real_number, whole_number
+
+T = TypeVar("T")
 
 __all__ = [
     "changed_fields",
+    "field_value",
     "LabInputError",
     "LabSettings",
     "DATASETS",
@@ -95,7 +99,9 @@ class LabSettings:
     def with_changes(self, changes: Mapping[str, Any]) -> LabSettings:
         """New settings with ``changes`` applied, every field checked; a LabInputError if not."""
         if not isinstance(changes, Mapping):
-            raise LabInputError("settings", f"expected an object of fields, got {_kind(changes)}")
+            raise LabInputError(
+                "settings", f"expected an object of fields, got {describe(changes)}"
+            )
         names = {f.name for f in dataclasses.fields(self)}
         values = dataclasses.asdict(self)
         for key, value in changes.items():
@@ -136,8 +142,16 @@ def changed_fields(old: Any, new: Any) -> set[str]:
     return {f.name for f in dataclasses.fields(new) if getattr(new, f.name) != getattr(old, f.name)}
 
 
-def _kind(x: object) -> str:
-    return f"{type(x).__name__} {x!r:.40}"
+def field_value(check: Callable[..., T], value: Any, field: str, **bounds: Any) -> T:
+    """``check(value, field, **bounds)``, one of ``util.checks``, failing as a LabInputError.
+
+    The lab's field errors are the library's argument errors with the field's
+    name as the caller's: ``points: expected a whole number from 10 to 10,000, got 9``.
+    """
+    try:
+        return check(value, field, **bounds)
+    except (TypeError, ValueError) as exc:
+        raise LabInputError(field, str(exc).removeprefix(f"{field}: ")) from None
 
 
 def _listed(options: Any) -> str:
@@ -146,41 +160,28 @@ def _listed(options: Any) -> str:
 
 def _choice(options: tuple[str, ...]) -> Any:
     def check(value: Any, field: str) -> str:
-        if value not in options:
-            raise LabInputError(field, f"expected one of {_listed(options)}, got {value!r:.40}")
-        return str(value)
+        return str(field_value(lambda v, f: one_of(v, options, f), value, field))
 
     return check
 
 
 def _integer(low: int, high: int) -> Any:
     def check(value: Any, field: str) -> int:
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise LabInputError(field, f"expected a whole number, got {_kind(value)}")
-        if not low <= value <= high:
-            raise LabInputError(field, f"expected a whole number from {low} to {high}, got {value}")
-        return int(value)
+        return field_value(whole_number, value, field, minimum=low, maximum=high)
 
     return check
 
 
 def _number(low: float, high: float, *, above_low: bool = False) -> Any:
     def check(value: Any, field: str) -> float:
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise LabInputError(field, f"expected a number, got {_kind(value)}")
-        number = float(value)
-        too_low = number <= low if above_low else number < low
-        if not math.isfinite(number) or too_low or number > high:
-            bound = f"above {low:g} and at most" if above_low else f"from {low:g} to"
-            raise LabInputError(field, f"expected a number {bound} {high:g}, got {value!r}")
-        return number
+        return field_value(real_number, value, field, minimum=low, maximum=high, strict=above_low)
 
     return check
 
 
 def _features(value: Any, field: str) -> tuple[str, ...]:
     if isinstance(value, str) or not isinstance(value, (list, tuple)):
-        raise LabInputError(field, f"expected a list of features, got {_kind(value)}")
+        raise LabInputError(field, f"expected a list of features, got {describe(value)}")
     chosen = set(value)
     unknown = chosen - set(FEATURES)
     if unknown:
@@ -194,7 +195,7 @@ def _features(value: Any, field: str) -> tuple[str, ...]:
 
 def _hidden(value: Any, field: str) -> tuple[int, ...]:
     if isinstance(value, str) or not isinstance(value, (list, tuple)):
-        raise LabInputError(field, f"expected a list of layer widths, got {_kind(value)}")
+        raise LabInputError(field, f"expected a list of layer widths, got {describe(value)}")
     if len(value) > MAX_LAYERS:
         raise LabInputError(field, f"expected at most {MAX_LAYERS} hidden layers, got {len(value)}")
     width = _integer(1, MAX_WIDTH)
@@ -203,7 +204,9 @@ def _hidden(value: Any, field: str) -> tuple[int, ...]:
 
 def _activations(value: Any, field: str) -> tuple[str, ...]:
     if isinstance(value, str) or not isinstance(value, (list, tuple)):
-        raise LabInputError(field, f"expected one activation per hidden layer, got {_kind(value)}")
+        raise LabInputError(
+            field, f"expected one activation per hidden layer, got {describe(value)}"
+        )
     check = _choice(ACTIVATIONS)
     return tuple(check(a, f"{field}[{i}]") for i, a in enumerate(value))
 

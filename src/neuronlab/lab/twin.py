@@ -32,8 +32,9 @@ from ..engine import Value, dot
 from ..losses import get_loss, prepare_targets
 from ..nn import Layer, to_value_layers
 from ..nn.activations import activate
+from ..util.checks import whole_number
 from .network import training_targets
-from .settings import LabInputError
+from .settings import LabInputError, field_value
 
 if TYPE_CHECKING:
     from .session import LabSession
@@ -91,22 +92,14 @@ class Twin:
 
 def check_point(session: LabSession, point: Any) -> int:
     """``point`` as an index into the run's points, or a LabInputError saying the range."""
-    n = session.problem.size
-    if isinstance(point, bool) or not isinstance(point, (int, np.integer)):
-        raise LabInputError("point", f"expected the index of a point, got {point!r:.40}")
-    if not 0 <= point < n:
-        raise LabInputError("point", f"expected a point from 0 to {n - 1}, got {point}")
-    return int(point)
+    return field_value(whole_number, point, "point", minimum=0, maximum=session.problem.size - 1)
 
 
 def check_neuron(session: LabSession, layer: Any, neuron: Any) -> tuple[int, int]:
     """(layer, neuron) when the network has them (layers from 1, neurons from 0)."""
     layers = session.linear_layers()
-    for field, value in (("layer", layer), ("neuron", neuron)):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-            raise LabInputError(field, f"expected a whole number, got {value!r:.40}")
-    if not 1 <= layer <= len(layers):
-        raise LabInputError("layer", f"expected a layer from 1 to {len(layers)}, got {layer}")
+    layer = field_value(whole_number, layer, "layer", minimum=1, maximum=len(layers))
+    neuron = field_value(whole_number, neuron, "neuron")
     width = layers[layer - 1].out_features
     if not 0 <= neuron < width:
         raise LabInputError(

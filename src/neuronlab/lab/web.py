@@ -29,7 +29,7 @@ from .inputs import (
     json_object,
     read_limited,
     text_field,
-    whole_number,
+    whole_field,
 )
 from .messages import dumps
 from .runner import LabRunner, Outbox
@@ -112,7 +112,7 @@ async def command(runner: LabRunner, text: str) -> str | None:
         elif cmd == "reset":
             await runner.change(lambda s: s.reset())
         else:
-            count = whole_number({"count": 1, **message}, "count", 1, MAX_STEPS)
+            count = whole_field({"count": 1, **message}, "count", 1, MAX_STEPS)
             await runner.step(count, id=message.get("id"))
     except (LabInputError, RequestError) as e:
         return dumps({"type": "error", "error": e.message, "field": e.field})
@@ -194,7 +194,7 @@ def run_routes(
         return json_answer(await runner.change(lambda s: s.change(changes), restarts=restarts))
 
     async def step(request: Request, runner: LabRunner) -> Response:
-        count = whole_number({"count": 1, **await json_body(request)}, "count", 1, MAX_STEPS)
+        count = whole_field({"count": 1, **await json_body(request)}, "count", 1, MAX_STEPS)
         return json_answer(await runner.step(count))
 
     async def play(request: Request, runner: LabRunner) -> Response:

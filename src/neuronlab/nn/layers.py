@@ -228,8 +228,10 @@ class Sequential(Module):
     def __getitem__(self, index: int | slice) -> Any:
         if isinstance(index, slice):
             return Sequential(*self._layers[index])
-        if isinstance(index, bool) or not isinstance(index, (int, np.integer)):
-            raise TypeError(f"Sequential: index must be an int or a slice, got {index!r}")
+        try:
+            index = whole_number(index, "Sequential[index]")
+        except TypeError:
+            raise TypeError(f"Sequential: index must be an int or a slice, got {index!r}") from None
         if not -len(self._layers) <= index < len(self._layers):
             raise IndexError(
                 f"Sequential: index {index} is out of range for {len(self._layers)} modules"

@@ -14,6 +14,7 @@ neuron's ``w.1`` is ``w1``; an MLP's ``layers.1.neurons.3.w.0`` is
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -200,11 +201,11 @@ class MLP(Module):
         fused: bool = True,
     ) -> None:
         nin = whole_number(nin, "MLP(nin)", minimum=1)
-        if isinstance(nouts, (int, np.integer)) and not isinstance(nouts, bool):
-            nouts = [int(nouts)]
-        if not isinstance(nouts, Sequence) or isinstance(nouts, str) or len(nouts) == 0:
+        # one number is one layer (whole_number below refuses a bool)
+        widths: Any = [nouts] if isinstance(nouts, (numbers.Integral, np.integer)) else nouts
+        if not isinstance(widths, Sequence) or isinstance(widths, str) or len(widths) == 0:
             raise ValueError(f"MLP(nouts): expected a non-empty list of layer sizes, got {nouts!r}")
-        sizes = [nin] + [whole_number(n, "MLP layer size", minimum=1) for n in nouts]
+        sizes = [nin] + [whole_number(n, "MLP layer size", minimum=1) for n in widths]
         check_activation(activation, "MLP(activation)")
         check_activation(output_activation, "MLP(output_activation)")
         rng = make_rng(seed)
@@ -212,11 +213,11 @@ class MLP(Module):
             Layer(
                 sizes[i],
                 sizes[i + 1],
-                activation if i < len(nouts) - 1 else output_activation,
+                activation if i < len(widths) - 1 else output_activation,
                 seed=rng,
                 fused=fused,
             )
-            for i in range(len(nouts))
+            for i in range(len(widths))
         ]
         for i, layer in enumerate(self.layers):
             for j, neuron in enumerate(layer.neurons):

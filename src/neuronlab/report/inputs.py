@@ -12,7 +12,7 @@ from ..data.info import DatasetInfo
 from ..losses import decision_threshold, loss_name
 from ..nn import Module
 from ..training import History
-from ..util.checks import describe
+from ..util.checks import describe, whole_number
 
 __all__ = ["RunInputs", "check_inputs", "looks_like_regression"]
 
@@ -115,8 +115,7 @@ def _check_kinds(config: Any, history: Any, model: Any, name: Any, info: Any) ->
 
 
 def _check_numbers(threshold: Any, resolution: Any) -> float | None:
-    if isinstance(resolution, bool) or not isinstance(resolution, (int, np.integer)):
-        raise TypeError(f"{_WHO}(resolution): expected an int, got {resolution!r}")
+    whole_number(resolution, f"{_WHO}(resolution)")
     if threshold is None:
         return None
     if isinstance(threshold, bool) or not isinstance(threshold, (int, float, np.number)):

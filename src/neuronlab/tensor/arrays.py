@@ -8,11 +8,12 @@ the class that imports them.
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+
+from ..util.checks import describe, whole_number
 
 __all__ = [
     "F32",
@@ -21,7 +22,6 @@ __all__ = [
     "NUMBER_TYPES",
     "TensorType",
     "check_dtype",
-    "what",
     "as_array",
     "number_array",
     "quiet",
@@ -72,19 +72,6 @@ def check_dtype(dtype: object) -> np.dtype:
         ) from None
 
 
-def what(x: object) -> str:
-    """What came, for an error message: an array's dtype, or a value's type and repr."""
-    if isinstance(x, np.ndarray):
-        return f"an array of dtype {x.dtype}"
-    if isinstance(x, int) and x.bit_length() > 1024:  # beyond any float (and too long to show)
-        return f"an int of about 10**{math.floor(math.log10(abs(x)))}"
-    try:
-        text = repr(x)
-    except ValueError:  # Python refuses to write out an int of more than 4300 digits
-        text = "(too long to show)"
-    return f"{type(x).__name__} {text:.60}"
-
-
 def as_array(data: object, dtype: np.dtype, where: str) -> np.ndarray:
     """``data`` (a tensor, an array, a number or nested lists) as an ndarray of ``dtype``.
 
@@ -97,7 +84,7 @@ def as_array(data: object, dtype: np.dtype, where: str) -> np.ndarray:
     arr = data if isinstance(data, np.ndarray) else _from_python(data, where)
     if arr.dtype.kind not in "biuf":
         kind = "complex numbers are not supported" if arr.dtype.kind == "c" else "expected numbers"
-        raise TypeError(f"{where}: {kind}, got {what(data)}")
+        raise TypeError(f"{where}: {kind}, got {describe(data)}")
     if arr.dtype == dtype:
         return arr
     with quiet():  # float64 beyond float32's range: inf, silently
@@ -108,7 +95,7 @@ def _from_python(data: object, where: str) -> np.ndarray:
     """A number or nested lists as an ndarray (its dtype still to be checked)."""
     failed = TypeError(
         f"{where}: expected numbers (a number, nested lists of numbers or a numpy array), "
-        f"got {what(data)}"
+        f"got {describe(data)}"
     )
     if isinstance(data, (str, bytes)) or data is None:
         raise failed
@@ -126,7 +113,7 @@ def _from_python(data: object, where: str) -> np.ndarray:
             return np.asarray(data, dtype=F64)
         except OverflowError:
             raise ValueError(
-                f"{where}: expected numbers within ±1.8e308, got {what(data)}"
+                f"{where}: expected numbers within ±1.8e308, got {describe(data)}"
             ) from None
         except (TypeError, ValueError):
             raise failed from None
@@ -141,7 +128,7 @@ def number_array(x: Any, dtype: np.dtype, where: str) -> np.ndarray:
         with quiet():
             return np.asarray(x, dtype=dtype)
     except OverflowError:  # an int beyond ±1.8e308: PyTorch refuses it too
-        raise ValueError(f"{where}: expected a number within ±1.8e308, got {what(x)}") from None
+        raise ValueError(f"{where}: expected a number within ±1.8e308, got {describe(x)}") from None
 
 
 def axes_of(axis: int | tuple[int, ...] | None, ndim: int, op: str) -> tuple[int, ...] | None:
@@ -151,12 +138,11 @@ def axes_of(axis: int | tuple[int, ...] | None, ndim: int, op: str) -> tuple[int
     many = isinstance(axis, (tuple, list))
     items = tuple(axis) if many else (axis,)  # type: ignore[arg-type]
     out = []
-    for a in items:
-        if isinstance(a, bool) or not isinstance(a, (int, np.integer)):
-            raise TypeError(f"{op}: axis must be an int or a tuple of ints, got {axis!r}")
+    for item in items:
+        a = whole_number(item, f"{op}(axis)")
         if not -ndim <= a < ndim:
             raise ValueError(f"{op}: axis {a} is out of range for a tensor with {ndim} dims")
-        out.append(int(a) % ndim)
+        out.append(a % ndim)
     if len(set(out)) != len(out):
         raise ValueError(f"{op}: axis {axis!r} repeats an axis")
     return tuple(out)
@@ -173,10 +159,7 @@ def shape_of(shape: tuple[Any, ...], op: str) -> tuple[int, ...]:
     """A shape given as ints (``reshape(2, 3)``) or as one tuple (``reshape((2, 3))``)."""
     if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
         shape = tuple(shape[0])
-    for n in shape:
-        if isinstance(n, bool) or not isinstance(n, (int, np.integer)):
-            raise TypeError(f"{op}: expected ints, got {shape!r}")
-    return tuple(int(n) for n in shape)
+    return tuple(whole_number(n, f"{op}(shape)") for n in shape)
 
 
 def sum_to(g: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:

@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .arrays import F64, NUMBER_TYPES, TensorType, as_array, number_array, quiet, what
+from ..util.checks import describe
+from .arrays import F64, NUMBER_TYPES, TensorType, as_array, number_array, quiet
 
 if TYPE_CHECKING:
     from .tensor import Tensor
@@ -19,7 +20,7 @@ __all__ = ["lift", "operands", "tensors_of", "plain", "broadcast", "require_tens
 def require_tensor(x: Any, op: str) -> Tensor:
     """``x`` itself when it is a Tensor; anything else is a TypeError naming ``op``."""
     if not isinstance(x, TensorType):
-        raise TypeError(f"{op}: expected a Tensor, got {what(x)}")
+        raise TypeError(f"{op}: expected a Tensor, got {describe(x)}")
     return x  # type: ignore[return-value]
 
 
@@ -32,7 +33,7 @@ def lift(x: Any, like: Tensor, op: str) -> Tensor:
         return like.from_op(number_array(x, dtype, op), (), "", None)
     if isinstance(x, np.ndarray):
         return like.from_op(as_array(x, dtype, op), (), "", None)
-    raise TypeError(f"{op}: expected a Tensor, a number or a numpy array, got {what(x)}")
+    raise TypeError(f"{op}: expected a Tensor, a number or a numpy array, got {describe(x)}")
 
 
 def operands(a: Any, b: Any, op: str) -> tuple[Tensor, Tensor]:
@@ -44,13 +45,13 @@ def operands(a: Any, b: Any, op: str) -> tuple[Tensor, Tensor]:
         return a, lift(b, a, op)  # type: ignore[arg-type, return-value]
     if isinstance(b, TensorType):
         return lift(a, b, op), b  # type: ignore[arg-type, return-value]
-    raise TypeError(f"{op}: expected at least one Tensor, got {what(a)} and {what(b)}")
+    raise TypeError(f"{op}: expected at least one Tensor, got {describe(a)} and {describe(b)}")
 
 
 def tensors_of(items: Any, op: str) -> list[Tensor]:
     """A list or tuple of tensors (numbers and arrays among them lifted), for stack/concatenate."""
     if isinstance(items, (TensorType, np.ndarray)) or not isinstance(items, (list, tuple)):
-        raise TypeError(f"{op}: expected a list or tuple of tensors, got {what(items)}")
+        raise TypeError(f"{op}: expected a list or tuple of tensors, got {describe(items)}")
     if not items:
         raise ValueError(f"{op}: expected at least one tensor, got an empty sequence")
     like = next((t for t in items if isinstance(t, TensorType)), None)
@@ -72,7 +73,9 @@ def plain(x: Any, op: str) -> np.ndarray | np.generic | float:
         return number_array(x, F64, f"Tensor {op} ?")
     if isinstance(x, (*NUMBER_TYPES, np.ndarray)):
         return x
-    raise TypeError(f"Tensor {op} ?: expected a Tensor, a number or a numpy array, got {what(x)}")
+    raise TypeError(
+        f"Tensor {op} ?: expected a Tensor, a number or a numpy array, got {describe(x)}"
+    )
 
 
 def broadcast(ufunc: np.ufunc, a: Tensor, b: Tensor, op: str) -> np.ndarray:

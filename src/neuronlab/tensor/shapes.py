@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .arrays import TensorType, one_axis, quiet, shape_of, what
+from ..util.checks import describe
+from .arrays import TensorType, one_axis, quiet, shape_of
 from .operands import require_tensor, tensors_of
 
 if TYPE_CHECKING:
@@ -124,7 +125,7 @@ def indices_of(indices: Any, rows: int, op: str) -> np.ndarray:
         )
     idx = indices if isinstance(indices, np.ndarray) else np.asarray(indices)
     if idx.dtype.kind not in "iu" or idx.dtype == np.bool_:
-        raise TypeError(f"{op}: expected integer indices, got {what(indices)}")
+        raise TypeError(f"{op}: expected integer indices, got {describe(indices)}")
     # one pass: read as unsigned, a negative index is a huge one
     if idx.size and np.maximum.reduce(idx.view(f"u{idx.itemsize}"), axis=None) >= rows:
         low, high = int(idx.min()), int(idx.max())

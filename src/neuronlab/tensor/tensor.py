@@ -25,9 +25,10 @@ from typing import Any, Union
 
 import numpy as np
 
+from ..util.checks import describe
 from ..walk import topological_order
 from .arithmetic import add, div, mul, neg, power, rpower, sub
-from .arrays import F32, TensorType, as_array, check_dtype, quiet, sum_to, what
+from .arrays import F32, TensorType, as_array, check_dtype, quiet, sum_to
 from .functions import abs_, exp, log, relu, sigmoid, step, tanh
 from .grad_mode import is_grad_enabled
 from .linalg import matmul
@@ -93,7 +94,9 @@ class Tensor(TensorType):
     ) -> None:
         dt = check_dtype(dtype)
         if not isinstance(requires_grad, (bool, np.bool_)):
-            raise TypeError(f"Tensor(): requires_grad must be a bool, got {what(requires_grad)}")
+            raise TypeError(
+                f"Tensor(): requires_grad must be a bool, got {describe(requires_grad)}"
+            )
         if type(label) is not str:
             raise TypeError(f"Tensor(): label must be a str, got {type(label).__name__}")
         arr = as_array(data, dt, "Tensor()")
@@ -140,7 +143,7 @@ class Tensor(TensorType):
     @requires_grad.setter
     def requires_grad(self, flag: bool) -> None:
         if not isinstance(flag, (bool, np.bool_)):
-            raise TypeError(f"requires_grad must be a bool, got {what(flag)}")
+            raise TypeError(f"requires_grad must be a bool, got {describe(flag)}")
         if self.inputs:
             raise ValueError(
                 "requires_grad can only be changed on a leaf tensor; use .detach() for a "

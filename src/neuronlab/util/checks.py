@@ -1,9 +1,12 @@
 """Argument checks shared by every public entry point, with one message style.
 
-Each check takes the value and ``what`` (how the caller names it, e.g.
-``"fit(epochs)"``) and returns the value in its plain Python type, or raises:
-``TypeError`` when the kind is wrong, ``ValueError`` when the kind is right but
-the value is not allowed.  Messages read ``<what>: expected <this>, got <that>``.
+Each check takes the value and ``where`` (where it was given, named as the
+caller names it: ``"fit(epochs)"``, or a lab field's name such as ``"points"``)
+and returns the value in its plain Python type, or raises: ``TypeError`` when
+the kind is wrong, ``ValueError`` when the kind is right but the value is not
+allowed.  Messages read ``<where>: expected <this>, got <that>``; what came is
+written by ``describe`` (its type and a short repr) when the kind is wrong, and
+as the value itself when only the value is.
 
 >>> whole_number(3, "epochs", minimum=1)
 3
@@ -11,6 +14,10 @@ the value is not allowed.  Messages read ``<what>: expected <this>, got <that>``
 Traceback (most recent call last):
 ...
 TypeError: epochs: expected a whole number (int), got bool True
+>>> whole_number(0, "epochs", minimum=1, maximum=1000)
+Traceback (most recent call last):
+...
+ValueError: epochs: expected a whole number from 1 to 1,000, got 0
 """
 
 from __future__ import annotations
@@ -38,13 +45,28 @@ T = TypeVar("T")
 
 
 def describe(x: object, limit: int = 60) -> str:
-    """What came, for an error message: its type and a short repr (``str 'abc'``)."""
+    """What came, for every error message: its type and a short repr (``str 'abc'``).
+
+    An array is described by its dtype and shape; an int too long to write out
+    (Python refuses beyond 4,300 digits) by its size, ``an int of about 10**5000``.
+    """
     if isinstance(x, np.ndarray):
         return f"an array of dtype {x.dtype} and shape {x.shape}"
+    if _huge(x):
+        return _shown(x)
+    return f"{type(x).__name__} {_shown(x, limit)}"
+
+
+def _huge(x: object) -> bool:
+    return isinstance(x, int) and x.bit_length() > 1024  # beyond any float, too long to read
+
+
+def _shown(x: object, limit: int = 60) -> str:
+    """``x``'s repr, cut to ``limit`` characters (a huge int by its power of ten)."""
+    if isinstance(x, int) and _huge(x):
+        return f"an int of about 10**{math.floor(math.log10(abs(x)))}"
     text = repr(x)
-    if len(text) > limit:
-        text = text[: limit - 3] + "..."
-    return f"{type(x).__name__} {text}"
+    return text[: limit - 3] + "..." if len(text) > limit else text
 
 
 def _bound(x: float) -> str:
@@ -52,61 +74,85 @@ def _bound(x: float) -> str:
 
 
 def _bounds_text(minimum: float | None, maximum: float | None, strict: bool) -> str:
-    parts = []
+    """``from 1 to 10``, ``above 0 and at most 10``, ``>= 1``, ``> 0`` or ``<= 10``."""
+    if minimum is not None and maximum is not None:
+        low, high = _bound(minimum), _bound(maximum)
+        return f"above {low} and at most {high}" if strict else f"from {low} to {high}"
     if minimum is not None:
-        parts.append(f"{'>' if strict else '>='} {_bound(minimum)}")
-    if maximum is not None:
-        parts.append(f"<= {_bound(maximum)}")
-    return " and ".join(parts)
+        return f"{'>' if strict else '>='} {_bound(minimum)}"
+    return "" if maximum is None else f"<= {_bound(maximum)}"
 
 
 def whole_number(
-    x: object, what: str, *, minimum: int | None = None, maximum: int | None = None
+    x: object, where: str, *, minimum: int | None = None, maximum: int | None = None
 ) -> int:
-    """``x`` as an int within [minimum, maximum]; a bool or a float is a TypeError."""
+    """``x`` as a Python int within [minimum, maximum]: the one whole-number check.
+
+    What counts as a whole number is decided here, once, for every caller:
+
+    - ``int`` and NumPy's integers (``np.int64``, ``np.uint8``, ...) are taken,
+      and returned as a plain ``int`` (any size: a bound, not the type, limits it);
+    - ``bool`` (and ``np.bool_``) is a TypeError: ``True`` is not a count;
+    - a float is a TypeError even when it is whole (``3.0``, ``np.float32(3)``),
+      as ``range(3.0)`` refuses it: write ``int(x)`` where you mean it;
+    - anything else (text, None, a Fraction) is a TypeError naming what came.
+
+    Input from outside Python meets the same rule: the command line reads the
+    text with ``int()``, so ``--epochs 3.0`` is refused; a JSON ``3.0`` is a
+    float, so the lab refuses it too (a browser's ``JSON.stringify`` writes
+    ``3`` for a whole number, never ``3.0``).  Outside the bounds is a
+    ValueError: ``points: expected a whole number from 10 to 10,000, got 9``.
+    """
     if isinstance(x, (bool, np.bool_)) or not isinstance(x, (numbers.Integral, np.integer)):
-        raise TypeError(f"{what}: expected a whole number (int), got {describe(x)}")
+        raise TypeError(f"{where}: expected a whole number (int), got {describe(x)}")
     value = int(x)
     if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
         bounds = _bounds_text(minimum, maximum, strict=False)
-        raise ValueError(f"{what}: expected an int {bounds}, got {value}")
+        raise ValueError(f"{where}: expected a whole number {bounds}, got {_shown(value)}")
     return value
 
 
 def real_number(
     x: object,
-    what: str,
+    where: str,
     *,
     minimum: float | None = None,
     maximum: float | None = None,
     strict: bool = False,
 ) -> float:
-    """``x`` as a finite float within the bounds (``strict``: strictly above ``minimum``)."""
+    """``x`` as a finite float within the bounds (``strict``: strictly above ``minimum``).
+
+    Ints, floats and NumPy's real numbers are taken; a bool or a complex number
+    is a TypeError.  NaN, the infinities and an int beyond any float are a
+    ValueError, which states the bounds when there are any.
+    """
     if isinstance(x, (bool, np.bool_)) or not isinstance(x, (numbers.Real, np.number)):
-        raise TypeError(f"{what}: expected a number, got {describe(x)}")
+        raise TypeError(f"{where}: expected a number, got {describe(x)}")
     if isinstance(x, np.number) and not np.isrealobj(x):
-        raise TypeError(f"{what}: expected a real number, got {describe(x)}")
-    value = float(x)  # an int too large for a float raises OverflowError here
-    if not math.isfinite(value):
-        raise ValueError(f"{what}: expected a finite number, got {value}")
+        raise TypeError(f"{where}: expected a real number, got {describe(x)}")
+    try:
+        value = float(x)
+    except OverflowError:  # an int beyond any float: outside every bound
+        value = math.inf
     too_low = minimum is not None and (value <= minimum if strict else value < minimum)
-    if too_low or (maximum is not None and value > maximum):
+    if not math.isfinite(value) or too_low or (maximum is not None and value > maximum):
         bounds = _bounds_text(minimum, maximum, strict)
-        raise ValueError(f"{what}: expected a number {bounds}, got {value:g}")
+        expected = f"a number {bounds}" if bounds else "a finite number"
+        raise ValueError(f"{where}: expected {expected}, got {_shown(x)}")
     return value
 
 
-def positive_number(x: object, what: str) -> float:
+def positive_number(x: object, where: str) -> float:
     """``x`` as a finite float > 0 (a learning rate, a step size)."""
-    return real_number(x, what, minimum=0.0, strict=True)
+    return real_number(x, where, minimum=0.0, strict=True)
 
 
-def non_negative_number(x: object, what: str) -> float:
+def non_negative_number(x: object, where: str) -> float:
     """``x`` as a finite float >= 0 (a penalty, a momentum, a noise level)."""
-    return real_number(x, what, minimum=0.0)
+    return real_number(x, where, minimum=0.0)
 
 
-def one_of(x: T, options: Iterable[T], what: str) -> T:
+def one_of(x: T, options: Iterable[T], where: str) -> T:
     """``x`` itself when it is one of ``options``; otherwise a ValueError listing them."""
     choices = list(options)
     try:
@@ -115,32 +161,32 @@ def one_of(x: T, options: Iterable[T], what: str) -> T:
     except TypeError:  # an unhashable or incomparable x is simply not among them
         pass
     listed = ", ".join(str(c) for c in choices)
-    raise ValueError(f"{what}: expected one of {listed}, got {x!r:.60}")
+    raise ValueError(f"{where}: expected one of {listed}, got {x!r:.60}")
 
 
-def flag(x: Any, what: str) -> bool:
+def flag(x: Any, where: str) -> bool:
     """``x`` as a bool; only True and False (and NumPy's bools) are accepted."""
     if not isinstance(x, (bool, np.bool_)):
-        raise TypeError(f"{what}: expected True or False, got {describe(x)}")
+        raise TypeError(f"{where}: expected True or False, got {describe(x)}")
     return bool(x)
 
 
-def number_array(x: Any, what: str, dtype: Any = None, expected: str = "numbers") -> np.ndarray:
+def number_array(x: Any, where: str, dtype: Any = None, expected: str = "numbers") -> np.ndarray:
     """``x`` (an array, nested lists, a number) as an ndarray of numbers (of ``dtype`` if given).
 
     Text, None, dicts, sets, ragged lists and non-numeric arrays are a
     TypeError saying ``expected`` (e.g. "class labels") and what came.
     """
     if x is None or isinstance(x, (str, bytes, dict, set)):
-        raise TypeError(f"{what}: expected {expected}, got {describe(x)}")
+        raise TypeError(f"{where}: expected {expected}, got {describe(x)}")
     if isinstance(x, np.ndarray) and x.dtype.kind not in "biuf":
-        raise TypeError(f"{what}: expected {expected}, got {describe(x)}")
+        raise TypeError(f"{where}: expected {expected}, got {describe(x)}")
     try:
         arr = np.asarray(x, dtype=dtype)
     except (TypeError, ValueError, OverflowError):
-        raise TypeError(f"{what}: expected {expected}, got {describe(x)}") from None
+        raise TypeError(f"{where}: expected {expected}, got {describe(x)}") from None
     if arr.dtype.kind not in "biuf":
-        raise TypeError(f"{what}: expected {expected}, got {describe(arr)}")
+        raise TypeError(f"{where}: expected {expected}, got {describe(arr)}")
     return arr
 
 
@@ -152,7 +198,7 @@ def _label_limit(dtype: np.dtype, classes: int | None) -> int:
 
 
 def class_labels(
-    y: Any, what: str, *, n: int | None = None, classes: int | None = None
+    y: Any, where: str, *, n: int | None = None, classes: int | None = None
 ) -> np.ndarray:
     """``y`` as a 1-D int64 array of class indices 0, 1, 2, ... (the one label check).
 
@@ -170,26 +216,26 @@ def class_labels(
         and np.maximum.reduce(y.view(f"u{y.itemsize}")) < _label_limit(y.dtype, classes)
     ):  # the usual case in one pass: as unsigned, a negative label reads as a huge one
         return y.astype(np.int64, copy=False)
-    labels = number_array(y, what, expected="class labels (ints)")
+    labels = number_array(y, where, expected="class labels (ints)")
     if labels.ndim == 2 and labels.shape[1] == 1:
         labels = labels[:, 0]
     if labels.ndim != 1 or (n is not None and len(labels) != n):
         count = f"{n} class labels" if n is not None else "class labels"
         shape = f"({n},)" if n is not None else "(n,)"
         raise ValueError(
-            f"{what}: expected {count}, one per example (shape {shape}), got shape {labels.shape}"
+            f"{where}: expected {count}, one per example (shape {shape}), got shape {labels.shape}"
         )
     if len(labels) == 0:
-        raise ValueError(f"{what}: expected at least one label, got none")
+        raise ValueError(f"{where}: expected at least one label, got none")
     if labels.dtype.kind == "f":
         whole = np.isfinite(labels) & (labels == np.round(labels))
         if not whole.all():
             bad = labels[~whole][0].item()
-            raise ValueError(f"{what}: {bad!r} is not a class index (a whole number)")
+            raise ValueError(f"{where}: {bad!r} is not a class index (a whole number)")
     out = labels.astype(np.int64)
     low, high = int(out.min()), int(out.max())
     if low < 0 or (classes is not None and high >= classes):
         allowed = f"in 0..{classes - 1}" if classes is not None else ">= 0"
         bad = low if low < 0 else high
-        raise ValueError(f"{what}: label {bad} is not a class index {allowed}")
+        raise ValueError(f"{where}: label {bad} is not a class index {allowed}")
     return out

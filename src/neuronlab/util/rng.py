@@ -10,7 +10,7 @@ from typing import Union
 
 import numpy as np
 
-from .checks import describe
+from .checks import describe, whole_number
 
 __all__ = ["Seed", "make_rng"]
 
@@ -27,10 +27,10 @@ def make_rng(seed: Seed) -> np.random.Generator:
         return seed
     if seed is None:
         return np.random.default_rng()
-    if isinstance(seed, (int, np.integer)) and not isinstance(seed, (bool, np.bool_)):
-        if seed < 0:
-            raise ValueError(f"seed: expected an int >= 0, got {seed}")
-        return np.random.default_rng(int(seed))
-    raise TypeError(
-        f"seed: expected an int >= 0, a numpy.random.Generator or None, got {describe(seed)}"
-    )
+    try:
+        return np.random.default_rng(whole_number(seed, "seed", minimum=0))
+    except TypeError:
+        raise TypeError(
+            "seed: expected a whole number >= 0, a numpy.random.Generator or None, "
+            f"got {describe(seed)}"
+        ) from None

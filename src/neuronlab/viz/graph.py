@@ -33,6 +33,7 @@ from typing import Any
 from ..engine import Value
 from ..nn.engines import SCALAR, TENSOR, engine_of_node
 from ..tensor import Tensor
+from ..util.checks import whole_number
 from ..util.files import write_atomic
 from ..util.numbers import format_number
 from .layout import render
@@ -589,8 +590,7 @@ def draw_graph(
         )
     if engine not in _ENGINES:
         raise ValueError(f"draw_graph: engine must be one of {', '.join(_ENGINES)}, got {engine!r}")
-    if isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1:
-        raise ValueError(f"draw_graph: max_nodes must be a positive int, got {max_nodes!r}")
+    max_nodes = whole_number(max_nodes, "draw_graph(max_nodes)", minimum=1)
     if tensor:
         if collapse_neurons:
             raise ValueError(

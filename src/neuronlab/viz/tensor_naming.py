@@ -17,6 +17,7 @@ from itertools import count
 
 from ..nn.engines import TENSOR
 from ..tensor import Tensor
+from ..util.checks import describe
 from ..util.numbers import format_number
 from .tensor_ops import Operand, op_text
 
@@ -34,7 +35,7 @@ def _label_of(t: Tensor) -> str:
     label = t.label
     if type(label) is not str:
         raise TypeError(
-            f"a tensor's label must be a str, got {type(label).__name__} {label!r:.40} "
+            f"a tensor's label must be a str, got {describe(label)} "
             f"(on a tensor of shape {t.shape})"
         )
     return label

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..util.checks import describe
 from .catalog import EXERCISES, Exercise, exercise, hint_line, hints_done
 from .findings import NOT_IMPLEMENTED, Report
 from .sandbox import CheckContext, run_check
@@ -61,7 +62,7 @@ def _named_things(e: Exercise, things: tuple[Any, ...], named: dict[str, Any]) -
         if not callable(thing) or not isinstance(name, str):
             raise TypeError(
                 f"check({e.number!r}, ...): expected the classes or functions you wrote "
-                f"({expected}), got {type(thing).__name__} {thing!r:.40}"
+                f"({expected}), got {describe(thing)}"
             )
         if name not in e.names:
             raise ValueError(

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ...util.checks import whole_number
 from ...util.numbers import format_number
 from .common import (
     MAX_RESOLUTION,
@@ -45,13 +46,9 @@ def _axis_names(feature_names: Any, who: str) -> tuple[str, str]:
 
 
 def _check_resolution(resolution: Any) -> int:
-    if isinstance(resolution, bool) or not isinstance(resolution, (int, np.integer)):
-        raise TypeError(f"plot_decision_boundary: resolution must be an int, got {resolution!r}")
-    if not 2 <= resolution <= MAX_RESOLUTION:
-        raise ValueError(
-            f"plot_decision_boundary: resolution must be in 2..{MAX_RESOLUTION}, got {resolution}"
-        )
-    return int(resolution)
+    return whole_number(
+        resolution, "plot_decision_boundary(resolution)", minimum=2, maximum=MAX_RESOLUTION
+    )
 
 
 def _shade_regions(

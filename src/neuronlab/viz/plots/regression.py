@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ...util.checks import whole_number
 from ...util.numbers import format_number
 from .common import as_points, as_targets, check_path, finish, limits, model_outputs, new_figure
 
@@ -52,8 +53,7 @@ def plot_regression(
     check_path(path)
     X = as_points(X, "plot_regression", columns=None)
     y = as_targets(y, len(X), "plot_regression")
-    if isinstance(feature, bool) or not isinstance(feature, (int, np.integer)):
-        raise TypeError(f"plot_regression: feature must be a column index, got {feature!r}")
+    feature = whole_number(feature, "plot_regression(feature)")
     if not 0 <= feature < X.shape[1]:
         raise ValueError(
             f"plot_regression: feature {feature} is not a column of X (shape {X.shape})"
