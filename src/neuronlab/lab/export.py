@@ -25,9 +25,8 @@ from typing import TYPE_CHECKING
 
 from ..io.serialize import save
 from ..nn import Linear, Step
-from .card import OPTIMIZER_NAMES
+from ..optim import OPTIMIZERS, optimizer_recipe
 from .problem import MAX_POINTS
-from .session import MOMENTUM
 from .settings import LabInputError
 
 if TYPE_CHECKING:
@@ -131,12 +130,9 @@ def _network_lines(session: LabSession) -> list[str]:
 def _training_lines(session: LabSession) -> list[str]:
     """The optimiser and the Trainer, as the session made them."""
     s, head = session.start_settings, session.head
-    if s.optimizer == "adam":
-        optimizer = f"Adam(model.parameters(), lr={s.lr!r})"
-    elif s.optimizer == "momentum":
-        optimizer = f"SGD(model.parameters(), lr={s.lr!r}, momentum={MOMENTUM!r})"
-    else:
-        optimizer = f"SGD(model.parameters(), lr={s.lr!r})"
+    kind, fixed = optimizer_recipe(s.optimizer)  # the registry's class and the settings it fixes
+    settings = "".join(f", {key}={value!r}" for key, value in fixed.items())
+    optimizer = f"{kind.__name__}(model.parameters(), lr={s.lr!r}{settings})"
     penalty = f", {s.regularization}={s.reg_rate!r}" if s.regularization != "none" else ""
     return [
         f"optimizer = {optimizer}",
@@ -190,7 +186,7 @@ def run_script(session: LabSession) -> str:
     """A Python script that rebuilds this run with neuronlab and prints its final losses."""
     s, head = session.start_settings, session.head
     layers = {type(m).__name__ for m in session.model}  # Linear and the activations
-    optimizer = "Adam" if s.optimizer == "adam" else "SGD"
+    optimizer = optimizer_recipe(s.optimizer)[0].__name__
     if _targets_line(session):
         layers.add("datasets")
     names = ", ".join(sorted({*layers, optimizer, "Sequential", "Trainer", "evaluate"}, key=_isort))
@@ -198,7 +194,7 @@ def run_script(session: LabSession) -> str:
     lines = [
         '"""A neuronlab lab run, rebuilt from scratch: the same data, network and training.',
         "",
-        f"{session.steps} steps of {head.loss} with {OPTIMIZER_NAMES[s.optimizer]}, "
+        f"{session.steps} steps of {head.loss} with {OPTIMIZERS[s.optimizer].label}, "
         f"seed {s.seed}.  Run it with:  python run.py",
         '"""',
         "",

@@ -19,11 +19,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from .. import losses, optim
+from ..data.info import dataset_info
+from ..nn import activations as nn_activations
+from ..nn import init as nn_init
+
 __all__ = [
     "changed_fields",
     "LabInputError",
     "LabSettings",
     "DATASETS",
+    "PLACEMENT",
     "CLASSIFICATION_SETS",
     "REGRESSION_SETS",
     "FEATURES",
@@ -38,16 +44,28 @@ __all__ = [
     "MAX_POINTS",
 ]
 
-#: The generated sets the lab offers; "custom" is the user's own points.
-CLASSIFICATION_SETS = ("circles", "xor", "moons", "spiral", "blobs")
-REGRESSION_SETS = ("plane", "bumps")
+#: The generated sets the lab draws on its plane, each a name of the dataset registry
+#: (``data.DATASETS``) -> where it lies there: (the centre of its points, the scale).
+PLACEMENT: dict[str, tuple[tuple[float, float], float]] = {
+    "circles": ((0.0, 0.0), 5.0),
+    "xor": ((0.0, 0.0), 3.0),
+    "moons": ((0.5, 0.25), 3.0),
+    "spiral": ((0.0, 0.0), 5.0),
+    "blobs": ((0.0, 0.0), 0.9),
+    "plane": ((0.0, 0.0), 5.0),
+    "bumps": ((0.0, 0.0), 5.0),
+}
+#: The lab's menus, read from the registries of the layers that define the things; "custom" is
+#: the user's own points, "auto" the loss that fits the task.
+CLASSIFICATION_SETS = tuple(n for n in PLACEMENT if dataset_info(n).task == "classification")
+REGRESSION_SETS = tuple(n for n in PLACEMENT if dataset_info(n).task == "regression")
 DATASETS = (*CLASSIFICATION_SETS, *REGRESSION_SETS, "custom")
 #: The input features a network can read, each toggled on or off.
 FEATURES = ("x1", "x2", "x1^2", "x2^2", "x1*x2", "sin(x1)", "sin(x2)")
-ACTIVATIONS = ("tanh", "relu", "sigmoid", "linear", "step")
-INITS = ("xavier", "he", "uniform")
-OPTIMIZERS = ("sgd", "momentum", "adam")
-LOSSES = ("auto", "bce", "cross_entropy", "mse", "hinge")
+ACTIVATIONS = nn_activations.ACTIVATIONS.names
+INITS = nn_init.INITS.names
+OPTIMIZERS = optim.OPTIMIZERS.names
+LOSSES = ("auto", *losses.LOSSES.names)
 REGULARIZATIONS = ("none", "l1", "l2")
 
 MAX_LAYERS = 6  # hidden layers
@@ -241,15 +259,15 @@ def _consistent(s: LabSettings) -> LabSettings:
             "activations",
             f"expected one activation per hidden layer ({len(s.hidden)}), got {len(s.activations)}",
         )
-    if s.task == "regression" and s.loss not in ("auto", "mse"):
+    fits = losses.TASKS if s.loss == "auto" else losses.LOSSES[s.loss].tasks  # auto fits any
+    if s.task == "regression" and "regression" not in fits:
         raise LabInputError("loss", f"a regression set is fitted with mse, not {s.loss}")
     if s.dataset == "custom":
         return s  # the user's points decide how many classes there are (the session checks)
-    two_class = s.dataset in ("circles", "xor", "moons") or s.classes == 2
-    if s.task == "classification" and s.loss == "hinge" and not two_class:
-        raise LabInputError("loss", "hinge separates two classes; use cross_entropy or mse")
-    if s.task == "classification" and s.loss == "bce" and not two_class:
-        raise LabInputError("loss", "bce answers a yes/no question; use cross_entropy or mse")
+    two_class = len(dataset_info(s.dataset).class_names or ()) == 2 or s.classes == 2
+    if s.task == "classification" and "several classes" not in fits and not two_class:
+        why = "separates two classes" if s.loss == "hinge" else "answers a yes/no question"
+        raise LabInputError("loss", f"{s.loss} {why}; use cross_entropy or mse")
     return s
 
 
