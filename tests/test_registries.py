@@ -22,6 +22,7 @@ from neuronlab.cli import main
 from neuronlab.cli.defaults import TRAIN_DEFAULTS
 from neuronlab.cli.parser import build_parser
 from neuronlab.data import DATASET_INFO, DATASETS, load
+from neuronlab.engine import Value
 from neuronlab.lab import settings as lab_settings
 from neuronlab.lab.export import run_script
 from neuronlab.lab.messages import menus
@@ -29,7 +30,6 @@ from neuronlab.lab.names_settings import NAMES_OPTIMIZERS
 from neuronlab.lab.session import LabSession
 from neuronlab.lab.settings import LabSettings
 from neuronlab.losses import LOSSES, get_loss, loss_name
-from neuronlab.engine import Value
 from neuronlab.nn import Linear
 from neuronlab.nn.activations import ACTIVATIONS, activate
 from neuronlab.nn.init import INITS
