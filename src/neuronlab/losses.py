@@ -255,7 +255,7 @@ class LossSpec(Entry):
     @property
     def function(self) -> LossFn:
         """The loss function itself."""
-        return self.builds  # type: ignore[no-any-return]
+        return self.builds
 
 
 #: The problems a loss can fit: a regression, a yes/no question, several classes.

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from functools import partial
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -296,7 +296,7 @@ def optimizer_recipe(name: str) -> tuple[type[Optimizer], dict[str, Any]]:
     """
     builds = OPTIMIZERS[name].builds
     if isinstance(builds, partial):
-        return builds.func, dict(builds.keywords)
+        return cast("type[Optimizer]", builds.func), dict(builds.keywords)
     return builds, {}
 
 

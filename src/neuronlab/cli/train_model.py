@@ -201,7 +201,7 @@ def build_model(plan: Plan) -> Module:
 def make_optimizer(plan: Plan, model: Module) -> Optimizer:
     """The plan's optimiser (from the registry) over the model's parameters, at the plan's rate."""
     settings = {} if plan.momentum is None else {"momentum": plan.momentum}
-    return OPTIMIZERS.build(plan.optimizer, model.parameters(), lr=plan.lr, **settings)  # type: ignore[no-any-return]
+    return OPTIMIZERS.build(plan.optimizer, model.parameters(), lr=plan.lr, **settings)
 
 
 def fit_targets(plan: Plan, y: np.ndarray, scaling: Scaling | None = None) -> np.ndarray:

@@ -66,7 +66,7 @@ def load(name: str, **options: Any) -> tuple[np.ndarray, np.ndarray]:
     entry = DATASETS[DATASETS.check(name)]
     if entry.from_files and "path" not in options:
         raise ValueError(f"load({name!r}): it is read from your files; pass path=<the folder>")
-    return entry.builds(**options)  # type: ignore[no-any-return]
+    return entry.builds(**options)
 
 
 __all__ = [

@@ -91,7 +91,7 @@ class LabSession:
 
     def _optimizer(self) -> Optimizer:
         s = self.settings
-        return OPTIMIZERS.build(s.optimizer, self.model.parameters(), lr=s.lr)  # type: ignore[no-any-return]
+        return OPTIMIZERS.build(s.optimizer, self.model.parameters(), lr=s.lr)
 
     def inputs(self, X: np.ndarray) -> np.ndarray:
         """The network's inputs for points of the plane: the chosen features, in float64."""

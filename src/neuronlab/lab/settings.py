@@ -23,6 +23,7 @@ from .. import losses, optim
 from ..data.info import dataset_info
 from ..nn import activations as nn_activations
 from ..nn import init as nn_init
+from ..util.registry import unknown_name
 
 __all__ = [
     "changed_fields",
@@ -162,10 +163,10 @@ def _listed(options: Any) -> str:
     return ", ".join(str(o) for o in options)
 
 
-def _choice(options: tuple[str, ...]) -> Any:
+def _choice(options: tuple[str, ...], kind: str) -> Any:
     def check(value: Any, field: str) -> str:
-        if value not in options:
-            raise LabInputError(field, f"expected one of {_listed(options)}, got {value!r:.40}")
+        if value not in options:  # the registries' one message, with the lab's own choices
+            raise LabInputError(field, str(unknown_name(kind, value, options)))
         return str(value)
 
     return check
@@ -222,12 +223,12 @@ def _hidden(value: Any, field: str) -> tuple[int, ...]:
 def _activations(value: Any, field: str) -> tuple[str, ...]:
     if isinstance(value, str) or not isinstance(value, (list, tuple)):
         raise LabInputError(field, f"expected one activation per hidden layer, got {_kind(value)}")
-    check = _choice(ACTIVATIONS)
+    check = _choice(ACTIVATIONS, "activation")
     return tuple(check(a, f"{field}[{i}]") for i, a in enumerate(value))
 
 
 _CHECKS: dict[str, Any] = {
-    "dataset": _choice(DATASETS),
+    "dataset": _choice(DATASETS, "dataset"),
     "classes": _integer(2, MAX_CLASSES),
     "noise": _number(0.0, 0.5),
     "points": _integer(MIN_POINTS, MAX_POINTS),
@@ -236,13 +237,13 @@ _CHECKS: dict[str, Any] = {
     "features": _features,
     "hidden": _hidden,
     "activations": _activations,
-    "init": _choice(INITS),
-    "optimizer": _choice(OPTIMIZERS),
+    "init": _choice(INITS, "initialisation"),
+    "optimizer": _choice(OPTIMIZERS, "optimizer"),
     "lr": _number(0.0, 10.0, above_low=True),
     "batch_size": _integer(1, MAX_POINTS),
-    "regularization": _choice(REGULARIZATIONS),
+    "regularization": _choice(REGULARIZATIONS, "regularization"),
     "reg_rate": _number(0.0, 10.0),
-    "loss": _choice(LOSSES),
+    "loss": _choice(LOSSES, "loss"),
 }
 
 
