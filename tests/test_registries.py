@@ -62,7 +62,7 @@ def test_a_registry_lists_its_entries_in_order_and_resolves_aliases() -> None:
         {"name": "red", "title": "red", "summary": "stop"},
         {"name": "green", "title": "Green", "summary": "go"},
     ]
-    assert colours.help_text() == "red: stop; green: go"
+    assert colours.help_text() == "red: stop | green: go"
     assert colours.get("blue") is None  # a mapping's get still answers None
 
 

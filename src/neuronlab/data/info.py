@@ -142,7 +142,7 @@ DATASETS: Registry[DatasetEntry] = Registry(
         _dataset(
             DatasetInfo("xor", "classification", class_names=("same signs", "opposite signs")),
             xor,
-            "points around the four corners; 1 where exactly one coordinate is positive",
+            "points around the four corners, class 1 where exactly one coordinate is positive",
         ),
         _dataset(DatasetInfo("spiral", "classification"), spiral, "interleaved spiral arms"),
         _dataset(DatasetInfo("blobs", "classification"), blobs, "Gaussian clusters"),

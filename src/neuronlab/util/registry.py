@@ -124,8 +124,8 @@ class Registry(Mapping[str, E], Generic[E]):
         return self[name].builds(*args, **kwargs)
 
     def help_text(self) -> str:
-        """One line per entry, ``name: summary``, joined by "; " (for a command's --help)."""
-        return "; ".join(f"{e.name}: {e.summary}" for e in self._entries.values())
+        """Each entry as ``name: summary``, joined by " | " (for a command's --help)."""
+        return " | ".join(f"{e.name}: {e.summary}" for e in self._entries.values())
 
     def menu(self) -> list[dict[str, str]]:
         """The entries as a page's menu reads them: name, title and summary, in order."""
