@@ -178,7 +178,9 @@ def test_bytes_in_memory_are_read_as_a_file_is(tmp_path):
         parse_rows(text, "up.csv", columns=3)
     with pytest.raises(TypeError, match=r"parse_rows\(content\): expected bytes, got str"):
         parse_rows("1,2", "up.csv")  # type: ignore[arg-type]
-    with pytest.raises(ValueError, match=r"parse_rows\(max_rows\): expected a whole number >= 1, got 0"):
+    with pytest.raises(
+        ValueError, match=r"parse_rows\(max_rows\): expected a whole number >= 1, got 0"
+    ):
         parse_rows(text, "up.csv", max_rows=0)
 
 
