@@ -694,7 +694,7 @@ def test_backward_and_explain_share_one_rule_at_the_edges() -> None:
 
 
 def test_backward_lets_the_collector_wait_for_its_graph_and_only_raises_it() -> None:
-    from neuronlab.engine import MOST_ALLOCATIONS_BETWEEN_COLLECTIONS, collector_waits_for
+    from neuronlab.util.collector import MOST_ALLOCATIONS_BETWEEN_COLLECTIONS, collector_waits_for
 
     saved = gc.get_threshold()
     try:

@@ -170,6 +170,8 @@ class Tensor(TensorType):
             value = as_array(value, self.data.dtype, "grad")
             if value.shape != self.data.shape:
                 raise ValueError(f"grad: expected shape {self.shape}, got {value.shape}")
+            if not value.flags.writeable:  # backward adds into a leaf's grad
+                value = value.copy()
         self._grad = value
         self._zeroed = False
 
@@ -492,8 +494,21 @@ class Tensor(TensorType):
 
 
 def _zeros_like(data: np.ndarray) -> np.ndarray:
-    """A read-only array of zeros of ``data``'s shape and dtype, which stores one number."""
-    return np.broadcast_to(np.zeros((), data.dtype), data.shape)
+    """A read-only array of zeros of ``data``'s shape and dtype, which stores one number.
+
+    Made once per shape and dtype and shared (it cannot be written), so a step's
+    zero_grad() is a dictionary lookup per parameter.
+    """
+    key = (data.shape, data.dtype.char)
+    zeros = _ZEROS.get(key)
+    if zeros is None:
+        if len(_ZEROS) >= 256:  # a bound on what the cache holds
+            _ZEROS.clear()
+        zeros = _ZEROS[key] = np.broadcast_to(np.zeros((), data.dtype), data.shape)
+    return zeros
+
+
+_ZEROS: dict[tuple[tuple[int, ...], str], np.ndarray] = {}
 
 
 def _references(holder: Tensor) -> int:
