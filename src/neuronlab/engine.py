@@ -93,7 +93,10 @@ class Value:
 
     ``data`` is the number, ``grad`` is d(output)/d(this value) after
     ``output.backward()``, ``label`` is an optional name for pictures and
-    explanations.  Arithmetic with other Values or plain numbers builds a graph.
+    explanations.  Arithmetic with other Values or plain numbers builds a graph:
+    a computed Value keeps its ``inputs``, their ``local_grads`` (d self / d
+    input), the ``op`` that made it (a display name) and its ``rule`` at an
+    inf or nan gradient (see ``chain_rule``).
 
     ``float(v)`` and ``v.item()`` give the number; ``<``, ``<=``, ``>``, ``>=``
     compare numbers and give a plain bool.  ``==`` is identity, as for any
