@@ -282,7 +282,7 @@ def test_a_three_class_csv_trains_and_errors_show_beside_their_control(page, lab
         page.press("#points", "Enter")
         points_error = page.locator('[data-error="points"]')
         points_error.wait_for(state="visible", timeout=TIMEOUT)
-        assert "from 10 to 10000, got 5" in points_error.inner_text()
+        assert "from 10 to 10,000, got 5" in points_error.inner_text()
         assert server_state(lab)["settings"]["points"] == 500
         page.set_input_files(
             "#upload",
