@@ -77,6 +77,8 @@ test: $(TEST_STAMP) system-deps lint typecheck
 
 # Benchmarks run in their own environment, which also holds the baselines
 # (micrograd 0.1.0 from PyPI, PyTorch, scikit-learn).
+# Each script measures several runs in fresh processes and prints the median
+# with the lowest and highest run (ratios taken between contenders of one round).
 BENCH_VENV := .bench-venv
 $(BENCH_VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(BENCH_VENV)

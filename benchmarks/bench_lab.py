@@ -10,8 +10,9 @@ Starts the real server (uvicorn on 127.0.0.1, a free port) on a 2-8-8-1 tanh net
    the other, timing each from the moment it is sent to the moment its frame arrives
    (p50 and p99).
 
-Run with ``python benchmarks/bench_lab.py`` (needs the ``lab`` extra and ``websockets``).
-It prints figures; it asserts nothing.
+Each is measured ``--runs`` times, each run on a fresh server and session; the median and
+the spread (lowest to highest run) are printed.  Run with ``python benchmarks/bench_lab.py``
+(needs the ``lab`` extra and ``websockets``).  It prints figures; it asserts nothing.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ import sys
 import time
 
 from websockets.sync.client import connect
+from workers import spread
 
 from neuronlab.lab.launch import LabServer
 from neuronlab.lab.session import LabSession
@@ -90,32 +92,42 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--seconds", type=float, default=5.0, help="how long to play")
-    parser.add_argument("--steps", type=int, default=200, help="step commands to time")
-    args = parser.parse_args()
-
+def one_run(seconds: float, steps: int) -> dict[str, float]:
+    """A fresh server and session: what playing gave, and the step latencies' p50 and p99."""
     server = LabServer("127.0.0.1", 0, LabSession(SETTINGS)).start()
     try:
         with connect(ws_url(server), max_size=2**24) as ws:
             while json.loads(ws.recv())["type"] != "status":  # the State, then the status
                 pass
-            played = play(ws, args.seconds)
-            times = latencies(ws, args.steps)
+            played = play(ws, seconds)
+            times = latencies(ws, steps)
     finally:
         server.stop()
+    return {**played, "p50": 1000 * percentile(times, 50), "p99": 1000 * percentile(times, 99)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=float, default=5.0, help="how long to play")
+    parser.add_argument("--steps", type=int, default=200, help="step commands to time")
+    parser.add_argument("--runs", type=int, default=3, help="runs (median and spread)")
+    args = parser.parse_args()
+    runs = [one_run(args.seconds, args.steps) for _ in range(args.runs)]
+
+    def figure(key: str, digits: int = 1) -> str:
+        return spread([r[key] for r in runs], digits)
 
     print(f"neuronlab lab benchmark: Python {platform.python_version()}, {os.cpu_count()} CPUs")
     print("network 2-8-8-1 tanh, 500 points (250 for training), batch 10, SGD")
+    print(f"{args.runs} runs; median (lowest-highest)")
     print(f"playing {args.seconds:g} s:")
-    print(f"  updates per second      {played['updates_per_second']:.1f}  (target >= 20)")
-    print(f"  steps per second        {played['steps_per_second']:.0f}")
-    print(f"  steps per update        {played['steps_per_update']:.1f}  (at most an epoch: 25)")
-    print(f"  size of an update       {played['kb_per_update']:.0f} KB of JSON")
+    print(f"  updates per second      {figure('updates_per_second')}  (target >= 20)")
+    print(f"  steps per second        {figure('steps_per_second', 0)}")
+    print(f"  steps per update        {figure('steps_per_update')}  (at most an epoch: 25)")
+    print(f"  size of an update       {figure('kb_per_update', 0)} KB of JSON")
     print(f"step command -> its frame ({args.steps} in a row):")
-    print(f"  p50                     {1000 * percentile(times, 50):.1f} ms")
-    print(f"  p99                     {1000 * percentile(times, 99):.1f} ms")
+    print(f"  p50                     {figure('p50')} ms")
+    print(f"  p99                     {figure('p99')} ms")
     sys.stdout.flush()
 
 

@@ -39,7 +39,7 @@ import sys
 import time
 import warnings
 
-from workers import run_worker
+from workers import run_worker, spread
 
 BATCH = 32
 LR = 0.1
@@ -270,7 +270,7 @@ def bookkeeping(rounds: int, threads: int) -> None:
 
 def _spread(ratios: list[float]) -> str:
     """A median ratio with its range over the rounds: 0.45 (0.43-0.48)."""
-    return f"{statistics.median(ratios):.2f} ({min(ratios):.2f}-{max(ratios):.2f})"
+    return spread(ratios)
 
 
 def ladder_worker(model_name: str, recipe_set: str) -> None:

@@ -5,9 +5,13 @@ Run with ``make bench`` (it creates .bench-venv with micrograd from PyPI).
 Every contender trains the same MLP(2, [16, 16, 1]) from the same initial
 weights on the same 100 moons points with the same loop (hinge loss + 1e-4
 L2, lr 1.0 → 0.1), each in its own fresh process so that one library's
-garbage cannot slow the next.  Printed: median time per step, the ratio to
-micrograd, and the largest difference of the loss trajectories.  Then the
-backward pass of a 1,000,000-node chain: time per node and peak memory.
+garbage cannot slow the next, and the contenders alternate over ``--rounds``
+processes each, so that a busy moment of a shared machine hits all alike.
+Printed for each contender: the median over the rounds of each process's
+median time per step, with the lowest and highest round; the speed-up over
+micrograd in the same round (median, lowest, highest); the largest difference
+of the loss trajectories.  Then the backward pass of a 1,000,000-node chain
+(three processes): time per node and memory.
 """
 
 from __future__ import annotations
@@ -20,9 +24,10 @@ import statistics
 import sys
 import time
 
-from workers import run_worker
+from workers import run_worker, spread
 
 STEPS = 30  # timed training steps per contender (after one warm-up step)
+MICROGRAD_STEPS = 5  # micrograd's step takes about a second: fewer are as telling
 
 
 def demo_data():
@@ -92,7 +97,7 @@ def worker(contender: str) -> None:
         context = contextlib.nullcontext
     losses = [training_step(model, X, y, 0)]
     times = []
-    for k in range(1, STEPS + 1):
+    for k in range(1, (MICROGRAD_STEPS if library == "micrograd" else STEPS) + 1):
         start = time.perf_counter()
         with context():
             losses.append(training_step(model, X, y, k))
@@ -129,7 +134,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--chain", type=int, help=argparse.SUPPRESS)
-    parser.add_argument("--rounds", type=int, default=3, help="alternating rounds (default 3)")
+    parser.add_argument("--rounds", type=int, default=5, help="alternating rounds (default 5)")
     args = parser.parse_args()
     if args.worker:
         return worker(args.worker)
@@ -150,41 +155,42 @@ def main() -> None:
         "neuronlab+paused": "fused, as fit() runs it",
         "unfused+paused": "fused=False, as fit() runs it",
     }
-    results: dict[str, list[float]] = {c: [] for c in contenders}
+    medians: dict[str, list[float]] = {c: [] for c in contenders}  # one per round
     trajectories: dict[str, list[float]] = {}
     peaks: dict[str, int] = {}
     for _ in range(args.rounds):  # alternate, so a noisy moment hits everyone alike
         for c in contenders:
             r = run(["--worker", c])
-            results[c].extend(r["times"])
+            medians[c].append(statistics.median(r["times"]))
             trajectories[c] = r["losses"]
             peaks[c] = max(peaks.get(c, 0), r["peak_kib"])
 
     print(f"Python {sys.version.split()[0]}, {os.cpu_count()} cores; micrograd 0.1.0 from PyPI")
     print(
-        "micrograd demo training step (100 moons points, MLP(2, [16, 16, 1]), "
-        f"{args.rounds} x {STEPS} steps each)\n"
+        "micrograd demo training step (100 moons points, MLP(2, [16, 16, 1])); "
+        f"{args.rounds} rounds of one process per contender, {STEPS} steps each "
+        f"({MICROGRAD_STEPS} for micrograd); median (lowest-highest round)\n"
     )
-    base = statistics.median(results["micrograd"])
     print(
-        f"{'contender':30s} {'median ms/step':>15s} {'speed-up':>9s} {'peak RSS MiB':>13s} "
+        f"{'contender':30s} {'ms/step':>20s} {'speed-up':>20s} {'peak RSS MiB':>13s} "
         f"{'max |Δloss|':>12s}"
     )
     for c in contenders:
-        med = statistics.median(results[c])
+        ms = [m * 1000 for m in medians[c]]
+        ratios = [base / m for base, m in zip(medians["micrograd"], medians[c])]
         diff = max(abs(a - b) for a, b in zip(trajectories[c], trajectories["micrograd"]))
         print(
-            f"{names.get(c, c):30s} {med * 1000:15.2f} {base / med:8.1f}x "
-            f"{peaks[c] / 1024:13.1f} {diff:12.1e}"
+            f"{names.get(c, c):30s} {spread(ms, 1 if c == 'micrograd' else 2):>20s} "
+            f"{spread(ratios, 1):>20s} {peaks[c] / 1024:13.1f} {diff:12.1e}"
         )
 
     n = 1_000_000
-    chain = run(["--chain", str(n)])
+    chains = [run(["--chain", str(n)]) for _ in range(3)]
+    per_node = [c["backward"] / n * 1e9 for c in chains]
+    grew = [c["grew_kib"] * 1024 / n for c in chains]
     print(
-        f"\nchain of {n:,} additions: build {chain['build']:.2f} s, backward "
-        f"{chain['backward']:.2f} s ({chain['backward'] / n * 1e9:.0f} ns per node), "
-        f"memory grew {chain['grew_kib'] / 1024:.0f} MiB ({chain['grew_kib'] * 1024 / n:.0f} "
-        f"bytes per node)"
+        f"\nchain of {n:,} additions, 3 processes: backward {spread(per_node, 0)} ns per node, "
+        f"memory {spread(grew, 0)} bytes per node"
     )
 
 

@@ -26,7 +26,7 @@ import statistics
 import sys
 import time
 
-from workers import run_worker
+from workers import run_worker, spread
 
 N, D, H, C = 60_000, 784, 128, 10
 LR = 0.1
@@ -314,12 +314,13 @@ def main() -> None:
     )
     print(
         f"one epoch of MLP {D}-{H}-{C} (ReLU, cross-entropy, SGD lr {LR}, float32) on "
-        f"{N:,} MNIST-shaped examples; median of {args.rounds} runs, each in its own process\n"
+        f"{N:,} MNIST-shaped examples; median of {args.rounds} runs, each in its own process;\n"
+        "each ratio is taken within a round, then the median (lowest-highest round)\n"
     )
     header = (
         f"{'batch':>5s} {'neuronlab s':>12s} {'fit() s':>8s} {'PyTorch s':>10s} "
-        f"{'NumPy s':>8s} {'ours/PyTorch':>13s} {'ours/NumPy':>11s} {'fit/PyTorch':>12s} "
-        f"{'fit/ours':>9s}"
+        f"{'NumPy s':>8s} {'ours/PyTorch':>17s} {'ours/NumPy':>17s} {'fit/PyTorch':>17s} "
+        f"{'fit/ours':>17s}"
     )
     print(header)
     figures = {}
@@ -335,12 +336,15 @@ def main() -> None:
                 peaks[name] = r["grew_kib"]
         med = {k: statistics.median(v) for k, v in times.items()}
         figures[batch] = (med, peaks)
+
+        def ratio(top: str, bottom: str, times: dict[str, list[float]] = times) -> str:
+            return spread([a / b for a, b in zip(times[top], times[bottom])])
+
         print(
             f"{batch:5d} {med['neuronlab']:12.2f} {med['neuronlab-fit']:8.2f} "
             f"{med['torch']:10.2f} {med['numpy']:8.2f} "
-            f"{med['neuronlab'] / med['torch']:13.2f} {med['neuronlab'] / med['numpy']:11.2f} "
-            f"{med['neuronlab-fit'] / med['torch']:12.2f} "
-            f"{med['neuronlab-fit'] / med['neuronlab']:9.2f}"
+            f"{ratio('neuronlab', 'torch'):>17s} {ratio('neuronlab', 'numpy'):>17s} "
+            f"{ratio('neuronlab-fit', 'torch'):>17s} {ratio('neuronlab-fit', 'neuronlab'):>17s}"
         )
 
     med64, peaks64 = figures[64]

@@ -231,7 +231,10 @@ REFUSED = {
     "n on digits": (["--dataset", "digits", "--n", "5"], "--n: digits is a fixed set"),
     "noise on sweets": (["--dataset", "sweets", "--noise", "1"], "--noise: sweets is a fixed"),
     "data dir on moons": (["--data-dir", "x"], "--data-dir applies to --dataset mnist only"),
-    "momentum with adam": (["--momentum", "0.9"], "--momentum applies to --optimizer sgd only"),
+    "momentum with adam": (
+        ["--momentum", "0.9"],
+        "--momentum applies to --optimizer sgd or momentum",
+    ),
     "dtype on scalar": (["--dtype", "float64"], "--dtype applies to the tensor engine"),
     "step on tensor": (["--engine", "tensor", "--activation", "step"], "a step passes no gradient"),
     "hinge on digits": (

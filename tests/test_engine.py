@@ -634,3 +634,76 @@ def test_value_of_a_value_error_does_not_contradict_itself() -> None:
     with pytest.raises(TypeError) as err:
         Value(Value(2.0))  # type: ignore[arg-type]
     assert "or a Value" not in str(err.value)
+
+
+# -- the gradient rule is a field of the node, not a match on its name ----------------------
+
+
+def test_each_op_records_its_rule_at_inf_and_nan() -> None:
+    from neuronlab.engine import ZERO
+
+    a, b = Value(-2.0), Value(0.0)
+    assert a.relu().rule == (ZERO,) and Value(2.0).relu().rule == ()
+    assert a.step().rule == (ZERO,)
+    assert (a**0).rule == (ZERO,) and (a**2).rule == ()
+    assert (a**b).rule == (ZERO, None) and (a ** Value(2.0)).rule == ()
+    assert Value(3.0).log().rule == (3.0,)
+    assert (a / Value(4.0)).rule == (4.0, None)
+    assert (a + b).rule == () and (a * b).rule == () and a.tanh().rule == ()
+
+
+def test_chain_rule_reads_the_rule_not_the_name() -> None:
+    from neuronlab.engine import ZERO, chain_rule
+
+    x = Value(1.0)
+    named_relu = Value(0.0, (x,), (0.0,), "relu")  # a node called relu, without relu's rule
+    assert math.isnan(next(chain_rule(named_relu, INF)))  # the product 0 * inf
+    ruled = Value(0.0, (x,), (0.0,), "my op", _rule=(ZERO,))
+    assert [*chain_rule(ruled, INF)] == [0.0]
+    divided = Value(0.0, (x, x), (0.5, 3.0), "mine", _rule=(2.0, None))
+    assert [*chain_rule(divided, INF)] == [INF, INF]
+    assert [*chain_rule(divided, -6.0)] == [-3.0, -18.0]  # finite g: the products
+    ln = Value(0.0).log()  # local 1/0 = inf, gradient 0: 0 / 0 -> PyTorch's nan
+    assert math.isnan(next(chain_rule(ln, 0.0)))
+
+
+def test_backward_and_explain_share_one_rule_at_the_edges() -> None:
+    from neuronlab.viz.explain import gradients
+
+    a, b = Value(0.0), Value(1e-320)
+    out = (a.relu() + (b / Value(0.0)).log()) * Value(INF)
+    out.backward()
+    grads = gradients(out)
+    for v in (a, b):
+        assert v.grad == grads[v] or (math.isnan(v.grad) and math.isnan(grads[v]))
+    assert a.grad == 0.0  # relu at 0: exactly 0 through the branch, though g is inf
+
+
+# -- the cycle collector waits for a graph's worth of allocations -------------------------
+
+
+def test_backward_lets_the_collector_wait_for_its_graph_and_only_raises_it() -> None:
+    from neuronlab.util.collector import MOST_ALLOCATIONS_BETWEEN_COLLECTIONS, collector_waits_for
+
+    saved = gc.get_threshold()
+    try:
+        gc.set_threshold(700, saved[1], saved[2])
+        x = Value(1.0)
+        out = x
+        for _ in range(1000):
+            out = out * 1.0001
+        out.backward()
+        assert gc.get_threshold() == (6000, saved[1], saved[2])  # 1000 nodes, 6 objects each
+        collector_waits_for(10)
+        assert gc.get_threshold()[0] == 6000  # never lowered
+        collector_waits_for(10**9)
+        assert gc.get_threshold()[0] == MOST_ALLOCATIONS_BETWEEN_COLLECTIONS
+        gc.set_threshold(0, saved[1], saved[2])  # switched off by threshold: left so
+        collector_waits_for(10**6)
+        assert gc.get_threshold()[0] == 0
+        with pytest.raises(TypeError, match="expected a whole number of nodes, got str"):
+            collector_waits_for("many")  # type: ignore[arg-type]
+        with pytest.raises(ValueError, match="expected a whole number of nodes >= 0, got -1"):
+            collector_waits_for(-1)
+    finally:
+        gc.set_threshold(*saved)

@@ -127,7 +127,8 @@ def test_linear_accepts_arrays_in_its_own_dtype_and_checks_the_last_dimension() 
             (2, 2),
             {"init": "gauss"},
             ValueError,
-            "expected one of he, xavier, uniform, kaiming, normal, got",
+            r"Linear\(init\): unknown initialisation 'gauss'; expected one of xavier, he, "
+            "uniform, kaiming, normal",
         ),
         ((2, 2), {"dtype": "int64"}, ValueError, "float32 or float64"),
         ((2, 2), {"seed": -1}, ValueError, "seed: expected a whole number >= 0, got -1"),
@@ -344,7 +345,12 @@ def test_digit_images_through_flatten_and_mlp() -> None:
         (([784],), {}, ValueError, "at least two layer sizes"),
         (("784",), {}, ValueError, "at least two layer sizes"),
         (([784, 0, 10],), {}, ValueError, r"mlp\(sizes\): expected a whole number >= 1, got 0"),
-        (([4, 2], "gelu"), {}, ValueError, r"mlp\(activation\): expected one of linear, relu"),
+        (
+            ([4, 2], "gelu"),
+            {},
+            ValueError,
+            r"mlp\(activation\): unknown activation 'gelu'; expected one of tanh, relu",
+        ),
         (([4, 2], "relu", "softmax"), {}, ValueError, r"mlp\(output_activation\).*softmax"),
         (([4, 2],), {"init": "zeros"}, ValueError, "init"),
     ],

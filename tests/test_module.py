@@ -69,7 +69,7 @@ def test_sequential_layer_outputs_follow_each_linear_and_its_activation():
 def test_layer_outputs_keep_no_graph():
     model = mlp([2, 3, 1], seed=0)
     model.layer_outputs(X)
-    assert all(not p.peek_grad().any() for p in model.parameters())
+    assert all(not p.grad.any() for p in model.parameters())
 
 
 def test_step_layer_is_forward_only():

@@ -183,7 +183,7 @@ def test_the_eval_examples_are_the_lectures_split() -> None:
         ({"seed": -1}, "seed", "from 0 to"),
         ({"temperature": 0}, "temperature", "0.05 to 5"),
         ({"model": "gpt"}, "model", "bigram, mlp, batchnorm, wavenet"),
-        ({"optimizer": "rmsprop"}, "optimizer", "sgd, adam, adamw"),
+        ({"optimizer": "rmsprop"}, "optimizer", "sgd, momentum, adam, adamw"),
         ({"words": "yours"}, "words", "upload a word list first"),
         ({"model": "wavenet", "context": 3}, "context", "2, 4, 8 or 16"),
         (

@@ -751,3 +751,62 @@ def test_view_is_reshape_under_pytorchs_name_with_the_same_gradient() -> None:
     (theirs.view(2, -1) * torch.tensor(weights)).sum().backward()
     assert ours.view(6, 4).shape == (6, 4)
     np.testing.assert_array_equal(ours.grad, theirs.grad.numpy())
+
+
+# -- reading .grad changes nothing; zero_grad's storage trick stays invisible ----------------
+
+
+def _state(t: Tensor) -> tuple:
+    grad = t.grad
+    return (id(grad), None if grad is None else grad.copy(), t._zeroed, t.requires_grad)
+
+
+@given(
+    st.lists(st.sampled_from(["read", "zero", "backward", "hold", "drop"]), max_size=12),
+    st.sampled_from([(3,), (2, 3)]),
+)
+def test_reading_grad_never_changes_state_and_holders_see_the_gradient(ops, shape) -> None:
+    w = Tensor(np.arange(1.0, 1.0 + np.prod(shape)).reshape(shape), requires_grad=True)
+    expected = np.zeros(shape, np.float32)
+    held = None
+    for op in ops:
+        if op == "read":
+            before = _state(w)
+            for _ in range(3):
+                w.grad  # noqa: B018  (the read is the point)
+            after = _state(w)
+            assert before[0] == after[0] and before[2:] == after[2:]
+            np.testing.assert_array_equal(before[1], after[1])
+        elif op == "zero":
+            w.zero_grad()
+            expected[...] = 0
+        elif op == "backward":
+            (w * w).sum().backward()
+            expected += 2 * w.data
+        elif op == "hold":
+            held = w.grad
+        else:
+            held = None
+        np.testing.assert_array_equal(w.grad, expected)
+        if held is not None and held.flags.writeable:  # a real gradient array someone keeps
+            assert held is w.grad  # zeroed and added into in place, never replaced
+            np.testing.assert_array_equal(held, expected)
+
+
+def test_after_zero_grad_nobody_held_the_grad_is_read_only_zeros_then_taken_over() -> None:
+    w = Tensor([1.0, 2.0], requires_grad=True)
+    (w * 3).sum().backward()
+    w.zero_grad()
+    zeros = w.grad
+    assert not zeros.any() and not zeros.flags.writeable
+    assert w.grad is zeros  # reading twice: the same array, nothing changed
+    (w * w).sum().backward()
+    np.testing.assert_array_equal(w.grad, [2.0, 4.0])
+    assert w.grad.flags.writeable and w.grad is not zeros
+    view = w.grad[:1]  # a view holds the array too: zeroed in place
+    w.zero_grad()
+    assert view.base is w.grad and not view.any()
+
+
+def test_peek_grad_is_gone_grad_is_the_one_way_to_read() -> None:
+    assert not hasattr(Tensor, "peek_grad")

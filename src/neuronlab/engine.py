@@ -12,18 +12,24 @@ refers back to itself, a graph holds no reference cycles and is freed by
 reference counting the moment the loss goes out of scope.
 
 Infinities and nan follow PyTorch (float64): no operation raises
-``OverflowError`` or ``ZeroDivisionError``.
+``OverflowError`` or ``ZeroDivisionError``.  The float arithmetic that takes
+is in ``floats`` (exp, log, divide, pow at their edges); what differs in the
+chain rule at an infinite or nan gradient is a field of each node, ``rule``,
+that ``chain_rule`` reads.  How backward spares a training loop the cycle
+collector's work is in ``util.collector``.
 """
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import math
 import numbers
 from collections.abc import Iterator, Sequence
+from itertools import repeat
 from operator import mul
+from typing import Union
 
+from . import floats
+from .util.collector import collector_waits_for, cycle_collector_paused
 from .walk import topological_order
 
 __all__ = [
@@ -33,21 +39,15 @@ __all__ = [
     "as_value",
     "chain_rule",
     "cycle_collector_paused",
+    "collector_waits_for",
+    "ZERO",
 ]
 
 
 def _number(x: object, where: str) -> float:
     """``x`` as a float, or an error naming the operation and what came."""
     if isinstance(x, numbers.Real):
-        try:
-            return float(x)
-        except OverflowError:  # an int beyond ±1.8e308: PyTorch refuses it too
-            came = type(x).__name__
-            if isinstance(x, int):
-                came = f"an int of about 10**{math.floor(math.log10(abs(x)))}"
-            raise ValueError(
-                f"{where}: expected a number within ±1.8e308 (a float), got {came}"
-            ) from None
+        return floats.to_float(x, where)
     if isinstance(x, Value):
         raise TypeError(f"{where}: expected a plain number, got a Value (use it, or its .data)")
     raise TypeError(
@@ -74,76 +74,18 @@ def _compared(x: object, op: str) -> float:
     raise TypeError(f"Value {op} ?: expected a number or a Value, got {type(x).__name__} {x!r:.60}")
 
 
-# -- the arithmetic of floats as IEEE 754 and PyTorch define it (Python's math raises) ----
+class _Zero:
+    """The type of ``ZERO``: one object, named in pictures and tracebacks."""
+
+    def __repr__(self) -> str:
+        return "ZERO"
 
 
-def _exp(x: float) -> float:
-    """e**x, with ``inf`` instead of ``OverflowError`` for large x."""
-    try:
-        return math.exp(x)
-    except OverflowError:
-        return math.inf
-
-
-def _log(x: float) -> float:
-    """ln x as PyTorch gives it: ln 0 = -inf, ln of a negative = nan."""
-    if x > 0:
-        return math.log(x)
-    return -math.inf if x == 0 else math.nan
-
-
-def _sigmoid(x: float) -> float:
-    """1 / (1 + e**-x), computed so that neither branch can overflow."""
-    if x >= 0:
-        return 1.0 / (1.0 + math.exp(-x))
-    e = _exp(x)
-    return e / (1.0 + e)
-
-
-def _divide(x: float, y: float) -> float:
-    """x / y as IEEE floats (and PyTorch) define it: ±inf for x/0, nan for 0/0."""
-    try:
-        return x / y
-    except ZeroDivisionError:
-        if x == 0 or x != x:
-            return math.nan
-        return math.copysign(math.inf, x) * math.copysign(1.0, y)
-
-
-def _pow(x: float, y: float) -> float:
-    """x**y as IEEE pow: ±inf on overflow and for 0 to a negative power, nan off its domain."""
-    try:
-        return math.pow(x, y)
-    except OverflowError:
-        odd = y.is_integer() and int(y) % 2 == 1
-        return -math.inf if (x < 0 and odd) else math.inf
-    except ValueError:  # 0 to a negative power, or a negative base to a fraction
-        if x == 0:
-            odd = y.is_integer() and int(y) % 2 == 1
-            return math.copysign(math.inf, x) if odd else math.inf
-        return math.nan
-
-
-def _power(x: float, k: float) -> float:
-    """x**k for a number k as PyTorch computes it, with its shortcuts for six exponents.
-
-    x*x, x*x*x, √x, 1/√x, 1/x, 1/(x*x) for k = 2, 3, 1/2, -1/2, -1, -2; IEEE pow
-    otherwise.  So (-inf)**0.5 is nan (not inf), (-0.0)**-0.5 is -inf (not inf)
-    and (1e160)**-2 is 0 (x*x overflows), exactly as in PyTorch.
-    """
-    if k == 2:
-        return x * x
-    if k == 3:
-        return x * x * x
-    if k == 0.5:
-        return math.sqrt(x) if x >= 0 else math.nan
-    if k == -0.5:
-        return _divide(1.0, math.sqrt(x)) if x >= 0 else math.nan
-    if k == -1:
-        return _divide(1.0, x)
-    if k == -2:
-        return _divide(1.0, x * x)
-    return _pow(x, k)
+#: In a node's ``rule``: this input gets exactly 0 back, whatever the gradient (a branch).
+ZERO = _Zero()
+_BRANCH = (ZERO,)  # the rule of a one-input node at a branch: shared, made once
+#: One entry of a node's ``rule``: None (the product), ZERO, or the number g is divided by.
+Rule = Union[None, _Zero, float]  # noqa: UP007 (a runtime alias on 3.10)
 
 
 class Value:
@@ -151,7 +93,10 @@ class Value:
 
     ``data`` is the number, ``grad`` is d(output)/d(this value) after
     ``output.backward()``, ``label`` is an optional name for pictures and
-    explanations.  Arithmetic with other Values or plain numbers builds a graph.
+    explanations.  Arithmetic with other Values or plain numbers builds a graph:
+    a computed Value keeps its ``inputs``, their ``local_grads`` (d self / d
+    input), the ``op`` that made it (a display name) and its ``rule`` at an
+    inf or nan gradient (see ``chain_rule``).
 
     ``float(v)`` and ``v.item()`` give the number; ``<``, ``<=``, ``>``, ``>=``
     compare numbers and give a plain bool.  ``==`` is identity, as for any
@@ -166,7 +111,7 @@ class Value:
     (True, -6.0)
     """
 
-    __slots__ = ("data", "grad", "label", "inputs", "local_grads", "op")
+    __slots__ = ("data", "grad", "label", "inputs", "local_grads", "op", "rule")
 
     def __init__(
         self,
@@ -175,6 +120,7 @@ class Value:
         _local_grads: tuple[float, ...] = (),
         _op: str = "",
         label: str = "",
+        _rule: tuple[Rule, ...] = (),
     ) -> None:
         if type(data) is not float:
             data = _number(data, "Value()")
@@ -186,6 +132,7 @@ class Value:
         self.inputs = _inputs  # the Values this one was computed from (empty for a leaf)
         self.local_grads = _local_grads  # d(self)/d(input), one per input
         self.op = _op  # the operation that made it: "+", "*", "tanh", ... ("" for a leaf)
+        self.rule = _rule  # how each input's share is formed at inf/nan (see chain_rule)
 
     def _repr_svg_(self) -> str | None:
         # Jupyter shows a Value as its graph.  The one import that points up a layer:
@@ -237,28 +184,32 @@ class Value:
             return self._pow_value(k)
         k = _number(k, "Value ** ?")
         name = f"**{k:g}" if float(f"{k:g}") == k else f"**{k!r}"  # exact, and short when it can be
-        local = k * _power(self.data, k - 1.0) if k != 0 else 0.0  # a**0 = 1 is flat everywhere
-        return Value(_power(self.data, k), (self,), (local,), name)
+        if k == 0:  # a**0 = 1 is flat everywhere: a branch
+            return Value(1.0, (self,), (0.0,), name, _rule=_BRANCH)
+        a = self.data
+        return Value(floats.power(a, k), (self,), (k * floats.power(a, k - 1.0),), name)
 
     def _pow_value(self, b: Value) -> Value:
         """a ** b for a Value b;  d/da = b * a**(b-1),  d/db = a**b * ln a.
 
-        At the edges as PyTorch: d/da = 0 at b = 0, d/db = 0 at a = 0 with b >= 0.
+        At the edges as PyTorch: d/da = 0 at b = 0 (a branch), d/db = 0 at a = 0 with b >= 0.
         """
         a, y = self.data, b.data
-        out = _pow(a, y)
-        da = 0.0 if y == 0 else y * _pow(a, y - 1.0)  # a**0 = 1 is flat in a
-        db = 0.0 if a == 0 and y >= 0 else out * _log(a)  # 0**b stays 0 as b grows
-        return Value(out, (self, b), (da, db), "**")
+        out = floats.ieee_pow(a, y)
+        db = 0.0 if a == 0 and y >= 0 else out * floats.log(a)  # 0**b stays 0 as b grows
+        if y == 0:  # a**0 = 1 is flat in a
+            return Value(out, (self, b), (0.0, db), "**", _rule=(ZERO, None))
+        return Value(out, (self, b), (y * floats.ieee_pow(a, y - 1.0), db), "**")
 
     def exp(self) -> Value:
         """e ** a;  d/da = e ** a."""
-        out = _exp(self.data)
+        out = floats.exp(self.data)
         return Value(out, (self,), (out,), "exp")
 
     def log(self) -> Value:
-        """ln a;  d/da = 1 / a."""
-        return Value(_log(self.data), (self,), (_divide(1.0, self.data),), "log")
+        """ln a;  d/da = 1 / a  (at an infinite gradient g, the share is g / a)."""
+        a = self.data
+        return Value(floats.log(a), (self,), (floats.divide(1.0, a),), "log", _rule=(a,))
 
     def tanh(self) -> Value:
         """tanh a;  d/da = 1 - tanh(a)**2."""
@@ -267,13 +218,15 @@ class Value:
 
     def sigmoid(self) -> Value:
         """σ(a) = 1 / (1 + e**-a);  d/da = σ(a) * (1 - σ(a))."""
-        s = _sigmoid(self.data)
+        s = floats.sigmoid(self.data)
         return Value(s, (self,), (s * (1.0 - s),), "sigmoid")
 
     def relu(self) -> Value:
         """max(0, a);  d/da = 1 if a > 0 else 0  (nan stays nan, as in PyTorch)."""
         a = self.data
-        return Value(0.0 if a <= 0 else a, (self,), (0.0 if a <= 0 else 1.0,), "relu")
+        if a <= 0:
+            return Value(0.0, (self,), (0.0,), "relu", _rule=_BRANCH)
+        return Value(a, (self,), (1.0,), "relu")  # nan stays nan (a <= 0 is false)
 
     def abs(self) -> Value:
         """|a|;  d/da = sign(a): 1, -1, or 0 at 0 (and at nan, as PyTorch has it)."""
@@ -283,7 +236,7 @@ class Value:
 
     def step(self) -> Value:
         """The perceptron's threshold: 1 if a > 0 else 0;  d/da = 0 (no slope to follow)."""
-        return Value(1.0 if self.data > 0 else 0.0, (self,), (0.0,), "step")
+        return Value(1.0 if self.data > 0 else 0.0, (self,), (0.0,), "step", _rule=_BRANCH)
 
     # -- composed from the above, exactly as micrograd composes them --------
 
@@ -295,10 +248,12 @@ class Value:
         return self + (-other)
 
     def __truediv__(self, other: Value | float) -> Value:
-        """a / b;  d/da = 1 / b,  d/db = -a / b**2 = -(a / b) / b."""
+        """a / b;  d/da = 1 / b,  d/db = -a / b**2 = -(a / b) / b  (at inf, a's share is g / b)."""
         other = other if type(other) is Value else as_value(other, "Value / ?")
-        out = _divide(self.data, other.data)
-        return Value(out, (self, other), (_divide(1.0, other.data), -_divide(out, other.data)), "/")
+        b = other.data
+        out = floats.divide(self.data, b)
+        locals_ = (floats.divide(1.0, b), -floats.divide(out, b))
+        return Value(out, (self, other), locals_, "/", _rule=(b, None))
 
     def __radd__(self, other: float) -> Value:  # number + a
         return self + other
@@ -334,62 +289,59 @@ class Value:
         intermediate nodes show the gradient of this call only.  An inf or nan
         gradient travels as in PyTorch: 0 · inf is nan, except through relu,
         step and a**0 where their slope is 0, which pass exactly 0 back.
+        It also lets the cycle collector wait for a graph this size to be built
+        and freed (``collector_waits_for``), so a training loop pays it nothing.
         """
         gradient = _number(gradient, "Value.backward(gradient)")
         if not self.inputs:  # a leaf: its gradient with respect to itself
             self.grad += gradient
             return
         order = self.topological_order()
+        collector_waits_for(len(order))
         for node in order:
             node.grad = 0.0
         self.grad = gradient
         for node in reversed(order):
             g = node.grad
             if g == 0.0 and math.isfinite(sum(node.local_grads)):
-                continue  # every contribution would be 0 * (a finite local) = 0
-            if g == 0.0 or g - g != 0.0:  # 0 beside an infinite local, or g is inf or nan
-                for child, share in zip(node.inputs, chain_rule(node, g)):
-                    child.grad += share
-                continue
-            for child, local in zip(node.inputs, node.local_grads):  # chain_rule's usual case
-                child.grad += local * g
+                continue  # every share would be 0 * (a finite local) = 0
+            for child, share in zip(node.inputs, chain_rule(node, g)):
+                child.grad += share
 
     def zero_grad(self) -> None:
         """Set this Value's ``grad`` to 0."""
         self.grad = 0.0
 
 
-#: The ops whose local derivative is 0 by a branch rather than by a product: PyTorch's
-#: backward is ``where(condition, g, 0)``, which passes 0 back even when g is inf or nan.
-_BRANCHES = frozenset({"relu", "step", "**0", "**-0"})
+def chain_rule(node: Value, g: float) -> Iterator[float]:
+    """What ``node`` hands back to each of its inputs when its gradient is ``g``, in order.
 
-
-def chain_rule(node: Value, g: float) -> tuple[float, ...]:
-    """What ``node`` hands back to each of its inputs when its gradient is ``g``.
-
-    Usually ``local * g`` for each input (the chain rule).  When g is inf or nan,
-    or 0 beside an infinite local derivative, that product can be nan where
-    PyTorch has a number: PyTorch passes exactly 0 through a branch (relu at
-    a <= 0, step, a**0, and the base of a**b at b = 0), and divides rather than
-    multiplies for ln a (g / a) and the numerator of a / b (g / b).  Every other
-    share is the product, nan included.  ``backward`` inlines the usual case;
-    ``explain`` calls this for every edge.  (A local 1/a that overflows, for
+    Usually ``local * g`` for each input (the chain rule).  When g is inf or
+    nan, or 0 beside an infinite local derivative, that product can be nan
+    where PyTorch has a number, and the node's ``rule`` says, input by input,
+    how PyTorch forms the share instead: ``None`` for the product (nan
+    included); ``ZERO`` for exactly 0 through a branch (relu at a <= 0, step,
+    a**0, the base of a**b at b = 0: PyTorch's ``where(c, g, 0)``); a number d
+    for g / d (ln a divides by a, the numerator of a / b by b).  An empty
+    ``rule`` means the product for every input.  ``backward`` and ``explain``
+    both call this for every node; it gives an iterator (``tuple(...)`` makes it
+    a tuple), so that ``backward`` builds no tuple per node.  (A local 1/a that overflows, for
     |a| < 5.6e-309, gives inf for a finite g where PyTorch's g / a may not.)
     """
-    op, inputs, locals_ = node.op, node.inputs, node.local_grads
+    locals_ = node.local_grads
     if g - g == 0.0 and (g != 0.0 or math.isfinite(sum(locals_))):
-        return tuple(local * g for local in locals_)
-    shares = []
-    for i, local in enumerate(locals_):
-        if local == 0.0 and (op in _BRANCHES or (op == "**" and i == 0 and inputs[1].data == 0)):
-            shares.append(0.0)  # a branch: exactly 0
-        elif op == "log":
-            shares.append(_divide(g, inputs[0].data))
-        elif op == "/" and i == 0:
-            shares.append(_divide(g, inputs[1].data))
-        else:
-            shares.append(local * g)
-    return tuple(shares)
+        return map(mul, locals_, repeat(g))
+    rule = node.rule or (None,) * len(locals_)
+    return map(_share, locals_, repeat(g), rule)
+
+
+def _share(local: float, g: float, how: Rule) -> float:
+    """One input's share at inf/nan, as its ``rule`` entry ``how`` says (see ``chain_rule``)."""
+    if how is None:
+        return local * g
+    if how is ZERO:
+        return 0.0
+    return floats.divide(g, how)  # type: ignore[arg-type]  # a number: the share is g / it
 
 
 def dot(
@@ -435,23 +387,3 @@ def weighted_sum(
         return Value(total, (*weights, *inputs), (*x_data, *w_data), "dot")
     total = sum(map(mul, w_data, x_data), bias.data)
     return Value(total, (*weights, *inputs, bias), (*x_data, *w_data, 1.0), "dot")
-
-
-@contextlib.contextmanager
-def cycle_collector_paused() -> Iterator[None]:
-    """Pause Python's cycle collector for a block that builds and frees big graphs.
-
-    A graph of Values holds no reference cycles, so reference counting frees
-    it on its own; the cycle collector would only rescan every live node
-    again and again while the graph grows (on a micrograd-sized step that is
-    most of the forward pass).  ``fit`` runs each training step inside this.
-    The collector is restored afterwards, and any cycles made meanwhile by
-    other code are collected then as usual.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()

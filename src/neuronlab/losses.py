@@ -31,6 +31,7 @@ from .engine import Value
 from .nn.engines import SCALAR, TENSOR
 from .tensor import Tensor, softmax_cross_entropy
 from .util.checks import class_labels, describe, number_array
+from .util.registry import Entry, Registry
 
 __all__ = [
     "mse",
@@ -40,6 +41,8 @@ __all__ = [
     "LossSpec",
     "LOSSES",
     "LOSS_ALIASES",
+    "TASKS",
+    "losses_for",
     "get_loss",
     "loss_name",
     "prepare_targets",
@@ -239,31 +242,71 @@ def _bce_backward(
 
 
 @dataclass(frozen=True)
-class LossSpec:
-    """One loss: its name, its function, and how one output per example reads as a class.
+class LossSpec(Entry):
+    """One loss: its name, its function (``builds``), and how one output per example reads as a
+    class, and which problems it fits.
 
     ``threshold``: a single output above it means class 1 (hinge: 0, a score's
     sign; bce: 0.5, a probability).  For mse it is 0.5 on 0/1 targets, 0 on
-    ±1 targets, and there is no class otherwise (regression).
+    ±1 targets, and there is no class otherwise (regression).  ``tasks``: the
+    problems it is fitted to, of ``TASKS``.
     """
 
-    name: str
-    function: LossFn
-    threshold: float | None
-    summary: str
+    threshold: float | None = None
+    tasks: tuple[str, ...] = ()
+
+    @property
+    def function(self) -> LossFn:
+        """The loss function itself."""
+        return self.builds
 
 
-LOSSES: dict[str, LossSpec] = {
-    spec.name: spec
-    for spec in (
-        LossSpec("mse", mse, None, "mean squared error (the quadratic cost)"),
-        LossSpec("bce", binary_cross_entropy, 0.5, "binary cross-entropy of probabilities"),
-        LossSpec("hinge", hinge, 0.0, "max-margin loss of scores, targets ±1"),
-        LossSpec("cross_entropy", cross_entropy, None, "softmax cross-entropy of class scores"),
-    )
-}
+#: The problems a loss can fit: a regression, a yes/no question, several classes.
+TASKS = ("regression", "two classes", "several classes")
+
+#: Loss name -> its spec: the one registry of losses (the command line's --loss, the lab's menu,
+#: ``fit(loss=...)``, reports); a new loss is added here.  The aliases are other spellings the
+#: command line and ``fit(loss=...)`` accept.
+LOSSES: Registry[LossSpec] = Registry(
+    "loss",
+    [
+        LossSpec(
+            "bce",
+            binary_cross_entropy,
+            "binary cross-entropy of probabilities",
+            "binary cross-entropy",
+            0.5,
+            ("two classes",),
+        ),
+        LossSpec(
+            "cross_entropy",
+            cross_entropy,
+            "softmax cross-entropy of class scores",
+            "cross-entropy",
+            None,
+            ("two classes", "several classes"),
+        ),
+        LossSpec(
+            "mse", mse, "mean squared error (the quadratic cost)", "mean squared error", None, TASKS
+        ),
+        LossSpec(
+            "hinge",
+            hinge,
+            "max-margin loss of scores, targets ±1",
+            "hinge loss",
+            0.0,
+            ("two classes",),
+        ),
+    ],
+    aliases={"binary_cross_entropy": "bce", "ce": "cross_entropy"},
+)
 #: Other names the command line and ``fit(loss=...)`` accept.
-LOSS_ALIASES: dict[str, str] = {"binary_cross_entropy": "bce", "ce": "cross_entropy"}
+LOSS_ALIASES: dict[str, str] = LOSSES.aliases
+
+
+def losses_for(task: str) -> tuple[str, ...]:
+    """The names of the losses that fit ``task`` (one of ``TASKS``), in the registry's order."""
+    return tuple(spec.name for spec in LOSSES.values() if task in spec.tasks)
 
 
 def loss_name(loss: str | LossFn) -> str:
@@ -272,11 +315,7 @@ def loss_name(loss: str | LossFn) -> str:
     An unknown string is a ValueError listing the names.
     """
     if isinstance(loss, str):
-        name = LOSS_ALIASES.get(loss, loss)
-        if name not in LOSSES:
-            names = ", ".join([*LOSSES, *LOSS_ALIASES])
-            raise ValueError(f"unknown loss {loss!r}; expected one of {names} or a function")
-        return name
+        return LOSSES.check(loss)
     if not callable(loss):
         raise TypeError(f"loss: expected a name or a function, got {describe(loss)}")
     for spec in LOSSES.values():

@@ -8,13 +8,15 @@ place).  The update rules and names follow PyTorch's ``torch.optim``.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable
-from typing import Any
+from collections.abc import Iterable
+from functools import partial
+from typing import Any, cast
 
 import numpy as np
 
 from .nn.engines import SCALAR, engine_of_parameter, one_engine
 from .util.checks import non_negative_number, positive_number, real_number, whole_number
+from .util.registry import Entry, Registry
 
 __all__ = [
     "Optimizer",
@@ -27,6 +29,9 @@ __all__ = [
     "MultiStepLR",
     "CosineAnnealingLR",
     "OPTIMIZERS",
+    "MOMENTUM",
+    "optimizer_recipe",
+    "SCHEDULES",
 ]
 
 
@@ -260,7 +265,38 @@ class AdamW(Adam):
 
 
 #: Optimiser name -> class: how recipes, the lr sweep and the command line name them.
-OPTIMIZERS: dict[str, Callable[..., Optimizer]] = {"sgd": SGD, "adam": Adam, "adamw": AdamW}
+#: The momentum of the "momentum" optimiser: SGD with momentum 0.9, the usual choice.
+MOMENTUM = 0.9
+
+#: Optimiser name -> what builds it from (params, lr=..., ...): the one registry of optimisers
+#: (the command line's --optimizer, the lab's menus, the language recipes); a new one is added
+#: here.  "momentum" is SGD with ``momentum=MOMENTUM`` fixed.
+OPTIMIZERS: Registry[Entry] = Registry(
+    "optimizer",
+    [
+        Entry("sgd", SGD, "plain gradient descent: p -= lr · grad", "SGD"),
+        Entry(
+            "momentum",
+            partial(SGD, momentum=MOMENTUM),
+            f"SGD with momentum {MOMENTUM}: v = {MOMENTUM} v + grad;  p -= lr · v",
+            "SGD with momentum",
+        ),
+        Entry("adam", Adam, "Adam: steps scaled by running averages of grad and grad²", "Adam"),
+        Entry("adamw", AdamW, "AdamW: Adam with weight decay apart from the gradient", "AdamW"),
+    ],
+)
+
+
+def optimizer_recipe(name: str) -> tuple[type[Optimizer], dict[str, Any]]:
+    """The class the optimiser ``name`` builds and the settings its entry fixes.
+
+    ``optimizer_recipe("momentum")`` is ``(SGD, {"momentum": 0.9})``: what an
+    exported script writes as ``SGD(params, lr=..., momentum=0.9)``.
+    """
+    builds = OPTIMIZERS[name].builds
+    if isinstance(builds, partial):
+        return cast("type[Optimizer]", builds.func), dict(builds.keywords)
+    return builds, {}
 
 
 class LRScheduler:
@@ -394,3 +430,16 @@ class CosineAnnealingLR(LRScheduler):
             self.eta_min
             + (self.base_lr - self.eta_min) * (1 + math.cos(math.pi * k / self.T_max)) / 2
         )
+
+
+#: Schedule name -> its class (each takes the optimiser, then its own settings): the one
+#: registry of learning-rate schedules; a new one is added here.
+SCHEDULES: Registry[Entry] = Registry(
+    "schedule",
+    [
+        Entry("linear", LinearLR, "lr moves linearly from base·start to base·end", "linear"),
+        Entry("step", StepLR, "lr times gamma every step_size steps", "step"),
+        Entry("multistep", MultiStepLR, "lr times gamma at each milestone", "milestones"),
+        Entry("cosine", CosineAnnealingLR, "lr down half a cosine to eta_min", "cosine"),
+    ],
+)

@@ -26,7 +26,12 @@ from neuronlab.lab.frames import grid_points  # noqa: E402
 from neuronlab.lab.launch import LabServer  # noqa: E402
 from neuronlab.lab.network import read_classes  # noqa: E402
 from neuronlab.lab.session import LabSession  # noqa: E402
+from neuronlab.lab.settings import DATASETS as DATASETS_OFFERED  # noqa: E402
 from neuronlab.lab.settings import LabSettings  # noqa: E402
+from neuronlab.losses import LOSSES  # noqa: E402
+from neuronlab.nn.activations import ACTIVATIONS  # noqa: E402
+from neuronlab.nn.init import INITS  # noqa: E402
+from neuronlab.optim import OPTIMIZERS  # noqa: E402
 
 TIMEOUT = 20_000  # ms: generous for a busy 2-core machine; no test waits on a clock
 
@@ -115,6 +120,35 @@ def test_the_page_loads_with_the_token_and_a_request_without_it_is_refused(page,
         for path in ("", "api/state", "static/app.js"):
             assert httpx.get(bare + path, timeout=10).status_code == 403, path
         assert httpx.get(lab.url.replace("/?", "/api/state?"), timeout=10).status_code == 200
+        assert page.problems == []
+
+
+def test_the_menus_are_the_registries_and_a_new_optimiser_trains(page, lab, request):
+    with failing_shot(page, request):
+        open_lab(page, lab)
+        options = "els => els.map(e => [e.value, e.textContent, e.title])"
+        for field, registry in [("optimizer", OPTIMIZERS), ("init", INITS)]:
+            shown = page.eval_on_selector_all(f"#{field} option", options)
+            assert shown == [[e.name, e.label, e.summary] for e in registry.values()], field
+        losses = page.eval_on_selector_all("#loss option", "els => els.map(e => e.value)")
+        assert losses == ["auto", *LOSSES.names]
+        activations = page.eval_on_selector_all(
+            "select.activation:first-of-type option", "els => els.map(e => e.value)"
+        )
+        assert activations == list(ACTIVATIONS) * 2  # the default network's two hidden layers
+        buttons = page.eval_on_selector_all(
+            "#datasets .dataset", "els => els.map(e => e.dataset.name)"
+        )
+        assert buttons == list(DATASETS_OFFERED)
+        assert page.is_hidden("#classes-row")  # circles has its two named classes
+        page.click('.dataset[data-name="blobs"]')
+        page.wait_for_function("() => NL.app.state.settings.dataset === 'blobs'", timeout=TIMEOUT)
+        assert page.is_visible("#classes-row")  # blobs takes a number of classes
+        page.select_option("#optimizer", "adamw")  # not offered by the page before the registry
+        page.wait_for_function("() => NL.app.state.settings.optimizer === 'adamw'", timeout=TIMEOUT)
+        page.click("#step")
+        page.wait_for_function("() => NL.app.frame.step === 1", timeout=TIMEOUT)
+        assert server_state(lab)["settings"]["optimizer"] == "adamw"
         assert page.problems == []
 
 
@@ -248,7 +282,7 @@ def test_a_three_class_csv_trains_and_errors_show_beside_their_control(page, lab
         page.press("#points", "Enter")
         points_error = page.locator('[data-error="points"]')
         points_error.wait_for(state="visible", timeout=TIMEOUT)
-        assert "from 10 to 10000, got 5" in points_error.inner_text()
+        assert "from 10 to 10,000, got 5" in points_error.inner_text()
         assert server_state(lab)["settings"]["points"] == 500
         page.set_input_files(
             "#upload",

@@ -19,8 +19,10 @@ from .. import data as datasets
 from ..data.text import MAX_BLOCK_SIZE
 from ..language import RECIPE_SETS, RUNGS
 from ..language.sampling import MAX_LENGTH
-from ..losses import LOSS_ALIASES, LOSSES
+from ..losses import LOSSES
 from ..nn.activations import ACTIVATIONS
+from ..optim import MOMENTUM, OPTIMIZERS
+from ..util.registry import Registry
 from ..version import __version__
 from .defaults import defaults_help
 from .errors import UsageError
@@ -50,8 +52,8 @@ COMMANDS = (
     "makemore",
     "sample",
 )
-#: What ``--dataset`` accepts: the built-in datasets, and MNIST from the user's files.
-DATASET_NAMES = (*datasets.dataset_names(), "mnist")
+#: What ``--dataset`` accepts: the registry's datasets (MNIST from the user's files among them).
+DATASET_NAMES = datasets.DATASETS.names
 
 
 class Parser(argparse.ArgumentParser):
@@ -105,6 +107,31 @@ _points = _number(
 _noise = _number(
     float, 0, high=MAX_NOISE, why=" (the points lie within a few units of 0; more only buries them)"
 )
+
+
+def _registered(registry: Registry[Any]) -> Callable[[str], str]:
+    """An argparse type: a name of ``registry`` (an alias resolved), or the registry's message."""
+
+    def convert(text: str) -> str:
+        """The registered name ``text`` stands for, or an ArgumentTypeError listing the names."""
+        try:
+            return registry.check(text)
+        except ValueError as error:
+            raise argparse.ArgumentTypeError(str(error)) from None
+
+    return convert
+
+
+def _name_option(group: Any, flag: str, registry: Registry[Any], help: str, **kw: Any) -> None:
+    """An option taking one name of ``registry``; its help lists each name and its summary."""
+    group.add_argument(
+        flag,
+        type=_registered(registry),
+        choices=registry.names,
+        metavar=f"{{{','.join(registry.choices)}}}",
+        help=f"{help}: {registry.help_text()}",
+        **kw,
+    )
 
 
 def _digit(text: str) -> int:
@@ -173,7 +200,7 @@ _PER_DATASET = "(default: per dataset, see the table below)"
 
 
 def _add_train_data(group: Any) -> None:
-    group.add_argument("--dataset", choices=DATASET_NAMES, default="moons", help="the data")
+    _name_option(group, "--dataset", datasets.DATASETS, "the data", default="moons")
     group.add_argument(
         "--data-dir", default=None, metavar="DIR", help="--dataset mnist: the folder of IDX files"
     )
@@ -216,28 +243,27 @@ def _add_train_network(group: Any) -> None:
         metavar="WIDTHS",
         help=f"hidden widths, e.g. 16,16 {_PER_DATASET}",
     )
-    group.add_argument(
-        "--activation",
-        choices=ACTIVATIONS,
-        default=None,
-        help=f"of the hidden layers {_PER_DATASET}",
+    _name_option(
+        group, "--activation", ACTIVATIONS, f"of the hidden layers {_PER_DATASET}", default=None
     )
 
 
 def _add_train_steps(group: Any) -> None:
-    group.add_argument(
+    _name_option(
+        group,
         "--loss",
-        choices=[*LOSSES, *LOSS_ALIASES],
-        default=None,
-        help="mse on classes trains one-hot targets with sigmoid outputs (the quadratic cost) "
+        LOSSES,
+        "mse on classes trains one-hot targets with sigmoid outputs (the quadratic cost) "
         + _PER_DATASET,
+        default=None,
     )
-    group.add_argument(
-        "--optimizer", choices=["sgd", "adam"], default=None, help=f"how to step {_PER_DATASET}"
-    )
+    _name_option(group, "--optimizer", OPTIMIZERS, f"how to step {_PER_DATASET}", default=None)
     group.add_argument("--lr", type=_positive_float, default=None, help=f"step size {_PER_DATASET}")
     group.add_argument(
-        "--momentum", type=_non_negative_float, default=None, help="SGD momentum (default: 0)"
+        "--momentum",
+        type=_non_negative_float,
+        default=None,
+        help=f"the momentum of --optimizer sgd (default: 0) or momentum (default: {MOMENTUM:g})",
     )
     group.add_argument(
         "--l2", type=_non_negative_float, default=0.0, help="L2 penalty on the weights"

@@ -59,10 +59,10 @@ class Scaling:
 
 def generator_options(name: str) -> dict[str, tuple[str, Any]]:
     """The options of dataset ``name``'s function: ``{"n": ("n", 100), "noise": ("std", 0.5)}``."""
-    function = datasets.DATASETS.get(name)
-    if function is None:
+    entry = datasets.DATASETS.get(name)
+    if entry is None or entry.from_files:
         return {}
-    params = inspect.signature(function).parameters
+    params = inspect.signature(entry.builds).parameters
     found: dict[str, tuple[str, Any]] = {}
     for option, names in _OPTION_NAMES.items():
         for param in names:
@@ -116,7 +116,7 @@ def load_training_data(args: argparse.Namespace) -> TrainingData:
             for o, (_, default) in options.items()
         }
         kwargs = {param: used[o] for o, (param, _) in options.items()}
-        if "seed" in inspect.signature(datasets.DATASETS[args.dataset]).parameters:
+        if "seed" in inspect.signature(datasets.DATASETS[args.dataset].builds).parameters:
             kwargs["seed"] = args.seed
         X, y = datasets.load(args.dataset, **kwargs)
     if args.target is not None:

@@ -12,17 +12,18 @@ float64 their losses agree to the last digits.
 from __future__ import annotations
 
 import argparse
+import inspect
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from ..data import one_hot
-from ..losses import LOSS_ALIASES
+from ..losses import LOSSES, losses_for
 from ..nn import Module, mlp
 from ..nn.activations import ACTIVATIONS
 from ..nn.convert import to_value_mlp
-from ..optim import SGD, Adam, Optimizer
+from ..optim import OPTIMIZERS, Optimizer, optimizer_recipe
 from .defaults import TARGET_LOSS, TRAIN_DEFAULTS
 from .errors import UsageError
 from .limits import check_network, parameter_count
@@ -81,18 +82,20 @@ class Plan:
 
 
 def _valid_losses(data: TrainingData, target: int | None) -> tuple[str, ...]:
+    """The losses of the registry that fit the data (a yes/no question: one output, no softmax)."""
     if data.regression:
-        return ("mse",)
-    if target is not None:
-        return ("bce", "mse")
+        return losses_for("regression")
     if data.classes > 2:
-        return ("cross_entropy", "mse")
-    return ("bce", "mse", "hinge", "cross_entropy")
+        return losses_for("several classes")
+    fitting = losses_for("two classes")
+    if target is not None:  # one sigmoid output: its own loss, or the quadratic cost
+        return tuple(n for n in fitting if n in (TARGET_LOSS, "mse"))
+    return fitting
 
 
 def _loss(args: argparse.Namespace, data: TrainingData) -> str:
     if args.loss is not None:
-        loss = LOSS_ALIASES.get(args.loss, args.loss)
+        loss = LOSSES.check(args.loss)
     else:
         loss = TARGET_LOSS if args.target is not None else TRAIN_DEFAULTS[data.name].loss
     valid = _valid_losses(data, args.target)
@@ -128,6 +131,19 @@ def _activation(args: argparse.Namespace, engine: str, default: str) -> str:
     return activation
 
 
+def _settings_of(optimizer: str) -> tuple[str, ...]:
+    """The settings the optimiser's class takes (``momentum`` among SGD's)."""
+    kind, _ = optimizer_recipe(optimizer)
+    return tuple(inspect.signature(kind).parameters)
+
+
+def _momentum(args: argparse.Namespace, optimizer: str) -> float:
+    """--momentum when given, else the momentum the optimiser's entry fixes (SGD's: 0)."""
+    if args.momentum is not None:
+        return float(args.momentum)
+    return float(optimizer_recipe(optimizer)[1].get("momentum", 0.0))
+
+
 def make_plan(args: argparse.Namespace, data: TrainingData) -> Plan:
     """The run's settings: the options given, the table's row for the rest; sizes checked."""
     row = TRAIN_DEFAULTS[data.name]
@@ -135,8 +151,12 @@ def make_plan(args: argparse.Namespace, data: TrainingData) -> Plan:
     loss = _loss(args, data)
     outputs, output_activation = _output_layer(loss, data)
     optimizer = args.optimizer or row.optimizer
-    if args.momentum is not None and optimizer != "sgd":
-        raise UsageError("neuronlab train: --momentum applies to --optimizer sgd only")
+    takes_momentum = "momentum" in _settings_of(optimizer)
+    if args.momentum is not None and not takes_momentum:
+        raise UsageError(
+            "neuronlab train: --momentum applies to --optimizer "
+            + " or ".join(n for n in OPTIMIZERS if "momentum" in _settings_of(n))
+        )
     if args.dtype is not None and engine != "tensor":
         raise UsageError(
             "neuronlab train: --dtype applies to the tensor engine; the scalar engine "
@@ -150,7 +170,7 @@ def make_plan(args: argparse.Namespace, data: TrainingData) -> Plan:
         loss=loss,
         optimizer=optimizer,
         lr=row.lr if args.lr is None else args.lr,
-        momentum=(args.momentum or 0.0) if optimizer == "sgd" else None,
+        momentum=_momentum(args, optimizer) if takes_momentum else None,
         l2=args.l2,
         epochs=args.epochs or row.epochs,
         batch_size=args.batch_size or row.batch_size,
@@ -179,10 +199,9 @@ def build_model(plan: Plan) -> Module:
 
 
 def make_optimizer(plan: Plan, model: Module) -> Optimizer:
-    """Adam or SGD (with its momentum) over the model's parameters, at the plan's rate."""
-    if plan.optimizer == "adam":
-        return Adam(model.parameters(), lr=plan.lr)
-    return SGD(model.parameters(), lr=plan.lr, momentum=plan.momentum or 0.0)
+    """The plan's optimiser (from the registry) over the model's parameters, at the plan's rate."""
+    settings = {} if plan.momentum is None else {"momentum": plan.momentum}
+    return OPTIMIZERS.build(plan.optimizer, model.parameters(), lr=plan.lr, **settings)
 
 
 def fit_targets(plan: Plan, y: np.ndarray, scaling: Scaling | None = None) -> np.ndarray:

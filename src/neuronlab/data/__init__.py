@@ -1,12 +1,13 @@
 """Built-in datasets: generated on the spot (seeded) or shipped with a library, no download.
 
 ``load(name, **options)`` picks one by name and returns ``(X, y)``;
-``dataset_names()`` lists the names it accepts.  Each is also a function
+``dataset_names()`` lists the names it accepts, the names of ``DATASETS``, the
+one registry of datasets (in ``info``, with what each one's numbers mean).  Each is also a function
 here: ``moons``, ``circles``, ``xor``, ``spiral``, ``blobs``, ``sweets``,
 ``houses``, and ``digits`` (real 8×8 handwritten digits from scikit-learn;
 ``load("digits")`` gives all 1,797, ``digits()`` a stratified train/test
-split).  ``mnist(folder)`` reads MNIST from the user's own IDX files, so it
-needs a path and is not in ``load``.  ``normalize``, ``one_hot`` and
+split).  ``mnist(folder)`` reads MNIST from the user's own IDX files, so
+``load("mnist", path=folder)`` needs the folder.  ``normalize``, ``one_hot`` and
 ``train_test_split`` prepare any ``(X, y)``.
 
 Text, for character-level language models (the makemore lectures):
@@ -20,13 +21,12 @@ block_size)`` makes the (context, next character) examples and
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
 from .digits import DIGITS_SHAPE, digits
-from .info import DATASET_INFO, DatasetInfo, dataset_info
+from .info import DATASET_INFO, DATASETS, DatasetEntry, DatasetInfo, dataset_info
 from .mnist import mnist, read_idx
 from .prep import normalize, one_hot, train_test_split
 from .synthetic import (
@@ -49,41 +49,24 @@ from .synthetic import (
 from .text import BOUNDARY, MAX_BLOCK_SIZE, Vocabulary, context_windows, split_words
 from .words import MAX_VOCABULARY, MAX_WORD_LENGTH, MAX_WORDS, names, read_words
 
-
-def _all_digits(seed: Any = None) -> tuple[np.ndarray, np.ndarray]:
-    """All 1,797 digits as ``(X, y)`` in scikit-learn's order (``seed`` accepted, unused)."""
-    X, y = digits(split=False)
-    return X, y
-
-
-#: Dataset name -> the function that makes it.
-DATASETS: dict[str, Callable[..., tuple[np.ndarray, np.ndarray]]] = {
-    "moons": moons,
-    "circles": circles,
-    "xor": xor,
-    "spiral": spiral,
-    "blobs": blobs,
-    "sweets": sweets,
-    "houses": houses,
-    "plane": plane,
-    "bumps": bumps,
-    "digits": _all_digits,
-}
-
-#: Datasets whose targets are real numbers rather than class labels (from ``info``).
+#: Datasets whose targets are real numbers rather than class labels (from the registry).
 REGRESSION = frozenset(name for name, i in DATASET_INFO.items() if i.task == "regression")
 
 
 def dataset_names() -> list[str]:
-    """The names ``load`` accepts (``names()`` is the list of 32,033 first names)."""
+    """The names ``load`` accepts: the registry's (``names()`` gives the 32,033 first names)."""
     return list(DATASETS)
 
 
 def load(name: str, **options: Any) -> tuple[np.ndarray, np.ndarray]:
-    """The dataset called ``name`` as ``(X, y)``; options go to its function (``n``, ``seed``…)."""
-    if not isinstance(name, str) or name not in DATASETS:
-        raise ValueError(f"unknown dataset {name!r}; expected one of {', '.join(DATASETS)}")
-    return DATASETS[name](**options)
+    """The dataset called ``name`` as ``(X, y)``; options go to its function (``n``, ``seed``…).
+
+    mnist is read from the user's files: ``load("mnist", path=folder)``.
+    """
+    entry = DATASETS[DATASETS.check(name)]
+    if entry.from_files and "path" not in options:
+        raise ValueError(f"load({name!r}): it is read from your files; pass path=<the folder>")
+    return entry.builds(**options)
 
 
 __all__ = [
@@ -103,6 +86,7 @@ __all__ = [
     "digits",
     "DIGITS_SHAPE",
     "DatasetInfo",
+    "DatasetEntry",
     "dataset_info",
     "mnist",
     "read_idx",

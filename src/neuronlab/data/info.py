@@ -1,9 +1,12 @@
-"""What each built-in dataset's numbers mean: feature names, the target and its units, classes.
+"""The built-in datasets: the one registry of their names, what makes each, what its numbers mean.
 
-Pictures and reports read this to label their axes ("size (m²)", "price (k€)")
-and legends ("upper moon") instead of ``x[0]`` and ``y = 1``.  It is the one
-place these facts are written down; the generators in ``synthetic``,
-``digits`` and ``mnist`` make the numbers.
+``DATASETS`` is the registry: each entry names the function that makes the
+data and says in one line what it is, and carries its ``DatasetInfo``:
+feature names, the target and its units, classes.  Pictures and reports read
+this to label their axes ("size (m²)", "price (k€)") and legends ("upper
+moon") instead of ``x[0]`` and ``y = 1``.  It is the one place these facts
+are written down; the generators in ``synthetic``, ``digits`` and ``mnist``
+make the numbers.
 
 >>> info = dataset_info("houses")
 >>> info.task, info.feature_label(0), info.target_label
@@ -15,11 +18,35 @@ place these facts are written down; the generators in ``synthetic``,
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from .digits import DIGITS_SHAPE
-from .synthetic import SWEETS_FACTORS
+import numpy as np
 
-__all__ = ["DatasetInfo", "dataset_info", "DATASET_INFO", "TASKS", "MNIST_SHAPE"]
+from ..util.registry import Entry, Registry
+from .digits import DIGITS_SHAPE, digits
+from .mnist import mnist
+from .synthetic import (
+    SWEETS_FACTORS,
+    blobs,
+    bumps,
+    circles,
+    houses,
+    moons,
+    plane,
+    spiral,
+    sweets,
+    xor,
+)
+
+__all__ = [
+    "DatasetInfo",
+    "DatasetEntry",
+    "DATASETS",
+    "dataset_info",
+    "DATASET_INFO",
+    "TASKS",
+    "MNIST_SHAPE",
+]
 
 #: The two kinds of problem: predict a class, or predict a number.
 TASKS = ("classification", "regression")
@@ -74,57 +101,115 @@ class DatasetInfo:
         return str(k)
 
 
-#: Every built-in dataset's meaning, by the name ``datasets.load`` knows it under (and mnist).
+def _all_digits(seed: Any = None) -> tuple[np.ndarray, np.ndarray]:
+    """All 1,797 digits as ``(X, y)`` in scikit-learn's order (``seed`` accepted, unused)."""
+    X, y = digits(split=False)
+    return X, y
+
+
+@dataclass(frozen=True)
+class DatasetEntry(Entry):
+    """One built-in dataset: its name, the function that makes ``(X, y)`` (``builds``), a line
+    saying what it is, and ``info``, what its numbers mean.  ``from_files``: read from the user's
+    own files (mnist: ``load("mnist", path=folder)``), not generated or shipped."""
+
+    info: DatasetInfo | None = None
+    from_files: bool = False
+
+
+def _dataset(
+    info: DatasetInfo, builds: Any, summary: str, from_files: bool = False
+) -> DatasetEntry:
+    return DatasetEntry(info.name, builds, summary, info.name, info, from_files)
+
+
+#: The one registry of the built-in datasets, by the name ``data.load`` knows each under: what
+#: makes it and what its numbers mean.  A new dataset is added here; the command line's
+#: --dataset, the lab's menu and the reports read it.
+DATASETS: Registry[DatasetEntry] = Registry(
+    "dataset",
+    [
+        _dataset(
+            DatasetInfo("moons", "classification", class_names=("upper moon", "lower moon")),
+            moons,
+            "two interleaving half circles (micrograd's demo data)",
+        ),
+        _dataset(
+            DatasetInfo("circles", "classification", class_names=("outer circle", "inner circle")),
+            circles,
+            "a small circle inside a large one",
+        ),
+        _dataset(
+            DatasetInfo("xor", "classification", class_names=("same signs", "opposite signs")),
+            xor,
+            "points around the four corners, class 1 where exactly one coordinate is positive",
+        ),
+        _dataset(DatasetInfo("spiral", "classification"), spiral, "interleaved spiral arms"),
+        _dataset(DatasetInfo("blobs", "classification"), blobs, "Gaussian clusters"),
+        _dataset(
+            DatasetInfo(
+                "sweets",
+                "classification",
+                feature_names=SWEETS_FACTORS,
+                target_name="eat sweets",
+                class_names=("no", "yes"),
+            ),
+            sweets,
+            "the perceptron's sweets decision: three yes/no factors",
+        ),
+        _dataset(
+            DatasetInfo(
+                "houses",
+                "regression",
+                feature_names=("size (m²)", "location (0-1)"),
+                target_name="price",
+                target_units="k€",
+            ),
+            houses,
+            "house prices from size and location",
+        ),
+        _dataset(
+            DatasetInfo("plane", "regression", target_name="height"),
+            plane,
+            "a tilted plane over [-1, 1]²",
+        ),
+        _dataset(
+            DatasetInfo("bumps", "regression", target_name="height"),
+            bumps,
+            "two hills and a valley over [-1, 1]²",
+        ),
+        _dataset(
+            DatasetInfo(
+                "digits",
+                "classification",
+                target_name="digit",
+                class_names=_DIGIT_NAMES,
+                image_shape=DIGITS_SHAPE,
+            ),
+            _all_digits,
+            "1,797 real 8×8 handwritten digits (scikit-learn's)",
+        ),
+        _dataset(
+            DatasetInfo(
+                "mnist",
+                "classification",
+                target_name="digit",
+                class_names=_DIGIT_NAMES,
+                image_shape=MNIST_SHAPE,
+            ),
+            mnist,
+            "MNIST's 28×28 digits, read from your own IDX files (path=folder)",
+            from_files=True,
+        ),
+    ],
+)
+
+#: Every built-in dataset's meaning, by its name (read from ``DATASETS``).
 DATASET_INFO: dict[str, DatasetInfo] = {
-    info.name: info
-    for info in (
-        DatasetInfo("moons", "classification", class_names=("upper moon", "lower moon")),
-        DatasetInfo("circles", "classification", class_names=("outer circle", "inner circle")),
-        DatasetInfo(
-            "xor",
-            "classification",
-            class_names=("same signs", "opposite signs"),
-        ),
-        DatasetInfo("spiral", "classification"),
-        DatasetInfo("blobs", "classification"),
-        DatasetInfo(
-            "sweets",
-            "classification",
-            feature_names=SWEETS_FACTORS,
-            target_name="eat sweets",
-            class_names=("no", "yes"),
-        ),
-        DatasetInfo(
-            "houses",
-            "regression",
-            feature_names=("size (m²)", "location (0-1)"),
-            target_name="price",
-            target_units="k€",
-        ),
-        DatasetInfo("plane", "regression", target_name="height"),
-        DatasetInfo("bumps", "regression", target_name="height"),
-        DatasetInfo(
-            "digits",
-            "classification",
-            target_name="digit",
-            class_names=_DIGIT_NAMES,
-            image_shape=DIGITS_SHAPE,
-        ),
-        DatasetInfo(
-            "mnist",
-            "classification",
-            target_name="digit",
-            class_names=_DIGIT_NAMES,
-            image_shape=MNIST_SHAPE,
-        ),
-    )
+    name: entry.info for name, entry in DATASETS.items() if entry.info is not None
 }
 
 
 def dataset_info(name: str) -> DatasetInfo:
     """The meaning of the built-in dataset ``name``; an unknown name is a ValueError."""
-    if not isinstance(name, str) or name not in DATASET_INFO:
-        raise ValueError(
-            f"dataset_info: unknown dataset {name!r}; expected one of {', '.join(DATASET_INFO)}"
-        )
-    return DATASET_INFO[name]
+    return DATASET_INFO[DATASETS.check(name, "dataset_info")]

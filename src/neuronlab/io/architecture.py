@@ -343,10 +343,7 @@ def _plan_mlp(record: dict[str, Any]) -> Plan:
             f"({len(sizes) - 1}), got {acts!r:.80}"
         )
     for a in acts:
-        if not isinstance(a, str) or a not in ACTIVATIONS:
-            raise ValueError(
-                f"record: unknown activation {a!r:.60}; expected one of {', '.join(ACTIVATIONS)}"
-            )
+        ACTIVATIONS.check(a, "record")
     hidden = acts[:-1]
     if len(set(hidden)) > 1:
         raise ValueError(f"record: an MLP's hidden layers share one activation, got {hidden}")

@@ -18,17 +18,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ..engine import Value
-from ..optim import SGD
+from ..optim import OPTIMIZERS, SGD
 from ..util.numbers import format_number
 from .twin import Twin, TwinLayer, build_twin, check_neuron
 
 if TYPE_CHECKING:
     from .session import LabSession
 
-__all__ = ["card", "OPTIMIZER_NAMES"]
-
-#: How the card and the exported scripts name each optimiser.
-OPTIMIZER_NAMES = {"sgd": "plain SGD", "momentum": "SGD with momentum", "adam": "Adam"}
+__all__ = ["card"]
 
 _f = format_number
 
@@ -114,7 +111,7 @@ def _update_lines(
     lines.append(
         f"(the textbook step of plain gradient descent on this one point's loss, lr {_f(lr)}; "
         f"training steps the mean loss of a batch of {batch} point{'s' * (batch != 1)} "
-        f"with {OPTIMIZER_NAMES[s.optimizer]}"
+        f"with {OPTIMIZERS[s.optimizer].label}"
         + (f" and an {s.regularization.upper()} penalty" if s.regularization != "none" else "")
         + ")"
     )

@@ -30,9 +30,8 @@ from typing import TYPE_CHECKING
 
 from ..io.serialize import save
 from ..nn import Linear, Step
-from .card import OPTIMIZER_NAMES
+from ..optim import OPTIMIZERS, optimizer_recipe
 from .problem import DOMAIN, MAX_POINTS
-from .session import MOMENTUM
 from .settings import LabInputError
 from .templating import fill_template
 
@@ -133,11 +132,9 @@ def _layers(session: LabSession) -> str:
 def _optimizer(session: LabSession) -> tuple[str, str]:
     """The optimiser the session made: its class name and the arguments after the parameters."""
     s = session.start_settings
-    if s.optimizer == "adam":
-        return "Adam", f"lr={s.lr!r}"
-    if s.optimizer == "momentum":
-        return "SGD", f"lr={s.lr!r}, momentum={MOMENTUM!r}"
-    return "SGD", f"lr={s.lr!r}"
+    kind, fixed = optimizer_recipe(s.optimizer)  # the registry's class and the settings it fixes
+    settings = "".join(f", {key}={value!r}" for key, value in fixed.items())
+    return kind.__name__, f"lr={s.lr!r}{settings}"
 
 
 def _trainer(session: LabSession) -> str:
@@ -203,7 +200,7 @@ def run_script(session: LabSession) -> str:
         {
             "steps": str(session.steps),
             "loss": head.loss,
-            "optimizer_title": OPTIMIZER_NAMES[s.optimizer],
+            "optimizer_title": OPTIMIZERS[s.optimizer].label,
             "seed": str(s.seed),
             "names": ", ".join(sorted(names, key=_isort)),
             "problem_maker": "make_problem" if generated else "custom_problem",

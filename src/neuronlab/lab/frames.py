@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ..nn import Linear
+from ..nn.activations import ACTIVATIONS
 from ..tensor import Tensor, no_grad
 from .network import DTYPE, read_classes
 from .problem import DOMAIN
@@ -31,7 +32,6 @@ __all__ = ["frame", "grid_points", "encode", "OUTPUT_GRID", "NEURON_GRID", "MAX_
 OUTPUT_GRID = 100  # pixels a side of the output heatmap
 NEURON_GRID = 50  # pixels a side of each hidden neuron's heatmap
 MAX_GRID = 200  # the largest grid a request may ask for
-_FIXED_RANGES = {"tanh": (-1.0, 1.0), "sigmoid": (0.0, 1.0), "step": (0.0, 1.0)}
 
 
 def grid_points(size: int) -> np.ndarray:
@@ -81,7 +81,7 @@ def _neuron_maps(session: LabSession, size: int) -> list[dict[str, Any]]:
             continue
         for j in range(layer.values.shape[1]):
             v = layer.values[:, j]
-            low, high = _FIXED_RANGES.get(layer.activation) or _span(v, layer.activation)
+            low, high = ACTIVATIONS[layer.activation].bounds or _span(v, layer.activation)
             maps.append(
                 {
                     "layer": layer.layer,

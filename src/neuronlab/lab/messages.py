@@ -3,7 +3,9 @@
 ``state_message`` is everything the page needs to draw a run from nothing:
 the settings and their URL query, the task, the points, the input features
 (with what each computes over the plane, as a small heatmap), the network's
-head and the current ``Frame``.  ``dumps`` writes a message as JSON; a number
+head, the current ``Frame`` and the page's menus (``menus``: each name with
+its title and one line, read from the registries, so no list of names is
+written in the page's JavaScript).  ``dumps`` writes a message as JSON; a number
 that is not finite (a diverged loss) is sent as null, since JSON has no NaN.
 """
 
@@ -17,6 +19,13 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ..data.info import DATASET_INFO, DATASETS
+from ..losses import LOSSES
+from ..nn.activations import ACTIVATIONS
+from ..nn.init import INITS
+from ..optim import OPTIMIZERS
+from ..util.registry import Registry
+from . import settings
 from .features import FEATURE_LABELS, feature_matrix
 from .frames import NEURON_GRID, encode, frame, grid_points
 from .problem import DOMAIN
@@ -24,7 +33,16 @@ from .problem import DOMAIN
 if TYPE_CHECKING:
     from .session import LabSession
 
-__all__ = ["state_message", "frame_message", "settings_fields", "feature_maps", "dumps"]
+__all__ = ["state_message", "frame_message", "settings_fields", "feature_maps", "menus", "dumps"]
+
+#: The lab's own choices beside the registries' names: (how a menu shows it, what it means).
+_LAB_CHOICES = {
+    "custom": ("yours", "your own points: click the plane to add them, or upload a CSV"),
+    "auto": ("auto", "the loss that fits the task: bce, cross-entropy or mse"),
+    "none": ("none", "no penalty on the weights"),
+    "l1": ("L1", "a penalty of rate · Σ|w|: pushes weights to exactly 0"),
+    "l2": ("L2", "a penalty of rate · Σ w²: keeps weights small"),
+}
 
 
 def settings_fields(session: LabSession) -> dict[str, Any]:
@@ -54,6 +72,37 @@ def feature_maps() -> dict[str, dict[str, Any]]:
     return maps
 
 
+def _menu(names: tuple[str, ...], registry: Registry[Any] | None) -> list[dict[str, Any]]:
+    """The page's menu of ``names``: each with its title and summary, from the registry."""
+    items = []
+    for name in names:
+        if registry is not None and name in registry:
+            entry = registry[name]
+            items.append({"name": name, "title": entry.label, "summary": entry.summary})
+        else:
+            title, summary = _LAB_CHOICES[name]
+            items.append({"name": name, "title": title, "summary": summary})
+    return items
+
+
+@lru_cache(maxsize=1)
+def menus() -> dict[str, list[dict[str, Any]]]:
+    """Every menu of the page, read from the registries (``settings`` says which names the lab
+    offers); a dataset says whether its number of classes can be chosen (``classes``)."""
+    datasets = _menu(settings.DATASETS, DATASETS)
+    for item in datasets:
+        info = DATASET_INFO.get(item["name"])
+        item["classes"] = bool(info and info.task == "classification" and not info.class_names)
+    return {
+        "dataset": datasets,
+        "activation": _menu(settings.ACTIVATIONS, ACTIVATIONS),
+        "init": _menu(settings.INITS, INITS),
+        "optimizer": _menu(settings.OPTIMIZERS, OPTIMIZERS),
+        "loss": _menu(settings.LOSSES, LOSSES),
+        "regularization": _menu(settings.REGULARIZATIONS, None),
+    }
+
+
 def _points(session: LabSession) -> list[list[Any]]:
     p = session.problem
     part = np.full(p.size, "train", dtype=object)
@@ -81,6 +130,7 @@ def state_message(session: LabSession, *, playing: bool, rev: int) -> dict[str, 
         "points": _points(session),
         "features": dict(FEATURE_LABELS),
         "feature_maps": feature_maps(),
+        "menus": menus(),
         "head": {"loss": head.loss, "outputs": head.outputs, "activation": head.activation},
         "playing": playing,
         "frame": frame_message(session, rev),

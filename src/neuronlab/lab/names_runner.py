@@ -14,6 +14,7 @@ import time
 from typing import Any
 
 from ..language.ladder import LADDER
+from ..optim import OPTIMIZERS
 from .inputs import MAX_STEPS
 from .names_frames import names_frame
 from .names_session import NamesSession
@@ -42,7 +43,7 @@ def names_state(
         "query": session.settings.to_query(),
         "limits": limits_message(),
         "models": {name: LADDER[name].summary for name in MODELS},
-        "optimizers": list(NAMES_OPTIMIZERS),
+        "optimizers": [m for m in OPTIMIZERS.menu() if m["name"] in NAMES_OPTIMIZERS],
         "word_lists": list(WORD_LISTS),
         "uploaded": session.uploaded is not None,
         "words": {

@@ -130,7 +130,7 @@ def build_trainer(s: NamesSettings, model: LanguageModel, data: NamesData) -> Tr
             f"expected a batch of at most the {len(data.X):,} training examples, "
             f"got {s.batch_size}",
         )
-    optimizer = OPTIMIZERS[s.optimizer](model.parameters(), lr=s.lr)
+    optimizer = OPTIMIZERS.build(s.optimizer, model.parameters(), lr=s.lr)
     return Trainer(
         model,
         data.X,

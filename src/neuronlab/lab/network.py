@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..data import one_hot
+from ..losses import LOSSES
 from ..nn import ACTIVATION_LAYERS, Linear, Module, Sequential, Sigmoid
 from ..tensor import Tensor, softmax
 from ..util.rng import make_rng
@@ -38,6 +39,11 @@ class Head:
     classes: int
 
 
+def _fits_several(loss: str) -> bool:
+    """Whether the loss (of the registry) fits more than two classes."""
+    return "several classes" in LOSSES[loss].tasks
+
+
 def head_for(settings: LabSettings, task: str, classes: int) -> Head:
     """The output layer and loss for a task ("auto" picks bce for 2 classes, else cross-entropy)."""
     if task == "regression":
@@ -47,7 +53,7 @@ def head_for(settings: LabSettings, task: str, classes: int) -> Head:
     loss = settings.loss
     if loss == "auto":
         loss = "bce" if classes == 2 else "cross_entropy"
-    if loss in ("bce", "hinge") and classes != 2:
+    if not _fits_several(loss) and classes != 2:
         raise LabInputError("loss", f"{loss} separates two classes, the data has {classes}")
     if loss == "cross_entropy":
         return Head(loss, classes, "linear", task, classes)

@@ -17,7 +17,7 @@ import numpy as np
 from .. import data as datasets
 from ..io.rows import csv_text, parse_rows
 from ..util.rng import make_rng
-from .settings import MAX_CLASSES, MAX_POINTS, MIN_POINTS, LabInputError, LabSettings
+from .settings import MAX_CLASSES, MAX_POINTS, MIN_POINTS, PLACEMENT, LabInputError, LabSettings
 
 __all__ = [
     "Problem",
@@ -38,16 +38,6 @@ CSV_NAME = "the CSV (x1,x2,label rows)"
 
 #: How far the lab's spiral arms wind, in radians from the centre to the edge.
 SPIRAL_TURN = 9.0
-#: How each generated set is placed on the plane: (centre of its points, scale).
-_PLACEMENT: dict[str, tuple[tuple[float, float], float]] = {
-    "circles": ((0.0, 0.0), 5.0),
-    "xor": ((0.0, 0.0), 3.0),
-    "moons": ((0.5, 0.25), 3.0),
-    "spiral": ((0.0, 0.0), 5.0),
-    "blobs": ((0.0, 0.0), 0.9),
-    "plane": ((0.0, 0.0), 5.0),
-    "bumps": ((0.0, 0.0), 5.0),
-}
 
 
 @dataclass(frozen=True)
@@ -87,7 +77,7 @@ def _generate(s: LabSettings) -> tuple[np.ndarray, np.ndarray]:
         X, y = datasets.blobs(s.points, centers=s.classes, std=0.5 + 2 * s.noise, seed=s.seed)
     else:
         X, y = datasets.load(s.dataset, n=s.points, noise=s.noise, seed=s.seed)
-    centre, scale = _PLACEMENT[s.dataset]
+    centre, scale = PLACEMENT[s.dataset]
     X = (X - np.asarray(centre)) * scale
     return np.clip(X, -DOMAIN, DOMAIN), y
 

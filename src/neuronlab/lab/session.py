@@ -19,8 +19,9 @@ from typing import Any
 
 import numpy as np
 
+from ..losses import LOSSES
 from ..nn import Linear, Sequential
-from ..optim import SGD, Adam, Optimizer
+from ..optim import MOMENTUM, OPTIMIZERS, Optimizer
 from ..training import Trainer, TrainingDiverged, TrainingWarning, evaluate
 from ..util.checks import real_number, whole_number
 from .features import feature_matrix
@@ -30,8 +31,6 @@ from .settings import LabInputError, LabSettings, changed_fields, field_value
 
 __all__ = ["LabSession", "Edit", "MOMENTUM", "DATA_FIELDS", "TUNABLE_FIELDS", "WEIGHT_LIMIT"]
 
-#: The momentum of the "momentum" optimiser (SGD with momentum 0.9, the usual choice).
-MOMENTUM = 0.9
 #: Settings that change the data (a new draw, or a new split of the user's points).
 DATA_FIELDS = frozenset({"dataset", "classes", "noise", "points", "test_ratio", "seed"})
 #: Settings a running training takes as they are, without starting again.
@@ -92,10 +91,8 @@ class LabSession:
         self.edits: list[Edit] = []  # what changed while it trained, in order
 
     def _optimizer(self) -> Optimizer:
-        s, params = self.settings, self.model.parameters()
-        if s.optimizer == "adam":
-            return Adam(params, lr=s.lr)
-        return SGD(params, lr=s.lr, momentum=MOMENTUM if s.optimizer == "momentum" else 0.0)
+        s = self.settings
+        return OPTIMIZERS.build(s.optimizer, self.model.parameters(), lr=s.lr)
 
     def inputs(self, X: np.ndarray) -> np.ndarray:
         """The network's inputs for points of the plane: the chosen features, in float64."""
@@ -257,7 +254,8 @@ class LabSession:
         settings = s if s.dataset == "custom" else dataclasses.replace(s, dataset="custom")
         if (
             problem.task == "classification"
-            and settings.loss in ("bce", "hinge")
+            and settings.loss != "auto"
+            and "several classes" not in LOSSES[settings.loss].tasks
             and (problem.classes != 2)
         ):
             settings = dataclasses.replace(settings, loss="auto")

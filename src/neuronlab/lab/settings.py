@@ -18,7 +18,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from ..util.checks import describe, one_of, real_number, whole_number
+from .. import losses, optim
+from ..data.info import dataset_info
+from ..nn import activations as nn_activations
+from ..nn import init as nn_init
+from ..util.checks import describe, real_number, whole_number
+from ..util.registry import unknown_name
 
 T = TypeVar("T")
 
@@ -28,6 +33,7 @@ __all__ = [
     "LabInputError",
     "LabSettings",
     "DATASETS",
+    "PLACEMENT",
     "CLASSIFICATION_SETS",
     "REGRESSION_SETS",
     "FEATURES",
@@ -42,16 +48,28 @@ __all__ = [
     "MAX_POINTS",
 ]
 
-#: The generated sets the lab offers; "custom" is the user's own points.
-CLASSIFICATION_SETS = ("circles", "xor", "moons", "spiral", "blobs")
-REGRESSION_SETS = ("plane", "bumps")
+#: The generated sets the lab draws on its plane, each a name of the dataset registry
+#: (``data.DATASETS``) -> where it lies there: (the centre of its points, the scale).
+PLACEMENT: dict[str, tuple[tuple[float, float], float]] = {
+    "circles": ((0.0, 0.0), 5.0),
+    "xor": ((0.0, 0.0), 3.0),
+    "moons": ((0.5, 0.25), 3.0),
+    "spiral": ((0.0, 0.0), 5.0),
+    "blobs": ((0.0, 0.0), 0.9),
+    "plane": ((0.0, 0.0), 5.0),
+    "bumps": ((0.0, 0.0), 5.0),
+}
+#: The lab's menus, read from the registries of the layers that define the things; "custom" is
+#: the user's own points, "auto" the loss that fits the task.
+CLASSIFICATION_SETS = tuple(n for n in PLACEMENT if dataset_info(n).task == "classification")
+REGRESSION_SETS = tuple(n for n in PLACEMENT if dataset_info(n).task == "regression")
 DATASETS = (*CLASSIFICATION_SETS, *REGRESSION_SETS, "custom")
 #: The input features a network can read, each toggled on or off.
 FEATURES = ("x1", "x2", "x1^2", "x2^2", "x1*x2", "sin(x1)", "sin(x2)")
-ACTIVATIONS = ("tanh", "relu", "sigmoid", "linear", "step")
-INITS = ("xavier", "he", "uniform")
-OPTIMIZERS = ("sgd", "momentum", "adam")
-LOSSES = ("auto", "bce", "cross_entropy", "mse", "hinge")
+ACTIVATIONS = nn_activations.ACTIVATIONS.names
+INITS = nn_init.INITS.names
+OPTIMIZERS = optim.OPTIMIZERS.names
+LOSSES = ("auto", *losses.LOSSES.names)
 REGULARIZATIONS = ("none", "l1", "l2")
 
 MAX_LAYERS = 6  # hidden layers
@@ -158,9 +176,11 @@ def _listed(options: Any) -> str:
     return ", ".join(str(o) for o in options)
 
 
-def _choice(options: tuple[str, ...]) -> Any:
+def _choice(options: tuple[str, ...], kind: str) -> Any:
     def check(value: Any, field: str) -> str:
-        return str(field_value(lambda v, f: one_of(v, options, f), value, field))
+        if value not in options:  # the registries' one message, with the lab's own choices
+            raise LabInputError(field, str(unknown_name(kind, value, options)))
+        return str(value)
 
     return check
 
@@ -207,12 +227,12 @@ def _activations(value: Any, field: str) -> tuple[str, ...]:
         raise LabInputError(
             field, f"expected one activation per hidden layer, got {describe(value)}"
         )
-    check = _choice(ACTIVATIONS)
+    check = _choice(ACTIVATIONS, "activation")
     return tuple(check(a, f"{field}[{i}]") for i, a in enumerate(value))
 
 
 _CHECKS: dict[str, Any] = {
-    "dataset": _choice(DATASETS),
+    "dataset": _choice(DATASETS, "dataset"),
     "classes": _integer(2, MAX_CLASSES),
     "noise": _number(0.0, 0.5),
     "points": _integer(MIN_POINTS, MAX_POINTS),
@@ -221,13 +241,13 @@ _CHECKS: dict[str, Any] = {
     "features": _features,
     "hidden": _hidden,
     "activations": _activations,
-    "init": _choice(INITS),
-    "optimizer": _choice(OPTIMIZERS),
+    "init": _choice(INITS, "initialisation"),
+    "optimizer": _choice(OPTIMIZERS, "optimizer"),
     "lr": _number(0.0, 10.0, above_low=True),
     "batch_size": _integer(1, MAX_POINTS),
-    "regularization": _choice(REGULARIZATIONS),
+    "regularization": _choice(REGULARIZATIONS, "regularization"),
     "reg_rate": _number(0.0, 10.0),
-    "loss": _choice(LOSSES),
+    "loss": _choice(LOSSES, "loss"),
 }
 
 
@@ -244,15 +264,15 @@ def _consistent(s: LabSettings) -> LabSettings:
             "activations",
             f"expected one activation per hidden layer ({len(s.hidden)}), got {len(s.activations)}",
         )
-    if s.task == "regression" and s.loss not in ("auto", "mse"):
+    fits = losses.TASKS if s.loss == "auto" else losses.LOSSES[s.loss].tasks  # auto fits any
+    if s.task == "regression" and "regression" not in fits:
         raise LabInputError("loss", f"a regression set is fitted with mse, not {s.loss}")
     if s.dataset == "custom":
         return s  # the user's points decide how many classes there are (the session checks)
-    two_class = s.dataset in ("circles", "xor", "moons") or s.classes == 2
-    if s.task == "classification" and s.loss == "hinge" and not two_class:
-        raise LabInputError("loss", "hinge separates two classes; use cross_entropy or mse")
-    if s.task == "classification" and s.loss == "bce" and not two_class:
-        raise LabInputError("loss", "bce answers a yes/no question; use cross_entropy or mse")
+    two_class = len(dataset_info(s.dataset).class_names or ()) == 2 or s.classes == 2
+    if s.task == "classification" and "several classes" not in fits and not two_class:
+        why = "separates two classes" if s.loss == "hinge" else "answers a yes/no question"
+        raise LabInputError("loss", f"{s.loss} {why}; use cross_entropy or mse")
     return s
 
 

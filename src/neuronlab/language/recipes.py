@@ -100,7 +100,7 @@ def recipe_for(model: str, recipes: str = "default") -> Recipe:
 
 def _optimizer(recipe: Recipe, params: list[Any]) -> Optimizer:
     lr = positive_number(recipe.lr, "recipe lr")
-    kind = OPTIMIZERS[one_of(recipe.optimizer, OPTIMIZERS, "recipe optimizer")]
+    kind = OPTIMIZERS[OPTIMIZERS.check(recipe.optimizer, "recipe optimizer")].builds
     return kind(params, lr=lr, weight_decay=recipe.weight_decay)
 
 

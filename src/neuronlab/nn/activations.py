@@ -1,33 +1,75 @@
-"""The activation functions a layer can apply, by name: one list for both engines.
+"""The activation functions a layer can apply: the one registry of their names, for both engines.
 
-Each name is a method of both ``Value`` and ``Tensor`` (``n.relu()``), except
-"linear", which leaves the weighted sum as it is.  The tensor layers have a
-layer class for each (``ReLU``, ...); the scalar neurons call the method.
+Each name but "linear" is a method of both ``Value`` and ``Tensor``
+(``n.relu()``); "linear" leaves the weighted sum as it is.  The tensor layers
+have a layer class for each (``ReLU``, ... in ``nn.layers.ACTIVATION_LAYERS``);
+the scalar neurons call the method.  A new activation is added here (with its
+method on both engines and its layer class); the command line, the lab's
+menus and the model files read the names from ``ACTIVATIONS``.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from operator import methodcaller
 from typing import Any
 
-from ..util.checks import one_of
+from ..util.registry import Entry, Registry
 
-__all__ = ["ACTIVATIONS", "check_activation", "activate"]
+__all__ = ["ACTIVATIONS", "ActivationEntry", "check_activation", "activate"]
 
-#: Activation name -> what it computes from the weighted sum n, and its slope.
-ACTIVATIONS: dict[str, str] = {
-    "linear": "n itself;  d/dn = 1",
-    "relu": "max(0, n);  d/dn = 1 if n > 0 else 0",
-    "tanh": "tanh n;  d/dn = 1 - tanh(n)**2",
-    "sigmoid": "1 / (1 + e**-n);  d/dn = σ(n) (1 - σ(n))",
-    "step": "1 if n > 0 else 0;  d/dn = 0 (nothing flows back: only later layers learn)",
-}
+
+@dataclass(frozen=True)
+class ActivationEntry(Entry):
+    """One activation: ``builds`` maps n to f(n); ``bounds`` is the (low, high) its outputs lie
+    within (None: unbounded); ``silent_below_zero``: exactly 0 for every n <= 0, so a neuron
+    whose weighted sums are all negative passes no gradient back."""
+
+    bounds: tuple[float, float] | None = None
+    silent_below_zero: bool = False
+
+
+def _identity(n: Any) -> Any:
+    """The weighted sum as it is (the "linear" activation)."""
+    return n
+
+
+#: Activation name -> what it computes from the weighted sum n (``builds``: n -> f(n)).
+ACTIVATIONS: Registry[ActivationEntry] = Registry(
+    "activation",
+    [
+        ActivationEntry(
+            "tanh", methodcaller("tanh"), "tanh n;  d/dn = 1 - tanh(n)**2", bounds=(-1.0, 1.0)
+        ),
+        ActivationEntry(
+            "relu",
+            methodcaller("relu"),
+            "max(0, n);  d/dn = 1 if n > 0 else 0",
+            silent_below_zero=True,
+        ),
+        ActivationEntry(
+            "sigmoid",
+            methodcaller("sigmoid"),
+            "1 / (1 + e**-n);  d/dn = σ(n) (1 - σ(n))",
+            bounds=(0.0, 1.0),
+        ),
+        ActivationEntry("linear", _identity, "n itself;  d/dn = 1"),
+        ActivationEntry(
+            "step",
+            methodcaller("step"),
+            "1 if n > 0 else 0;  d/dn = 0 (nothing flows back: only later layers learn)",
+            bounds=(0.0, 1.0),
+            silent_below_zero=True,
+        ),
+    ],
+)
 
 
 def check_activation(name: object, what: str = "activation") -> str:
     """``name`` when it is one of ``ACTIVATIONS``; otherwise a ValueError listing them."""
-    return one_of(name, ACTIVATIONS, what)  # type: ignore[return-value]
+    return ACTIVATIONS.check(name, what)
 
 
 def activate(n: Any, name: str) -> Any:
     """The activation ``name`` applied to ``n`` (a Value or a Tensor)."""
-    return n if name == "linear" else getattr(n, name)()
+    return ACTIVATIONS[name].builds(n)

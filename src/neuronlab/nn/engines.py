@@ -287,13 +287,13 @@ class TensorEngine(Engine):
         return sum(terms[1:], terms[0])
 
     def grad_of(self, p: Any) -> Any:
-        return p.peek_grad()
+        return p.grad
 
     def grad_norm_squared(self, params: Sequence[Any]) -> float:
         total = 0.0
         with np.errstate(over="ignore", invalid="ignore"):
             for p in params:
-                g = p.peek_grad()
+                g = p.grad
                 if g is not None:
                     flat = g.reshape(-1)
                     total += float(np.dot(flat, flat))

@@ -2,7 +2,7 @@
 
 Every initialiser takes the weight's shape as (fan_out, fan_in), PyTorch's
 layout, a ``seed`` and a ``dtype``, and returns a NumPy array.  ``INITS``
-names the ones ``Linear(init=...)`` offers; ``calculate_gain`` gives the gain
+is the registry of the ones ``Linear(init=...)`` offers; ``calculate_gain`` gives the gain
 that keeps activations at a steady scale through a nonlinearity (5/3 for tanh,
 √2 for ReLU), as ``torch.nn.init.calculate_gain`` does.
 """
@@ -10,13 +10,13 @@ that keeps activations at a steady scale through a nonlinearity (5/3 for tanh,
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
 from ..tensor import check_dtype
 from ..util.checks import one_of, real_number, whole_number
+from ..util.registry import Entry, Registry
 from ..util.rng import Seed, make_rng
 
 __all__ = [
@@ -155,11 +155,27 @@ def normal_init(
     return (make_rng(seed).standard_normal(dims) * scale).astype(check_dtype(dtype))
 
 
-#: Linear(init=...) name -> weight initialiser (each takes the shape, seed and dtype).
-INITS: dict[str, Callable[..., np.ndarray]] = {
-    "he": he_uniform,
-    "xavier": xavier_uniform,
-    "uniform": uniform_init,
-    "kaiming": kaiming_normal,
-    "normal": normal_init,
-}
+#: Linear(init=...) name -> weight initialiser (each takes the shape, seed and dtype): the one
+#: registry of initialisations; a new one is added here.
+INITS: Registry[Entry] = Registry(
+    "initialisation",
+    [
+        Entry(
+            "xavier",
+            xavier_uniform,
+            "Xavier uniform, a = √(6 / (fan_in + fan_out)): for tanh",
+            "Xavier",
+        ),
+        Entry("he", he_uniform, "He uniform, a = √(6 / fan_in): for ReLU", "He"),
+        Entry("uniform", uniform_init, "PyTorch's default, U(±1 / √fan_in)", "uniform"),
+        Entry(
+            "kaiming", kaiming_normal, "Kaiming normal, std = gain / √fan_in (gain 1)", "Kaiming"
+        ),
+        Entry(
+            "normal",
+            normal_init,
+            "N(0, 1) whatever the fan-in: too large for wide layers",
+            "normal",
+        ),
+    ],
+)

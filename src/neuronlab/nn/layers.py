@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from ..tensor import Tensor, check_dtype, linear, no_grad
-from ..util.checks import describe, flag, one_of, positive_number, whole_number
+from ..util.checks import describe, flag, positive_number, whole_number
 from ..util.rng import Seed, make_rng
 from .activations import ACTIVATIONS, check_activation
 from .engines import TENSOR
@@ -81,11 +81,11 @@ class Linear(Module):
         n_in = whole_number(in_features, "Linear(in_features)", minimum=1)
         n_out = whole_number(out_features, "Linear(out_features)", minimum=1)
         bias = flag(bias, "Linear(bias)")
-        one_of(init, INITS, "Linear(init)")
+        INITS.check(init, "Linear(init)")
         scale = positive_number(gain, "Linear(gain)")
         dt = check_dtype(dtype)
         rng = make_rng(seed)
-        w = INITS[init]((n_out, n_in), seed=rng, dtype=dt)
+        w = INITS.build(init, (n_out, n_in), seed=rng, dtype=dt)
         if scale != 1.0:
             w = (w * scale).astype(dt)
         self.weight = Tensor(w, dtype=dt, requires_grad=True)

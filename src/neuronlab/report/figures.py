@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from ..losses import decision_threshold
+from ..losses import LOSSES, decision_threshold
 from ..metrics import confusion_matrix
 from ..viz import plots
 from .facts import Answers
@@ -25,13 +25,8 @@ from .parts import Drawer, Picture
 
 __all__ = ["draw_pictures", "LOSS_AXIS"]
 
-#: How a learning curve's axis names each loss.
-LOSS_AXIS = {
-    "mse": "mean squared error",
-    "bce": "binary cross-entropy",
-    "hinge": "hinge loss",
-    "cross_entropy": "cross-entropy",
-}
+#: How a learning curve's axis names each loss (the registry's titles).
+LOSS_AXIS = {name: spec.label for name, spec in LOSSES.items()}
 
 
 def _names(run: RunInputs) -> tuple[Any, Any, str]:

@@ -10,7 +10,7 @@ import numpy as np
 
 from ..engine import Value, dot
 from ..nn import Layer, Module, Neuron
-from ..nn.activations import activate
+from ..nn.activations import ACTIVATIONS, activate
 from ..nn.convert import scalar_mlp
 from .parts import Picture
 
@@ -106,7 +106,8 @@ def neuron_graph_picture(folder: Path, model: Module, X: np.ndarray) -> Picture 
     if neuron is None:
         return _no_graph_reason(model)
     weighted = X @ np.array([w.data for w in neuron.w]) + neuron.b.data
-    active = np.flatnonzero(weighted > 0) if neuron.activation in ("relu", "step") else None
+    silent = ACTIVATIONS[neuron.activation].silent_below_zero  # 0 out, 0 back, for n <= 0
+    active = np.flatnonzero(weighted > 0) if silent else None
     i = int(active[0]) if active is not None and len(active) else 0
     o = first_neuron_graph(model, X[i])
     assert o is not None  # first_neuron found a neuron above

@@ -20,6 +20,7 @@ the loss goes out of scope.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Union
 
@@ -74,7 +75,6 @@ class Tensor(TensorType):
         "label",
         "_grad",
         "_zeroed",
-        "_lent",
         "_requires_grad",
         "inputs",
         "op",
@@ -105,9 +105,8 @@ class Tensor(TensorType):
         self.data: np.ndarray = arr
         self.label = label
         self._requires_grad = bool(requires_grad)
-        self._grad: np.ndarray | None = np.zeros_like(arr) if requires_grad else None
-        self._zeroed = bool(requires_grad)  # grad holds zeros that nobody has looked at yet
-        self._lent = False  # the grad array has been handed out (``.grad``): zero it in place
+        self._grad: np.ndarray | None = _zeros_like(arr) if requires_grad else None
+        self._zeroed = bool(requires_grad)  # grad is the read-only zeros of _zeros_like
         self.inputs: tuple[Tensor, ...] = ()  # the tensors this one was computed from
         self.op = ""  # the operation that made it ("" for a leaf)
         self._backward: Backward | None = None
@@ -151,26 +150,22 @@ class Tensor(TensorType):
             )
         self._requires_grad = bool(flag)
         if flag and self._grad is None:
-            self._grad = np.zeros_like(self.data)
+            self._grad = _zeros_like(self.data)
+            self._zeroed = True
         elif not flag:
             self._grad = None
-        self._zeroed = False
-        self._lent = False
+            self._zeroed = False
 
     @property
     def grad(self) -> np.ndarray | None:
         """d(output)/d(this tensor) after ``output.backward()``, an array of ``data``'s shape.
 
         ``None`` for a tensor that does not require grad (and for an
-        intermediate before any backward).
+        intermediate before any backward).  Reading it changes nothing.  Between
+        ``zero_grad()`` (or a new leaf) and the next ``backward`` a leaf's grad
+        may be a read-only array of zeros (see ``zero_grad``).
         """
-        grad = self._grad
-        if self._zeroed and grad is not None:
-            if not self._lent:
-                grad.fill(0)  # zero_grad left it as it was: nobody could see it
-            self._zeroed = False  # someone may now hold the array: keep it, add into it
-        self._lent = True
-        return grad
+        return self._grad
 
     @grad.setter
     def grad(self, value: np.ndarray | None) -> None:
@@ -178,9 +173,10 @@ class Tensor(TensorType):
             value = as_array(value, self.data.dtype, "grad")
             if value.shape != self.data.shape:
                 raise ValueError(f"grad: expected shape {self.shape}, got {value.shape}")
+            if not value.flags.writeable:  # backward adds into a leaf's grad
+                value = value.copy()
         self._grad = value
         self._zeroed = False
-        self._lent = True
 
     def item(self) -> float:
         """The one number of a one-element tensor, as a Python float."""
@@ -262,7 +258,6 @@ class Tensor(TensorType):
         out.data = data if type(data) is np.ndarray else np.asarray(data)
         out._grad = None
         out._zeroed = False
-        out._lent = False
         out.label = ""
         if inputs and is_grad_enabled():
             for x in inputs:
@@ -473,34 +468,81 @@ class Tensor(TensorType):
                     _accumulate(x, gx, g)
 
     def zero_grad(self) -> None:
-        """Set ``grad`` to zeros (in place for a leaf); ``None`` stays ``None`` without grad.
+        """Set ``grad`` to zeros; ``None`` stays ``None`` without grad.
 
-        A leaf's array is only filled with zeros when someone may hold it (it was
-        handed out by ``.grad``); otherwise it is marked as zeros and filled when
-        somebody first looks, which the next ``backward`` usually makes needless.
+        An array someone holds (``g = t.grad`` kept, or a view of it) is
+        zeroed in place, and the next ``backward`` adds into it.  Otherwise a
+        leaf's grad becomes a read-only array of zeros that costs nothing, and
+        the next ``backward`` simply takes over the gradient it computes (see
+        "how a leaf's gradient is stored" below).
         """
         if not self._requires_grad:
             self._grad = None
-            return
-        if self._grad is None or self.inputs:
+        elif self._grad is None or self.inputs:
             self._grad = np.zeros_like(self.data)
-            self._lent = False
-        elif self._lent:
-            self._grad.fill(0)
-        self._zeroed = True
+        elif not self._zeroed:
+            _zero_leaf_grad(self)
 
-    def peek_grad(self) -> np.ndarray | None:
-        """``grad`` for a reader that keeps no reference to it (an optimiser, a finite check).
 
-        Unlike ``.grad`` it does not count as handing the array out, so the next
-        ``zero_grad`` need not fill it with zeros: the next ``backward`` simply
-        takes over a fresh array.  Do not keep or change what it returns.
-        """
-        grad = self._grad
-        if self._zeroed and not self._lent and grad is not None:
-            grad.fill(0)
-            self._lent = True  # now truly zeros: no need to fill again
-        return grad
+# -- how a leaf's gradient is stored: the speed tricks, all in this one place ------------
+#
+# A training step calls zero_grad() and then backward() on every parameter.  Filling the
+# gradient with zeros and then adding the new gradient into it would pass over each array
+# twice, though the new gradient is usually a fresh array already.  So zero_grad() puts a
+# read-only array of zeros in its place (``_zeroed``; no memory, no pass), and the first
+# contribution of the next backward is taken over as the gradient (``_accumulate``).  An
+# array that someone still holds is zeroed in place instead, so that what they hold stays
+# the gradient; whether anyone holds it is read from its reference count (CPython),
+# compared with that of an array nobody else holds.  Reading ``.grad`` changes nothing.
+
+
+def _zeros_like(data: np.ndarray) -> np.ndarray:
+    """A read-only array of zeros of ``data``'s shape and dtype, which stores one number.
+
+    Made once per shape and dtype and shared (it cannot be written), so a step's
+    zero_grad() is a dictionary lookup per parameter.
+    """
+    key = (data.shape, data.dtype.char)
+    zeros = _ZEROS.get(key)
+    if zeros is None:
+        if len(_ZEROS) >= 256:  # a bound on what the cache holds
+            _ZEROS.clear()
+        zeros = _ZEROS[key] = np.broadcast_to(np.zeros((), data.dtype), data.shape)
+    return zeros
+
+
+_ZEROS: dict[tuple[tuple[int, ...], str], np.ndarray] = {}
+
+
+def _references(holder: Tensor) -> int:
+    """How many references ``holder``'s grad array has, counted always in this same way."""
+    return sys.getrefcount(holder._grad)
+
+
+class _Holder:
+    """A stand-in for a tensor, holding a grad array in the same kind of slot."""
+
+    __slots__ = ("_grad",)
+    _grad: np.ndarray
+
+
+def _references_when_alone() -> int:
+    """What ``_references`` gives for an array that nothing but its tensor holds."""
+    alone = _Holder()
+    alone._grad = np.zeros(1)
+    return _references(alone)  # type: ignore[arg-type]  # a stand-in with the same slot
+
+
+_ALONE = _references_when_alone() if hasattr(sys, "getrefcount") else -1
+
+
+def _zero_leaf_grad(t: Tensor) -> None:
+    """zero_grad() of a leaf whose grad is a real array: in place when held, else replaced."""
+    if _ALONE < 0 or _references(t) > _ALONE:  # someone holds it (or we cannot tell)
+        t._grad.fill(0)  # type: ignore[union-attr]  # checked by zero_grad
+    else:
+        t._grad = _zeros_like(t.data)
+        t._zeroed = True
 
 
 def _accumulate(x: Tensor, gx: Any, g: np.ndarray) -> None:
@@ -508,10 +550,10 @@ def _accumulate(x: Tensor, gx: Any, g: np.ndarray) -> None:
 
     ``gx`` is first summed back to x's shape and cast to x's dtype.  An
     intermediate tensor's gradient is never written in place (it may be a view
-    of another's); a leaf's accumulates in place.  When a leaf's gradient holds
-    zeros nobody has looked at (just after ``zero_grad``), adding is copying:
-    a freshly made ``gx`` (not ``g`` itself, not a view) is then simply taken
-    over, which saves a pass over the array.  Backward functions never return
+    of another's); a leaf's accumulates in place.  When a leaf's gradient is
+    the read-only zeros ``zero_grad`` left, adding is copying: a freshly made
+    ``gx`` (not ``g`` itself, not a view) is then simply taken over, which
+    saves a pass over the array.  Backward functions never return
     one new array for two inputs, so a taken-over array belongs to one leaf.
     """
     data = x.data
@@ -526,12 +568,9 @@ def _accumulate(x: Tensor, gx: Any, g: np.ndarray) -> None:
         x._grad = gx if grad is None else grad + gx
     elif grad is None:
         x._grad = np.array(gx)  # a leaf owns its gradient array
-    elif x._zeroed:  # leaf at zeros: 0 + gx = gx
+    elif x._zeroed:  # leaf at the read-only zeros: 0 + gx = gx
         x._zeroed = False
-        if gx is not g and gx.base is None and gx.flags.writeable:
-            x._grad = gx
-            x._lent = False
-        else:
-            np.copyto(grad, gx)
+        fresh = gx is not g and gx.base is None and gx.flags.writeable
+        x._grad = gx if fresh else np.array(gx)
     else:
         grad += gx  # a leaf accumulates in place

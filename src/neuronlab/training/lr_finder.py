@@ -85,7 +85,7 @@ def lr_find(
     if high <= low:
         raise ValueError(f"lr_find: end ({high:g}) must be above start ({low:g})")
     count = whole_number(steps, "lr_find(steps)", minimum=2, maximum=100_000)
-    kind = OPTIMIZERS[one_of(optimizer, SWEEP_OPTIMIZERS, "lr_find(optimizer)")]
+    kind = OPTIMIZERS[one_of(optimizer, SWEEP_OPTIMIZERS, "lr_find(optimizer)")].builds
     lrs = np.geomspace(low, high, count)
     saved = model.state_dict()
     try:

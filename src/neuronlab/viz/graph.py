@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from ..engine import Value
+from ..nn.activations import ACTIVATIONS
 from ..nn.engines import SCALAR, TENSOR, engine_of_node
 from ..tensor import Tensor
 from ..util.checks import whole_number
@@ -76,7 +77,8 @@ DOT_TIMEOUT = 60.0
 
 _ENGINES = ("auto", "dot", "python")
 _RANKDIRS = ("LR", "TB", "RL", "BT")
-_ACTIVATIONS = ("tanh", "relu", "sigmoid", "step")
+#: The ops of a Value that are an activation (every registered one but "linear", which is none).
+_ACTIVATIONS = tuple(name for name in ACTIVATIONS if name != "linear")
 _STRAIGHT_WEIGHT = 8  # dot's weight of an edge a style keeps straight (other edges weigh 1)
 _VALUE_STYLE = DotStyle()  # how dot lays out a Value graph
 

@@ -140,7 +140,7 @@ def _steps(root: Tensor, nm: TensorNamer, numbers: bool) -> tuple[list[TensorSte
             rule = rule_of(Edge(nm.operand(out), operands, i, upstream))
             shared = fan[x] > 1
             line = f"  {dr}/{d_of(nm[x])} {shape_text(x.shape)} {'+=' if shared else '='} {rule}"
-            gradient = gradient_text(x.peek_grad()) if numbers and seen[x] == fan[x] else ""
+            gradient = gradient_text(x.grad) if numbers and seen[x] == fan[x] else ""
             lines = [line]
             if gradient:
                 tail = f"  (all {fan[x]} contributions added)" if shared else ""
@@ -176,7 +176,7 @@ def _no_numbers(root: Tensor, name: str) -> str:
     """Why the text shows no numbers ("" when it shows them): no backward, or another's."""
     if not root.inputs:
         return ""
-    g = root.peek_grad()
+    g = root.grad
     if g is None:
         return (
             f"No numbers yet: {name}.backward() has not run ({name}.grad is None), so only the "
@@ -252,7 +252,7 @@ def explain_tensor(
     numbers = bool(loss.inputs) and not _no_numbers(loss, nm[loss])
     steps, headings = _steps(loss, nm, numbers)
     leaves = [
-        (nm[t], tuple(t.shape), gradient_text(t.peek_grad()))
+        (nm[t], tuple(t.shape), gradient_text(t.grad))
         for t in order
         if not t.inputs and t.requires_grad and t is not loss
     ]

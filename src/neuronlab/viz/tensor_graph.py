@@ -56,7 +56,7 @@ def tensor_box_cells(t: Tensor, title: str) -> tuple[str, ...]:
     """
     cells = [title, shape_text(t.shape), f"data {_numbers(t.data, data_summary(t.data))}"]
     if t.requires_grad:
-        g = t.peek_grad()  # read only: not kept, not changed
+        g = t.grad
         if g is None:
             cells.append("grad None")
         else:

@@ -1,28 +1,13 @@
 // The controls on the left: the data and the training settings. Each control sends its field
 // to the server (app.change) and shows the State it gets back; an error appears beside it.
+// Every menu's names come from the server (state.menus, read from the library's registries).
 "use strict";
 window.NL = window.NL || {};
 
 NL.controls = (function () {
-  const ACTIVATIONS = ["tanh", "relu", "sigmoid", "linear", "step"];
   const LEARNING_RATES = [0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];
   const REG_RATES = [0, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];
-  const NAMES = {
-    sgd: "SGD",
-    momentum: "SGD + momentum",
-    adam: "Adam",
-    auto: "auto",
-    bce: "binary cross-entropy",
-    cross_entropy: "cross-entropy",
-    mse: "mean squared error",
-    hinge: "hinge",
-    none: "none",
-    l1: "L1",
-    l2: "L2",
-    xavier: "Xavier",
-    he: "He",
-    uniform: "uniform ±1",
-  };
+  const SELECTS = ["optimizer", "loss", "regularization", "init"];
 
   const $ = (id) => document.getElementById(id);
 
@@ -40,7 +25,8 @@ NL.controls = (function () {
     return Array.from({ length: n }, (_, i) => [cx + r * Math.cos((2 * Math.PI * i) / n), cy + r * Math.sin((2 * Math.PI * i) / n)]);
   }
 
-  /** A small picture of each dataset (a drawing of its shape, not its points). */
+  /** A small picture of each dataset the menu may hold (a drawing of its shape, not its points);
+   *  a dataset without one is shown by its name alone. */
   const ICONS = {
     circles: (icon) => {
       dots(icon, ring(7, 5, 18, 18), BLUE);
@@ -77,21 +63,20 @@ NL.controls = (function () {
       dots(icon, [[18, 15], [28, 20], [8, 28]], BLUE);
     },
   };
-  const TITLES = { custom: "yours" };
-
-  function datasetButtons(app) {
+  function datasetButtons(app, menu) {
     const box = $("datasets");
-    for (const name of Object.keys(ICONS)) {
+    box.replaceChildren();
+    for (const { name, title, summary } of menu) {
       const button = document.createElement("button");
       button.className = "dataset";
       button.dataset.name = name;
+      button.title = summary;
       const icon = svg("svg", { viewBox: "0 0 36 36", width: 36, height: 36, "aria-hidden": "true" }, button);
-      ICONS[name](icon);
+      if (ICONS[name]) ICONS[name](icon);
       const caption = document.createElement("span");
-      caption.textContent = TITLES[name] || name;
+      caption.textContent = title;
       button.appendChild(caption);
-      if (name === "custom") button.title = "your own points: click the plane to add them, or upload a CSV";
-      else button.addEventListener("click", () => app.change({ dataset: name }, "dataset"));
+      if (name !== "custom") button.addEventListener("click", () => app.change({ dataset: name }, "dataset"));
       box.appendChild(button);
     }
   }
@@ -106,6 +91,28 @@ NL.controls = (function () {
     }
   }
 
+  /** A select of a menu from the server: each option its name, shown by its title, its summary on hover. */
+  function fillMenu(select, menu) {
+    select.replaceChildren();
+    for (const { name, title, summary } of menu) {
+      const option = document.createElement("option");
+      option.value = name;
+      option.textContent = title;
+      option.title = summary;
+      select.appendChild(option);
+    }
+  }
+
+  let menusShown = null;
+
+  /** The menus of the State (once: they are the same for every State of a lab). */
+  function showMenus(app, menus) {
+    if (menusShown === menus || JSON.stringify(menusShown) === JSON.stringify(menus)) return;
+    menusShown = menus;
+    datasetButtons(app, menus.dataset);
+    for (const field of SELECTS) fillMenu($(field), menus[field]);
+  }
+
   /** A select of numbers keeps the current one even when it is not in the list (from a URL). */
   function numberSelect(select, values, current) {
     const all = values.includes(current) ? values : [...values, current].sort((a, b) => a - b);
@@ -114,7 +121,7 @@ NL.controls = (function () {
   }
 
   function bindSelects(app) {
-    for (const field of ["optimizer", "loss", "regularization", "init"]) {
+    for (const field of SELECTS) {
       $(field).addEventListener("change", () => app.change({ [field]: $(field).value }, field));
     }
     for (const field of ["lr", "reg_rate"]) {
@@ -139,11 +146,6 @@ NL.controls = (function () {
 
   /** Make the controls (once); `app` has change(changes, field), upload(file) and regenerate(). */
   function create(app) {
-    datasetButtons(app);
-    fillSelect($("optimizer"), ["sgd", "momentum", "adam"], (v) => NAMES[v]);
-    fillSelect($("loss"), ["auto", "bce", "cross_entropy", "mse", "hinge"], (v) => NAMES[v]);
-    fillSelect($("regularization"), ["none", "l1", "l2"], (v) => NAMES[v]);
-    fillSelect($("init"), ["xavier", "he", "uniform"], (v) => NAMES[v]);
     bindSelects(app);
     for (const field of ["points", "batch_size", "seed"]) bindNumber(app, field);
     bindSliders(app);
@@ -155,7 +157,7 @@ NL.controls = (function () {
     });
   }
 
-  function classButtons(app, s) {
+  function classButtons(app, s, menus) {
     const box = $("classes");
     box.replaceChildren();
     for (let k = 2; k <= 6; k++) {
@@ -165,14 +167,15 @@ NL.controls = (function () {
       b.addEventListener("click", () => app.change({ classes: k }, "classes"));
       box.appendChild(b);
     }
-    $("classes-row").hidden = !["spiral", "blobs"].includes(s.dataset);
+    $("classes-row").hidden = !menus.dataset.some((d) => d.name === s.dataset && d.classes);
   }
 
   /** Show a State's settings in the controls. */
   function show(app, state) {
     const s = state.settings;
+    showMenus(app, state.menus);
     for (const b of document.querySelectorAll("#datasets .dataset")) b.classList.toggle("on", b.dataset.name === s.dataset);
-    classButtons(app, s);
+    classButtons(app, s, state.menus);
     $("noise").value = Math.round(s.noise * 100);
     $("noise-out").textContent = Math.round(s.noise * 100) + "%";
     $("test_ratio").value = Math.round((1 - s.test_ratio) * 100);
@@ -181,12 +184,12 @@ NL.controls = (function () {
     if (s.dataset === "custom") $("points").value = state.points.length; // your points, counted
     numberSelect($("lr"), LEARNING_RATES, s.lr);
     numberSelect($("reg_rate"), REG_RATES, s.reg_rate);
-    for (const field of ["optimizer", "loss", "regularization", "init"]) $(field).value = s[field];
+    for (const field of SELECTS) $(field).value = s[field];
     $("reg_rate").disabled = s.regularization === "none";
     $("layer-count").textContent = s.hidden.length + (s.hidden.length === 1 ? " hidden layer" : " hidden layers");
     $("points").disabled = s.dataset === "custom";
     $("noise").disabled = s.dataset === "custom";
   }
 
-  return { create, show, ACTIVATIONS };
+  return { create, show };
 })();

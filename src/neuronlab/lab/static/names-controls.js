@@ -11,9 +11,6 @@ NL.namesControls = (function () {
     mlp: "MLP",
     batchnorm: "MLP with BatchNorm",
     wavenet: "WaveNet",
-    sgd: "SGD",
-    adam: "Adam",
-    adamw: "AdamW",
     names: "the names",
     yours: "yours (uploaded)",
   };
@@ -65,7 +62,7 @@ NL.namesControls = (function () {
   function show(state) {
     const s = state.settings;
     fill($("model"), Object.keys(state.models), (v) => NAMES[v] || v);
-    fill($("optimizer"), state.optimizers, (v) => NAMES[v] || v);
+    fill($("optimizer"), state.optimizers.map((o) => o.name), (v) => state.optimizers.find((o) => o.name === v).title); // the registry's
     fill($("words"), state.word_lists, (v) => NAMES[v] || v);
     $("words").querySelector('option[value="yours"]').disabled = !state.uploaded;
     const rates = LEARNING_RATES.includes(s.lr) ? LEARNING_RATES : [...LEARNING_RATES, s.lr].sort((a, b) => a - b);

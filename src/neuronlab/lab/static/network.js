@@ -76,7 +76,7 @@ NL.network = (function () {
     });
   }
 
-  function layerHead(net, g, i, width, activation) {
+  function layerHead(net, g, i, width, activation, menus) {
     const head = element("div", "layer-head", net.container);
     head.style.left = g.xs[i + 1] + g.tile / 2 + "px";
     const buttons = element("div", "neuron-buttons", head);
@@ -92,7 +92,11 @@ NL.network = (function () {
     count.title = width + (width === 1 ? " neuron" : " neurons");
     const select = element("select", "activation", head);
     select.setAttribute("aria-label", "activation of layer " + (i + 1));
-    for (const name of NL.controls.ACTIVATIONS) element("option", "", select).textContent = name;
+    for (const { name, summary } of menus.activation) {
+      const option = element("option", "", select);
+      option.textContent = name;
+      option.title = summary;
+    }
     select.value = activation;
     select.addEventListener("change", () => net.on.activation(i, select.value));
   }
@@ -100,7 +104,7 @@ NL.network = (function () {
   function buildHidden(net, state, g, i) {
     const layer = i + 1;
     const activation = state.settings.activations[i];
-    layerHead(net, g, i, state.settings.hidden[i], activation);
+    layerHead(net, g, i, state.settings.hidden[i], activation, state.menus);
     for (let j = 0; j < state.settings.hidden[i]; j++) {
       const node = element("div", "node neuron", net.container);
       placeTile(node, g, tileAt(g, i + 1, j));

@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from ...engine import Value
+from ...nn.activations import activate
 from ...nn.scalar import MLP
 from ..findings import Finding, failed, passed
 from ..sandbox import CheckContext
@@ -119,7 +120,8 @@ def _outputs(out: Any) -> list[float] | None:
 
 
 def _act(z: float, name: str) -> float:
-    return {"relu": max(z, 0.0), "linear": z, "tanh": math.tanh(z)}[name]
+    """The activation ``name`` of the library's registry on the number z (the reference)."""
+    return float(activate(Value(z), name).data)
 
 
 def _neuron_mistakes(w: list[float], x: list[float], b: float, nonlin: bool) -> dict[str, float]:
