@@ -83,6 +83,7 @@ STRICT_FLAGS = {
 }
 STRICT_MODULES = {
     "neuronlab.engine",
+    "neuronlab.floats",
     "neuronlab.walk",
     "neuronlab.worked",
     "neuronlab.tensor.*",

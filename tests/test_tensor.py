@@ -797,13 +797,13 @@ def test_after_zero_grad_nobody_held_the_grad_is_read_only_zeros_then_taken_over
     w = Tensor([1.0, 2.0], requires_grad=True)
     (w * 3).sum().backward()
     w.zero_grad()
-    zeros = w.grad
+    zeros = grad_of(w)
     assert not zeros.any() and not zeros.flags.writeable
     assert w.grad is zeros  # reading twice: the same array, nothing changed
     (w * w).sum().backward()
     np.testing.assert_array_equal(w.grad, [2.0, 4.0])
-    assert w.grad.flags.writeable and w.grad is not zeros
-    view = w.grad[:1]  # a view holds the array too: zeroed in place
+    assert grad_of(w).flags.writeable and w.grad is not zeros
+    view = grad_of(w)[:1]  # a view holds the array too: zeroed in place
     w.zero_grad()
     assert view.base is w.grad and not view.any()
 

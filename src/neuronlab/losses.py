@@ -258,7 +258,8 @@ class LossSpec(Entry):
     @property
     def function(self) -> LossFn:
         """The loss function itself."""
-        return self.builds
+        function: LossFn = self.builds  # an Entry's ``builds`` is of any kind; a loss's is this
+        return function
 
 
 #: The problems a loss can fit: a regression, a yes/no question, several classes.
