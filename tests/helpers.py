@@ -17,7 +17,7 @@ import shutil
 import struct
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 import numpy as np
 import pytest
@@ -25,8 +25,26 @@ import pytest
 from neuronlab import Value
 from neuronlab.tensor import Tensor
 
+G = TypeVar("G", covariant=True)
+
 #: The gradient an output is pulled back with: a function of the output's shape.
 Upstream = Callable[[tuple[int, ...]], np.ndarray]
+
+
+class HasGrad(Protocol[G]):
+    """A leaf of ours or of PyTorch: ``grad`` is None until a backward pass reaches it."""
+
+    @property
+    def grad(self) -> G | None: ...
+
+
+def grad_of(leaf: HasGrad[G] | None) -> G:
+    """The gradient ``backward`` left on a leaf (ours or PyTorch's, a bias that may be None):
+    a failure if there is no leaf or it has no gradient."""
+    assert leaf is not None, "no leaf (a layer without bias?)"
+    grad = leaf.grad
+    assert grad is not None, f"{leaf!r} has no gradient"
+    return grad
 
 
 def ones(shape: tuple[int, ...]) -> np.ndarray:
@@ -83,7 +101,7 @@ def tensor_run(
     out = fn(*leaves)
     assert isinstance(out, Tensor) and out.dtype == dtype, f"{out!r} is not a {dtype} Tensor"
     out.backward(upstream(out.shape).astype(dtype))
-    return out.data, [leaf.grad for leaf in leaves]
+    return out.data, [grad_of(leaf) for leaf in leaves]
 
 
 def torch_run(

@@ -19,7 +19,7 @@ import math
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypedDict
 
 import numpy as np
 import pytest
@@ -94,7 +94,23 @@ VALUE = ("value",)
 
 SAT = 1e-15  # tanh' = 1 - t*t and sigmoid' = s*(1 - s): a 1-ulp difference in t or s
 TINY = 1e-300  # subnormal last places; nothing a real bug would hide in
-COMPOUND = {"rel": 1e-9, "atol": 1e-12}  # several ops: PyTorch rounds in another order
+
+
+class Slack(TypedDict, total=False):
+    """Tolerances shared by several rows (``Op``'s fields of the same names)."""
+
+    rel: float
+    atol: float
+    atol32: float
+
+
+class NormSlack(Slack, total=False):
+    """A normalisation's tolerances, and its entries all different."""
+
+    unique: bool
+
+
+COMPOUND: Slack = {"rel": 1e-9, "atol": 1e-12}  # several ops: PyTorch rounds in another order
 
 
 @dataclass(frozen=True)
@@ -339,10 +355,10 @@ def _torch_lookup(indices: Any) -> Callable[[Any], Any]:
 #: Normalisation divides by each feature's spread: entries 1/8 apart keep it >= 1/16 (a spread
 #: near 0 would turn a last-place difference of the mean into a large one of the output).
 APART = Domain(-4, 4, spacing=0.125)
-NORM = {"unique": True, "atol32": 1e-4, **COMPOUND}
+NORM: NormSlack = {"unique": True, "atol32": 1e-4, **COMPOUND}
 #: PyTorch's float32 layer_norm loses digits where a row's spread is small next to its mean
 #: (measured on 3,000 draws of these inputs: up to 4e-4 off the exact gradient; ours is closer).
-LAYER_NORM = {**NORM, "atol32": 2e-3}
+LAYER_NORM: NormSlack = {**NORM, "atol32": 2e-3}
 
 # batch_norm and layer_norm take x, a weight and a bias of one number per feature: the one
 # input drawn holds all three, so every gradient is checked (2-D: rows 0 and 1 are the weight

@@ -75,7 +75,7 @@ def imports_of(name: str) -> list[tuple[str, list[str], int]]:
     tree = ast.parse(path.read_text(encoding="utf-8"))
     parents = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
     package = name if path.name == "__init__.py" else name.rpartition(".")[0]
-    found = []
+    found: list[tuple[str, list[str], int]] = []
     for node in ast.walk(tree):
         if _type_checking_only(node, parents):
             continue
@@ -171,7 +171,7 @@ MAX_FUNCTION_LINES = 60  # the style rule: a function a reader can hold in view
 def function_lengths(path: Path) -> list[tuple[str, int, int]]:
     """(name, first line, lines without its docstring) of every function in a file."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
-    found = []
+    found: list[tuple[str, int, int]] = []
     for node in ast.walk(tree):
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             lines = node.end_lineno - node.lineno + 1  # type: ignore[operator]

@@ -261,7 +261,7 @@ def _checks_whole_numbers(condition: ast.AST) -> bool:
 
 def hand_written_whole_number_checks(source: str) -> list[int]:
     """The lines where a condition (an if, an assert, an and/or, a filter) checks by hand."""
-    lines = set()
+    lines: set[int] = set()
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, (ast.If, ast.IfExp, ast.While, ast.Assert)):
             conditions = [node.test]

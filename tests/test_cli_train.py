@@ -348,7 +348,7 @@ def test_to_value_mlp_copies_every_number_and_computes_the_same():
     np.testing.assert_allclose(predict(scalar, X), predict(net, X), rtol=1e-13, atol=1e-15)
 
 
-def test_to_value_mlp_refuses_what_an_mlp_cannot_be():
+def test_to_value_mlp_refuses_what_an_mlp_cannot_be() -> None:
     from neuronlab.nn import Flatten, Linear, ReLU, Tanh, mlp
     from neuronlab.nn.convert import to_value_mlp
 

@@ -9,8 +9,11 @@ one by one through the scalar network, value by value and gradient by gradient.
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 import numpy as np
 import pytest
+from helpers import grad_of
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -19,7 +22,15 @@ from neuronlab.nn import MLP, Linear, Sequential, from_value_mlp
 from neuronlab.tensor import Tensor
 from neuronlab.worked import TANH_NEURON_BIAS
 
-TOL = {"rtol": 1e-9, "atol": 1e-12}
+
+class Tolerance(TypedDict):
+    """``assert_allclose``'s two tolerances."""
+
+    rtol: float
+    atol: float
+
+
+TOL: Tolerance = {"rtol": 1e-9, "atol": 1e-12}
 
 
 def value_run(model: MLP, x: np.ndarray, coef: np.ndarray):
@@ -53,7 +64,12 @@ def tensor_run(net: Sequential, x: np.ndarray, coef: np.ndarray):
     loss = (out * coef).sum()
     loss.backward()
     linears = [m for m in net if isinstance(m, Linear)]
-    return out.data, xt.grad, [(m.weight.grad, m.bias.grad) for m in linears], loss.item()
+    return (
+        out.data,
+        grad_of(xt),
+        [(grad_of(m.weight), grad_of(m.bias)) for m in linears],
+        loss.item(),
+    )
 
 
 def assert_bridge(model: MLP, x: np.ndarray, seed: int = 0) -> None:
@@ -105,7 +121,7 @@ def test_the_designs_neuron_through_both_engines() -> None:
     o = net(x).sum()
     o.backward()
     assert o.item() == pytest.approx(0.7071067811865476, rel=1e-12)
-    np.testing.assert_allclose(x.grad, [[-1.5, 0.5]], rtol=1e-9)
+    np.testing.assert_allclose(grad_of(x), [[-1.5, 0.5]], rtol=1e-9)
     np.testing.assert_allclose(net[0].weight.grad, [[1.0, 0.0]], rtol=1e-9, atol=1e-12)
     assert_bridge(model, np.array([[2.0, 0.0]]))
 
@@ -144,7 +160,7 @@ def test_from_value_mlp_copies_and_validates() -> None:
     assert net[0].weight.data[0, 0] != 99.0  # a copy, not a view
     assert from_value_mlp(model, dtype="float32")[0].weight.dtype == np.float32
     with pytest.raises(TypeError, match="expected a neuronlab.nn.MLP, got Linear"):
-        from_value_mlp(Linear(2, 2))
+        from_value_mlp(Linear(2, 2))  # type: ignore[arg-type]
     stepped = from_value_mlp(MLP(2, [1], output_activation="step", seed=0))
     assert [type(m).__name__ for m in stepped] == ["Linear", "Step"]
 

@@ -203,7 +203,7 @@ def test_comparing_with_a_non_number_is_a_type_error(compare) -> None:
     with pytest.raises(TypeError):
         compare(Value(1.0))
     with pytest.raises(TypeError, match=r"Value < \?: expected a number or a Value, got str"):
-        assert Value(1.0) < "1"
+        assert Value(1.0) < "1"  # type: ignore[operator]
 
 
 # -- ints beyond a float --------------------------------------------------------------
@@ -224,7 +224,7 @@ def test_an_int_beyond_a_float_is_a_clear_value_error() -> None:
     with pytest.raises(ValueError, match=r"backward"):
         (Value(1.0) * 2).backward(10**400)
     with pytest.raises(ValueError, match="Fraction"):
-        Value(Fraction(10**400, 3))
+        Value(Fraction(10**400, 3))  # type: ignore[arg-type]
     assert Value(10**300).data == 1e300 and Value(2**1023).data == 2.0**1023
 
 
@@ -439,7 +439,7 @@ def test_backward_with_a_seed_gradient() -> None:
     out.backward(2.0)
     assert out.grad == 2.0 and a.grad == 12.0
     with pytest.raises(TypeError, match="str"):
-        out.backward("x")
+        out.backward("x")  # type: ignore[arg-type]
 
 
 def test_backward_on_a_leaf_accumulates() -> None:
@@ -561,11 +561,11 @@ def test_dot_errors() -> None:
     with pytest.raises(ValueError, match="2 weights and 3 inputs"):
         dot([1.0, 2.0], [1.0, 2.0, 3.0])
     with pytest.raises(TypeError, match="str"):
-        dot(["a"], [1.0])
+        dot(["a"], [1.0])  # type: ignore[list-item]
     with pytest.raises(TypeError, match="str"):
-        dot([1.0], ["a"])
+        dot([1.0], ["a"])  # type: ignore[list-item]
     with pytest.raises(TypeError, match="str"):
-        dot([1.0], [1.0], "b")
+        dot([1.0], [1.0], "b")  # type: ignore[arg-type]
 
 
 # -- bad input: a TypeError that says what came ------------------------------------
@@ -574,24 +574,24 @@ def test_dot_errors() -> None:
 @pytest.mark.parametrize(
     "make, came",
     [
-        (lambda: Value("a"), "str"),
-        (lambda: Value(None), "NoneType"),
-        (lambda: Value([1.0]), "list"),
-        (lambda: Value(2) + "x", "str"),
-        (lambda: "x" + Value(2), "str"),
-        (lambda: Value(2) - "x", "str"),
-        (lambda: "x" - Value(2), "str"),
-        (lambda: Value(2) * "x", "str"),
-        (lambda: "x" * Value(2), "str"),
-        (lambda: [1] * Value(2), "list"),
-        (lambda: Value(2) / "x", "str"),
-        (lambda: "x" / Value(2), "str"),
-        (lambda: Value(2) + None, "NoneType"),
-        (lambda: Value(2) ** "x", "str"),
-        (lambda: "x" ** Value(2), "str"),
-        (lambda: Value(2) ** [2], "list"),
-        (lambda: Value(2) ** 1j, "complex"),
-        (lambda: Value(1, label=3), "int"),
+        (lambda: Value("a"), "str"),  # type: ignore[arg-type]
+        (lambda: Value(None), "NoneType"),  # type: ignore[arg-type]
+        (lambda: Value([1.0]), "list"),  # type: ignore[arg-type]
+        (lambda: Value(2) + "x", "str"),  # type: ignore[operator]
+        (lambda: "x" + Value(2), "str"),  # type: ignore[operator]
+        (lambda: Value(2) - "x", "str"),  # type: ignore[operator]
+        (lambda: "x" - Value(2), "str"),  # type: ignore[operator]
+        (lambda: Value(2) * "x", "str"),  # type: ignore[operator]
+        (lambda: "x" * Value(2), "str"),  # type: ignore[operator]
+        (lambda: [1] * Value(2), "list"),  # type: ignore[operator]
+        (lambda: Value(2) / "x", "str"),  # type: ignore[operator]
+        (lambda: "x" / Value(2), "str"),  # type: ignore[operator]
+        (lambda: Value(2) + None, "NoneType"),  # type: ignore[operator]
+        (lambda: Value(2) ** "x", "str"),  # type: ignore[operator]
+        (lambda: "x" ** Value(2), "str"),  # type: ignore[operator]
+        (lambda: Value(2) ** [2], "list"),  # type: ignore[operator]
+        (lambda: Value(2) ** 1j, "complex"),  # type: ignore[operator]
+        (lambda: Value(1, label=3), "int"),  # type: ignore[arg-type]
     ],
     ids=[
         "Value(str)",
@@ -621,18 +621,18 @@ def test_bad_operands_raise_type_error_naming_what_came(make, came: str) -> None
 
 def test_error_messages_say_what_was_expected() -> None:
     with pytest.raises(TypeError, match=r"Value\(\): .*number.* got str 'a'"):
-        Value("a")
+        Value("a")  # type: ignore[arg-type]
     with pytest.raises(TypeError, match=r"Value \+ \?: .*number.* got str 'x'"):
-        Value(2) + "x"
+        Value(2) + "x"  # type: ignore[operator]
     with pytest.raises(TypeError, match=r"Value \*\* \?: .*number.* or a Value, got str 'x'"):
-        Value(2) ** "x"
+        Value(2) ** "x"  # type: ignore[operator]
     with pytest.raises(TypeError, match=r"label must be a str, got int"):
-        Value(1, label=3)
+        Value(1, label=3)  # type: ignore[arg-type]
 
 
 def test_value_of_a_value_error_does_not_contradict_itself() -> None:
     with pytest.raises(TypeError) as err:
-        Value(Value(2.0))
+        Value(Value(2.0))  # type: ignore[arg-type]
     assert "or a Value" not in str(err.value)
 
 

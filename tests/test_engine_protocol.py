@@ -109,7 +109,7 @@ def type_checks(source: str, module: str, is_package: bool = False) -> list[tupl
     """(line, code) of every type check on Value, Tensor, MLP or Sequential in ``source``."""
     tree = ast.parse(source)
     origin = imported_names(tree, module, is_package)
-    found = []
+    found: list[tuple[int, str]] = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
             hit = (
@@ -124,7 +124,7 @@ def type_checks(source: str, module: str, is_package: bool = False) -> list[tupl
             hit = _names_our_class(node.cls, origin)
         else:
             hit = False
-        if hit:
+        if hit and isinstance(node, (ast.expr, ast.pattern)):
             found.append((node.lineno, ast.unparse(node)))
     return sorted(found)
 

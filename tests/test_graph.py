@@ -607,10 +607,10 @@ def test_a_marked_constant_marks_the_operation_that_reads_it():
     assert next(n for n in g.nodes if n.id == box).cells == ("* 3",)
 
 
-def test_marked_must_be_values_of_the_graph():
+def test_marked_must_be_values_of_the_graph() -> None:
     v, L = design_l_graph(True)
     with pytest.raises(ValueError, match="not in this graph"):
         draw_graph(v["e"], marked=[v["f"]])
     with pytest.raises(TypeError, match="expected Values of the graph, got float"):
-        draw_graph(L, marked=[2.0])  # type: ignore[list-item]
+        draw_graph(L, marked=[2.0])  # type: ignore[arg-type]
     assert len([n for n in draw_graph(L, marked=v["a"]).nodes if n.marked]) == 1  # one Value

@@ -13,6 +13,7 @@ import math
 
 import numpy as np
 import pytest
+from helpers import grad_of
 
 from neuronlab.engine import Value, dot
 from neuronlab.lab.card import card
@@ -61,7 +62,7 @@ def tensor_point(session: LabSession, point: int):
     target = prepare_targets(head.loss, training_targets(p.y[point : point + 1], head))
     loss = get_loss(head.loss)(out, target)
     loss.backward()
-    grads = [(m.weight.grad.copy(), m.bias.grad.copy()) for m in session.linear_layers()]
+    grads = [(grad_of(m.weight).copy(), grad_of(m.bias).copy()) for m in session.linear_layers()]
     return out.data.ravel(), loss.item(), grads
 
 

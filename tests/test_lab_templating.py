@@ -49,7 +49,7 @@ def test_a_field_the_template_does_not_have_is_an_error_naming_it():
         fill_template("run_data_points.txt", points_fields(seed="0", colour="red"))
 
 
-def test_a_value_must_be_text():
+def test_a_value_must_be_text() -> None:
     with pytest.raises(TypeError, match="field size expected text, got int"):
         fill_template("run_data_points.txt", {**points_fields(), "size": 2})  # type: ignore[dict-item]
 
@@ -69,7 +69,7 @@ def test_a_dollar_that_starts_no_field_is_an_error_naming_its_line(monkeypatch):
 
 
 @pytest.mark.parametrize("name", ["../export.py", "nope.txt", "", 3])
-def test_only_the_templates_folder_is_read(name):
+def test_only_the_templates_folder_is_read(name: object) -> None:
     with pytest.raises(ValueError, match="read_template"):
         read_template(name)  # type: ignore[arg-type]
 

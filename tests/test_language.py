@@ -135,9 +135,9 @@ def test_wavenet_has_one_level_per_doubling(vocab, block_size, levels) -> None:
 
 def test_builders_check_their_arguments(vocab) -> None:
     with pytest.raises(TypeError, match=r"mlp\(vocabulary\): expected a Vocabulary, got str"):
-        mlp(".abc")
+        mlp(".abc")  # type: ignore[arg-type]
     with pytest.raises(TypeError, match=r"bigram_network\(vocabulary\)"):
-        bigram_network(list("abc"))
+        bigram_network(list("abc"))  # type: ignore[arg-type]
     with pytest.raises(ValueError, match=r"mlp\(init\)"):
         mlp(vocab, init="xavier")
     with pytest.raises(ValueError, match=r"batchnorm_mlp\(n_hidden\)"):
@@ -160,7 +160,7 @@ def test_language_model_refuses_contexts_of_the_wrong_shape(vocab) -> None:
 def test_language_model_needs_a_vocabulary_and_a_block_size(vocab) -> None:
     layers = (Embedding(27, 27, seed=0), Flatten())
     with pytest.raises(TypeError, match="expected a Vocabulary, got str"):
-        LanguageModel(*layers, vocabulary=".abc", block_size=1)
+        LanguageModel(*layers, vocabulary=".abc", block_size=1)  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="vocabulary"):
         LanguageModel(*layers, block_size=1)  # type: ignore[call-arg]
     with pytest.raises(
@@ -247,7 +247,8 @@ def test_unsmoothed_counts_as_model_never_writes_an_unseen_pair(words) -> None:
 def lecture_sample(model: LanguageModel, rng: np.random.Generator, max_length: int = 32) -> str:
     """The lectures' loop: one name at a time, a context list, multinomial with replacement
     (stopped after ``max_length`` characters, as ``sample`` stops)."""
-    out, context = [], [0] * model.block_size
+    out: list[str] = []
+    context = [0] * model.block_size
     while len(out) < max_length:
         probs = next_character_probabilities(model, np.array([context]))
         ix = int(multinomial(probs[0], num_samples=1, replacement=True, generator=rng)[0])
@@ -366,9 +367,9 @@ def test_sample_errors(counts_model, kwargs, error, match) -> None:
 def test_sample_refuses_a_model_that_is_not_a_language_model(vocab) -> None:
     plain = Sequential(*mlp(vocab, seed=0))
     with pytest.raises(TypeError, match=r"sample\(model\): expected a LanguageModel .* Sequential"):
-        sample(plain, 3)
+        sample(plain, 3)  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="got str"):
-        sample("model", 3)
+        sample("model", 3)  # type: ignore[arg-type]
 
 
 def test_sampling_leaves_every_modules_mode_alone(vocab) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import warnings
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pytest
@@ -25,7 +26,10 @@ from neuronlab.losses import cross_entropy
 from neuronlab.nn import BatchNorm1d, FlattenConsecutive, Sequential
 from neuronlab.tensor import Tensor, no_grad
 
-torch = pytest.importorskip("torch")
+if TYPE_CHECKING:
+    import torch
+else:
+    torch = pytest.importorskip("torch")
 nn = torch.nn
 F = nn.functional
 
@@ -108,6 +112,7 @@ def test_the_record_is_readable_text_with_every_layers_options(tmp_path, vocab) 
         {"type": "BatchNorm1d", "num_features": 5, "eps": 1e-3, "momentum": 0.25, "affine": True},
     ]
     back = load(path)
+    assert isinstance(back, Sequential)
     assert (back[3].momentum, back[3].eps) == (0.25, 1e-3)
 
 
@@ -121,7 +126,11 @@ def parts(path) -> tuple[dict, dict[str, np.ndarray]]:
 
 
 def write(path, record: dict, arrays: dict[str, np.ndarray]) -> None:
-    np.savez(path, **arrays, **{RECORD_KEY: np.frombuffer(json.dumps(record).encode(), np.uint8)})
+    contents: dict[str, Any] = {
+        **arrays,
+        RECORD_KEY: np.frombuffer(json.dumps(record).encode(), np.uint8),
+    }
+    np.savez(path, **contents)
 
 
 def layer_of(record: dict, kind: str, nth: int = 0) -> dict:
@@ -256,7 +265,9 @@ def test_a_count_of_the_right_dtype_loads(tmp_path, vocab) -> None:
     record, arrays = parts(path)
     fractional_count(record, arrays)
     write(path, record, arrays)
-    assert int(load(path)[3].num_batches_tracked) == 2
+    back = load(path)
+    assert isinstance(back, Sequential)
+    assert int(back[3].num_batches_tracked) == 2
 
 
 @pytest.mark.parametrize(
@@ -366,6 +377,7 @@ def test_from_torch_reads_torchs_own_layers(vocab) -> None:
     with torch.no_grad():
         module(torch.from_numpy(X))
     model = from_torch(module, vocabulary=vocab, block_size=3)
+    assert isinstance(model, Sequential)
     assert [type(m).__name__ for m in model] == [
         "Embedding",
         "Flatten",
@@ -409,6 +421,7 @@ def test_to_torch_batchnorm_over_positions_is_torchs_through_a_transpose() -> No
     theirs = ref(torch.from_numpy(x).transpose(1, 2)).transpose(1, 2)
     np.testing.assert_allclose(ours.data, module(torch.from_numpy(x)).detach().numpy(), rtol=1e-12)
     np.testing.assert_allclose(ours.data, theirs.detach().numpy(), rtol=1e-12)
+    assert ref.running_var is not None
     np.testing.assert_allclose(bn.running_var, ref.running_var.numpy(), rtol=1e-12)
     np.testing.assert_allclose(module[0].running_var.numpy(), ref.running_var.numpy(), rtol=1e-12)
 
@@ -422,4 +435,5 @@ def test_to_torch_flatten_consecutive_merges_as_ours(shape) -> None:
     assert theirs.shape == ours.shape
     np.testing.assert_array_equal(theirs, ours)
     assert repr(module[0]) == "FlattenConsecutive(n=2)"
-    assert type(from_torch(module)[0]) is FlattenConsecutive
+    back = from_torch(module)
+    assert isinstance(back, Sequential) and type(back[0]) is FlattenConsecutive

@@ -84,13 +84,13 @@ def test_the_ops_refuse_bad_arguments_naming_them() -> None:
     with pytest.raises(ValueError, match=r"var\(correction\): expected a number >= 0"):
         var(x, correction=-1)
     with pytest.raises(TypeError, match=r"std\(correction\)"):
-        std(x, correction="1")
+        std(x, correction="1")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="std: axis 2 is out of range"):
         std(x, axis=2)
     with pytest.raises(ValueError, match=r"dropout\(p\): expected a number from 0 to 1"):
         dropout(x, 1.5)
     with pytest.raises(TypeError, match="dropout: expected a Tensor"):
-        dropout(np.ones(3), 0.5)
+        dropout(np.ones(3), 0.5)  # type: ignore[arg-type]
     mean, variance = batch_statistics(x.data)
     with pytest.raises(ValueError, match=r"batch_norm: expected input of shape \(N, C\)"):
         batch_norm(Tensor(np.ones(3)), None, None, mean, variance)

@@ -16,6 +16,7 @@ import pytest
 
 pytest.importorskip("matplotlib", reason="plots need matplotlib (pip install neuronlab[viz])")
 
+from matplotlib.colors import to_rgba  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.patches import Rectangle  # noqa: E402
 from matplotlib.text import Text  # noqa: E402
@@ -81,8 +82,8 @@ def lab() -> Lab:
 
 
 def legend_texts(fig: Figure) -> list[str]:
-    legends = list(fig.legends) + [ax.get_legend() for ax in fig.axes if ax.get_legend()]
-    return [t.get_text() for legend in legends for t in legend.get_texts()]
+    legends = list(fig.legends) + [ax.get_legend() for ax in fig.axes]
+    return [t.get_text() for legend in legends if legend for t in legend.get_texts()]
 
 
 def all_texts(fig: Figure) -> list[str]:
@@ -273,7 +274,7 @@ def test_update_ratios_draw_one_line_per_weight_and_the_guide(lab: Lab) -> None:
     assert list(history.update_ratios) == ["0.weight", "2.weight", "4.weight"]
     for name, ratios in history.update_ratios.items():
         np.testing.assert_array_equal(lines[name].get_xdata(), history.update_steps)
-        np.testing.assert_allclose(lines[name].get_ydata(), ratios)
+        np.testing.assert_allclose(np.asarray(lines[name].get_ydata()), ratios)
     guide = lines["1e-3 guide"]
     assert set(np.asarray(guide.get_ydata(), dtype=float)) == {-3.0}
     assert guide.get_linestyle() == "--"
@@ -295,11 +296,13 @@ def test_the_saturation_image_and_its_dead_units(lab: Lab) -> None:
     model[2].bias.data[[5, 17]] = 50.0  # two units pushed to +1 for every example
     fig = plots.plot_saturation(model, lab.Xb)
     ax = fig.axes[0]
-    image = ax.get_images()[0].get_array()
+    image = np.asarray(ax.get_images()[0].get_array())
     h = tanh_outputs(model, lab.Xb)[:32]
-    np.testing.assert_array_equal(np.asarray(image), np.abs(h) > SATURATED)
+    np.testing.assert_array_equal(image, np.abs(h) > SATURATED)
     assert image.shape == (32, 200)
-    dead = [p for p in ax.patches if isinstance(p, Rectangle) and p.get_edgecolor()[0] > 0.5]
+    dead = [
+        p for p in ax.patches if isinstance(p, Rectangle) and to_rgba(p.get_edgecolor())[0] > 0.5
+    ]
     assert sorted(round(p.get_x() + 0.5) for p in dead) == [5, 17]
     share = np.mean(np.abs(h) > SATURATED)
     assert ax.get_title(loc="left").startswith(f"layer 3 (Tanh): {share:.1%} of these outputs")
@@ -371,8 +374,8 @@ def test_vowels_have_their_own_colour(lab: Lab) -> None:
     fig = plots.plot_embedding(lab.normal)
     by_label = {c.get_label(): c for c in fig.axes[0].collections}
     vowels = by_label["vowel (a e i o u)"]
-    assert len(vowels.get_offsets()) == 5
-    colours = {tuple(np.round(c.get_facecolor()[0], 3)) for c in by_label.values()}
+    assert len(np.asarray(vowels.get_offsets())) == 5
+    colours = {tuple(np.round(np.asarray(c.get_facecolor())[0], 3)) for c in by_label.values()}
     assert len(colours) == len(by_label) == 3
 
 
@@ -387,11 +390,13 @@ def test_the_lr_sweep_marks_the_suggestion_and_says_why_it_stopped() -> None:
     ax = fig.axes[0]
     assert ax.get_xscale() == "log"
     lines = {line.get_label(): line for line in ax.get_lines()}
-    np.testing.assert_allclose(lines["smoothed (moving average)"].get_ydata(), sweep.smoothed())
-    np.testing.assert_allclose(lines["loss of each step"].get_ydata(), losses)
+    np.testing.assert_allclose(
+        np.asarray(lines["smoothed (moving average)"].get_ydata()), sweep.smoothed()
+    )
+    np.testing.assert_allclose(np.asarray(lines["loss of each step"].get_ydata()), losses)
     assert lines["loss of each step"].get_alpha() == 0.3  # faint; the smoothed line is opaque
     assert lines["smoothed (moving average)"].get_alpha() is None
-    assert list(lines["suggested lr 0.05"].get_xdata()) == [0.05, 0.05]
+    assert list(np.asarray(lines["suggested lr 0.05"].get_xdata())) == [0.05, 0.05]
     assert "lr 0.05" in all_texts(fig)
     assert "stopped early: the loss rose past 4 times its lowest at lr 1" in fig.get_suptitle()
 
@@ -405,14 +410,20 @@ def test_the_training_curve_draws_means_checkpoints_and_the_lectures_loss(lab: L
     lines = {line.get_label(): line for line in fig.axes[0].get_lines()}
     window = 5  # 150 steps: the round window that gives 30 means
     means = np.asarray(history.batch_loss).reshape(-1, window).mean(axis=1)
-    np.testing.assert_allclose(lines[f"mean of every {window} steps"].get_ydata(), means)
-    np.testing.assert_allclose(lines["loss of each batch"].get_ydata(), history.batch_loss)
+    np.testing.assert_allclose(
+        np.asarray(lines[f"mean of every {window} steps"].get_ydata()), means
+    )
+    np.testing.assert_allclose(
+        np.asarray(lines["loss of each batch"].get_ydata()), history.batch_loss
+    )
     train = lines["train loss (all training data)"]
-    assert list(train.get_xdata()) == [50, 100, 150]
-    np.testing.assert_allclose(train.get_ydata(), [c.loss for c in history.checkpoints])
+    assert list(np.asarray(train.get_xdata())) == [50, 100, 150]
+    np.testing.assert_allclose(np.asarray(train.get_ydata()), [c.loss for c in history.checkpoints])
     dev = lines["dev loss (held-out words)"]
-    np.testing.assert_allclose(dev.get_ydata(), [c.val_loss for c in history.checkpoints])
-    assert set(lines["lecture's dev loss 2.17"].get_ydata()) == {2.17}
+    np.testing.assert_allclose(
+        np.asarray(dev.get_ydata()), np.array([c.val_loss for c in history.checkpoints], float)
+    )
+    assert set(np.asarray(lines["lecture's dev loss 2.17"].get_ydata())) == {2.17}
     assert "lecture's dev loss 2.17" in legend_texts(fig)
     assert fig.axes[0].get_xlabel() == "step"
 
@@ -423,8 +434,8 @@ def test_a_long_run_is_averaged_over_the_lectures_thousand_steps() -> None:
     (means,) = [
         ln for ln in fig.axes[0].get_lines() if ln.get_label() == "mean of every 1,000 steps"
     ]
-    assert len(means.get_ydata()) == 60
-    assert means.get_ydata()[0] == pytest.approx(np.mean(history.batch_loss[:1000]))
+    assert len(np.asarray(means.get_ydata())) == 60
+    assert np.asarray(means.get_ydata())[0] == pytest.approx(np.mean(history.batch_loss[:1000]))
 
 
 # -- saving, and bad arguments ----------------------------------------------------------------
@@ -472,7 +483,7 @@ def test_the_plots_are_public_names() -> None:
 BAD: list[tuple[str, Callable[[Lab], Any], type[Exception], str]] = [
     (
         "not a model",
-        lambda lab: plots.plot_activation_histograms("model", lab.Xb),
+        lambda lab: plots.plot_activation_histograms("model", lab.Xb),  # type: ignore[arg-type]
         TypeError,
         r"plot_activation_histograms\(model\): expected a Sequential",
     ),
@@ -522,13 +533,13 @@ BAD: list[tuple[str, Callable[[Lab], Any], type[Exception], str]] = [
     ),
     (
         "history",
-        lambda lab: plots.plot_update_ratios([1, 2]),
+        lambda lab: plots.plot_update_ratios([1, 2]),  # type: ignore[arg-type]
         TypeError,
         r"plot_update_ratios\(history\): expected a neuronlab History, got list",
     ),
     (
         "counts",
-        lambda lab: plots.plot_bigram_counts(np.zeros((27, 27))),
+        lambda lab: plots.plot_bigram_counts(np.zeros((27, 27))),  # type: ignore[arg-type]
         TypeError,
         r"plot_bigram_counts\(counts\): expected the BigramCounts",
     ),
@@ -546,13 +557,13 @@ BAD: list[tuple[str, Callable[[Lab], Any], type[Exception], str]] = [
     ),
     (
         "not an embedding",
-        lambda lab: plots.plot_embedding(Tanh()),
+        lambda lab: plots.plot_embedding(Tanh()),  # type: ignore[arg-type]
         TypeError,
         r"plot_embedding\(model\): expected a LanguageModel or an array",
     ),
     (
         "sweep",
-        lambda lab: plots.plot_lr_sweep({"lrs": [1]}),
+        lambda lab: plots.plot_lr_sweep({"lrs": [1]}),  # type: ignore[arg-type]
         TypeError,
         r"plot_lr_sweep\(sweep\): expected the LRSweep of lr_find, got dict",
     ),
@@ -570,7 +581,7 @@ BAD: list[tuple[str, Callable[[Lab], Any], type[Exception], str]] = [
     ),
     (
         "lecture text",
-        lambda lab: plots.plot_language_losses(lab.history, lecture="2.17"),
+        lambda lab: plots.plot_language_losses(lab.history, lecture="2.17"),  # type: ignore[arg-type]
         TypeError,
         r"plot_language_losses\(lecture\): expected a number",
     ),

@@ -9,9 +9,11 @@ Sequential container, Flatten, the mlp builder and every constructor's errors.
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pytest
+from helpers import grad_of
 
 from neuronlab.losses import cross_entropy
 from neuronlab.nn import (
@@ -30,7 +32,10 @@ from neuronlab.nn import (
 )
 from neuronlab.tensor import Tensor
 
-torch = pytest.importorskip("torch")
+if TYPE_CHECKING:
+    import torch
+else:
+    torch = pytest.importorskip("torch")
 nn = torch.nn
 
 TORCH_ACT = {"relu": nn.ReLU, "tanh": nn.Tanh, "sigmoid": nn.Sigmoid}
@@ -45,7 +50,7 @@ def assert_grads_match(ours: Module, theirs: torch.nn.Module, rtol: float = 1e-1
     mine = dict(ours.named_parameters())
     for name, p in theirs.named_parameters():
         np.testing.assert_allclose(
-            mine[name].grad, p.grad.numpy(), rtol=rtol, atol=1e-12, err_msg=name
+            grad_of(mine[name]), grad_of(p).numpy(), rtol=rtol, atol=1e-12, err_msg=name
         )
 
 
@@ -78,11 +83,12 @@ def test_linear_forward_and_backward_match_torch(batch: tuple[int, ...], bias: b
     out.backward(g)
     ref.backward(torch.tensor(g))
     assert_grads_match(layer, twin)
-    np.testing.assert_allclose(xt.grad, xr.grad.numpy(), rtol=1e-12)
+    np.testing.assert_allclose(grad_of(xt), grad_of(xr).numpy(), rtol=1e-12)
 
 
 def test_linear_layout_names_and_state_dict_match_torch() -> None:
     layer, twin = Linear(5, 2), nn.Linear(5, 2)
+    assert layer.bias is not None
     assert layer.weight.shape == (2, 5) and layer.bias.shape == (2,)
     assert [n for n, _ in layer.named_parameters()] == [n for n, _ in twin.named_parameters()]
     assert {k: v.shape for k, v in layer.state_dict().items()} == {
@@ -161,6 +167,7 @@ def test_initialisation_ranges(init: str, bound: float) -> None:
     assert np.abs(w).max() > 0.99 * bound  # it uses the whole range
     assert w.std() == pytest.approx(bound / math.sqrt(3), rel=0.02)  # uniform: a / √3
     assert abs(w.mean()) < 0.01 * bound
+    assert layer.bias is not None
     b = layer.bias.data
     if init == "uniform":  # PyTorch's default: the bias too, U(±1/√in)
         assert 0 < np.abs(b).max() <= 1 / math.sqrt(400)
@@ -173,7 +180,7 @@ def test_init_helpers_return_arrays_of_the_requested_shape_and_dtype() -> None:
     assert xavier_uniform((3, 5), seed=0, dtype="float64").dtype == np.float64
     assert uniform_init((4,), seed=0).dtype == np.float32
     with pytest.raises(ValueError, match=r"expected a shape \(fan_out, fan_in\)"):
-        he_uniform((3,))
+        he_uniform((3,))  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="whole number >= 1"):
         xavier_uniform((0, 3))
 
@@ -256,13 +263,13 @@ def test_sequential_container() -> None:
     with pytest.raises(IndexError, match="index 4 is out of range for 4 modules"):
         seq[4]
     with pytest.raises(TypeError, match="index must be an int or a slice"):
-        seq["0"]
+        seq["0"]  # type: ignore[index]
     with pytest.raises(TypeError, match="argument 1 must be a Module .* got int"):
-        Sequential(a, 3)
+        Sequential(a, 3)  # type: ignore[arg-type]
     with pytest.raises(TypeError, match=r"Sequential\(\*layers\)"):
-        Sequential([a, b])
+        Sequential([a, b])  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="expected a Module"):
-        seq.append("relu")
+        seq.append("relu")  # type: ignore[arg-type]
 
 
 def test_train_and_eval_reach_every_layer() -> None:
@@ -294,7 +301,7 @@ def test_activation_layers_match_torch(name: str) -> None:
     np.testing.assert_allclose(out.data, ref.detach().numpy(), rtol=1e-12)
     out.sum().backward()
     ref.sum().backward()
-    np.testing.assert_allclose(xt.grad, xr.grad.numpy(), rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(grad_of(xt), grad_of(xr).numpy(), rtol=1e-12, atol=1e-15)
     assert repr(ACTIVATION_LAYERS[name]()) == repr(TORCH_ACT[name]())
 
 
@@ -306,7 +313,7 @@ def test_flatten_matches_torch(start: int, end: int) -> None:
     assert out.shape == tuple(nn.Flatten(start, end)(torch.tensor(x)).shape)
     np.testing.assert_array_equal(out.data, nn.Flatten(start, end)(torch.tensor(x)).numpy())
     out.sum().backward()
-    assert xt.grad.shape == x.shape and (xt.grad == 1).all()
+    assert grad_of(xt).shape == x.shape and (grad_of(xt) == 1).all()
     assert repr(Flatten(start, end)) == repr(nn.Flatten(start, end))
 
 
@@ -316,7 +323,7 @@ def test_flatten_errors() -> None:
     with pytest.raises(ValueError, match="comes after end_dim"):
         Flatten(2, 1)(Tensor(np.ones((2, 3, 4))))
     with pytest.raises(TypeError, match=r"Flatten\(start_dim\): expected a whole number"):
-        Flatten(1.5)
+        Flatten(1.5)  # type: ignore[arg-type]
 
 
 def test_digit_images_through_flatten_and_mlp() -> None:
@@ -373,4 +380,4 @@ def test_a_frozen_tensor_is_not_a_parameter() -> None:
     assert [n for n, _ in layer.named_parameters()] == ["bias"]
     out = layer(Tensor(np.ones((1, 3)))).sum()
     out.backward()
-    assert layer.weight.grad is None and layer.bias.grad.tolist() == [1.0, 1.0]
+    assert layer.weight.grad is None and grad_of(layer.bias).tolist() == [1.0, 1.0]

@@ -193,7 +193,7 @@ def test_load_state_dict_rejects_bad_state_and_changes_nothing(change, error, sa
 def test_load_state_dict_wants_a_mapping() -> None:
     model = MLP(2, [1], seed=0)
     with pytest.raises(TypeError, match="list"):
-        model.load_state_dict(list(model.state_dict().items()))
+        model.load_state_dict(list(model.state_dict().items()))  # type: ignore[arg-type]
 
 
 def test_train_and_eval_flags() -> None:
@@ -207,7 +207,7 @@ def test_train_and_eval_flags() -> None:
     model.train(False)
     assert not any(m.training for m in modules)
     with pytest.raises(TypeError, match="str"):
-        model.train("yes")
+        model.train("yes")  # type: ignore[arg-type]
     assert len(model.parameters()) == 13  # the flags are not parameters
 
 

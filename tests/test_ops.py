@@ -91,6 +91,7 @@ def draw_inputs(
     """The differentiable inputs (numbers for Value, arrays for Tensor) and the constants."""
     consts = [data.draw(d.values, label="constant") for d in domains if isinstance(d, Const)]
     leaf_domains = [d for d in domains if isinstance(d, Domain)]
+    leaves: list[Any]  # numbers for Value, arrays for Tensor
     if engine.scalar:
         leaves = [data.draw(d.floats(), label=f"x{i}") for i, d in enumerate(leaf_domains)]
         return leaves, consts
@@ -170,6 +171,8 @@ def check_finite_differences(engine: Engine, op: Op, data: st.DataObject) -> Non
     """Each input's gradient, projected on a direction, vs the slope measured along it."""
     leaves, consts = draw_inputs(data, engine, op, op.domains)
     fn = bind(op.for_engine(engine.scalar), op.domains, consts)
+    out: float | np.ndarray  # a number for Value, an array for Tensor; likewise each gradient
+    grads: list[float] | list[np.ndarray]
     if engine.scalar:
         out, grads = value_run(fn, leaves)
         size = abs(out)
@@ -292,6 +295,8 @@ def test_edge_matches_torch(engine: Engine, edge: Edge) -> None:
 def _grid_failures(engine: Engine, fn: Any, torch_fn: Any, columns: list[list[float]]) -> list[str]:
     """fn on every row of ``columns`` (one input per column) vs PyTorch, all upstreams."""
     failures = []
+    outs: list[float] | np.ndarray
+    grads: list[list[float]] | list[np.ndarray]
     for up in UPSTREAMS:
         if engine.scalar:
             rows = list(zip(*columns))
@@ -301,10 +306,11 @@ def _grid_failures(engine: Engine, fn: Any, torch_fn: Any, columns: list[list[fl
         else:
             outs, grads = tensor_run(fn, columns, engine.dtype, filled(up))
         t_outs, t_grads = torch_run(torch_fn, columns, engine.dtype, filled(up))
-        for what, ours, theirs in [("output", outs, t_outs)] + [
+        for what, our_values, their_values in [("output", outs, t_outs)] + [
             (f"gradient {i}", g, tg) for i, (g, tg) in enumerate(zip(grads, t_grads))
         ]:
-            ours, theirs = np.asarray(ours, np.float64), np.asarray(theirs, np.float64)
+            ours = np.asarray(our_values, np.float64)
+            theirs = np.asarray(their_values, np.float64)
             bad = ~np.isclose(
                 ours, theirs, rtol=max(1e-15, engine.rel), atol=engine.atol, equal_nan=True
             )

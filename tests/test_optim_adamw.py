@@ -10,6 +10,7 @@ decay vs an L2 penalty), shown where the two differ.  MultiStepLR gives
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pytest
@@ -17,10 +18,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from neuronlab import Value
-from neuronlab.optim import SGD, Adam, AdamW, MultiStepLR
+from neuronlab.optim import SGD, Adam, AdamW, MultiStepLR, Optimizer
 from neuronlab.tensor import Tensor
 
-torch = pytest.importorskip("torch")
+if TYPE_CHECKING:
+    import torch
+else:
+    torch = pytest.importorskip("torch")
 
 SHAPES = [(4, 3), (3,), (2, 2, 2)]
 
@@ -129,8 +133,8 @@ def test_adamw_on_values_follows_torch() -> None:
         ((a * b - 0.5) ** 2 + (b + c).tanh() * a + c * c * c).backward()
         opt.step()
         ref.zero_grad()
-        a, b, c = ts[0], ts[1], ts[2]
-        ((a * b - 0.5) ** 2 + torch.tanh(b + c) * a + c * c * c).backward()
+        ta, tb, tc = ts[0], ts[1], ts[2]
+        ((ta * tb - 0.5) ** 2 + torch.tanh(tb + tc) * ta + tc * tc * tc).backward()
         ref.step()
         np.testing.assert_allclose([v.data for v in vs], ts.detach().numpy(), rtol=1e-12)
 
@@ -162,7 +166,7 @@ def test_adamw_decays_weights_directly_while_adam_scales_the_penalty() -> None:
     w_adam = Tensor(start, dtype="float64", requires_grad=True)
     t_adamw = torch.tensor(start, requires_grad=True)
     t_adam = torch.tensor(start, requires_grad=True)
-    opts = [
+    opts: list[Optimizer | torch.optim.Optimizer] = [
         AdamW([w_adamw], lr=lr, weight_decay=wd),
         Adam([w_adam], lr=lr, weight_decay=wd),
         torch.optim.AdamW([t_adamw], lr=lr, weight_decay=wd),

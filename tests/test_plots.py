@@ -15,7 +15,9 @@ import pytest
 
 pytest.importorskip("matplotlib", reason="plots need matplotlib (pip install neuronlab[viz])")
 
+from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.text import Annotation  # noqa: E402
 
 from neuronlab import MLP, Perceptron, confusion_matrix, datasets, fit, mlp  # noqa: E402
 from neuronlab.training import History  # noqa: E402
@@ -48,8 +50,10 @@ def texts(fig: Figure) -> list[str]:
 
 def pixel(fig: Figure, ax: Any, x: float, y: float) -> np.ndarray:
     """The RGB colour drawn at data point (x, y) of ``ax``."""
-    fig.canvas.draw()
-    rgba = np.asarray(fig.canvas.buffer_rgba())
+    canvas = fig.canvas
+    assert isinstance(canvas, FigureCanvasAgg)  # the tests draw with Agg
+    canvas.draw()
+    rgba = np.asarray(canvas.buffer_rgba())
     px, py = ax.transData.transform((x, y))
     return rgba[int(round(rgba.shape[0] - py)), int(round(px)), :3].astype(int)
 
@@ -153,7 +157,7 @@ def test_importing_the_plots_does_not_import_matplotlib() -> None:
 
 def test_sigmoid_marks_sigma_of_zero_at_one_half() -> None:
     fig = plots.plot_sigmoid()
-    marks = {a.get_text(): a.xy for a in fig.axes[0].texts}
+    marks = {a.get_text(): a.xy for a in fig.axes[0].texts if isinstance(a, Annotation)}
     assert marks["σ(0) = 0.5"] == (0, 0.5)
     assert any(text.startswith("large positive z") for text in marks)
 
@@ -178,10 +182,10 @@ def test_loss_plot_draws_the_held_out_curves_under_their_name(moons_model: Any) 
     for ax in fig.axes:
         labels = [line.get_label() for line in ax.lines]
         assert labels == ["training", "test"]
-        held = ax.lines[1].get_ydata()
+        held = np.asarray(ax.lines[1].get_ydata())
         assert len(held) == history.epochs
-    assert list(fig.axes[0].lines[1].get_ydata()) == history.val_loss
-    assert list(fig.axes[1].lines[1].get_ydata()) == history.val_accuracy
+    assert list(np.asarray(fig.axes[0].lines[1].get_ydata())) == history.val_loss
+    assert list(np.asarray(fig.axes[1].lines[1].get_ydata())) == history.val_accuracy
 
 
 def test_loss_falling_a_hundredfold_is_drawn_on_a_log_scale() -> None:
@@ -237,7 +241,9 @@ def test_decision_boundary_names_axes_and_classes() -> None:
     )
     ax = fig.axes[0]
     assert (ax.get_xlabel(), ax.get_ylabel()) == ("a (m)", "b (s)")
-    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    box = ax.get_legend()
+    assert box is not None
+    legend = [t.get_text() for t in box.get_texts()]
     assert legend == ["upper moon (y = 0)", "lower moon (y = 1)"]
     assert "lower moon where output" in ax.get_title()
     with pytest.raises(ValueError, match="2 feature names"):
@@ -282,7 +288,7 @@ def test_perceptron_with_a_zero_second_weight_draws_a_vertical_line() -> None:
     X, y = datasets.gate("and")
     fig = plots.plot_perceptron(Perceptron([1.0, 0.0], threshold=0.5), X, y)
     line = next(ln for ln in fig.axes[0].lines if ln.get_label() == "the line w·x = threshold")
-    assert list(line.get_xdata()) == [0.5, 0.5]
+    assert list(np.asarray(line.get_xdata())) == [0.5, 0.5]
     fig = plots.plot_perceptron(Perceptron(2), X, y)  # all zero: no line, nothing shaded
     assert not [ln for ln in fig.axes[0].lines if ln.get_label() == "the line w·x = threshold"]
     assert "3 of 4 points right" in fig.axes[0].get_title()  # it says 0 to all four
@@ -365,7 +371,7 @@ def test_misclassified_shows_each_wrong_image_with_both_labels() -> None:
     )
     titles = [ax.get_title() for ax in fig.axes if ax.images]
     assert titles == ["true w\nsaid x", "true y\nsaid w"]
-    shown = [ax.images[0].get_array() for ax in fig.axes if ax.images]
+    shown = [np.asarray(ax.images[0].get_array()) for ax in fig.axes if ax.images]
     assert np.array_equal(shown[0], images[1].reshape(2, 2))
     assert "2 of 5 wrong" in fig.get_suptitle()
     none_wrong = plots.plot_misclassified(images, [1] * 5, [1] * 5, image_shape=(2, 2))
@@ -452,14 +458,14 @@ def test_perceptron_needs_two_inputs() -> None:
     with pytest.raises(ValueError, match="2 inputs, this one has 3"):
         plots.plot_perceptron(Perceptron([2, 6, 2], threshold=5), X, y)
     with pytest.raises(TypeError, match="Perceptron"):
-        plots.plot_perceptron(object(), X[:, :2], y)
+        plots.plot_perceptron(object(), X[:, :2], y)  # type: ignore[arg-type]
 
 
 def test_loss_plot_rejects_empty_and_foreign_histories() -> None:
     with pytest.raises(ValueError, match="no epochs"):
         plots.plot_loss(History())
     with pytest.raises(TypeError, match="History"):
-        plots.plot_loss({"loss": [1.0]})
+        plots.plot_loss({"loss": [1.0]})  # type: ignore[arg-type]
 
 
 def test_regression_rejects_bad_feature_and_predictions() -> None:
@@ -479,7 +485,7 @@ def test_image_plots_reject_a_shape_that_does_not_fit() -> None:
     with pytest.raises(ValueError, match=r"8×8 holds 64 pixels, but each row has 10"):
         plots.plot_weight_images(np.zeros((3, 10)), image_shape=(8, 8))
     with pytest.raises(TypeError, match=r"image_shape must be \(height, width\)"):
-        plots.plot_misclassified(np.zeros((2, 4)), [0, 1], [1, 1], image_shape=4)
+        plots.plot_misclassified(np.zeros((2, 4)), [0, 1], [1, 1], image_shape=4)  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="one label of each per image"):
         plots.plot_misclassified(np.zeros((2, 4)), [0, 1, 1], [1, 1], image_shape=(2, 2))
     with pytest.raises(ValueError, match="3 classes but only 2 class names"):

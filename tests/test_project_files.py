@@ -64,3 +64,52 @@ def test_make_fmt_formats_what_make_lint_checks() -> None:
     checked = next(c for c in lint if "ruff format --check" in c).split()[-4:]
     formatted = next(c for c in fmt if "ruff format" in c).split()[-4:]
     assert checked == formatted == ["src", "tests", "benchmarks", "examples"]
+
+
+#: What ``mypy --strict`` turns on for one module (mypy 1.x/2.x): the per-module flags.
+STRICT_FLAGS = {
+    "disallow_any_generics": True,
+    "disallow_subclassing_any": True,
+    "disallow_untyped_calls": True,
+    "disallow_untyped_defs": True,
+    "disallow_incomplete_defs": True,
+    "check_untyped_defs": True,
+    "disallow_untyped_decorators": True,
+    "warn_unused_ignores": True,
+    "warn_return_any": True,
+    "implicit_reexport": False,
+    "strict_equality": True,
+    "extra_checks": True,
+}
+STRICT_MODULES = {
+    "neuronlab.engine",
+    "neuronlab.floats",
+    "neuronlab.walk",
+    "neuronlab.worked",
+    "neuronlab.tensor.*",
+    "neuronlab.nn.*",
+    "neuronlab.training.*",
+    "neuronlab.losses",
+    "neuronlab.optim",
+}
+
+
+def test_mypy_is_strict_on_the_engines_layers_training_losses_and_optimisers() -> None:
+    mypy = pyproject()["tool"]["mypy"]
+    strict = [o for o in mypy["overrides"] if STRICT_MODULES <= set(o["module"])]
+    assert len(strict) == 1, "one override lists every strict module"
+    assert {k: v for k, v in strict[0].items() if k != "module"} == STRICT_FLAGS
+    # `strict = true` in an override would make every module strict (python/mypy#11401)
+    assert all("strict" not in o for o in mypy["overrides"])
+    assert mypy.get("strict", False) is False
+    assert mypy["warn_redundant_casts"] is True  # the one flag of --strict read only globally
+
+
+def test_mypy_reads_the_tests_and_make_typecheck_runs_it_on_its_files() -> None:
+    mypy = pyproject()["tool"]["mypy"]
+    assert mypy["files"] == ["src/neuronlab", "tests"]
+    assert mypy["exclude"] == ["^tests/workbook/answers/"]  # a learner's answers, not modules
+    assert makefile_recipe("typecheck") == [".venv/bin/mypy"]  # no arguments: pyproject's files
+    for module in STRICT_MODULES:  # every strict pattern names modules that exist
+        path = ROOT / "src" / Path(*module.removesuffix(".*").split("."))
+        assert path.with_suffix(".py").is_file() or (path / "__init__.py").is_file(), module

@@ -13,6 +13,7 @@ import io
 import os
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -38,7 +39,7 @@ def run_block(block: str, index: int, cwd: Path) -> tuple[dict[str, object], lis
     """Execute a block in ``cwd``; return its namespace and the text of each print call."""
     printed: list[str] = []
 
-    def recording_print(*args: object, **kwargs: object) -> None:
+    def recording_print(*args: object, **kwargs: Any) -> None:
         if kwargs.get("file") is not None:
             builtins.print(*args, **kwargs)
             return

@@ -14,6 +14,7 @@ from __future__ import annotations
 import ast
 import re
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -38,7 +39,7 @@ from neuronlab.report.figures import LOSS_AXIS
 from neuronlab.util.registry import Entry, Registry, UnknownName
 
 SRC = Path(__file__).resolve().parent.parent / "src" / "neuronlab"
-REGISTRIES = {
+REGISTRIES: dict[str, Registry[Any]] = {
     "activation": ACTIVATIONS,
     "initialisation": INITS,
     "loss": LOSSES,
@@ -133,7 +134,9 @@ def test_each_entry_builds_what_it_says() -> None:
 
 
 def _train_option(flag: str):
-    train = build_parser()._subparsers._group_actions[0].choices["train"]  # type: ignore[union-attr]
+    commands = build_parser()._subparsers._group_actions[0].choices  # type: ignore[union-attr]
+    assert isinstance(commands, dict)  # each command's name -> its parser
+    train = commands["train"]
     return next(a for a in train._actions if flag in a.option_strings)
 
 
@@ -188,13 +191,14 @@ def test_the_lab_offers_the_registries_names() -> None:
 
 def test_the_lab_serves_its_menus_from_the_registries() -> None:
     served = menus()
-    for field, registry in [
+    registries: list[tuple[str, Registry[Any]]] = [
         ("activation", ACTIVATIONS),
         ("init", INITS),
         ("optimizer", OPTIMIZERS),
         ("loss", LOSSES),
         ("dataset", DATASETS),
-    ]:
+    ]
+    for field, registry in registries:
         own = {"auto", "custom"}
         offered = [m["name"] for m in served[field] if m["name"] not in own]
         assert set(offered) <= set(registry)

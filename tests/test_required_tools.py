@@ -85,4 +85,5 @@ def test_in_make_test_a_skip_is_a_failure(
 def test_nothing_make_test_needs_is_missing_here(request: pytest.FixtureRequest) -> None:
     """On this project's machine every tool is installed, so no test of the suite skips."""
     conftest = request.config.pluginmanager.get_plugin(str(TESTS / "conftest.py"))
+    assert conftest is not None
     assert conftest.missing_tools() == []

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import sys
 import zipfile
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -146,7 +147,9 @@ def test_bad_text_is_refused_with_its_line(tmp_path, text, message):
         read_rows(write(tmp_path, "x.csv", text))
 
 
-def test_a_header_row_is_skipped_only_when_asked_and_only_when_it_holds_no_number(tmp_path):
+def test_a_header_row_is_skipped_only_when_asked_and_only_when_it_holds_no_number(
+    tmp_path: Path,
+) -> None:
     path = write(tmp_path, "x.csv", "x1,x2,label\n1,2,0\n3,4,1\n")
     assert read_rows(path, header=True).tolist() == [[1, 2, 0], [3, 4, 1]]
     with pytest.raises(ValueError, match=r"x.csv, line 1: 'x1' is not a number"):
@@ -162,7 +165,7 @@ def test_a_header_row_is_skipped_only_when_asked_and_only_when_it_holds_no_numbe
         read_rows(path, header=1)  # type: ignore[arg-type]
 
 
-def test_bytes_in_memory_are_read_as_a_file_is(tmp_path):
+def test_bytes_in_memory_are_read_as_a_file_is(tmp_path: Path) -> None:
     text = b"# a,b\n1,2\n3, 4\n"
     assert (
         parse_rows(text, "up.csv").tolist() == read_rows(write(tmp_path, "up.csv", text)).tolist()
@@ -291,7 +294,7 @@ def test_limits_on_bytes_rows_and_numbers(tmp_path):
         read_rows(npy, max_numbers=5)
 
 
-def test_arguments_are_checked(tmp_path):
+def test_arguments_are_checked(tmp_path: Path) -> None:
     path = write(tmp_path, "x.csv", "1\n")
     with pytest.raises(TypeError, match=r"read_rows\(path\): expected a file path, got int"):
         read_rows(3)  # type: ignore[arg-type]

@@ -752,7 +752,7 @@ def _weight_npy() -> bytes:
             "only plain numbers",
         ),
         (
-            lambda: _with_weight(stored("0.weight.npy", npy_header((2, 3), descr=[("a", "<f4")]))),
+            lambda: _with_weight(stored("0.weight.npy", npy_header((2, 3), descr=[("a", "<f4")]))),  # type: ignore[arg-type]
             "only plain numbers",
         ),
         (
@@ -761,7 +761,7 @@ def _weight_npy() -> bytes:
         ),
         (lambda: _with_weight(stored("0.weight.npy", npy_header((2,) * 65, "<f4"))), "at most 64"),
         (
-            lambda: _with_weight(stored("0.weight.npy", npy_header((2, 3), "<f4", fortran=1))),
+            lambda: _with_weight(stored("0.weight.npy", npy_header((2, 3), "<f4", fortran=1))),  # type: ignore[arg-type]
             "'fortran_order' must be True or False",
         ),
         (lambda: _with_weight(stored("0.weight.npy", _weight_npy()[:-1])), "truncated"),

@@ -95,7 +95,7 @@ def test_each_template_teaches_runs_and_tells_you_what_to_run(e) -> None:
     doc = ast.get_docstring(tree)
     assert doc and doc.startswith(f"Exercise {e.number}")
     assert f"neuronlab workbook check {e.number}" in doc
-    stubs = [
+    stubs: list[object] = [
         node
         for node in ast.walk(tree)
         if isinstance(node, ast.Raise) and "NotImplementedError" in ast.unparse(node)

@@ -60,7 +60,7 @@ def learner_class(number: str) -> type:
     """The reference solution's Value class, loaded as a notebook would have it."""
     names: dict = {"__name__": f"solution_{number}"}
     exec(compile(solution(number), FILES[number], "exec"), names)
-    return names["Value"]  # type: ignore[no-any-return]
+    return names["Value"]
 
 
 @pytest.mark.parametrize("number", NUMBERS)

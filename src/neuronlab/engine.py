@@ -154,16 +154,16 @@ class Value:
     def __float__(self) -> float:
         return self.data
 
-    def __lt__(self, other: Value | float) -> bool:
+    def __lt__(self, other: Value | float | numbers.Real) -> bool:
         return bool(self.data < _compared(other, "<"))
 
-    def __le__(self, other: Value | float) -> bool:
+    def __le__(self, other: Value | float | numbers.Real) -> bool:
         return bool(self.data <= _compared(other, "<="))
 
-    def __gt__(self, other: Value | float) -> bool:
+    def __gt__(self, other: Value | float | numbers.Real) -> bool:
         return bool(self.data > _compared(other, ">"))
 
-    def __ge__(self, other: Value | float) -> bool:
+    def __ge__(self, other: Value | float | numbers.Real) -> bool:
         return bool(self.data >= _compared(other, ">="))
 
     # -- arithmetic: forward value and local derivatives side by side -------
@@ -344,7 +344,11 @@ def _share(local: float, g: float, how: Rule) -> float:
     return floats.divide(g, how)  # type: ignore[arg-type]  # a number: the share is g / it
 
 
-def dot(weights: Sequence[Value], inputs: Sequence[Value], bias: Value | None = None) -> Value:
+def dot(
+    weights: Sequence[Value | float],
+    inputs: Sequence[Value | float],
+    bias: Value | float | None = None,
+) -> Value:
     """The weighted sum w·x + b as one node.
 
     n = b + Σ w_i x_i;  dn/dw_i = x_i,  dn/dx_i = w_i,  dn/db = 1.
@@ -354,16 +358,14 @@ def dot(weights: Sequence[Value], inputs: Sequence[Value], bias: Value | None = 
     accurately), in one node instead of 2n.  Plain numbers
     among the inputs are wrapped as constant Values.
     """
-    weights = [as_value(w, "dot(weights)") for w in weights]
-    inputs = [as_value(x, "dot(inputs)") for x in inputs]
-    if len(weights) != len(inputs):
+    ws = [as_value(w, "dot(weights)") for w in weights]
+    xs = [as_value(x, "dot(inputs)") for x in inputs]
+    if len(ws) != len(xs):
         raise ValueError(
-            f"dot: expected as many weights as inputs, got {len(weights)} weights "
-            f"and {len(inputs)} inputs"
+            f"dot: expected as many weights as inputs, got {len(ws)} weights and {len(xs)} inputs"
         )
-    if bias is not None:
-        bias = as_value(bias, "dot(bias)")
-    return weighted_sum(weights, inputs, bias)
+    b = None if bias is None else as_value(bias, "dot(bias)")
+    return weighted_sum(ws, xs, b)
 
 
 def weighted_sum(

@@ -123,7 +123,7 @@ def power(x: float, k: float) -> float:
     return ieee_pow(x, k)
 
 
-def to_float(x: numbers.Real, where: str) -> float:
+def to_float(x: float | numbers.Real, where: str) -> float:
     """A real number as a float; an int beyond a float's ±1.8e308 is refused, as PyTorch does.
 
     ``where`` names the operation in the ``ValueError``.

@@ -228,7 +228,9 @@ def _tensor_bce(probabilities: Tensor, targets: Any) -> Tensor:
     return probabilities.from_op(data, (probabilities,), "bce", _bce_backward, (t,))
 
 
-def _bce_backward(g: np.ndarray, inputs: tuple[Tensor, ...], saved: tuple[Any, ...]) -> tuple:
+def _bce_backward(
+    g: np.ndarray, inputs: tuple[Tensor, ...], saved: tuple[Any, ...]
+) -> tuple[Any, ...]:
     p = inputs[0].data
     (t,) = saved
     with np.errstate(all="ignore"):
@@ -256,7 +258,8 @@ class LossSpec(Entry):
     @property
     def function(self) -> LossFn:
         """The loss function itself."""
-        return self.builds
+        function: LossFn = self.builds  # an Entry's ``builds`` is of any kind; a loss's is this
+        return function
 
 
 #: The problems a loss can fit: a regression, a yes/no question, several classes.

@@ -50,7 +50,7 @@ def page(chromium: Any, lab: LabServer, tmp_path: Path, request: pytest.FixtureR
     """A page of the lab at 1280×800 that records errors and any request outside the server."""
     context = chromium.new_context(viewport={"width": 1280, "height": 800}, accept_downloads=True)
     page = context.new_page()
-    page.problems = []  # type: ignore[attr-defined]
+    page.problems = []
     origin = f"http://127.0.0.1:{lab.port}"
     page.on("pageerror", lambda e: page.problems.append(f"page error: {e}"))
 

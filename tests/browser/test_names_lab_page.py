@@ -39,7 +39,7 @@ def page(chromium: Any, lab: LabServer):
     """A page at 1280×800 that records errors and any request outside the server."""
     context = chromium.new_context(viewport={"width": 1280, "height": 800})
     page = context.new_page()
-    page.problems = []  # type: ignore[attr-defined]
+    page.problems = []
     origin = f"http://127.0.0.1:{lab.port}"
     page.on("pageerror", lambda e: page.problems.append(f"page error: {e}"))
 

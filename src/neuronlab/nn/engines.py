@@ -261,16 +261,18 @@ class TensorEngine(Engine):
         # X is already of the parameters' dtype (converted once, before the first batch),
         # so wrapping it as a constant copies nothing; integer indices go to the model as they are.
         if X.dtype.kind in "iu":
-            return model(X)
-        return model(Tensor(X, dtype=X.dtype if X.dtype.kind == "f" else None))
+            predictions: Tensor = model(X)
+        else:
+            predictions = model(Tensor(X, dtype=X.dtype if X.dtype.kind == "f" else None))
+        return predictions
 
-    def outputs(self, predictions: Any) -> np.ndarray:
+    def outputs(self, predictions: Tensor) -> np.ndarray:
         data = predictions.data
         if data.ndim == 2 and data.shape[1] == 1:
             return data[:, 0]
         return data
 
-    def item(self, loss: Any) -> float:
+    def item(self, loss: Tensor) -> float:
         return loss.item()
 
     def no_grad(self) -> contextlib.AbstractContextManager[Any]:

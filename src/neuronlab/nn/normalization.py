@@ -30,13 +30,13 @@ def _gain_and_bias(width: int, affine: bool, dtype: np.dtype) -> tuple[Any, Any]
 
 
 def _checked_input(x: Any, width: int, who: str, shapes: str) -> Tensor:
-    x = TENSOR.checked_node(x, who)
-    if not x.data.ndim or x.data.shape[-1] != width:
+    node: Tensor = TENSOR.checked_node(x, who)
+    if not node.data.ndim or node.data.shape[-1] != width:
         raise ValueError(
             f"{who}: expected input of shape {shapes} with {width} features in the last "
-            f"dimension, got shape {x.shape}"
+            f"dimension, got shape {node.shape}"
         )
-    return x
+    return node
 
 
 class _Normalization(Module):

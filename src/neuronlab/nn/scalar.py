@@ -193,7 +193,7 @@ class MLP(Module):
     def __init__(
         self,
         nin: int,
-        nouts: Sequence[int],
+        nouts: int | Sequence[int],
         activation: str = "relu",
         *,
         output_activation: str = "linear",

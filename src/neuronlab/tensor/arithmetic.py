@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .arrays import F64, NUMBER_TYPES, TensorType, number_array, quiet
+from .arrays import F64, NUMBER_TYPES, FloatArray, TensorType, number_array, quiet
 from .operands import broadcast, lift, operands, require_tensor
 
 if TYPE_CHECKING:
@@ -23,35 +23,35 @@ __all__ = ["add", "sub", "mul", "div", "neg", "power", "rpower"]
 Grads = tuple[Any, ...]
 
 
-def add(a: Any, b: Any) -> Tensor:
+def add(a: object, b: object) -> Tensor:
     """a + b, broadcasting;  d/da = 1,  d/db = 1."""
     a, b = operands(a, b, "add")
     return a.from_op(broadcast(np.add, a, b, "add"), (a, b), "+", add_backward)
 
 
-def add_backward(g: np.ndarray, inputs: tuple[Tensor, ...], saved: tuple) -> Grads:
+def add_backward(g: np.ndarray, inputs: tuple[Tensor, ...], saved: tuple[Any, ...]) -> Grads:
     """The gradient of a + b for each of a and b."""
     return g, g
 
 
-def sub(a: Any, b: Any) -> Tensor:
+def sub(a: object, b: object) -> Tensor:
     """a - b, broadcasting;  d/da = 1,  d/db = -1."""
     a, b = operands(a, b, "sub")
     return a.from_op(broadcast(np.subtract, a, b, "sub"), (a, b), "-", sub_backward)
 
 
-def sub_backward(g: np.ndarray, inputs: tuple[Tensor, ...], saved: tuple) -> Grads:
+def sub_backward(g: np.ndarray, inputs: tuple[Tensor, ...], saved: tuple[Any, ...]) -> Grads:
     """The gradient of a - b for each of a and b."""
     return g, (-g if inputs[1].requires_grad else None)
 
 
-def mul(a: Any, b: Any) -> Tensor:
+def mul(a: object, b: object) -> Tensor:
     """a * b, elementwise with broadcasting;  d/da = b,  d/db = a."""
     a, b = operands(a, b, "mul")
     return a.from_op(broadcast(np.multiply, a, b, "mul"), (a, b), "*", mul_backward)
 
 
-def mul_backward(g: np.ndarray, inputs: tuple[Tensor, ...], saved: tuple) -> Grads:
+def mul_backward(g: np.ndarray, inputs: tuple[Tensor, ...], saved: tuple[Any, ...]) -> Grads:
     """The gradient of a * b for each of a and b."""
     a, b = inputs
     return (
@@ -60,14 +60,14 @@ def mul_backward(g: np.ndarray, inputs: tuple[Tensor, ...], saved: tuple) -> Gra
     )
 
 
-def div(a: Any, b: Any) -> Tensor:
+def div(a: object, b: object) -> Tensor:
     """a / b, elementwise with broadcasting;  d/da = 1/b,  d/db = -a/b² = -(a/b)/b."""
     a, b = operands(a, b, "div")
     out = broadcast(np.true_divide, a, b, "div")
     return a.from_op(out, (a, b), "/", div_backward, (out,))
 
 
-def div_backward(g: np.ndarray, inputs: tuple[Tensor, ...], saved: tuple) -> Grads:
+def div_backward(g: np.ndarray, inputs: tuple[Tensor, ...], saved: tuple[Any, ...]) -> Grads:
     """The gradient of a / b for each of a and b: g / b and -g · ((a/b) / b).
 
     Grouped as PyTorch groups it, from the saved quotient: never b·b, which
@@ -86,12 +86,12 @@ def neg(a: Tensor) -> Tensor:
     return a.from_op(np.negative(a.data), (a,), "neg", neg_backward)
 
 
-def neg_backward(g: np.ndarray, inputs: tuple[Tensor, ...], saved: tuple) -> Grads:
+def neg_backward(g: np.ndarray, inputs: tuple[Tensor, ...], saved: tuple[Any, ...]) -> Grads:
     """The gradient of -a."""
     return (-g,)
 
 
-def power(a: Any, k: Any) -> Tensor:
+def power(a: object, k: object) -> Tensor:
     """a ** k;  d/da = k · a**(k-1), and for a tensor exponent d/dk = a**k · ln a.
 
     d/dk is 0 where a = 0 and k >= 0, as PyTorch defines it.
@@ -106,7 +106,7 @@ def power(a: Any, k: Any) -> Tensor:
     return a.from_op(out, (a, k), "**", power_backward, (out,))
 
 
-def power_of(x: np.ndarray, k: float) -> np.ndarray:
+def power_of(x: FloatArray, k: float) -> FloatArray:
     """x ** k for a number k as PyTorch computes it, with its shortcuts for six exponents.
 
     x*x, x*x*x, √x, 1/√x, 1/x, 1/(x*x) for k = 2, 3, 1/2, -1/2, -1, -2; pow
@@ -128,7 +128,9 @@ def power_of(x: np.ndarray, k: float) -> np.ndarray:
     return np.power(x, k)
 
 
-def power_number_backward(g: np.ndarray, inputs: tuple[Tensor, ...], saved: tuple) -> Grads:
+def power_number_backward(
+    g: np.ndarray, inputs: tuple[Tensor, ...], saved: tuple[Any, ...]
+) -> Grads:
     """The gradient of a ** k for a number k (0 everywhere when k = 0: a**0 = 1 is flat)."""
     (k,) = saved
     if k == 0.0:
@@ -136,7 +138,7 @@ def power_number_backward(g: np.ndarray, inputs: tuple[Tensor, ...], saved: tupl
     return (g * (k * power_of(inputs[0].data, k - 1.0)),)
 
 
-def power_backward(g: np.ndarray, inputs: tuple[Tensor, ...], saved: tuple) -> Grads:
+def power_backward(g: np.ndarray, inputs: tuple[Tensor, ...], saved: tuple[Any, ...]) -> Grads:
     """The gradient of a ** k for a tensor k, for each of a and k.
 
     As PyTorch: d/da = 0 where k = 0 (even for an inf or nan g), d/dk = 0 where a = 0 and k >= 0.

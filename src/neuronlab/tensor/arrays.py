@@ -11,12 +11,14 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from ..util.checks import describe, whole_number
 
 __all__ = [
     "F32",
     "F64",
+    "FloatArray",
     "NUMBER_TYPES",
     "TensorType",
     "check_dtype",
@@ -31,6 +33,8 @@ __all__ = [
 ]
 
 F32, F64 = np.dtype(np.float32), np.dtype(np.float64)
+#: An array of floats (a tensor's data is float32 or float64).
+FloatArray = npt.NDArray[np.floating[Any]]
 _F32_MAX = float(np.finfo(np.float32).max)
 _DTYPES: dict[Any, np.dtype] = {
     np.float32: F32,

@@ -29,7 +29,7 @@ def exp(a: Tensor) -> Tensor:
     return a.from_op(out, (a,), "exp", exp_backward, (out,))
 
 
-def exp_backward(g: np.ndarray, inputs: tuple[Tensor, ...], saved: tuple) -> Grads:
+def exp_backward(g: np.ndarray, inputs: tuple[Tensor, ...], saved: tuple[Any, ...]) -> Grads:
     """g · e**a, from the saved output."""
     return (g * saved[0],)
 
@@ -42,7 +42,7 @@ def log(a: Tensor) -> Tensor:
     return a.from_op(out, (a,), "log", log_backward)
 
 
-def log_backward(g: np.ndarray, inputs: tuple[Tensor, ...], saved: tuple) -> Grads:
+def log_backward(g: np.ndarray, inputs: tuple[Tensor, ...], saved: tuple[Any, ...]) -> Grads:
     """g / a."""
     return (g / inputs[0].data,)
 
@@ -54,7 +54,7 @@ def tanh(a: Tensor) -> Tensor:
     return a.from_op(out, (a,), "tanh", tanh_backward, (out,))
 
 
-def tanh_backward(g: np.ndarray, inputs: tuple[Tensor, ...], saved: tuple) -> Grads:
+def tanh_backward(g: np.ndarray, inputs: tuple[Tensor, ...], saved: tuple[Any, ...]) -> Grads:
     """g · (1 - t²), t the saved output."""
     t = saved[0]
     return (g * (1 - t * t),)
@@ -74,7 +74,7 @@ def sigmoid(a: Tensor) -> Tensor:
     return a.from_op(out, (a,), "sigmoid", sigmoid_backward, (out,))
 
 
-def sigmoid_backward(g: np.ndarray, inputs: tuple[Tensor, ...], saved: tuple) -> Grads:
+def sigmoid_backward(g: np.ndarray, inputs: tuple[Tensor, ...], saved: tuple[Any, ...]) -> Grads:
     """g · s (1 - s), s the saved output."""
     s = saved[0]
     return (g * (1 - s) * s,)
@@ -87,7 +87,7 @@ def relu(a: Tensor) -> Tensor:
     return a.from_op(out, (a,), "relu", relu_backward, (out,))
 
 
-def relu_backward(g: np.ndarray, inputs: tuple[Tensor, ...], saved: tuple) -> Grads:
+def relu_backward(g: np.ndarray, inputs: tuple[Tensor, ...], saved: tuple[Any, ...]) -> Grads:
     """g where the output is not 0, exactly 0 elsewhere (even for an inf or nan g)."""
     out = saved[0]  # max(a, 0): 0, positive or nan, so out != 0 is "not out <= 0": nan passes
     return (keep_where(g, out != 0),)
@@ -99,7 +99,7 @@ def abs_(a: Tensor) -> Tensor:
     return a.from_op(np.abs(a.data), (a,), "abs", abs_backward)
 
 
-def abs_backward(g: np.ndarray, inputs: tuple[Tensor, ...], saved: tuple) -> Grads:
+def abs_backward(g: np.ndarray, inputs: tuple[Tensor, ...], saved: tuple[Any, ...]) -> Grads:
     """g · sign(a), the sign 0 at 0 and at nan."""
     x = inputs[0].data
     sign = (x > 0).astype(g.dtype) - (x < 0).astype(g.dtype)
@@ -113,6 +113,6 @@ def step(a: Tensor) -> Tensor:
     return a.from_op(out, (a,), "step", step_backward)
 
 
-def step_backward(g: np.ndarray, inputs: tuple[Tensor, ...], saved: tuple) -> Grads:
+def step_backward(g: np.ndarray, inputs: tuple[Tensor, ...], saved: tuple[Any, ...]) -> Grads:
     """Zeros: a flat function passes nothing back."""
     return (np.zeros_like(g),)

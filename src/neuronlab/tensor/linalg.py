@@ -17,7 +17,7 @@ __all__ = ["matmul", "linear"]
 Grads = tuple[Any, ...]
 
 
-def matmul(a: Any, b: Any) -> Tensor:
+def matmul(a: object, b: object) -> Tensor:
     """a @ b as ``np.matmul`` (1-D, 2-D and batched);  d/da = g @ bᵀ,  d/db = aᵀ @ g."""
     a, b = operands(a, b, "matmul")
     sa, sb = a.data.shape, b.data.shape
@@ -38,7 +38,7 @@ def matmul(a: Any, b: Any) -> Tensor:
     return a.from_op(out, (a, b), "@", matmul_backward)
 
 
-def matmul_backward(g: np.ndarray, inputs: tuple[Tensor, ...], saved: tuple) -> Grads:
+def matmul_backward(g: np.ndarray, inputs: tuple[Tensor, ...], saved: tuple[Any, ...]) -> Grads:
     """The gradient of a @ b for each of a and b (1-D operands read as a row or a column)."""
     a, b = inputs
     x, y = a.data, b.data
@@ -92,7 +92,7 @@ def linear(x: Any, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     return weight.from_op(out, inputs, "linear", linear_backward)
 
 
-def linear_backward(g: np.ndarray, inputs: tuple[Tensor, ...], saved: tuple) -> Grads:
+def linear_backward(g: np.ndarray, inputs: tuple[Tensor, ...], saved: tuple[Any, ...]) -> Grads:
     """The gradient of x @ Wᵀ + b for each of x, W and b."""
     x, w = inputs[0], inputs[1]
     gx = g @ w.data if x.requires_grad else None

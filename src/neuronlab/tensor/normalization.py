@@ -135,7 +135,7 @@ def _normalized(
     return x.from_op(out, inputs, op, normalized_backward, saved)
 
 
-def normalized_backward(g: np.ndarray, inputs: tuple[Tensor, ...], saved: tuple) -> Grads:
+def normalized_backward(g: np.ndarray, inputs: tuple[Tensor, ...], saved: tuple[Any, ...]) -> Grads:
     """The gradients of x, the weight and the bias (see ``batch_norm``)."""
     xhat, inv_std, has_weight, from_batch, axes, n = saved
     x = inputs[0]

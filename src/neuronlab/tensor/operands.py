@@ -60,14 +60,15 @@ def tensors_of(items: Any, op: str) -> list[Tensor]:
     return [lift(t, like, op) for t in items]  # type: ignore[arg-type]
 
 
-def plain(x: Any, op: str) -> Any:
+def plain(x: Any, op: str) -> np.ndarray | np.generic | float:
     """The operand of a comparison as plain numbers.
 
     A Python number is compared as a float64 (so 1e300 does not overflow a
     float32 tensor's dtype first); an int beyond ±1.8e308 is a ValueError.
     """
     if isinstance(x, TensorType):
-        return x.data  # type: ignore[attr-defined]
+        data: np.ndarray = x.data  # type: ignore[attr-defined]
+        return data
     if isinstance(x, (int, float)):
         return number_array(x, F64, f"Tensor {op} ?")
     if isinstance(x, (*NUMBER_TYPES, np.ndarray)):
@@ -81,7 +82,8 @@ def broadcast(ufunc: np.ufunc, a: Tensor, b: Tensor, op: str) -> np.ndarray:
     """``ufunc(a, b)`` with NumPy broadcasting, or a ValueError naming the op and both shapes."""
     try:
         with quiet():
-            return ufunc(a.data, b.data)
+            out: np.ndarray = ufunc(a.data, b.data)
+            return out
     except ValueError:
         raise ValueError(
             f"{op}: shapes {a.shape} and {b.shape} cannot be broadcast together"

@@ -114,7 +114,7 @@ def dropout(x: Tensor, p: float = 0.5, *, generator: Seed = None) -> Tensor:
     return x.from_op(out, (x,), "dropout", dropout_backward, (mask,))
 
 
-def dropout_backward(g: np.ndarray, inputs: tuple[Tensor, ...], saved: tuple) -> Grads:
+def dropout_backward(g: np.ndarray, inputs: tuple[Tensor, ...], saved: tuple[Any, ...]) -> Grads:
     """g times the mask of the forward pass."""
     with quiet():
         return (g * saved[0],)

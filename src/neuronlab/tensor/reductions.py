@@ -20,7 +20,9 @@ Axis = Union[int, tuple[int, ...], None]  # noqa: UP007 (a runtime alias on 3.10
 Grads = tuple[Any, ...]
 
 
-def stretch(g: np.ndarray, axes: tuple[int, ...] | None, keepdims: bool, shape: tuple) -> Any:
+def stretch(
+    g: np.ndarray, axes: tuple[int, ...] | None, keepdims: bool, shape: tuple[int, ...]
+) -> Any:
     """The gradient of a reduction stretched back over the axes it reduced (a view)."""
     if not keepdims:
         g = np.expand_dims(g, axes if axes is not None else tuple(range(len(shape))))
@@ -36,7 +38,7 @@ def sum_(a: Tensor, axis: Axis = None, keepdims: bool = False) -> Tensor:
     return a.from_op(out, (a,), "sum", sum_backward, (axes, bool(keepdims)))
 
 
-def sum_backward(g: np.ndarray, inputs: tuple[Tensor, ...], saved: tuple) -> Grads:
+def sum_backward(g: np.ndarray, inputs: tuple[Tensor, ...], saved: tuple[Any, ...]) -> Grads:
     """The gradient of a sum: g, stretched over what was summed."""
     axes, keepdims = saved
     return (stretch(g, axes, keepdims, inputs[0].data.shape),)
@@ -57,7 +59,7 @@ def mean(a: Tensor, axis: Axis = None, keepdims: bool = False) -> Tensor:
     return a.from_op(out, (a,), "mean", mean_backward, (axes, bool(keepdims), n))
 
 
-def mean_backward(g: np.ndarray, inputs: tuple[Tensor, ...], saved: tuple) -> Grads:
+def mean_backward(g: np.ndarray, inputs: tuple[Tensor, ...], saved: tuple[Any, ...]) -> Grads:
     """The gradient of a mean: g / n, stretched over what was averaged."""
     axes, keepdims, n = saved
     return (stretch(g / n, axes, keepdims, inputs[0].data.shape),)
@@ -82,7 +84,7 @@ def max_(a: Tensor, axis: Axis = None, keepdims: bool = False) -> Tensor:
     return a.from_op(out, (a,), "max", max_backward, (axes, bool(keepdims), kept))
 
 
-def max_backward(g: np.ndarray, inputs: tuple[Tensor, ...], saved: tuple) -> Grads:
+def max_backward(g: np.ndarray, inputs: tuple[Tensor, ...], saved: tuple[Any, ...]) -> Grads:
     """The gradient of a max, shared equally by the entries that tie for the maximum."""
     axes, keepdims, kept = saved
     x = inputs[0].data
@@ -107,7 +109,7 @@ def var(a: Tensor, axis: Axis = None, correction: float = 1, keepdims: bool = Fa
     return a.from_op(out, (a,), "var", var_backward, saved)
 
 
-def _variance(a: Tensor, axis: Axis, correction: float, keepdims: bool, op: str) -> tuple:
+def _variance(a: Tensor, axis: Axis, correction: float, keepdims: bool, op: str) -> tuple[Any, ...]:
     """The variance's array, and what both backwards need: (axes, keepdims, n - c, centred)."""
     axes = axes_of(axis, a.data.ndim, op)
     correction = real_number(correction, f"{op}(correction)", minimum=0.0)
@@ -119,7 +121,7 @@ def _variance(a: Tensor, axis: Axis, correction: float, keepdims: bool, op: str)
     return np.asarray(out, dtype=a.data.dtype), (axes, bool(keepdims), dof, centred, whole)
 
 
-def var_backward(g: np.ndarray, inputs: tuple[Tensor, ...], saved: tuple) -> Grads:
+def var_backward(g: np.ndarray, inputs: tuple[Tensor, ...], saved: tuple[Any, ...]) -> Grads:
     """g · 2 (a - mean) / (n - correction), g stretched over what was reduced.
 
     With nothing left to divide by (n <= correction) over the whole tensor, the
@@ -147,7 +149,7 @@ def std(a: Tensor, axis: Axis = None, correction: float = 1, keepdims: bool = Fa
     return a.from_op(out, (a,), "std", std_backward, (*saved, out))
 
 
-def std_backward(g: np.ndarray, inputs: tuple[Tensor, ...], saved: tuple) -> Grads:
+def std_backward(g: np.ndarray, inputs: tuple[Tensor, ...], saved: tuple[Any, ...]) -> Grads:
     """The variance's backward of g / (2 · std) (0 where the std is 0)."""
     out = saved[-1]
     with quiet():

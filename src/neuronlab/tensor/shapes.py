@@ -36,7 +36,7 @@ def reshape(a: Tensor, *shape: int | Sequence[int]) -> Tensor:
     return a.from_op(out, (a,), "reshape", reshape_backward)
 
 
-def reshape_backward(g: np.ndarray, inputs: tuple[Tensor, ...], saved: tuple) -> Grads:
+def reshape_backward(g: np.ndarray, inputs: tuple[Tensor, ...], saved: tuple[Any, ...]) -> Grads:
     """The gradient in the input's shape."""
     return (g.reshape(inputs[0].data.shape),)
 
@@ -54,7 +54,7 @@ def transpose(a: Tensor, *axes: int | Sequence[int]) -> Tensor:
     return a.from_op(a.data.transpose(perm), (a,), "transpose", transpose_backward, (perm,))
 
 
-def transpose_backward(g: np.ndarray, inputs: tuple[Tensor, ...], saved: tuple) -> Grads:
+def transpose_backward(g: np.ndarray, inputs: tuple[Tensor, ...], saved: tuple[Any, ...]) -> Grads:
     """The gradient with the axes put back in their order."""
     return (g.transpose(np.argsort(saved[0])),)
 
@@ -100,7 +100,7 @@ def getitem(a: Tensor, index: Any) -> Tensor:
     return a.from_op(out, (a,), "getitem", getitem_backward, saved)
 
 
-def getitem_backward(g: np.ndarray, inputs: tuple[Tensor, ...], saved: tuple) -> Grads:
+def getitem_backward(g: np.ndarray, inputs: tuple[Tensor, ...], saved: tuple[Any, ...]) -> Grads:
     """The gradient put back at the entries that were picked (zeros elsewhere)."""
     index, once = saved
     gx = np.zeros(inputs[0].data.shape, dtype=g.dtype)
@@ -153,7 +153,7 @@ def embedding(table: Tensor, indices: Any) -> Tensor:
 ONE_HOT_LIMIT = 1 << 23
 
 
-def embedding_backward(g: np.ndarray, inputs: tuple[Tensor, ...], saved: tuple) -> Grads:
+def embedding_backward(g: np.ndarray, inputs: tuple[Tensor, ...], saved: tuple[Any, ...]) -> Grads:
     """Each looked-up row's gradient added into its row of the table (zeros elsewhere).
 
     That is one_hot(indices)ᵀ @ g: for a small table (a vocabulary of
@@ -201,7 +201,9 @@ def concatenate(tensors: Sequence[Tensor], axis: int = 0) -> Tensor:
     return ts[0].from_op(out, tuple(ts), "concatenate", concatenate_backward, (ax, offsets))
 
 
-def concatenate_backward(g: np.ndarray, inputs: tuple[Tensor, ...], saved: tuple) -> Grads:
+def concatenate_backward(
+    g: np.ndarray, inputs: tuple[Tensor, ...], saved: tuple[Any, ...]
+) -> Grads:
     """Each input's slice of the gradient."""
     ax, offsets = saved
     return tuple(np.split(g, offsets, axis=ax))
@@ -219,6 +221,6 @@ def stack(tensors: Sequence[Tensor], axis: int = 0) -> Tensor:
     return ts[0].from_op(out, tuple(ts), "stack", stack_backward, (ax,))
 
 
-def stack_backward(g: np.ndarray, inputs: tuple[Tensor, ...], saved: tuple) -> Grads:
+def stack_backward(g: np.ndarray, inputs: tuple[Tensor, ...], saved: tuple[Any, ...]) -> Grads:
     """Each input's slice of the gradient along the stacked axis."""
     return tuple(np.moveaxis(g, saved[0], 0))

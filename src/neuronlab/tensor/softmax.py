@@ -34,7 +34,7 @@ def softmax(a: Tensor, axis: int = -1) -> Tensor:
     return a.from_op(out, (a,), "softmax", softmax_backward, (ax, out))
 
 
-def softmax_backward(g: np.ndarray, inputs: tuple[Tensor, ...], saved: tuple) -> Grads:
+def softmax_backward(g: np.ndarray, inputs: tuple[Tensor, ...], saved: tuple[Any, ...]) -> Grads:
     """s · (g - Σ g s) along the axis."""
     ax, s = saved
     return (s * (g - (g * s).sum(axis=ax, keepdims=True)),)
@@ -53,7 +53,9 @@ def log_softmax(a: Tensor, axis: int = -1) -> Tensor:
     return a.from_op(out, (a,), "log_softmax", log_softmax_backward, (ax, out))
 
 
-def log_softmax_backward(g: np.ndarray, inputs: tuple[Tensor, ...], saved: tuple) -> Grads:
+def log_softmax_backward(
+    g: np.ndarray, inputs: tuple[Tensor, ...], saved: tuple[Any, ...]
+) -> Grads:
     """g - softmax(a) · Σ g along the axis."""
     ax, out = saved
     return (g - np.exp(out) * g.sum(axis=ax, keepdims=True),)
@@ -84,7 +86,9 @@ def softmax_cross_entropy(z: Tensor, labels: np.ndarray) -> Tensor:
     return z.from_op(np.asarray(loss), (z,), "cross_entropy", cross_entropy_backward, saved)
 
 
-def cross_entropy_backward(g: np.ndarray, inputs: tuple[Tensor, ...], saved: tuple) -> Grads:
+def cross_entropy_backward(
+    g: np.ndarray, inputs: tuple[Tensor, ...], saved: tuple[Any, ...]
+) -> Grads:
     """(softmax(z) - onehot(t)) · g / N.
 
     An inf or nan g takes PyTorch's two steps instead (nll, then log_softmax:

@@ -92,7 +92,8 @@ class Diagnostics:
 
     def _layers(self) -> list[Any]:
         try:
-            return self.model.layer_outputs(self.sample)
+            layers: list[Any] = self.model.layer_outputs(self.sample)
+            return layers
         except NotImplementedError:
             return []  # a module of the user's own: nothing to look inside
 

@@ -27,6 +27,7 @@ from collections.abc import Callable
 from typing import Any, Union
 
 import numpy as np
+import numpy.typing as npt
 
 from ..losses import get_loss, loss_name, prepare_targets
 from ..metrics import correct_count
@@ -49,6 +50,8 @@ BATCHES = ("epochs", "random")
 #: Random batches drawn from the generator at a time.
 RANDOM_BLOCK = 1024
 
+#: Indices into the training examples (an epoch's order, a block of random batches).
+IndexArray = npt.NDArray[np.integer[Any]]
 LossArg = Union[str, Callable[[Any, Any], Any]]  # noqa: UP007 (a runtime alias on 3.10)
 
 
@@ -169,9 +172,10 @@ class Trainer:
         self.steps_done = 0
         self.last_loss: float | None = None
         self._rng = rng
-        self._block = np.empty((0, self.batch_size), dtype=np.int64)  # random batches, drawn ahead
+        # random batches, drawn ahead
+        self._block: IndexArray = np.empty((0, self.batch_size), dtype=np.int64)
         self._drawn = 0
-        self._order = np.arange(self.n)
+        self._order: IndexArray = np.arange(self.n)
         self._position = self.n  # the next step starts an epoch
         self._epoch_loss = 0.0
         self._epoch_seen = 0
@@ -206,9 +210,9 @@ class Trainer:
         return X_val, y_val
 
     @property
-    def order(self) -> np.ndarray:
+    def order(self) -> IndexArray:
         """The order of the examples in the current (or last) epoch, as indices into X."""
-        return self._order.copy()
+        return np.copy(self._order)
 
     @property
     def epoch_progress(self) -> float:
@@ -258,7 +262,7 @@ class Trainer:
             self._finish_epoch()
         return value
 
-    def _next_batch(self) -> np.ndarray:
+    def _next_batch(self) -> IndexArray:
         """The indices of the next batch: the epoch's next slice, or drawn with replacement.
 
         Random batches are drawn ``RANDOM_BLOCK`` at a time (one call to the
@@ -271,8 +275,10 @@ class Trainer:
                 self._block = self._rng.integers(0, self.n, (RANDOM_BLOCK, self.batch_size))
                 self._drawn = 0
             self._drawn += 1
-            return self._block[self._drawn - 1]
-        return self._order[self._position : self._position + self.batch_size]
+            batch: IndexArray = self._block[self._drawn - 1]
+        else:
+            batch = self._order[self._position : self._position + self.batch_size]
+        return batch
 
     def _weights_before(self) -> list[np.ndarray] | None:
         """Copies of the weight matrices when this step's update is to be measured, else None."""

@@ -552,7 +552,7 @@ def draw_graph(
     collapse_neurons: bool = False,
     max_nodes: int = 500,
     engine: str = "auto",
-    marked: Iterable[Value] | Iterable[Tensor] = (),
+    marked: Value | Iterable[Value] | Iterable[Tensor] = (),
     names: Mapping[str, Tensor] | None = None,
 ) -> Graph:
     """Draw the computation graph that produced ``root``, a Value or a Tensor.
