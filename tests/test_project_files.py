@@ -64,3 +64,9 @@ def test_make_fmt_formats_what_make_lint_checks() -> None:
     checked = next(c for c in lint if "ruff format --check" in c).split()[-4:]
     formatted = next(c for c in fmt if "ruff format" in c).split()[-4:]
     assert checked == formatted == ["src", "tests", "benchmarks", "examples"]
+
+
+def test_ruff_selects_at_least_the_projects_rule_families() -> None:
+    lint = pyproject()["tool"]["ruff"]["lint"]
+    wanted = {"E", "F", "W", "I", "B", "UP", "SIM", "RET", "PIE", "C4", "PT", "RUF"}
+    assert wanted <= set(lint["select"]), sorted(wanted - set(lint["select"]))
