@@ -19,19 +19,19 @@ from .util.checks import non_negative_number, positive_number, real_number, whol
 from .util.registry import Entry, Registry
 
 __all__ = [
-    "Optimizer",
+    "MOMENTUM",
+    "OPTIMIZERS",
+    "SCHEDULES",
     "SGD",
     "Adam",
     "AdamW",
+    "CosineAnnealingLR",
     "LRScheduler",
     "LinearLR",
-    "StepLR",
     "MultiStepLR",
-    "CosineAnnealingLR",
-    "OPTIMIZERS",
-    "MOMENTUM",
+    "Optimizer",
+    "StepLR",
     "optimizer_recipe",
-    "SCHEDULES",
 ]
 
 

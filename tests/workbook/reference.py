@@ -14,7 +14,7 @@ from pathlib import Path
 
 from neuronlab.workbook.catalog import exercise, template_text
 
-__all__ = ["ANSWERS", "fill", "solution", "change"]
+__all__ = ["ANSWERS", "change", "fill", "solution"]
 
 ANSWERS = Path(__file__).resolve().parent / "answers"
 

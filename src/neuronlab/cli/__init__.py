@@ -37,7 +37,7 @@ from .sample import run_sample
 from .train import run_train
 from .workbook import run_workbook
 
-__all__ = ["main", "build_parser", "UsageError"]
+__all__ = ["UsageError", "build_parser", "main"]
 
 
 def _demo(args: argparse.Namespace) -> None:

@@ -21,24 +21,24 @@ from collections.abc import Sequence
 from .errors import UsageError
 
 __all__ = [
-    "MAX_POINTS",
-    "MAX_NOISE",
-    "MAX_EPOCHS",
     "MAX_BATCH",
+    "MAX_EPOCHS",
     "MAX_HIDDEN_LAYERS",
-    "MAX_WIDTH",
+    "MAX_NOISE",
     "MAX_PARAMETERS",
-    "MAX_STEP_NUMBERS",
-    "parameter_count",
-    "check_network",
-    "estimated_seconds",
-    "duration_text",
-    "slow_run_note",
-    "SLOW_SECONDS",
-    "MAX_STEPS",
+    "MAX_POINTS",
     "MAX_SAMPLES_SHOWN",
+    "MAX_STEPS",
+    "MAX_STEP_NUMBERS",
+    "MAX_WIDTH",
+    "SLOW_SECONDS",
     "STEP_MILLISECONDS",
+    "check_network",
+    "duration_text",
+    "estimated_seconds",
     "language_run_note",
+    "parameter_count",
+    "slow_run_note",
 ]
 
 #: The most points ``--n`` generates (each is a row of float64 numbers made at once).

@@ -19,14 +19,14 @@ from ..training import History
 from ..util.numbers import format_number
 
 __all__ = [
-    "say",
-    "note",
     "figure",
-    "silence_stdout",
+    "final_line",
     "flush_stdout",
+    "note",
     "print_warning",
     "progress_printer",
-    "final_line",
+    "say",
+    "silence_stdout",
 ]
 
 #: Significant digits of every figure the command prints (the demo's loss reads 0.0126).

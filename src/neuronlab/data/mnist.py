@@ -48,13 +48,13 @@ from ..util.checks import whole_number
 from ..util.files import open_regular, read_announced, read_up_to
 
 __all__ = [
+    "IDX_TYPES",
+    "MAX_IDX_BYTES",
+    "MNIST_FILES",
+    "IdxHeader",
     "mnist",
     "read_idx",
     "read_idx_header",
-    "IdxHeader",
-    "IDX_TYPES",
-    "MNIST_FILES",
-    "MAX_IDX_BYTES",
 ]
 
 #: IDX type code -> the NumPy dtype of the values (big-endian, as stored).

@@ -15,21 +15,21 @@ from ..util.checks import non_negative_number, one_of, real_number, whole_number
 from ..util.rng import Seed, make_rng
 
 __all__ = [
-    "moons",
-    "circles",
-    "xor",
-    "spiral",
-    "blobs",
-    "sweets",
-    "houses",
-    "plane",
-    "bumps",
-    "gate",
-    "SWEETS_FACTORS",
-    "SWEETS_WEIGHTS",
-    "SWEETS_THRESHOLD",
-    "HOUSE_PRICE",
     "GATES",
+    "HOUSE_PRICE",
+    "SWEETS_FACTORS",
+    "SWEETS_THRESHOLD",
+    "SWEETS_WEIGHTS",
+    "blobs",
+    "bumps",
+    "circles",
+    "gate",
+    "houses",
+    "moons",
+    "plane",
+    "spiral",
+    "sweets",
+    "xor",
 ]
 
 

@@ -29,13 +29,13 @@ from .names_settings import LIMITS, TUNABLE, NamesSettings
 from .settings import LabInputError, changed_fields
 
 __all__ = [
-    "NamesSession",
+    "BATCHNORM_MOMENTUM",
+    "SPLIT_SEED",
     "NamesData",
-    "prepare",
+    "NamesSession",
     "build_model",
     "build_trainer",
-    "SPLIT_SEED",
-    "BATCHNORM_MOMENTUM",
+    "prepare",
 ]
 
 #: How fast BatchNorm's running statistics follow the batches (they score the dev loss).

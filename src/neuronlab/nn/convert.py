@@ -30,11 +30,11 @@ from .scalar import MLP, Layer
 
 __all__ = [
     "from_value_mlp",
-    "to_value_layers",
-    "to_value_mlp",
     "on_tensor_engine",
     "scalar_mlp",
     "tensor_sequential",
+    "to_value_layers",
+    "to_value_mlp",
 ]
 
 

@@ -25,16 +25,16 @@ from .init import INITS
 from .module import LayerOutput, Module
 
 __all__ = [
+    "ACTIVATION_LAYERS",
+    "Flatten",
     "Linear",
-    "Sequential",
     "ReLU",
-    "Tanh",
+    "Sequential",
     "Sigmoid",
     "Step",
-    "Flatten",
-    "mlp",
-    "ACTIVATION_LAYERS",
+    "Tanh",
     "WeightedLayer",
+    "mlp",
     "weighted_layers",
 ]
 

@@ -23,7 +23,7 @@ from .inputs import RunInputs
 from .neuron import neuron_graph_picture
 from .parts import Drawer, Picture
 
-__all__ = ["draw_pictures", "LOSS_AXIS"]
+__all__ = ["LOSS_AXIS", "draw_pictures"]
 
 #: How a learning curve's axis names each loss (the registry's titles).
 LOSS_AXIS = {name: spec.label for name, spec in LOSSES.items()}

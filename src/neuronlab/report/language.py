@@ -63,7 +63,7 @@ from .folder import MARKER, check_run_folder, finish_run_folder, open_run_folder
 from .jsontext import json_text, jsonable
 from .parts import Card, Drawer, Picture
 
-__all__ = ["write_language_report", "BATCH_SIZE", "BATCH_SEED", "MODEL_TITLES"]
+__all__ = ["BATCH_SEED", "BATCH_SIZE", "MODEL_TITLES", "write_language_report"]
 
 #: How many training contexts the pictures of the network's insides look at (the lectures' 32).
 BATCH_SIZE = 32

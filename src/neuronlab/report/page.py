@@ -22,16 +22,16 @@ from ..version import __version__
 from .parts import Card, Picture
 
 __all__ = [
-    "PageContent",
-    "render",
     "CSS",
+    "PageContent",
+    "cards_section",
+    "config_section",
     "esc",
+    "footer",
     "head",
     "header",
-    "cards_section",
     "pictures_section",
-    "config_section",
-    "footer",
+    "render",
 ]
 
 CSS = """

@@ -19,15 +19,15 @@ __all__ = [
     "F64",
     "NUMBER_TYPES",
     "TensorType",
-    "check_dtype",
     "as_array",
-    "number_array",
-    "quiet",
     "axes_of",
+    "check_dtype",
+    "keep_where",
+    "number_array",
     "one_axis",
+    "quiet",
     "shape_of",
     "sum_to",
-    "keep_where",
 ]
 
 F32, F64 = np.dtype(np.float32), np.dtype(np.float64)

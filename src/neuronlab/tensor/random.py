@@ -19,7 +19,7 @@ from .operands import require_tensor
 if TYPE_CHECKING:
     from .tensor import Tensor
 
-__all__ = ["multinomial", "dropout"]
+__all__ = ["dropout", "multinomial"]
 
 Grads = tuple[Any, ...]
 

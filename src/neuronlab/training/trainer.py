@@ -40,7 +40,7 @@ from .history import Checkpoint, History, TrainingDiverged
 from .inputs import as_features, as_indices, as_targets
 from .updates import UpdateWatch
 
-__all__ = ["Trainer", "evaluate", "predict", "model_inputs", "DEFAULT_LR", "BATCHES"]
+__all__ = ["BATCHES", "DEFAULT_LR", "Trainer", "evaluate", "model_inputs", "predict"]
 
 #: The learning rate of the SGD optimiser made when none is given.
 DEFAULT_LR = 0.1

@@ -44,14 +44,14 @@ except ImportError:  # Windows: an open file cannot be removed there, which prot
     fcntl = None  # type: ignore[assignment]
 
 __all__ = [
+    "LEFTOVER_AGE",
     "atomic_file",
-    "write_atomic",
+    "open_regular",
+    "read_announced",
+    "read_up_to",
     "remove_leftovers",
     "temp_name_pattern",
-    "LEFTOVER_AGE",
-    "open_regular",
-    "read_up_to",
-    "read_announced",
+    "write_atomic",
 ]
 
 #: Seconds after its last write before an unlocked temporary file counts as a leftover.

@@ -17,7 +17,7 @@ from xml.sax.saxutils import escape
 
 from .nodes import FILL, MARK, MARK_WIDTH, Node
 
-__all__ = ["Scene", "layout", "to_svg", "to_image", "render"]
+__all__ = ["Scene", "layout", "render", "to_image", "to_svg"]
 
 FONT_SIZE = 12  # px (SVG) = pt at 72 dpi (matplotlib)
 FONT_FAMILY = "DejaVu Sans Mono, Menlo, Consolas, monospace"

@@ -36,8 +36,8 @@ from .names import needs
 from .pytorch import prepare
 
 __all__ = [
-    "check_12",
     "GRADIENTS_12",
+    "check_12",
     "prepare",
 ]
 

@@ -28,7 +28,7 @@ from .handed import call_twice
 from .names import needs
 from .nearly import compare_library
 
-__all__ = ["check_13", "draw_names", "NAMES_SEED"]
+__all__ = ["NAMES_SEED", "check_13", "draw_names"]
 
 #: The lecture's seed (torch.Generator().manual_seed(2147483647)), here NumPy's.
 NAMES_SEED = 2147483647

@@ -24,7 +24,7 @@ from .mistakes import close, likely, number, numbers_of, show
 from .names import needs
 from .probes import Watch, ignored_argument, not_checked, uses
 
-__all__ = ["check_04", "forward", "central", "STEPS"]
+__all__ = ["STEPS", "central", "check_04", "forward"]
 
 _Function = Callable[[float], float]
 

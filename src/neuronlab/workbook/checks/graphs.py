@@ -30,18 +30,18 @@ from .mistakes import close, number
 from .page import graphs_page
 
 __all__ = [
-    "Pair",
-    "Twin",
-    "inputs_of",
-    "learner_nodes",
-    "as_reference",
-    "wrong_data",
-    "wrong_gradients",
-    "chain_rule_lines",
-    "Pictures",
     "MAX_DRAWN",
     "PICTURE_FILES",
+    "Pair",
+    "Pictures",
+    "Twin",
+    "as_reference",
+    "chain_rule_lines",
     "clear_pictures",
+    "inputs_of",
+    "learner_nodes",
+    "wrong_data",
+    "wrong_gradients",
 ]
 
 #: The largest learner graph that is copied and drawn (values, leaves included).

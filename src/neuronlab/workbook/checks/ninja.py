@@ -30,15 +30,15 @@ from .names import needs
 from .nearly import near, near_mistake
 
 __all__ = [
-    "check_16",
+    "APPROXIMATELY",
     "GRADIENTS_16",
     "PARAMETERS",
-    "lecture_batch",
-    "init_parameters",
     "autograd_atoms",
-    "APPROXIMATELY",
+    "check_16",
     "gradient_mistakes",
     "gradient_scale",
+    "init_parameters",
+    "lecture_batch",
 ]
 
 #: The 26 gradients, in the order backward computes them (the table's rows).
