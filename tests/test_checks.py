@@ -111,7 +111,8 @@ def test_describe_says_the_kind_and_a_short_repr():
 def test_what_is_taken_comes_back_as_a_plain_int():
     for x in (3, np.int64(3), np.uint8(3), np.int8(3)):
         out = whole_number(x, "n", minimum=0, maximum=3)
-        assert out == 3 and type(out) is int
+        assert out == 3
+        assert type(out) is int
     assert whole_number(10**5000, "n") == 10**5000  # a bound, not the type, limits the size
 
 
@@ -172,7 +173,8 @@ def test_real_number_takes_finite_reals_and_nothing_else(x):
             real_number(x, "r")
     else:
         out = real_number(x, "r")
-        assert type(out) is float and out == float(x)
+        assert type(out) is float
+        assert out == float(x)
 
 
 # -- the lab says the same ----------------------------------------------------------------------

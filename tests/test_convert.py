@@ -138,7 +138,8 @@ def test_one_training_step_moves_both_networks_the_same_way() -> None:
 def test_from_value_mlp_copies_and_validates() -> None:
     model = MLP(3, [2], seed=0)
     net = from_value_mlp(model)
-    assert net[0].weight.dtype == np.float64 and len(net) == 1  # linear output: no layer
+    assert net[0].weight.dtype == np.float64
+    assert len(net) == 1
     assert net[0].weight.data[1, 2] == model.layers[0].neurons[1].w[2].data
     model.layers[0].neurons[0].w[0].data = 99.0
     assert net[0].weight.data[0, 0] != 99.0  # a copy, not a view
@@ -200,7 +201,8 @@ def test_weighted_layers_reads_the_activation_past_a_batchnorm() -> None:
     net = Sequential(first, BatchNorm1d(3), Tanh(), second, ReLU())
     found = weighted_layers(net)
     assert [(w.index, w.activation, w.output) for w in found] == [(0, "tanh", 2), (3, "relu", 4)]
-    assert found[0].linear is first and found[1].linear is second
+    assert found[0].linear is first
+    assert found[1].linear is second
     outputs = net.layer_outputs(np.ones((4, 2)))
     assert [o.activation for o in outputs] == ["tanh", "relu"]
     lone = Linear(2, 2)

@@ -31,13 +31,16 @@ L_SET = ["a=2", "b=-3", "c=10", "f=-2"]
 
 def test_evaluate_the_l_graph():
     out, inputs = evaluate("(a*b + c) * f", L_VALUES)
-    assert out.data == -8.0 and out.label == "out"
+    assert out.data == -8.0
+    assert out.label == "out"
     assert set(inputs) == {"a", "b", "c", "f"}
     assert all(inputs[n].label == n and inputs[n].data == L_VALUES[n] for n in inputs)
     out.backward()
     assert {n: v.grad for n, v in inputs.items()} == {"a": 6.0, "b": -4.0, "c": -2.0, "f": 4.0}
     # intermediate values stay unlabelled; the graph is the one Python builds
-    assert out.op == "*" and out.inputs[0].label == "" and out.inputs[0].op == "+"
+    assert out.op == "*"
+    assert out.inputs[0].label == ""
+    assert out.inputs[0].op == "+"
 
 
 def test_output_name_and_reuse():
@@ -52,7 +55,8 @@ def test_output_name_and_reuse():
 def test_values_may_be_existing_values():
     a = Value(2.0, label="alpha")
     out, inputs = evaluate("a*a", {"a": a})
-    assert inputs["a"] is a and out.inputs == (a, a)
+    assert inputs["a"] is a
+    assert out.inputs == (a, a)
 
 
 @pytest.mark.parametrize(
@@ -89,7 +93,8 @@ def test_only_used_inputs_are_made():
     out, inputs = evaluate("a + 1", L_VALUES)
     assert list(inputs) == ["a"]
     out, inputs = evaluate("2 + 3", {})
-    assert out.data == 5.0 and inputs == {}
+    assert out.data == 5.0
+    assert inputs == {}
 
 
 # Random formulas give the same number as the same text evaluated by Python on Values.
@@ -270,9 +275,11 @@ def test_statements_name_intermediate_values():
 
 def test_statements_may_reuse_a_value_and_end_with_a_semicolon():
     out, inputs = evaluate("s = a + b; L = s*s + exp(s);", L_VALUES)
-    assert out.label == "L" and out.data == pytest.approx(1.0 + math.exp(-1.0))
+    assert out.label == "L"
+    assert out.data == pytest.approx(1.0 + math.exp(-1.0))
     out, _ = evaluate("k = 2; L = k*a", L_VALUES)  # a named constant is a leaf of its own
-    assert out.inputs[0].label == "k" and out.inputs[0].inputs == ()
+    assert out.inputs[0].label == "k"
+    assert out.inputs[0].inputs == ()
     out, _ = evaluate("e = a*b; e + c", L_VALUES)  # an unnamed output is called out
     assert (out.label, out.inputs[0].label, out.data) == ("out", "e", 4.0)
 
@@ -326,7 +333,8 @@ def test_graph_command_text():
     )
     lines = text.splitlines()
     assert lines[0] == "out = tanh(x1*w1 + x2*w2 + b) = 0.7071"
-    assert "  dout/dx1 = -1.5" in lines and "  dout/dw2 = 0" in lines
+    assert "  dout/dx1 = -1.5" in lines
+    assert "  dout/dw2 = 0" in lines
     assert lines[-1] == "note: not used in the formula: z"
 
 
@@ -360,7 +368,8 @@ def test_graph_command_with_named_intermediates_is_the_design_example(tmp_path):
         "".join(t.itertext()) for t in ET.parse(path).getroot().iter() if t.tag.endswith("text")
     ]
     assert {"a", "b", "c", "f", "e", "d", "L"} <= set(texts)
-    assert "data -6.0000" in texts and "grad -2.0000" in texts
+    assert "data -6.0000" in texts
+    assert "grad -2.0000" in texts
 
 
 def test_graph_command_refuses_a_set_name_the_formula_defines():
@@ -383,8 +392,10 @@ def test_graph_command_explain_and_picture(tmp_path, monkeypatch):
     texts = [
         "".join(t.itertext()) for t in ET.parse(path).getroot().iter() if t.tag.endswith("text")
     ]
-    assert "data -8.0000" in texts and "L" in texts
-    assert "a*b" in texts and "a*b + c" in texts  # unnamed intermediates show their formula
+    assert "data -8.0000" in texts
+    assert "L" in texts
+    assert "a*b" in texts
+    assert "a*b + c" in texts
     with pytest.raises(ValueError, match="unknown extension"):
         graph_command("a*b", ["a=1", "b=2"], out=str(tmp_path / "g.bmp"))
 

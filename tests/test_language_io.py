@@ -78,19 +78,22 @@ def test_ladder_models_round_trip(tmp_path, vocab, words, name, dtype) -> None:
     save(model, path)
     back = load(path)
     assert type(back) is LanguageModel
-    assert back.vocabulary == vocab and back.block_size == model.block_size
+    assert back.vocabulary == vocab
+    assert back.block_size == model.block_size
     assert repr(back) == repr(model)
     assert_same_state(model, back)
     for key in buffers:
         if key.endswith("num_batches_tracked"):
-            assert back.state_dict()[key].dtype == np.int64 and back.state_dict()[key].shape == ()
+            assert back.state_dict()[key].dtype == np.int64
+            assert back.state_dict()[key].shape == ()
     np.testing.assert_array_equal(predict(model, X), predict(back, X))
     with np.load(path, allow_pickle=False) as npz:
         record = json.loads(npz[RECORD_KEY].tobytes())
         assert set(npz.files) == {RECORD_KEY, *model.state_dict()}
         if name in ("batchnorm", "wavenet"):
             assert npz["3.num_batches_tracked"].dtype == np.int64
-    assert record["kind"] == "LanguageModel" and record["dtype"] == dtype
+    assert record["kind"] == "LanguageModel"
+    assert record["dtype"] == dtype
     assert record["vocabulary"] == ".abcdefghijklmnopqrstuvwxyz"
     assert record["block_size"] == model.block_size
 
@@ -326,8 +329,10 @@ def test_the_torch_copy_keeps_training_and_comes_back(vocab, words, name) -> Non
     opt.step()
     assert F.cross_entropy(module(Xt), Yt).item() < first.item()
     back = from_torch(module, vocabulary=vocab, block_size=model.block_size)
-    assert type(back) is LanguageModel and back.vocabulary == vocab
-    assert back.block_size == model.block_size and repr(back) == repr(model)
+    assert type(back) is LanguageModel
+    assert back.vocabulary == vocab
+    assert back.block_size == model.block_size
+    assert repr(back) == repr(model)
     state = module.state_dict()
     assert_same_state(back, from_torch(module, vocabulary=vocab, block_size=model.block_size))
     for key, value in back.state_dict().items():

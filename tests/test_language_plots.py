@@ -115,7 +115,8 @@ def test_the_activation_legend_states_the_saturated_share_computed_by_hand(lab: 
     assert share > 0.3  # the lecture's too-large start
     ax = fig.axes[0]
     assert ax.get_xlim() == (-1.0, 1.0)
-    assert ax.get_xlabel() == "tanh output" and ax.get_ylabel() == "density"
+    assert ax.get_xlabel() == "tanh output"
+    assert ax.get_ylabel() == "density"
     assert "activation distribution" in fig.get_suptitle().lower()
 
 
@@ -126,7 +127,8 @@ def test_the_normal_start_saturates_more_than_the_kaiming_start(lab: Lab) -> Non
     for model in (normal, kaiming):
         (label,) = legend_texts(plots.plot_activation_histograms(model, lab.Xb))[1:]
         shares.append(percent(label, "saturated"))
-    assert shares[0] > 50 and shares[1] < shares[0] / 3, shares
+    assert shares[0] > 50, shares
+    assert shares[1] < shares[0] / 3, shares
     found = plots.layer_activations(kaiming, lab.Xb)
     assert found[0].share_beyond(SATURATED) * 100 == pytest.approx(shares[1], abs=0.05)
 
@@ -325,7 +327,8 @@ def test_the_bigram_table_writes_each_pair_and_its_count_in_its_cell(lab: Lab) -
     assert [t.get_text() for t in cell] == [f"em\n{counts.counts[row, col]}"]
     assert len(ax.texts) == 27 * 27
     np.testing.assert_array_equal(ax.get_images()[0].get_array(), counts.counts)
-    assert ax.get_xlabel() == "next character" and ax.get_ylabel() == "previous character"
+    assert ax.get_xlabel() == "next character"
+    assert ax.get_ylabel() == "previous character"
     assert f"{counts.counts.sum():,} pairs from {len(lab.words):,} words" in fig.get_suptitle()
 
 

@@ -83,7 +83,8 @@ def test_linear_forward_and_backward_match_torch(batch: tuple[int, ...], bias: b
 
 def test_linear_layout_names_and_state_dict_match_torch() -> None:
     layer, twin = Linear(5, 2), nn.Linear(5, 2)
-    assert layer.weight.shape == (2, 5) and layer.bias.shape == (2,)
+    assert layer.weight.shape == (2, 5)
+    assert layer.bias.shape == (2,)
     assert [n for n, _ in layer.named_parameters()] == [n for n, _ in twin.named_parameters()]
     assert {k: v.shape for k, v in layer.state_dict().items()} == {
         k: tuple(v.shape) for k, v in twin.state_dict().items()
@@ -96,7 +97,8 @@ def test_linear_layout_names_and_state_dict_match_torch() -> None:
 def test_linear_accepts_arrays_in_its_own_dtype_and_checks_the_last_dimension() -> None:
     layer = Linear(3, 2, seed=0)
     out = layer(np.ones((4, 3)))  # a float64 array becomes a float32 tensor
-    assert out.shape == (4, 2) and out.dtype == np.float32
+    assert out.shape == (4, 2)
+    assert out.dtype == np.float32
     assert Linear(3, 2, dtype=np.float64, seed=0)(np.ones(3)).dtype == np.float64
     with pytest.raises(ValueError) as info:
         layer(Tensor(np.ones((4, 5))))
@@ -181,7 +183,8 @@ def test_init_helpers_return_arrays_of_the_requested_shape_and_dtype() -> None:
 def test_mlp_picks_he_for_relu_and_xavier_for_tanh() -> None:
     relu_net = mlp([100, 50, 10], seed=0)
     tanh_net = mlp([100, 50, 10], activation="tanh", seed=0)
-    assert relu_net[0].init == "he" and tanh_net[0].init == "xavier"
+    assert relu_net[0].init == "he"
+    assert tanh_net[0].init == "xavier"
     assert np.abs(relu_net[0].weight.data).max() <= math.sqrt(6 / 100)
     assert np.abs(tanh_net[0].weight.data).max() <= math.sqrt(6 / 150)
 
@@ -244,14 +247,19 @@ def test_nested_sequential_names_match_torch() -> None:
 def test_sequential_container() -> None:
     a, r, b = Linear(2, 3), ReLU(), Linear(3, 1)
     seq = Sequential(a, r, b)
-    assert len(seq) == 3 and list(seq) == [a, r, b]
-    assert seq[0] is a and seq[-1] is b
+    assert len(seq) == 3
+    assert list(seq) == [a, r, b]
+    assert seq[0] is a
+    assert seq[-1] is b
     sub = seq[1:]
-    assert isinstance(sub, Sequential) and list(sub) == [r, b]
+    assert isinstance(sub, Sequential)
+    assert list(sub) == [r, b]
     assert list(sub.state_dict()) == ["1.weight", "1.bias"]
-    assert seq.append(Sigmoid()) is seq and len(seq) == 4
+    assert seq.append(Sigmoid()) is seq
+    assert len(seq) == 4
     out = seq(Tensor([[1.0, 2.0]]))
-    assert out.shape == (1, 1) and 0 < out.item() < 1
+    assert out.shape == (1, 1)
+    assert 0 < out.item() < 1
     assert Sequential()(Tensor([1.0])).data.tolist() == [1.0]  # empty: the identity
     with pytest.raises(IndexError, match="index 4 is out of range for 4 modules"):
         seq[4]
@@ -270,7 +278,8 @@ def test_train_and_eval_reach_every_layer() -> None:
     assert model.eval() is model
     assert not any(m.training for m in model.modules())
     model.train()
-    assert all(m.training for m in model.modules()) and len(list(model.modules())) == 5
+    assert all(m.training for m in model.modules())
+    assert len(list(model.modules())) == 5
 
 
 def test_zero_grad_and_parameters_through_sequential() -> None:
@@ -306,7 +315,8 @@ def test_flatten_matches_torch(start: int, end: int) -> None:
     assert out.shape == tuple(nn.Flatten(start, end)(torch.tensor(x)).shape)
     np.testing.assert_array_equal(out.data, nn.Flatten(start, end)(torch.tensor(x)).numpy())
     out.sum().backward()
-    assert xt.grad.shape == x.shape and (xt.grad == 1).all()
+    assert xt.grad.shape == x.shape
+    assert (xt.grad == 1).all()
     assert repr(Flatten(start, end)) == repr(nn.Flatten(start, end))
 
 
@@ -325,7 +335,8 @@ def test_digit_images_through_flatten_and_mlp() -> None:
     labels = np.arange(16) % 10
     loss = cross_entropy(model(Tensor(images)), labels)
     loss.backward()
-    assert loss.dtype == np.float32 and np.isfinite(loss.item())
+    assert loss.dtype == np.float32
+    assert np.isfinite(loss.item())
     assert list(model.state_dict()) == ["1.weight", "1.bias", "3.weight", "3.bias"]
 
 
@@ -373,4 +384,5 @@ def test_a_frozen_tensor_is_not_a_parameter() -> None:
     assert [n for n, _ in layer.named_parameters()] == ["bias"]
     out = layer(Tensor(np.ones((1, 3)))).sum()
     out.backward()
-    assert layer.weight.grad is None and layer.bias.grad.tolist() == [1.0, 1.0]
+    assert layer.weight.grad is None
+    assert layer.bias.grad.tolist() == [1.0, 1.0]

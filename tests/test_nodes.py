@@ -55,5 +55,8 @@ def test_d_of(name, expected):
 
 
 def test_wrapped():
-    assert wrapped("(a*b)") and wrapped("((a))")
-    assert not wrapped("(a) + (b)") and not wrapped("a*b") and not wrapped("(a")
+    assert wrapped("(a*b)")
+    assert wrapped("((a))")
+    assert not wrapped("(a) + (b)")
+    assert not wrapped("a*b")
+    assert not wrapped("(a")

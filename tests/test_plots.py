@@ -26,7 +26,8 @@ PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 def assert_png(path: Path) -> None:
     data = path.read_bytes()
-    assert len(data) > 1000 and data.startswith(PNG_MAGIC), f"{path} is not a PNG"
+    assert len(data) > 1000, f"{path} is not a PNG"
+    assert data.startswith(PNG_MAGIC), f"{path} is not a PNG"
 
 
 def assert_svg(path: Path) -> ET.Element:
@@ -265,7 +266,8 @@ def test_perceptron_shades_only_where_it_outputs_one() -> None:
         assert (pixel(fig, ax, x1, 0.5) > 245).all(), f"output-0 side at x1 = {x1} is shaded"
     assert "2 of 4 points right" in ax.get_title()
     legend = [t.get_text() for t in fig.legends[0].get_texts()]
-    assert "shaded: output 1 (w·x > threshold)" in legend and "classified wrong" in legend
+    assert "shaded: output 1 (w·x > threshold)" in legend
+    assert "classified wrong" in legend
 
 
 def test_perceptron_names_points_on_the_line_and_nowhere_else() -> None:
@@ -352,7 +354,8 @@ def test_confusion_matrix_shows_every_count_of_metrics_confusion_matrix() -> Non
 def test_confusion_colours_right_answers_blue_and_mistakes_red() -> None:
     colours = plots.confusion.confusion_colours(np.array([[40, 1], [0, 5]]))
     right, mistake, empty = colours[0, 0], colours[0, 1], colours[1, 0]
-    assert right[2] > right[0] and colours[1, 1][2] > colours[1, 1][0]
+    assert right[2] > right[0]
+    assert colours[1, 1][2] > colours[1, 1][0]
     assert mistake[0] > mistake[2]
     assert (empty == 1.0).all()
     assert colours[1, 1][2] < 1.0  # 5 right answers still show, beside 40
@@ -378,12 +381,14 @@ def test_misclassified_shows_each_wrong_image_with_both_labels() -> None:
 def test_weight_images_one_per_neuron_on_a_scale_centred_at_zero() -> None:
     net = mlp([64, 5, 10], seed=0)
     weights = plots.first_layer_weights(net)
-    assert weights is not None and np.array_equal(weights, net[0].weight.data)
+    assert weights is not None
+    assert np.array_equal(weights, net[0].weight.data)
     fig = plots.plot_weight_images(net, image_shape=(8, 8))
     ax = fig.axes[0]
     image = ax.images[0]
     low, high = image.get_clim()
-    assert low == -high and high > 0
+    assert low == -high
+    assert high > 0
     assert image.get_cmap().name.startswith("RdBu_r")
     mosaic, corners = plots.images.weight_mosaic(weights, (8, 8))
     assert np.array_equal(np.asarray(image.get_array()), mosaic, equal_nan=True)

@@ -49,7 +49,8 @@ def write(tmp_path, name: str, content: str | bytes):
 )
 def test_text_rows_are_read_exactly(tmp_path, text):
     rows = read_rows(write(tmp_path, "x.csv", text))
-    assert rows.dtype == np.float64 and rows.shape == (2, 3)
+    assert rows.dtype == np.float64
+    assert rows.shape == (2, 3)
     assert rows.tolist() == [[1.0, 2.5, -3.0], [4.0, 0.5, 6.0]]
 
 
@@ -64,7 +65,8 @@ def test_many_text_rows_span_blocks(tmp_path):
     path = tmp_path / "big.csv"
     np.savetxt(path, X, delimiter=",", fmt="%.17g", header="a,b,c")
     rows = read_rows(path)
-    assert rows.shape == X.shape and np.array_equal(rows, X)
+    assert rows.shape == X.shape
+    assert np.array_equal(rows, X)
 
 
 @pytest.mark.parametrize(
@@ -83,7 +85,8 @@ def test_npy_rows_are_read_exactly(tmp_path, array):
     path = tmp_path / "x.npy"
     np.save(path, array)
     rows = read_rows(path)
-    assert rows.dtype == np.float64 and rows.flags.writeable
+    assert rows.dtype == np.float64
+    assert rows.flags.writeable
     assert rows.tolist() == array.astype(np.float64).tolist()
 
 
@@ -190,7 +193,8 @@ finite = st.floats(allow_nan=False, allow_infinity=False)
 @given(st.lists(st.tuples(finite, st.integers(-(2**53), 2**53), finite), min_size=1, max_size=20))
 def test_csv_text_is_read_back_exactly(rows):
     text = csv_text(rows, names=["x1", "label", "x2"])
-    assert text.startswith("x1,label,x2\n") and text.count("\n") == len(rows) + 1
+    assert text.startswith("x1,label,x2\n")
+    assert text.count("\n") == len(rows) + 1
     back = parse_rows(text.encode(), "rows.csv", header=True)
     assert back.tolist() == [[float(v) for v in row] for row in rows]
 

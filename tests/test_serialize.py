@@ -80,7 +80,8 @@ def test_scalar_mlp_round_trip(tmp_path):
     path = str(tmp_path / "scalar.npz")
     save(model, path)
     back = load(path)
-    assert type(back) is MLP and repr(back) == repr(model)
+    assert type(back) is MLP
+    assert repr(back) == repr(model)
     assert back.layers[0].neurons[0].fused is False
     same_numbers(model, back)
     X = RNG.normal(size=(5, 3))
@@ -167,7 +168,8 @@ def test_file_is_plain_npz_with_readable_record(tmp_path):
         assert set(npz.files) == {RECORD_KEY, "0.weight", "0.bias", "2.weight", "2.bias"}
     assert record["format"] == "neuronlab-model"
     assert record["format_version"] == FORMAT_VERSION
-    assert record["kind"] == "Sequential" and record["dtype"] == "float32"
+    assert record["kind"] == "Sequential"
+    assert record["dtype"] == "float32"
     assert record["layers"] == [
         {"type": "Linear", "in_features": 4, "out_features": 3, "bias": True},
         {"type": "ReLU"},
@@ -874,7 +876,8 @@ def test_a_path_that_is_not_a_regular_file_is_refused_unread(tmp_path, kind):
             print(exc)
         """
     )
-    assert out.startswith(f"load: {path}: ") and re.search(match, out), out
+    assert out.startswith(f"load: {path}: "), out
+    assert re.search(match, out), out
 
 
 def test_load_names_the_missing_file(tmp_path):
@@ -903,10 +906,12 @@ def test_read_npy_reads_what_numpy_writes(array):
     header = read_npy_header(buffer)
     assert header == NpyHeader(array.shape, array.dtype, np.isfortran(array))
     shape, dtype, fortran = header  # unpacks as (shape, dtype, fortran)
-    assert header.nbytes == array.nbytes and header.size == array.size
+    assert header.nbytes == array.nbytes
+    assert header.size == array.size
     buffer.seek(0)
     back = read_npy(buffer)
-    assert back.dtype == array.dtype and back.shape == array.shape
+    assert back.dtype == array.dtype
+    assert back.shape == array.shape
     np.testing.assert_array_equal(back, array)
 
 

@@ -28,8 +28,10 @@ def test_names_lists_every_dataset():
 def test_shapes_and_dtypes(name):
     n_default, d, classes = SEEDED[name]
     X, y = datasets.load(name)
-    assert isinstance(X, np.ndarray) and isinstance(y, np.ndarray)
-    assert X.dtype == np.float64 and X.shape == (n_default, d)
+    assert isinstance(X, np.ndarray)
+    assert isinstance(y, np.ndarray)
+    assert X.dtype == np.float64
+    assert X.shape == (n_default, d)
     assert y.shape == (n_default,)
     assert np.isfinite(X).all()
     if classes is None:
@@ -48,7 +50,8 @@ def test_shapes_and_dtypes(name):
 @pytest.mark.parametrize("n", [7, 40])
 def test_n_is_respected(name, n):
     X, y = datasets.load(name, n=n)
-    assert X.shape == (n, 2) and y.shape == (n,)
+    assert X.shape == (n, 2)
+    assert y.shape == (n,)
 
 
 @pytest.mark.parametrize("name", list(SEEDED))
@@ -93,7 +96,8 @@ def test_moons_geometry_without_noise():
     upper, lower = X[y == 0], X[y == 1]
     np.testing.assert_allclose(np.hypot(upper[:, 0], upper[:, 1]), 1.0)
     np.testing.assert_allclose(np.hypot(lower[:, 0] - 1.0, lower[:, 1] - 0.5), 1.0)
-    assert (upper[:, 1] >= -1e-12).all() and (lower[:, 1] <= 0.5 + 1e-12).all()
+    assert (upper[:, 1] >= -1e-12).all()
+    assert (lower[:, 1] <= 0.5 + 1e-12).all()
 
 
 def test_moons_are_shuffled():
@@ -118,7 +122,8 @@ def test_xor_labels_follow_the_quadrants():
 def test_spiral_class_counts(n, classes):
     X, y = datasets.spiral(n, classes=classes, seed=0)
     counts = np.bincount(y, minlength=classes)
-    assert counts.sum() == n and len(counts) == classes
+    assert counts.sum() == n
+    assert len(counts) == classes
     assert counts.max() - counts.min() <= 1
     assert (np.hypot(X[:, 0], X[:, 1]) <= 1.0 + 1e-12).all()
 
@@ -128,15 +133,18 @@ def test_blobs_class_counts_and_clusters(n, centers, dim):
     X, y = datasets.blobs(n, centers=centers, std=0.1, dim=dim, seed=0)
     assert X.shape == (n, dim)
     counts = np.bincount(y, minlength=centers)
-    assert counts.max() - counts.min() <= 1 and counts.sum() == n
+    assert counts.max() - counts.min() <= 1
+    assert counts.sum() == n
     for c in range(centers):
         assert X[y == c].std(axis=0).max() < 0.3  # tight clusters with std 0.1
 
 
 def test_sweets_is_the_eight_rows():
     X, y = datasets.sweets()
-    assert X.shape == (8, 3) and X.dtype == np.float64
-    assert y.shape == (8,) and y.dtype == np.int64
+    assert X.shape == (8, 3)
+    assert X.dtype == np.float64
+    assert y.shape == (8,)
+    assert y.dtype == np.int64
     assert len({tuple(r) for r in X.tolist()}) == 8
     assert set(np.unique(X).tolist()) == {0.0, 1.0}
     np.testing.assert_array_equal(y, X[:, 1].astype(int))
@@ -148,8 +156,10 @@ def test_sweets_is_the_eight_rows():
 def test_houses_follow_the_formula():
     X, y = datasets.houses(3000, noise=10.0, seed=4)
     size, location = X[:, 0], X[:, 1]
-    assert size.min() >= 40 and size.max() <= 200
-    assert location.min() >= 0 and location.max() <= 1
+    assert size.min() >= 40
+    assert size.max() <= 200
+    assert location.min() >= 0
+    assert location.max() <= 1
     residual = y - datasets.HOUSE_PRICE(size, location)
     assert abs(residual.mean()) < 1.0
     assert residual.std() == pytest.approx(10.0, rel=0.05)
@@ -268,7 +278,9 @@ def test_bad_seed(seed, exc):
 
 def test_plane_is_the_tilted_plane_plus_noise():
     X, y = datasets.plane(500, noise=0.0, seed=3)
-    assert X.shape == (500, 2) and y.shape == (500,) and y.dtype == np.float64
+    assert X.shape == (500, 2)
+    assert y.shape == (500,)
+    assert y.dtype == np.float64
     assert np.all(np.abs(X) <= 1.0)
     np.testing.assert_allclose(y, 0.6 * X[:, 0] - 0.4 * X[:, 1])
     _, noisy = datasets.plane(500, noise=0.1, seed=3)
@@ -279,7 +291,8 @@ def test_bumps_has_two_hills_and_a_valley():
     X, y = datasets.bumps(2000, noise=0.0, seed=0)
     hill = np.argmin(np.hypot(X[:, 0] + 0.4, X[:, 1] - 0.4))
     valley = np.argmin(np.hypot(X[:, 0], X[:, 1] + 0.5))
-    assert y[hill] > 0.9 and y[valley] < -0.9
+    assert y[hill] > 0.9
+    assert y[valley] < -0.9
     assert datasets.load("bumps", n=50, seed=1)[1].shape == (50,)
 
 
