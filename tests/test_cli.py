@@ -136,7 +136,7 @@ def gate_table(stdout):
 
 
 @pytest.mark.parametrize(
-    "gate, truth",
+    ("gate", "truth"),
     [("and", [0, 0, 0, 1]), ("or", [0, 1, 1, 1]), ("nand", [1, 1, 1, 0])],
 )
 def test_perceptron_learns_gate(gate, truth):
@@ -505,7 +505,7 @@ def test_train_on_mnist_files(tmp_path):
 
 
 @pytest.mark.parametrize(
-    "args, words",
+    ("args", "words"),
     [
         (("train", "--dataset", "mnist"), "needs --data-dir"),
         (("train", "--dataset", "mnist", "--data-dir", "/nonexistent"), "nonexistent"),

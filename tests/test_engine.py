@@ -96,7 +96,7 @@ def test_number_to_a_value_power() -> None:
 
 
 @pytest.mark.parametrize(
-    "a, b, out, da, db",
+    ("a", "b", "out", "da", "db"),
     [
         (0.0, 2.0, 0.0, 0.0, 0.0),  # d/db = 0 at a = 0, b > 0: not 0 · ln 0 = nan
         (0.0, 0.0, 1.0, 0.0, 0.0),  # d/da = 0 at b = 0, d/db = 0 at a = 0, b >= 0
@@ -128,7 +128,7 @@ def _zero_exponent(a):
 
 @pytest.mark.parametrize("upstream", [INF, -INF, NAN])
 @pytest.mark.parametrize(
-    "name, fn, x",
+    ("name", "fn", "x"),
     [
         ("relu(-1)", lambda a: a.relu(), -1.0),
         ("relu(0)", lambda a: a.relu(), 0.0),
@@ -624,7 +624,7 @@ def test_dot_errors() -> None:
 
 
 @pytest.mark.parametrize(
-    "make, came",
+    ("make", "came"),
     [
         (lambda: Value("a"), "str"),
         (lambda: Value(None), "NoneType"),

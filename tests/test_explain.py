@@ -17,7 +17,7 @@ from neuronlab.viz.explain import Explanation, GradientSum, Step
 
 
 @pytest.mark.parametrize(
-    "x, text",
+    ("x", "text"),
     [
         (-2.0, "-2"),
         (6.0, "6"),
@@ -367,7 +367,7 @@ def test_explain_binary_cross_entropy_nodes():
 
 
 @pytest.mark.parametrize(
-    "make, formula",
+    ("make", "formula"),
     [
         (lambda a, b: a + b, "1"),
         (lambda a, b: a * b, "b"),

@@ -53,11 +53,15 @@ def test_write_replaces_whole_and_leaves_nothing_else(tmp_path):
 def test_failure_inside_the_block_keeps_the_old_file(tmp_path):
     path = tmp_path / "out.txt"
     path.write_text("old")
-    with pytest.raises(RuntimeError, match="half way"):
+
+    def write_half_then_fail() -> None:
         with atomic_file(path) as f:
             f.write(b"new, but only half")
             assert len(temps(tmp_path)) == 1  # the bytes go to a temporary file
             raise RuntimeError("half way")
+
+    with pytest.raises(RuntimeError, match="half way"):
+        write_half_then_fail()
     assert path.read_text() == "old"
     assert os.listdir(tmp_path) == ["out.txt"]
 

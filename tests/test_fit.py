@@ -341,7 +341,7 @@ def test_predict_leaves_parameters_and_grads_alone():
 
 
 @pytest.mark.parametrize(
-    "bad, exc", [([[1, np.nan]], ValueError), ([], ValueError), ("ab", TypeError)]
+    ("bad", "exc"), [([[1, np.nan]], ValueError), ([], ValueError), ("ab", TypeError)]
 )
 def test_predict_bad_input(bad, exc):
     with pytest.raises(exc, match="predict"):
@@ -510,7 +510,7 @@ def test_overflowing_gradient_leaves_parameters_untouched():
 
 
 @pytest.mark.parametrize(
-    "X, y, exc, words",
+    ("X", "y", "exc", "words"),
     [
         (np.zeros((0, 2)), [], ValueError, "fit(X)"),
         ([[0.0, np.nan], [1.0, 1.0]], [0, 1], ValueError, "NaN"),
@@ -544,7 +544,7 @@ def test_wrong_feature_count_names_expected_and_received():
 
 
 @pytest.mark.parametrize(
-    "kwargs, exc, words",
+    ("kwargs", "exc", "words"),
     [
         ({"epochs": 0}, ValueError, "fit(epochs)"),
         ({"epochs": -1}, ValueError, "fit(epochs)"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -60,7 +61,7 @@ def test_values_may_be_existing_values():
 
 
 @pytest.mark.parametrize(
-    "expr, expected",
+    ("expr", "expected"),
     [
         ("-a**2", -4.0),  # ** binds tighter than unary minus, as in Python
         ("2*-a", -4.0),
@@ -143,18 +144,21 @@ def test_random_formulas_match_python(expr, xs):
 @settings(max_examples=300)
 @given(st.text(alphabet="ab()+-*/.,[]'_=^% 0123456789eqxlpt\";", max_size=30))
 def test_any_text_is_a_formula_or_a_formula_error(text):
+    error = None
     try:
         parse(text, ["a", "b"]).evaluate({"a": 0.5, "b": 2.0})
     except FormulaError as e:
-        assert 0 <= e.position <= len(text)
-        assert str(e).startswith(f"formula error at column {e.position + 1}: ")
+        error = e
+    if error is not None:
+        assert 0 <= error.position <= len(text)
+        assert str(error).startswith(f"formula error at column {error.position + 1}: ")
 
 
 # -- what a formula refuses, and where ---------------------------------------------------
 
 
 @pytest.mark.parametrize(
-    "expr, column, message",
+    ("expr", "column", "message"),
     [
         ("a.__class__", 2, "attribute access ('.') is not allowed"),
         ("a + x", 5, "unknown name 'x' (inputs: a, b, c, f)"),
@@ -409,7 +413,6 @@ def test_graph_command_errors_are_one_line():
         ("a*b", ["a=2", "a=3"], "'a' is given twice"),
         ("a*b", ["a=2"], "unknown name 'b' (inputs: a)"),
     ]:
-        with pytest.raises(ValueError) as err:
+        with pytest.raises(ValueError, match=re.escape(message)) as err:
             graph_command(expr, items)
-        assert str(err.value).startswith(message) or message in str(err.value)
         assert "\n" not in str(err.value)

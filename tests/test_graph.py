@@ -338,7 +338,7 @@ def test_too_many_nodes_is_refused_with_the_count_and_a_way_out():
     _, loss = mlp_loss(samples=4)
     n = draw_graph(loss, max_nodes=10_000).num_nodes
     collapsed = draw_graph(loss, collapse_neurons=True).num_nodes
-    with pytest.raises(ValueError) as err:
+    with pytest.raises(ValueError, match="max_nodes=50") as err:
         draw_graph(loss, max_nodes=50)
     msg = str(err.value)
     assert f"{n} nodes" in msg

@@ -64,7 +64,7 @@ def counts_model(counts) -> LanguageModel:
 
 
 @pytest.mark.parametrize(
-    "name, parameters, block_size",
+    ("name", "parameters", "block_size"),
     [("bigram", 729, 1), ("mlp", 11_897, 3), ("batchnorm", 12_097, 3), ("wavenet", 76_579, 8)],
 )
 def test_ladder_parameter_counts_on_the_names(vocab, name, parameters, block_size) -> None:
@@ -127,7 +127,7 @@ def test_wavenet_refuses_block_sizes_that_are_not_powers_of_2(vocab, block_size)
         wavenet(vocab, block_size=block_size)
 
 
-@pytest.mark.parametrize("block_size, levels", [(2, 1), (4, 2), (16, 4)])
+@pytest.mark.parametrize(("block_size", "levels"), [(2, 1), (4, 2), (16, 4)])
 def test_wavenet_has_one_level_per_doubling(vocab, block_size, levels) -> None:
     model = wavenet(vocab, block_size=block_size, n_embd=4, n_hidden=8, seed=0)
     assert sum(type(m).__name__ == "FlattenConsecutive" for m in model) == levels
@@ -353,7 +353,7 @@ def test_start_and_max_length(counts_model, vocab) -> None:
 
 
 @pytest.mark.parametrize(
-    "kwargs, error, match",
+    ("kwargs", "error", "match"),
     [
         ({"start": "éa"}, ValueError, "the character 'é'"),
         ({"start": "a1"}, ValueError, "the character '1'"),

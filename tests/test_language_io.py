@@ -263,7 +263,7 @@ def test_a_count_of_the_right_dtype_loads(tmp_path, vocab) -> None:
 
 
 @pytest.mark.parametrize(
-    "build, block_size",
+    ("build", "block_size"),
     [
         (lambda v: mlp(v, n_embd=2, n_hidden=4, seed=0), 4),
         (lambda v: wavenet(v, 4, 3, 5, seed=0), 8),
@@ -390,7 +390,7 @@ def test_from_torch_reads_torchs_own_layers(vocab) -> None:
 
 
 @pytest.mark.parametrize(
-    "layer, match",
+    ("layer", "match"),
     [
         (nn.BatchNorm1d(4, momentum=None), "momentum=None"),
         (nn.BatchNorm1d(4, track_running_stats=False), "without running statistics"),

@@ -100,7 +100,7 @@ def test_linear_accepts_arrays_in_its_own_dtype_and_checks_the_last_dimension() 
     assert out.shape == (4, 2)
     assert out.dtype == np.float32
     assert Linear(3, 2, dtype=np.float64, seed=0)(np.ones(3)).dtype == np.float64
-    with pytest.raises(ValueError) as info:
+    with pytest.raises(ValueError, match="^Linear: expected input with last dimension 3") as info:
         layer(Tensor(np.ones((4, 5))))
     assert str(info.value) == (
         "Linear: expected input with last dimension 3 (in_features), got shape (4, 5)"
@@ -112,7 +112,7 @@ def test_linear_accepts_arrays_in_its_own_dtype_and_checks_the_last_dimension() 
 
 
 @pytest.mark.parametrize(
-    "args,kwargs,error,match",
+    ("args", "kwargs", "error", "match"),
     [
         ((0, 2), {}, ValueError, r"Linear\(in_features\): expected a whole number >= 1, got 0"),
         ((2, -1), {}, ValueError, r"Linear\(out_features\): expected a whole number >= 1, got -1"),
@@ -153,7 +153,7 @@ def test_seeded_initialisation_is_reproducible() -> None:
 
 
 @pytest.mark.parametrize(
-    "init,bound",
+    ("init", "bound"),
     [("he", math.sqrt(6 / 400)), ("xavier", math.sqrt(6 / 700)), ("uniform", 1 / math.sqrt(400))],
 )
 def test_initialisation_ranges(init: str, bound: float) -> None:
@@ -193,7 +193,7 @@ def test_mlp_picks_he_for_relu_and_xavier_for_tanh() -> None:
 
 
 @pytest.mark.parametrize(
-    "activation,output_activation", [("relu", None), ("tanh", "sigmoid"), ("sigmoid", "tanh")]
+    ("activation", "output_activation"), [("relu", None), ("tanh", "sigmoid"), ("sigmoid", "tanh")]
 )
 def test_mlp_matches_torch_sequential_forward_backward_and_sgd(
     activation: str, output_activation: str | None
@@ -307,7 +307,7 @@ def test_activation_layers_match_torch(name: str) -> None:
     assert repr(ACTIVATION_LAYERS[name]()) == repr(TORCH_ACT[name]())
 
 
-@pytest.mark.parametrize("start,end", [(1, -1), (0, -1), (1, 2), (-2, -1), (2, 3), (0, 0)])
+@pytest.mark.parametrize(("start", "end"), [(1, -1), (0, -1), (1, 2), (-2, -1), (2, 3), (0, 0)])
 def test_flatten_matches_torch(start: int, end: int) -> None:
     x = np.arange(2 * 3 * 4 * 5, dtype=np.float64).reshape(2, 3, 4, 5)
     xt = Tensor(x, dtype="float64", requires_grad=True)
@@ -344,7 +344,7 @@ def test_digit_images_through_flatten_and_mlp() -> None:
 
 
 @pytest.mark.parametrize(
-    "args,kwargs,error,match",
+    ("args", "kwargs", "error", "match"),
     [
         (([784],), {}, ValueError, "at least two layer sizes"),
         (("784",), {}, ValueError, "at least two layer sizes"),

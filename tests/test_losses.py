@@ -415,7 +415,7 @@ def test_bce_float32_is_float32():
     assert x.grad.dtype == np.float32
 
 
-@pytest.mark.parametrize("n,k", [(1, 2), (5, 3), (64, 10)])
+@pytest.mark.parametrize(("n", "k"), [(1, 2), (5, 3), (64, 10)])
 def test_tensor_cross_entropy_matches_torch(n, k):
     z = RNG.normal(size=(n, k)) * 3
     y = RNG.integers(0, k, n)

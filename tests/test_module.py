@@ -169,7 +169,7 @@ def test_state_dict_round_trip() -> None:
 
 
 @pytest.mark.parametrize(
-    "change, error, says",
+    ("change", "error", "says"),
     [
         (lambda s: s.pop("layers.1.neurons.0.b"), ValueError, "layers.1.neurons.0.b"),
         (lambda s: s.update({"layers.9.neurons.0.b": 1.0}), ValueError, "layers.9.neurons.0.b"),

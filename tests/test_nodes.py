@@ -37,7 +37,7 @@ def test_dot_parts_splits_weights_inputs_and_bias():
 
 
 @pytest.mark.parametrize(
-    "name, expected",
+    ("name", "expected"),
     [
         ("a", "da"),
         ("x1", "dx1"),

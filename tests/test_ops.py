@@ -128,13 +128,13 @@ def check_against_torch(engine: Engine, op: Op, data: st.DataObject, wide: bool)
 # -- forward and gradient vs PyTorch ---------------------------------------------------
 
 
-@pytest.mark.parametrize("engine, op", cases((VALUE,)))
+@pytest.mark.parametrize(("engine", "op"), cases((VALUE,)))
 @given(data=st.data())
 def test_value_op_matches_torch(engine: Engine, op: Op, data: st.DataObject) -> None:
     check_against_torch(engine, op, data, wide=False)
 
 
-@pytest.mark.parametrize("engine, op", cases((TENSOR64, TENSOR32)))
+@pytest.mark.parametrize(("engine", "op"), cases((TENSOR64, TENSOR32)))
 @TENSOR_EXAMPLES
 @given(data=st.data())
 def test_tensor_op_matches_torch(engine: Engine, op: Op, data: st.DataObject) -> None:
@@ -145,7 +145,7 @@ def test_tensor_op_matches_torch(engine: Engine, op: Op, data: st.DataObject) ->
 
 
 @pytest.mark.filterwarnings("error")
-@pytest.mark.parametrize("engine, op", cases((VALUE,), wide=True))
+@pytest.mark.parametrize(("engine", "op"), cases((VALUE,), wide=True))
 @given(data=st.data())
 def test_value_op_on_any_finite_input_matches_torch(
     engine: Engine, op: Op, data: st.DataObject
@@ -154,7 +154,7 @@ def test_value_op_on_any_finite_input_matches_torch(
 
 
 @pytest.mark.filterwarnings("error")
-@pytest.mark.parametrize("engine, op", cases((TENSOR64, TENSOR32), wide=True))
+@pytest.mark.parametrize(("engine", "op"), cases((TENSOR64, TENSOR32), wide=True))
 @TENSOR_EXAMPLES
 @given(data=st.data())
 def test_tensor_op_on_any_finite_input_matches_torch(
@@ -198,7 +198,7 @@ def check_finite_differences(engine: Engine, op: Op, data: st.DataObject) -> Non
         )
 
 
-@pytest.mark.parametrize("engine, op", cases((VALUE,)))
+@pytest.mark.parametrize(("engine", "op"), cases((VALUE,)))
 @given(data=st.data())
 def test_value_gradient_matches_finite_differences(
     engine: Engine, op: Op, data: st.DataObject
@@ -206,7 +206,7 @@ def test_value_gradient_matches_finite_differences(
     check_finite_differences(engine, op, data)
 
 
-@pytest.mark.parametrize("engine, op", cases((TENSOR64,)))
+@pytest.mark.parametrize(("engine", "op"), cases((TENSOR64,)))
 @TENSOR_EXAMPLES
 @given(data=st.data())
 def test_tensor_gradient_matches_finite_differences(
@@ -273,7 +273,7 @@ def edge_cases() -> list[Any]:
 
 
 @pytest.mark.filterwarnings("error")
-@pytest.mark.parametrize("engine, edge", edge_cases())
+@pytest.mark.parametrize(("engine", "edge"), edge_cases())
 def test_edge_matches_torch(engine: Engine, edge: Edge) -> None:
     """PyTorch's output and gradients, for every upstream gradient in ``UPSTREAMS``."""
     rel = max(1e-15, engine.rel)

@@ -233,7 +233,9 @@ def test_adamw_max_change_bounds_how_large_a_weight_can_grow(grads, lr, weight_d
 # -- MultiStepLR ----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("milestones, gamma", [([5, 12], 0.1), ([5, 12], 0.5), ([1, 2, 29], 0.3)])
+@pytest.mark.parametrize(
+    ("milestones", "gamma"), [([5, 12], 0.1), ([5, 12], 0.5), ([1, 2, 29], 0.3)]
+)
 def test_multisteplr_matches_torch_over_30_steps(milestones, gamma) -> None:
     p = Tensor(np.zeros(2), dtype="float64", requires_grad=True)
     q = torch.zeros(2, dtype=torch.float64, requires_grad=True)
@@ -270,7 +272,7 @@ def test_multisteplr_is_the_lectures_drop() -> None:
 
 
 @pytest.mark.parametrize(
-    "milestones, gamma, error, match",
+    ("milestones", "gamma", "error", "match"),
     [
         ([12, 5], 0.1, ValueError, r"expected increasing steps, got \[12, 5\]"),
         ([5, 5], 0.1, ValueError, "expected increasing steps"),

@@ -182,7 +182,7 @@ def test_perceptron_fit_str_of_results():
 
 
 @pytest.mark.parametrize(
-    "weights, kwargs, exc, words",
+    ("weights", "kwargs", "exc", "words"),
     [
         (0, {}, ValueError, "number of inputs): expected a whole number >= 1, got 0"),
         (-2, {}, ValueError, ">= 1"),
@@ -208,7 +208,7 @@ def test_bad_construction_is_a_clear_error(weights, kwargs, exc, words):
 
 
 @pytest.mark.parametrize(
-    "x, exc, words",
+    ("x", "exc", "words"),
     [
         ([1, 0], ValueError, "expected rows of 3 inputs"),
         ([1, 0, 1, 1], ValueError, "expected rows of 3 inputs"),
@@ -236,7 +236,7 @@ def test_call_with_several_rows_points_to_predict():
 
 
 @pytest.mark.parametrize(
-    "X, y, kwargs, exc, words",
+    ("X", "y", "kwargs", "exc", "words"),
     [
         (GATE_INPUTS, [0, 0, 0, 2], {}, ValueError, "0 or 1"),
         (GATE_INPUTS, [0, 0, 0, -1], {}, ValueError, "0 or 1"),

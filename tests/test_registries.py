@@ -73,7 +73,7 @@ def test_a_registry_lists_its_entries_in_order_and_resolves_aliases() -> None:
 def test_an_unknown_name_is_one_message_listing_every_name(bad: object) -> None:
     colours = Registry("colour", [Entry("red", 1, "stop"), Entry("green", 2, "go")], {"r": "red"})
     for call in (lambda: colours.check(bad, "paint(colour)"), lambda: colours[bad]):  # type: ignore[index]
-        with pytest.raises(ValueError) as info:
+        with pytest.raises(ValueError, match="unknown colour ") as info:
             call()
         assert isinstance(info.value, UnknownName)
         assert isinstance(info.value, KeyError)
@@ -112,10 +112,9 @@ def test_every_entry_has_a_name_a_thing_and_one_line(kind: str) -> None:
     ],
 )
 def test_the_library_refuses_an_unknown_name_listing_the_registry(kind, call, message) -> None:
-    with pytest.raises(ValueError) as info:
+    with pytest.raises(ValueError, match=re.escape(message)) as info:
         call()
     text = str(info.value)
-    assert message in text
     assert text.endswith("expected one of " + ", ".join(REGISTRIES[kind].choices))
 
 

@@ -635,9 +635,9 @@ def test_bad_arguments_fail_before_writing(trained: Any, tmp_path: Path) -> None
         write_run_report(tmp_path / "a", config={}, history=history, info="moons")
     with pytest.raises(TypeError, match="metrics"):
         write_run_report(tmp_path / "a", config={}, history=history, metrics=[1])
+    loop: dict[str, Any] = {}
+    loop["me"] = loop
     with pytest.raises(ValueError, match="not JSON: it contains itself"):
-        loop: dict[str, Any] = {}
-        loop["me"] = loop
         write_run_report(tmp_path / "a", config=loop, history=history)
     assert not (tmp_path / "a").exists()
 

@@ -115,7 +115,7 @@ def test_columns_are_checked_when_asked(tmp_path):
 
 
 @pytest.mark.parametrize(
-    "text, message",
+    ("text", "message"),
     [
         ("1,,2,3\n", r"line 1: an empty cell in '1,,2,3'"),
         ("1,2,\n3,4\n", r"line 2: does not end with a comma, but line 1 does; every row must"),
@@ -228,7 +228,7 @@ def saved(tmp_path, array, name="x.npy", **kw):
 
 
 @pytest.mark.parametrize(
-    "make, message",
+    ("make", "message"),
     [
         (lambda p: saved(p, np.zeros((0,))), r"x.npy: an empty array \(shape \(0,\)\)"),
         (lambda p: saved(p, np.zeros((0, 3))), r"an empty array \(shape \(0, 3\)\)"),

@@ -283,7 +283,7 @@ def test_defaults_are_micrographs() -> None:
 
 
 @pytest.mark.parametrize(
-    "make, nin",
+    ("make", "nin"),
     [(lambda: MLP(3, [4, 2], seed=0), 3), (lambda: Layer(3, 2), 3), (lambda: Neuron(3), 3)],
     ids=["MLP", "Layer", "Neuron"],
 )
@@ -360,7 +360,7 @@ def test_unknown_activation_lists_the_valid_ones(make) -> None:
 
 
 @pytest.mark.parametrize(
-    "seed, error, says",
+    ("seed", "error", "says"),
     [
         ("x", TypeError, "str"),
         (1.5, TypeError, "float"),

@@ -74,7 +74,7 @@ def test_embedding_starts_standard_normal_from_its_seed() -> None:
 
 
 @pytest.mark.parametrize(
-    "indices, shape",
+    ("indices", "shape"),
     [
         (np.array([3, 0, 3]), (3, 10)),
         (np.array([[1, 2, 3], [0, 0, 26]]), (2, 3, 10)),
@@ -93,7 +93,7 @@ def test_embedding_lookup_shapes_and_rows(indices, shape) -> None:
 
 
 @pytest.mark.parametrize("dtype", ["float64", "float32"])
-@pytest.mark.parametrize("rows, lookups", [(27, (32, 3)), (300, (40, 8))])  # small and large
+@pytest.mark.parametrize(("rows", "lookups"), [(27, (32, 3)), (300, (40, 8))])  # small and large
 def test_embedding_backward_adds_up_repeated_rows_as_torch(dtype, rows, lookups) -> None:
     """Repeated indices: each lookup's gradient is added into its row (a scatter-add)."""
     torch.manual_seed(0)
@@ -143,7 +143,7 @@ def test_embedding_index_out_of_range_is_an_index_error_naming_it(bad) -> None:
 
 
 @pytest.mark.parametrize(
-    "indices, match",
+    ("indices", "match"),
     [
         (np.array([1.0, 2.0]), "expected integer indices"),
         ([0.0, 3.0], "expected integer indices"),
@@ -158,7 +158,7 @@ def test_embedding_refuses_indices_that_are_not_integers(indices, match) -> None
 
 
 @pytest.mark.parametrize(
-    "args, error, match",
+    ("args", "error", "match"),
     [
         ((0, 10), ValueError, r"Embedding\(num_embeddings\): expected a whole number >= 1, got 0"),
         ((27, 0), ValueError, r"Embedding\(embedding_dim\): expected a whole number >= 1, got 0"),
@@ -350,7 +350,7 @@ def test_batchnorm_refuses_a_batch_of_one_in_training_mode_and_says_why(shape) -
 
 
 @pytest.mark.parametrize(
-    "shape, match",
+    ("shape", "match"),
     [
         ((4, 3), r"with 5 features in the last dimension, got shape \(4, 3\)"),
         ((2, 5, 3), r"got shape \(2, 5, 3\)"),

@@ -796,7 +796,7 @@ def _weight_npy() -> bytes:
 def test_hostile_archives_give_a_clear_error(tmp_path, content, match):
     path = tmp_path / "hostile.npz"
     path.write_bytes(content())
-    with pytest.raises(ValueError) as info:
+    with pytest.raises(ValueError, match="^load: ") as info:
         load(path)
     message = str(info.value)
     assert message.startswith(f"load: {path}: "), message

@@ -118,7 +118,7 @@ def test_xor_labels_follow_the_quadrants():
     assert (expected == y).mean() > 0.99  # noise 0.1 around (±1, ±1) almost never crosses
 
 
-@pytest.mark.parametrize("n, classes", [(300, 3), (301, 3), (100, 2), (50, 5)])
+@pytest.mark.parametrize(("n", "classes"), [(300, 3), (301, 3), (100, 2), (50, 5)])
 def test_spiral_class_counts(n, classes):
     X, y = datasets.spiral(n, classes=classes, seed=0)
     counts = np.bincount(y, minlength=classes)
@@ -128,7 +128,7 @@ def test_spiral_class_counts(n, classes):
     assert (np.hypot(X[:, 0], X[:, 1]) <= 1.0 + 1e-12).all()
 
 
-@pytest.mark.parametrize("n, centers, dim", [(150, 3, 2), (100, 4, 3), (9, 2, 1)])
+@pytest.mark.parametrize(("n", "centers", "dim"), [(150, 3, 2), (100, 4, 3), (9, 2, 1)])
 def test_blobs_class_counts_and_clusters(n, centers, dim):
     X, y = datasets.blobs(n, centers=centers, std=0.1, dim=dim, seed=0)
     assert X.shape == (n, dim)
@@ -192,7 +192,7 @@ def test_gates(gate):
 
 @pytest.mark.parametrize("bad", ["nope", "Moons", "", None, 3])
 def test_load_unknown_lists_valid_names(bad):
-    with pytest.raises(ValueError) as info:
+    with pytest.raises(ValueError, match="^unknown dataset ") as info:
         datasets.load(bad)
     msg = str(info.value)
     assert repr(bad) in msg
@@ -221,7 +221,7 @@ def test_n_of_the_wrong_kind(name, n):
         datasets.load(name, n=n)
 
 
-@pytest.mark.parametrize("name, n", [("moons", 1), ("circles", 1), ("xor", 3), ("spiral", 1)])
+@pytest.mark.parametrize(("name", "n"), [("moons", 1), ("circles", 1), ("xor", 3), ("spiral", 1)])
 def test_too_few_points(name, n):
     with pytest.raises(
         ValueError, match=rf"n: expected a whole number from {n + 1} to 1,000,000, got {n}"
@@ -231,7 +231,7 @@ def test_too_few_points(name, n):
 
 @pytest.mark.parametrize("name", ["moons", "circles", "xor", "spiral", "houses"])
 @pytest.mark.parametrize(
-    "noise, exc",
+    ("noise", "exc"),
     [
         (-0.1, ValueError),
         (float("nan"), ValueError),
@@ -248,7 +248,7 @@ def test_bad_noise(name, noise, exc):
 
 @pytest.mark.parametrize("std", [-1.0, float("nan")])
 def test_blobs_bad_std(std):
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="^std: expected a number >= 0, got "):
         datasets.blobs(std=std)
 
 
@@ -270,7 +270,7 @@ def test_blobs_bad_sizes(kwargs):
         datasets.blobs(**kwargs)
 
 
-@pytest.mark.parametrize("seed, exc", [(-1, ValueError), ("0", TypeError), (1.5, TypeError)])
+@pytest.mark.parametrize(("seed", "exc"), [(-1, ValueError), ("0", TypeError), (1.5, TypeError)])
 def test_bad_seed(seed, exc):
     with pytest.raises(exc, match="seed"):
         datasets.moons(seed=seed)

@@ -633,7 +633,7 @@ RULES = [
 ]
 
 
-@pytest.mark.parametrize("name, build, expected", RULES, ids=[r[0] for r in RULES])
+@pytest.mark.parametrize(("name", "build", "expected"), RULES, ids=[r[0] for r in RULES])
 def test_each_op_explains_its_rule(name, build, expected):
     loss = build()
     loss.backward()

@@ -265,7 +265,7 @@ def test_saturated_tanh_warns_once_for_the_lectures_start_only(vocab, contexts) 
 
 
 @pytest.mark.parametrize(
-    "lr, match",
+    ("lr", "match"),
     [(1e-9, "so it learns very slowly. Raise the learning rate"), (100.0, "undoes much")],
 )
 def test_steps_far_from_the_guide_warn(vocab, contexts, lr, match) -> None:

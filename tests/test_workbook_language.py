@@ -321,7 +321,7 @@ def flat(value: Any) -> list[float]:
     return [float(x) for x in np.asarray(value, dtype=float).ravel()]
 
 
-@pytest.mark.parametrize("number", ("13", "14", "15", "16"))
+@pytest.mark.parametrize("number", ["13", "14", "15", "16"])
 def test_the_numbers_in_the_templates_are_the_reference_solutions(number: str) -> None:
     seen = promises(number)
     assert len(seen) >= 3
