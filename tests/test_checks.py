@@ -151,7 +151,7 @@ def test_one_rule_for_every_odd_input(x, low, span):
         if came.bit_length() <= 1024
         else f"an int of about 10**{math.floor(math.log10(abs(came)))}"
     )
-    with pytest.raises(ValueError, match="^k: expected a whole number from ") as info:
+    with pytest.raises(ValueError, match=r"^k: expected a whole number from ") as info:
         whole_number(x, "k", minimum=low, maximum=high)
     assert str(info.value) == f"k: expected a whole number from {low} to {high}, got {shown}"
 

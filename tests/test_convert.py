@@ -144,7 +144,7 @@ def test_from_value_mlp_copies_and_validates() -> None:
     model.layers[0].neurons[0].w[0].data = 99.0
     assert net[0].weight.data[0, 0] != 99.0  # a copy, not a view
     assert from_value_mlp(model, dtype="float32")[0].weight.dtype == np.float32
-    with pytest.raises(TypeError, match="expected a neuronlab.nn.MLP, got Linear"):
+    with pytest.raises(TypeError, match=r"expected a neuronlab\.nn\.MLP, got Linear"):
         from_value_mlp(Linear(2, 2))
     stepped = from_value_mlp(MLP(2, [1], output_activation="step", seed=0))
     assert [type(m).__name__ for m in stepped] == ["Linear", "Step"]
@@ -184,7 +184,7 @@ def test_to_value_layers_refuses_what_a_neuron_cannot_be() -> None:
         to_value_layers(Linear(2, 1))  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="layer 1 is BatchNorm1d"):
         to_value_layers(Sequential(Linear(2, 3), BatchNorm1d(3), Tanh()))
-    with pytest.raises(ValueError, match="layer 0 .* must follow a Linear layer directly"):
+    with pytest.raises(ValueError, match=r"layer 0 .* must follow a Linear layer directly"):
         to_value_layers(Sequential(Tanh(), Linear(2, 3)))
     with pytest.raises(ValueError, match="has no bias"):
         to_value_layers(Sequential(Linear(2, 3, bias=False)))

@@ -167,7 +167,9 @@ def test_export_gives_each_file_by_name_and_refuses_others():
         assert isinstance(content, bytes)
         assert content
     assert export(session, "model.npz")[0].startswith(b"PK")
-    with pytest.raises(LabInputError, match="expected one of model.npz, run.py, pytorch_model.py"):
+    with pytest.raises(
+        LabInputError, match=r"expected one of model\.npz, run\.py, pytorch_model\.py"
+    ):
         export(session, "../secrets.txt")
     with pytest.raises(LabInputError, match="expected one of"):
         export(session, "torch.py")  # the old name, which shadowed PyTorch

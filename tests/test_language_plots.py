@@ -457,7 +457,7 @@ def test_every_plot_saves_png_and_svg_and_refuses_other_extensions(
         assert (tmp_path / f"{name}.png").read_bytes().startswith(PNG_MAGIC), name
         draw(tmp_path / f"{name}.svg")
         assert ET.parse(tmp_path / f"{name}.svg").getroot().tag.endswith("svg"), name
-        with pytest.raises(ValueError, match="unknown extension '.jpg'"):
+        with pytest.raises(ValueError, match=r"unknown extension '\.jpg'"):
             draw(tmp_path / f"{name}.jpg")
         with pytest.raises(TypeError, match="path"):
             draw(3)

@@ -100,7 +100,7 @@ def test_linear_accepts_arrays_in_its_own_dtype_and_checks_the_last_dimension() 
     assert out.shape == (4, 2)
     assert out.dtype == np.float32
     assert Linear(3, 2, dtype=np.float64, seed=0)(np.ones(3)).dtype == np.float64
-    with pytest.raises(ValueError, match="^Linear: expected input with last dimension 3") as info:
+    with pytest.raises(ValueError, match=r"^Linear: expected input with last dimension 3") as info:
         layer(Tensor(np.ones((4, 5))))
     assert str(info.value) == (
         "Linear: expected input with last dimension 3 (in_features), got shape (4, 5)"
@@ -265,7 +265,7 @@ def test_sequential_container() -> None:
         seq[4]
     with pytest.raises(TypeError, match="index must be an int or a slice"):
         seq["0"]
-    with pytest.raises(TypeError, match="argument 1 must be a Module .* got int"):
+    with pytest.raises(TypeError, match=r"argument 1 must be a Module .* got int"):
         Sequential(a, 3)
     with pytest.raises(TypeError, match=r"Sequential\(\*layers\)"):
         Sequential([a, b])

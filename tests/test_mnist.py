@@ -192,7 +192,7 @@ def test_mnist_malformed_files(tmp_path, which, make, match, gz):
 def test_mnist_corrupt_gzip(tmp_path, damage):
     packed = gzip.compress(_images_bytes())
     _corrupt(tmp_path, "images", damage(packed), gz=True)
-    with pytest.raises(ValueError, match="train-images-idx3-ubyte.gz"):
+    with pytest.raises(ValueError, match=r"train-images-idx3-ubyte\.gz"):
         mnist(tmp_path)
 
 

@@ -489,7 +489,7 @@ def test_image_plots_reject_a_shape_that_does_not_fit() -> None:
         plots.plot_misclassified(np.zeros((2, 4)), [0, 1, 1], [1, 1], image_shape=(2, 2))
     with pytest.raises(ValueError, match="3 classes but only 2 class names"):
         plots.plot_confusion_matrix([0, 1, 2], [0, 1, 2], class_names=["a", "b"])
-    with pytest.raises(TypeError, match="array .neurons, pixels. or a network"):
+    with pytest.raises(TypeError, match=r"array \(neurons, pixels\) or a network"):
         plots.plot_weight_images("weights", image_shape=(2, 2))
 
 

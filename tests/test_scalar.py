@@ -338,7 +338,7 @@ def test_inputs_as_arrays_tuples_values_and_scalars() -> None:
 )  # fmt: skip
 def test_bad_sizes_raise_a_clear_error(make) -> None:
     # a wrong kind (a float, a bool, a string) is a TypeError, a bad number a ValueError
-    with pytest.raises((ValueError, TypeError), match="expected|must be"):
+    with pytest.raises((ValueError, TypeError), match=r"expected|must be"):
         make()
 
 

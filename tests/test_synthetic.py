@@ -192,7 +192,7 @@ def test_gates(gate):
 
 @pytest.mark.parametrize("bad", ["nope", "Moons", "", None, 3])
 def test_load_unknown_lists_valid_names(bad):
-    with pytest.raises(ValueError, match="^unknown dataset ") as info:
+    with pytest.raises(ValueError, match=r"^unknown dataset ") as info:
         datasets.load(bad)
     msg = str(info.value)
     assert repr(bad) in msg
@@ -248,7 +248,7 @@ def test_bad_noise(name, noise, exc):
 
 @pytest.mark.parametrize("std", [-1.0, float("nan")])
 def test_blobs_bad_std(std):
-    with pytest.raises(ValueError, match="^std: expected a number >= 0, got "):
+    with pytest.raises(ValueError, match=r"^std: expected a number >= 0, got "):
         datasets.blobs(std=std)
 
 

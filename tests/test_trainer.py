@@ -238,7 +238,7 @@ def test_an_optimizer_without_a_bound_snapshots_every_step(monkeypatch):
 
 def test_optimizer_and_lr_together_is_an_error():
     model = MLP(2, [1], seed=0)
-    with pytest.raises(ValueError, match="either an optimizer .* or lr, not both"):
+    with pytest.raises(ValueError, match=r"either an optimizer .* or lr, not both"):
         Trainer(model, *moons(5), optimizer=SGD(model.parameters(), lr=0.1), lr=0.5)
     with pytest.raises(ValueError, match="fit: give either an optimizer"):
         fit(model, *moons(5), optimizer=SGD(model.parameters(), lr=0.1), lr=0.5, verbose=False)

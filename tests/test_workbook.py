@@ -205,7 +205,7 @@ def test_find_workbook_from_inside_and_a_clear_error_outside(tmp_path: Path) -> 
     inner = tmp_path / "wb" / "pictures" / "deep"
     inner.mkdir(parents=True)
     assert find_workbook(inner) == (tmp_path / "wb").resolve()
-    with pytest.raises(ValueError, match="no workbook here .*neuronlab workbook start FOLDER"):
+    with pytest.raises(ValueError, match=r"no workbook here .*neuronlab workbook start FOLDER"):
         find_workbook(tmp_path)
 
 
