@@ -16,7 +16,7 @@ from neuronlab.viz import gradcheck, nudge
 
 
 def test_nudge_the_design_example():
-    v, L = l_graph()
+    v, _L = l_graph()
 
     def rebuild():
         return (v["a"] * v["b"] + v["c"]) * v["f"]
@@ -37,7 +37,7 @@ def test_nudge_the_design_example():
 
 
 def test_nudge_small_h_measures_the_slope():
-    v, o = tanh_neuron(fused=True)
+    v, _o = tanh_neuron(fused=True)
 
     def rebuild():
         return dot([v["w1"], v["w2"]], [v["x1"], v["x2"]], v["b"]).tanh()
@@ -124,7 +124,7 @@ def test_gradcheck_passes_on_every_op(name, data):
 
 
 def test_gradcheck_table():
-    v, L = l_graph()
+    v, _L = l_graph()
     leaves = [v[n] for n in "abcf"]
 
     def fn(xs):

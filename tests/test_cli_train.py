@@ -335,7 +335,7 @@ def test_the_report_config_holds_only_what_applies(tmp_path, capsys):
         main(["train", "--dataset", "houses", "--epochs", "2", "--out", str(tmp_path / "h")]) == 0
     )
     houses = json.loads((tmp_path / "h" / "config.json").read_text())
-    X, y = datasets.houses(100, 10.0, seed=0)
+    _X, y = datasets.houses(100, 10.0, seed=0)
     assert houses["target_standardised"] is True
     assert houses["target_mean"] == pytest.approx(float(y.mean()), rel=1e-12)
     assert houses["target_std"] == pytest.approx(float(y.std()), rel=1e-12)

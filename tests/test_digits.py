@@ -46,10 +46,10 @@ def test_digits_unsplit_is_the_whole_set_and_in_load():
 def test_digits_split_is_a_partition_of_the_whole_set():
     X, y = digits(split=False)
     X_train, X_test, y_train, y_test = digits(seed=3)
-    rows = {tuple(r) + (int(t),) for r, t in zip(X, y)}
+    rows = {(*r, int(t)) for r, t in zip(X, y)}
     both = np.vstack([X_train, X_test])
     labels = np.concatenate([y_train, y_test])
-    assert {tuple(r) + (int(t),) for r, t in zip(both, labels)} == rows
+    assert {(*r, int(t)) for r, t in zip(both, labels)} == rows
     assert len(both) == len(X)
 
 

@@ -41,7 +41,7 @@ def test_format_number(x, text):
 
 
 def test_explain_the_l_graph(capsys):
-    v, L = l_graph()
+    _v, L = l_graph()
     ex = explain(L)
     printed = capsys.readouterr().out
     assert printed.strip() == ex.text.strip() == str(ex).strip()
@@ -106,7 +106,7 @@ def test_explain_the_l_graph_structured():
 
 @pytest.mark.parametrize("fused", [False, True])
 def test_explain_the_tanh_neuron(fused):
-    v, o = tanh_neuron(fused)
+    _v, o = tanh_neuron(fused)
     ex = explain(o, show=False)
     lines = ex.text.splitlines()
     assert "o = tanh(n) = 0.7071" in lines
@@ -284,7 +284,7 @@ def mlp_loss(samples: int) -> tuple[MLP, Value]:
 
 
 def test_explain_a_network_loss_is_bounded_and_says_what_it_left_out():
-    model, loss = mlp_loss(samples=2)
+    _model, loss = mlp_loss(samples=2)
     ex = explain(loss, show=False)
     edges = sum(len(v.inputs) for v in loss.topological_order())
     assert len(ex.steps) == edges > 1000  # every edge is in .steps ...

@@ -738,7 +738,7 @@ def test_evaluate_errors_and_scalar_models():
 def test_fit_takes_images_for_a_model_that_flattens(digits_split):
     from neuronlab.nn import Flatten, Linear, Sequential
 
-    X_train, X_test, y_train, y_test = digits_split
+    X_train, X_test, y_train, _y_test = digits_split
     images = X_train.reshape(-1, 8, 8)  # fit must keep N-D inputs for tensor models
     model = Sequential(Flatten(), Linear(64, 10, seed=0))
     history = fit(

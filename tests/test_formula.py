@@ -127,7 +127,7 @@ def _function(name: str):
 @given(expr=FORMULAS, xs=st.lists(st.floats(-2, 2), min_size=3, max_size=3))
 def test_random_formulas_match_python(expr, xs):
     values = dict(zip(NAMES, xs))
-    out, inputs = evaluate(expr, values)
+    out, _inputs = evaluate(expr, values)
     scope = {n: Value(x) for n, x in values.items()}
     scope.update({fn: _function(fn) for fn in FUNCTIONS})
     try:
@@ -278,7 +278,7 @@ def test_statements_name_intermediate_values():
 
 
 def test_statements_may_reuse_a_value_and_end_with_a_semicolon():
-    out, inputs = evaluate("s = a + b; L = s*s + exp(s);", L_VALUES)
+    out, _inputs = evaluate("s = a + b; L = s*s + exp(s);", L_VALUES)
     assert out.label == "L"
     assert out.data == pytest.approx(1.0 + math.exp(-1.0))
     out, _ = evaluate("k = 2; L = k*a", L_VALUES)  # a named constant is a leaf of its own

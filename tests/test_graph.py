@@ -532,7 +532,7 @@ def test_powers_of_values_and_of_numbers():
     g = draw_graph(L)
     assert ops(g) == ["**", "2 **", "+", "** 0.5", "+"]
     assert labels(g, "value") == ["a**b", "2**a", "a**b + 2**a", "a**0.5"]
-    power = [n for n in g.nodes if n.cells == ("**",)][0]
+    power = next(n for n in g.nodes if n.cells == ("**",))
     assert sorted(src for src, dst in g.edges if dst == power.id) == ["v0", "v1"]
     texts = svg_texts(draw_graph(L, engine="python").pipe("svg"))
     assert {"**", "2 **", "** 0.5", "a**b"} <= set(texts)

@@ -366,7 +366,7 @@ def test_plan_graph_says_which_box_shows_each_value():
     full = plan_graph(out)
     assert full.box_of[w] == "v0"
     assert {box.id for box in full.nodes} >= {"v0", "v3", "v3op"}
-    half = [v for v in full.box_of if not v.inputs and v.data == 0.5][0]
+    half = next(v for v in full.box_of if not v.inputs and v.data == 0.5)
     assert full.box_of[half].endswith("op")  # a number written into the operation that reads it
     collapsed = plan_graph(out, collapse_neurons=True)
     assert collapsed.box_of[w] == collapsed.box_of[b] == collapsed.box_of[n]

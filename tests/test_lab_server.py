@@ -25,6 +25,8 @@ pytest.importorskip("httpx", reason="Starlette's TestClient needs httpx")
 with warnings.catch_warnings():  # starlette 1.x notes its TestClient will move to httpx2
     warnings.simplefilter("ignore")
     from starlette.testclient import TestClient
+import itertools
+
 from starlette.websockets import WebSocketDisconnect  # noqa: E402
 
 import neuronlab  # noqa: E402
@@ -181,7 +183,7 @@ def test_the_state_is_the_contracts(lab):
     assert state["classes"] == 2
     assert state["domain"] == 6.0
     assert len(state["points"]) == session.problem.size == 500
-    x1, x2, label, part = state["points"][0]
+    x1, x2, _label, part = state["points"][0]
     assert [x1, x2] == session.problem.X[0].tolist()
     assert part in ("train", "test")
     assert sum(p[3] == "test" for p in state["points"]) == len(session.problem.test)
@@ -557,7 +559,7 @@ def test_play_sends_frames_and_pause_stops_them(lab):
         assert frames[-1]["train"]["loss"] is not None
         assert "neurons" in frames[-1]
         # several steps per frame (at most an epoch: 25 batches) once the pace is measured
-        assert max(b["step"] - a["step"] for a, b in zip(frames, frames[1:])) > 1
+        assert max(b["step"] - a["step"] for a, b in itertools.pairwise(frames)) > 1
         assert post(lab, "/api/pause").json() == {"playing": False}
         receive_until(ws, lambda m: m == {"type": "status", "playing": False})
         stopped = session_of(lab).steps

@@ -9,6 +9,7 @@ top-k, start, max_length) and errors one by one.
 
 from __future__ import annotations
 
+import itertools
 import math
 import warnings
 
@@ -241,8 +242,8 @@ def test_unsmoothed_counts_as_model_never_writes_an_unseen_pair(words) -> None:
     names = sample(model, 300, seed=0)
     s = table.vocabulary.stoi
     for name in names:
-        chars = ["."] + list(name) + ["."]
-        for a, b in zip(chars, chars[1:]):
+        chars = [".", *name, "."]
+        for a, b in itertools.pairwise(chars):
             if len(name) < 32 or b != ".":
                 assert table.counts[s[a], s[b]] > 0, (name, a, b)
 
@@ -257,7 +258,7 @@ def lecture_sample(model: LanguageModel, rng: np.random.Generator, max_length: i
     while len(out) < max_length:
         probs = next_character_probabilities(model, np.array([context]))
         ix = int(multinomial(probs[0], num_samples=1, replacement=True, generator=rng)[0])
-        context = context[1:] + [ix]
+        context = [*context[1:], ix]
         if ix == 0:
             break
         out.append(model.vocabulary.itos[ix])

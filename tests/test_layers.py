@@ -69,7 +69,7 @@ def test_linear_forward_and_backward_match_torch(batch: tuple[int, ...], bias: b
     twin = nn.Linear(4, 3, bias=bias).double()
     layer = Linear(4, 3, bias=bias, dtype="float64")
     copy_from_torch(layer, twin)
-    x = np.random.default_rng(1).standard_normal(batch + (4,))
+    x = np.random.default_rng(1).standard_normal((*batch, 4))
     xt = Tensor(x, dtype=np.float64, requires_grad=True)
     xr = torch.tensor(x, requires_grad=True)
     out, ref = layer(xt), twin(xr)

@@ -67,15 +67,15 @@ def test_mnist_reads_plain_and_gzipped(tmp_path, gz, kind):
     assert X.max() <= 1
     assert y.dtype == np.int64
     np.testing.assert_array_equal(y, labels)
-    X_raw, y_raw = mnist(str(tmp_path), kind, raw=True)
+    X_raw, _y_raw = mnist(str(tmp_path), kind, raw=True)
     assert X_raw.dtype == np.uint8
     assert X_raw.shape == (5, 4, 3)
     np.testing.assert_array_equal(X_raw, images)
 
 
 def test_mnist_dotted_names_and_t10k_alias(tmp_path):
-    images, labels = write_mnist(tmp_path, "test", dotted=True)
-    X, y = mnist(tmp_path, "t10k", raw=True)
+    images, _labels = write_mnist(tmp_path, "test", dotted=True)
+    X, _y = mnist(tmp_path, "t10k", raw=True)
     np.testing.assert_array_equal(X, images)
 
 
@@ -342,7 +342,7 @@ def test_labels_announcing_a_billion_are_refused_before_reading(tmp_path):
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 def test_gzip_with_more_data_than_announced_is_read_no_further(tmp_path):
     """5 images announced, then a gigabyte of zeros: refused after the first extra byte."""
-    images, labels = write_mnist(tmp_path)
+    images, _labels = write_mnist(tmp_path)
     bomb = gzip_bomb(idx_bytes(images), 1024)
     (tmp_path / "train-images-idx3-ubyte").unlink()
     (tmp_path / "train-images-idx3-ubyte.gz").write_bytes(bomb)

@@ -134,7 +134,7 @@ def test_a_frames_numbers_are_the_librarys(lab: TestClient) -> None:
     assert frame["dev"] == pytest.approx(evaluate(session.model, X, Y, "cross_entropy")["loss"])
     assert frame["batch_loss"] == session.trainer.history.batch_loss[-1]
     table = np.asarray(session.model[0].weight.data, dtype=np.float64)
-    points, shares = embedding_projection(table)
+    points, _shares = embedding_projection(table)
     assert np.allclose(frame["embedding"]["points"], points, atol=1e-4)
     assert frame["embedding"]["dimensions"] == 10
     assert len(frame["embedding"]["characters"]) == 27

@@ -52,7 +52,7 @@ def pixel(fig: Figure, ax: Any, x: float, y: float) -> np.ndarray:
     fig.canvas.draw()
     rgba = np.asarray(fig.canvas.buffer_rgba())
     px, py = ax.transData.transform((x, y))
-    return rgba[int(round(rgba.shape[0] - py)), int(round(px)), :3].astype(int)
+    return rgba[round(rgba.shape[0] - py), round(px), :3].astype(int)
 
 
 @pytest.fixture(scope="module")

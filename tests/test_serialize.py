@@ -17,6 +17,7 @@ import struct
 import sys
 import zipfile
 import zlib
+from typing import ClassVar
 
 import numpy as np
 import pytest
@@ -907,7 +908,7 @@ def test_read_npy_reads_what_numpy_writes(array):
     buffer = io.BytesIO(npy_bytes(array))
     header = read_npy_header(buffer)
     assert header == NpyHeader(array.shape, array.dtype, np.isfortran(array))
-    shape, dtype, fortran = header  # unpacks as (shape, dtype, fortran)
+    _shape, _dtype, _fortran = header  # unpacks as (shape, dtype, fortran)
     assert header.nbytes == array.nbytes
     assert header.size == array.size
     buffer.seek(0)
@@ -946,7 +947,7 @@ def test_read_npy_header_limits_and_names():
 
 def test_read_npy_check_runs_before_the_data_is_read():
     class Counting(io.BytesIO):
-        read_sizes: list = []
+        read_sizes: ClassVar[list[int]] = []  # one buffer in this test: kept on the class
 
         def read(self, n=-1):
             self.read_sizes.append(n)

@@ -302,7 +302,7 @@ def test_spiral_turn_is_how_far_each_arm_winds():
         arm = X[y == k]
         angles = np.arctan2(arm[:, 0], arm[:, 1])
         np.testing.assert_allclose(angles, angles[0], atol=1e-9)
-    X9, y9 = datasets.spiral(300, classes=2, noise=0.0, seed=0, turn=9.0)
+    X9, _y9 = datasets.spiral(300, classes=2, noise=0.0, seed=0, turn=9.0)
     outer = X9[np.argmax(np.hypot(*X9.T))]
     assert np.hypot(*outer) == pytest.approx(1.0)
     with pytest.raises(ValueError, match="turn"):

@@ -200,7 +200,7 @@ def test_linear_matches_torch(
     engine: Engine, batch, n_in: int, n_out: int, bias: bool, seed: int
 ) -> None:
     rng = np.random.default_rng(seed)
-    arrays = [sample(rng, batch + (n_in,), ANY), sample(rng, (n_out, n_in), ANY)]
+    arrays = [sample(rng, (*batch, n_in), ANY), sample(rng, (n_out, n_in), ANY)]
     if bias:
         arrays.append(sample(rng, (n_out,), ANY))
     check(linear, arrays, F.linear, seed=seed, engine=engine)

@@ -62,7 +62,7 @@ def body(text: str) -> list[str]:
 
 
 def test_explain_a_small_graph_line_by_line(capsys):
-    x, W, b, L = small_graph()
+    _x, _W, _b, L = small_graph()
     L.backward()
     ex = explain(L)
     assert capsys.readouterr().out.strip() == ex.text.strip() == str(ex).strip()
@@ -144,7 +144,7 @@ def test_explain_before_backward_shows_the_rules_and_says_there_are_no_numbers()
 
 
 def test_gradients_left_by_another_backward_are_not_passed_off_as_this_ones():
-    _, W, _, L = small_graph()
+    _, _W, _, L = small_graph()
     (L * 3.0).backward()  # dL/dW is now 3 times what L.backward() gives
     ex = explain(L, show=False)
     assert not ex.has_gradients
@@ -220,7 +220,7 @@ def test_a_label_that_is_not_a_string_is_refused_naming_it():
 
 
 def test_boxes_show_the_operation_shape_and_numbers():
-    x, W, b, L = small_graph()
+    _x, _W, _b, L = small_graph()
     before = {n.cells[0]: n.cells for n in draw_graph(L).nodes}
     assert before["matmul1 = x @ W"] == (
         "matmul1 = x @ W",
@@ -267,7 +267,7 @@ def test_nan_and_inf_are_counted_never_averaged():
 
 
 def test_marked_tensors_and_folded_numbers():
-    _, W, b, L = small_graph()
+    _, _W, b, L = small_graph()
     g = draw_graph(L, marked=[b])
     assert [n.cells[0] for n in g.nodes if n.marked] == ["b"]
     half = L * 0.5

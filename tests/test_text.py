@@ -243,7 +243,7 @@ def lecture_windows(
             ix = stoi[ch]
             X.append(context)
             Y.append(ix)
-            context = context[1:] + [ix]
+            context = [*context[1:], ix]
     return X, Y
 
 

@@ -60,7 +60,7 @@ def test_first_step_is_one_sgd_step_on_the_first_batch(engine):
     twin.zero_grad()
     expected.backward()
     for p in twin.parameters():
-        p.data -= 0.5 * (p.grad if engine == "scalar" else p.grad)
+        p.data -= 0.5 * p.grad
     assert loss == pytest.approx(float(expected.data if engine == "scalar" else expected.item()))
     for ours, theirs in zip(weights(model), weights(twin)):
         np.testing.assert_allclose(ours, theirs, rtol=1e-12, atol=1e-15)

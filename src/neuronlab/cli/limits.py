@@ -16,6 +16,7 @@ they give are rough (within a factor of 2 or 3), enough to say "minutes".
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 
 from .errors import UsageError
@@ -70,7 +71,7 @@ _STEP_SECONDS = 2e-4  # the tensor engine's cost of a step, however small
 
 def parameter_count(sizes: Sequence[int]) -> int:
     """Weights and biases of a fully connected network with these layer widths (inputs first)."""
-    return sum((a + 1) * b for a, b in zip(sizes, sizes[1:]))
+    return sum((a + 1) * b for a, b in itertools.pairwise(sizes))
 
 
 def check_network(sizes: Sequence[int], engine: str, batch_size: int) -> None:

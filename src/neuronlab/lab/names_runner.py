@@ -50,7 +50,7 @@ def names_state(
             "source": data.source,
             "count": data.words,
             "characters": data.vocabulary.characters,
-            "examples": int(len(data.X)),
+            "examples": len(data.X),
         },
         "parameters": session.model.num_parameters(),
         "block_size": session.model.block_size,

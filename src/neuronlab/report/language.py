@@ -368,7 +368,7 @@ def _write_data_files(folder: Path, run: _Run, config_json: str, metrics: dict) 
         run.history.checkpoints_csv(folder / "checkpoints.csv")
         files.append("checkpoints.csv")
     write_atomic(folder / "samples.txt", "".join(f"{w}\n" for w in run.samples))
-    return files + ["samples.txt"]
+    return [*files, "samples.txt"]
 
 
 # -- the pictures -------------------------------------------------------------------------
@@ -804,7 +804,7 @@ def _samples_section(run: _Run) -> list[str]:
     )
     out = ['<section id="samples"><h2>Samples</h2>', f'<p class="lead">{page.esc(lead)}</p>']
     if not run.samples:
-        return out + ["<p>No samples were drawn.</p></section>"]
+        return [*out, "<p>No samples were drawn.</p></section>"]
     out.append('<ol class="samples">')
     out.extend(_sample_item(w, k) for w, k in zip(run.samples, known))
     out.append("</ol></section>")

@@ -209,7 +209,7 @@ def config_section(config: Mapping[str, Any]) -> list[str]:
     rows = [(k, v) for k, v in config.items() if v is not None]  # a None setting does not apply
     out = ['<section id="config"><h2>Settings</h2>']
     if not rows:
-        return out + ["<p>No settings were recorded.</p></section>"]
+        return [*out, "<p>No settings were recorded.</p></section>"]
     out.append("<table>")
     for key, value in rows:
         simple = isinstance(value, (str, int, float, bool))

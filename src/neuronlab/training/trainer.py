@@ -426,7 +426,7 @@ def evaluate(model: Module, X: Any, y: Any, loss: LossArg | None = None) -> dict
             count = correct_count(out, yb, loss)
             correct = None if count is None or correct is None else correct + count
     accuracy = None if correct is None else correct / len(X)
-    return {"loss": total / len(X), "accuracy": accuracy, "n": int(len(X))}
+    return {"loss": total / len(X), "accuracy": accuracy, "n": len(X)}
 
 
 def predict(model: Module, X: Any) -> np.ndarray:

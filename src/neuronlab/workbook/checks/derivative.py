@@ -289,6 +289,6 @@ def check_04(names: Mapping[str, Any], context: CheckContext) -> list[Finding]:
         ),
     ]
     if not findings[0].ok and uses(nudge_errors, "forward_difference"):
-        return findings + [not_checked("nudge_errors", "forward_difference")]
+        return [*findings, not_checked("nudge_errors", "forward_difference")]
     table = _errors(nudge_errors)
-    return findings + [nudge_errors.changed() or table]
+    return [*findings, nudge_errors.changed() or table]
