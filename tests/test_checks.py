@@ -243,9 +243,12 @@ def _type_tests(condition: ast.AST) -> list[set[str]]:
     for node in ast.walk(condition):
         if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "isinstance":
             tests.append(_type_names(node.args[1]) if len(node.args) == 2 else set())
-        elif isinstance(node, ast.Compare) and isinstance(node.left, ast.Call):
-            if getattr(node.left.func, "id", "") == "type":
-                tests += [_type_names(right) for right in node.comparators]
+        elif (
+            isinstance(node, ast.Compare)
+            and isinstance(node.left, ast.Call)
+            and getattr(node.left.func, "id", "") == "type"
+        ):
+            tests += [_type_names(right) for right in node.comparators]
     return tests
 
 

@@ -28,9 +28,9 @@ def test_houses_columns_and_target_are_named_as_the_generator_makes_them() -> No
     info = dataset_info("houses")
     X, y = datasets.houses(200, seed=0)
     assert info.feature_names == ("size (m²)", "location (0-1)")
-    assert 40 <= X[:, 0].min()
+    assert X[:, 0].min() >= 40
     assert X[:, 0].max() <= 200
-    assert 0 <= X[:, 1].min()
+    assert X[:, 1].min() >= 0
     assert X[:, 1].max() <= 1
     assert np.allclose(datasets.HOUSE_PRICE(X[:, 0], X[:, 1]), y, atol=50)  # price in k€
     assert (info.target_label, info.target_units) == ("price (k€)", "k€")

@@ -193,7 +193,8 @@ def test_float_and_item_give_the_number() -> None:
 
 def test_comparisons_give_plain_bools_from_data() -> None:
     a, b = Value(2.0), Value(3.0)
-    results = [a < b, a <= b, a > b, a >= b, a < 2, a <= 2, 1 < a, 2 >= a, a > 1.5]
+    # 1 < a and 2 >= a are written this way round on purpose: the reflected comparisons
+    results = [a < b, a <= b, a > b, a >= b, a < 2, a <= 2, 1 < a, 2 >= a, a > 1.5]  # noqa: SIM300
     assert results == [True, True, False, False, False, True, True, True, True]
     assert all(type(r) is bool for r in results)
     assert (a < np.float64(3.0)) is True
@@ -219,7 +220,9 @@ def test_equality_is_identity_so_values_can_be_dict_keys() -> None:
 
 
 @pytest.mark.parametrize(
-    "compare", [lambda v: v < "1", lambda v: v >= None, lambda v: [1] > v, lambda v: v <= 1j]
+    "compare",
+    # [1] > v is written this way round on purpose: the reflected comparison
+    [lambda v: v < "1", lambda v: v >= None, lambda v: [1] > v, lambda v: v <= 1j],  # noqa: SIM300
 )
 def test_comparing_with_a_non_number_is_a_type_error(compare) -> None:
     with pytest.raises(TypeError):

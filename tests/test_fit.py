@@ -258,7 +258,7 @@ def test_bce_with_sigmoid_output_learns():
     assert h.loss[-1] < h.loss[0]
     assert h.accuracy[-1] >= 0.8
     out = predict(model, X)
-    assert ((0 < out) & (out < 1)).all()
+    assert ((out > 0) & (out < 1)).all()
 
 
 def test_regression_reduces_the_loss_and_has_no_accuracy():

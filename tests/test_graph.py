@@ -213,7 +213,7 @@ def test_python_layout_puts_inputs_before_outputs():
     x = {b.node.id: b.x for b in scene.boxes}
     for a, b in g.edges:
         assert x[a] < x[b]
-    assert all(0 <= b.x - b.w / 2 and b.x + b.w / 2 <= scene.width for b in scene.boxes)
+    assert all(b.x - b.w / 2 >= 0 and b.x + b.w / 2 <= scene.width for b in scene.boxes)
 
 
 def test_engine_dot_without_dot_is_a_clear_error(no_dot):

@@ -539,9 +539,11 @@ def test_the_websocket_needs_the_token_and_its_own_origin(lab):
     with pytest.raises(WebSocketDisconnect), lab.websocket_connect("/ws") as ws:
         ws.receive_json()
     foreign = {"origin": "http://evil.example"}
-    with pytest.raises(WebSocketDisconnect):
-        with lab.websocket_connect(f"/ws?token={TOKEN}", headers=foreign) as ws:
-            ws.receive_json()
+    with (
+        pytest.raises(WebSocketDisconnect),
+        lab.websocket_connect(f"/ws?token={TOKEN}", headers=foreign) as ws,
+    ):
+        ws.receive_json()
     with lab.websocket_connect(f"/ws?token={TOKEN}") as ws:
         assert ws.receive_json()["type"] == "state"
         assert ws.receive_json() == {"type": "status", "playing": False}

@@ -190,12 +190,12 @@ def test_the_command_line_trains_with_the_optimisers_it_did_not_offer_before(
 
 
 def test_the_lab_offers_the_registries_names() -> None:
-    assert lab_settings.ACTIVATIONS == ACTIVATIONS.names
-    assert lab_settings.INITS == INITS.names
-    assert lab_settings.OPTIMIZERS == OPTIMIZERS.names
-    assert lab_settings.LOSSES == ("auto", *LOSSES.names)
+    assert ACTIVATIONS.names == lab_settings.ACTIVATIONS
+    assert INITS.names == lab_settings.INITS
+    assert OPTIMIZERS.names == lab_settings.OPTIMIZERS
+    assert ("auto", *LOSSES.names) == lab_settings.LOSSES
     assert set(lab_settings.DATASETS) - {"custom"} <= set(DATASETS)
-    assert NAMES_OPTIMIZERS == OPTIMIZERS.names
+    assert OPTIMIZERS.names == NAMES_OPTIMIZERS
 
 
 def test_the_lab_serves_its_menus_from_the_registries() -> None:

@@ -71,7 +71,7 @@ def cli(*args: str, cwd: Path, timeout: float = 300) -> subprocess.CompletedProc
 
 def test_twelve_exercises_in_order_with_hints_and_a_check() -> None:
     assert len(NUMBERS) >= 12
-    assert NUMBERS == tuple(f"{n:02d}" for n in range(1, len(NUMBERS) + 1))
+    assert tuple(f"{n:02d}" for n in range(1, len(NUMBERS) + 1)) == NUMBERS
     for e in EXERCISES:
         assert e.file.startswith(e.number + "_")
         assert e.file.endswith(".py")

@@ -47,7 +47,7 @@ def silence_stdout() -> None:
     try:
         os.dup2(devnull, sys.stdout.fileno())
     except (AttributeError, OSError, ValueError):  # a stdout without a file descriptor
-        sys.stdout = open(os.devnull, "w")  # lives as long as the process
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 -- lives as long as the process
     finally:
         os.close(devnull)
 

@@ -170,9 +170,13 @@ class NamesSession:
     def _data(self, s: NamesSettings, uploaded: list[str] | None) -> NamesData:
         """The run's examples: those of the current run again when the words and context agree."""
         current = getattr(self, "data", None)
-        if current is not None and current.source == s.words and current.block_size == s.block_size:
-            if s.words == "names" or uploaded is self.uploaded:
-                return current
+        same = current is not None and current.source == s.words
+        if (
+            same
+            and current.block_size == s.block_size
+            and (s.words == "names" or uploaded is self.uploaded)
+        ):
+            return current
         if s.words == "yours":
             if uploaded is None:
                 raise LabInputError("words", "upload a word list first (one word a line)")

@@ -882,8 +882,8 @@ def write_language_report(
     dev loss for this model (or None) and ``seconds`` the training time, if
     known.  The model is read, never changed, and left in its mode.
     """
-    fields = dict(config=config, model=model, counts=counts, history=history, splits=splits)
-    fields.update(losses=losses, samples=samples, lecture=lecture, seconds=seconds)
+    fields = {"config": config, "model": model, "counts": counts, "history": history}
+    fields.update(splits=splits, losses=losses, samples=samples, lecture=lecture, seconds=seconds)
     run = _check_inputs(fields)
     check_run_folder(out_dir)  # refuse a user's own folder before any work
     config_json = json_text(config)  # fails here, before any file is written, if it cannot

@@ -192,9 +192,9 @@ def remove_leftovers(path: str | os.PathLike[str]) -> list[str]:
         return removed
     with entries:
         for entry in entries:
-            if entry.name.startswith(_TEMP_PREFIX) and pattern.match(entry.name):
-                if _remove_if_leftover(entry.path, time.time()):
-                    removed.append(entry.path)
+            ours = entry.name.startswith(_TEMP_PREFIX) and pattern.match(entry.name)
+            if ours and _remove_if_leftover(entry.path, time.time()):
+                removed.append(entry.path)
     return removed
 
 
