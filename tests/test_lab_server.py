@@ -6,6 +6,7 @@ leaves the lab as it was -- then the WebSocket, the play loop, and the ``neuronl
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import re
@@ -25,20 +26,19 @@ pytest.importorskip("httpx", reason="Starlette's TestClient needs httpx")
 with warnings.catch_warnings():  # starlette 1.x notes its TestClient will move to httpx2
     warnings.simplefilter("ignore")
     from starlette.testclient import TestClient
-import itertools
 
-from starlette.websockets import WebSocketDisconnect  # noqa: E402
+from starlette.websockets import WebSocketDisconnect
 
-import neuronlab  # noqa: E402
-from neuronlab.lab.card import card  # noqa: E402
-from neuronlab.lab.messages import dumps  # noqa: E402
-from neuronlab.lab.problem import MAX_CSV_BYTES  # noqa: E402
-from neuronlab.lab.runner import Outbox  # noqa: E402
-from neuronlab.lab.server import create_app  # noqa: E402
-from neuronlab.lab.session import LabSession  # noqa: E402
-from neuronlab.lab.settings import LabSettings  # noqa: E402
-from neuronlab.tensor import Tensor, no_grad  # noqa: E402
-from neuronlab.worked import TANH_NEURON_BIAS  # noqa: E402
+import neuronlab
+from neuronlab.lab.card import card
+from neuronlab.lab.messages import dumps
+from neuronlab.lab.problem import MAX_CSV_BYTES
+from neuronlab.lab.runner import Outbox
+from neuronlab.lab.server import create_app
+from neuronlab.lab.session import LabSession
+from neuronlab.lab.settings import LabSettings
+from neuronlab.tensor import Tensor, no_grad
+from neuronlab.worked import TANH_NEURON_BIAS
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 

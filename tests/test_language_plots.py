@@ -16,13 +16,13 @@ import pytest
 
 pytest.importorskip("matplotlib", reason="plots need matplotlib (pip install neuronlab[viz])")
 
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.patches import Rectangle  # noqa: E402
-from matplotlib.text import Text  # noqa: E402
+from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
+from matplotlib.text import Text
 
-from neuronlab import Linear, ReLU, Sequential, Tanh, no_grad  # noqa: E402
-from neuronlab.data import Vocabulary, context_windows, names, split_words  # noqa: E402
-from neuronlab.language import (  # noqa: E402
+from neuronlab import Linear, ReLU, Sequential, Tanh, no_grad
+from neuronlab.data import Vocabulary, context_windows, names, split_words
+from neuronlab.language import (
     batchnorm_mlp,
     count_bigrams,
     fit_options,
@@ -30,9 +30,9 @@ from neuronlab.language import (  # noqa: E402
     recipe_for,
     wavenet,
 )
-from neuronlab.training import History, LRSweep, fit  # noqa: E402
-from neuronlab.training.diagnostics import SATURATED  # noqa: E402
-from neuronlab.viz import plots  # noqa: E402
+from neuronlab.training import History, LRSweep, fit
+from neuronlab.training.diagnostics import SATURATED
+from neuronlab.viz import plots
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 

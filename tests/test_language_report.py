@@ -18,21 +18,21 @@ import pytest
 
 pytest.importorskip("matplotlib", reason="the report's pictures need matplotlib")
 
-from neuronlab.cli import main  # noqa: E402
-from neuronlab.data import Vocabulary, context_windows, names, split_words  # noqa: E402
-from neuronlab.language import (  # noqa: E402
+from neuronlab.cli import main
+from neuronlab.data import Vocabulary, context_windows, names, split_words
+from neuronlab.language import (
     batchnorm_mlp,
     count_bigrams,
     fit_options,
     recipe_for,
     sample,
 )
-from neuronlab.report import REPORT_FILES  # noqa: E402
-from neuronlab.report.language import BATCH_SEED, BATCH_SIZE, write_language_report  # noqa: E402
-from neuronlab.training import evaluate, fit  # noqa: E402
-from neuronlab.training.diagnostics import SATURATED  # noqa: E402
-from neuronlab.util.rng import make_rng  # noqa: E402
-from neuronlab.viz.plots import layer_activations  # noqa: E402
+from neuronlab.report import REPORT_FILES
+from neuronlab.report.language import BATCH_SEED, BATCH_SIZE, write_language_report
+from neuronlab.training import evaluate, fit
+from neuronlab.training.diagnostics import SATURATED
+from neuronlab.util.rng import make_rng
+from neuronlab.viz.plots import layer_activations
 
 #: Every file of a trained model's report, and the ones the counts (not trained, no tanh) lack.
 ALL_FILES = {

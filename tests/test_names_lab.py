@@ -25,17 +25,17 @@ pytest.importorskip("httpx", reason="Starlette's TestClient needs httpx")
 with warnings.catch_warnings():  # starlette 1.x notes its TestClient will move to httpx2
     warnings.simplefilter("ignore")
     from starlette.testclient import TestClient
-from starlette.websockets import WebSocketDisconnect  # noqa: E402
+from starlette.websockets import WebSocketDisconnect
 
-from neuronlab.data.text import context_windows, split_words  # noqa: E402
-from neuronlab.data.words import names, parse_words, read_words  # noqa: E402
-from neuronlab.lab.names_session import NamesSession, prepare  # noqa: E402
-from neuronlab.lab.names_settings import LIMITS, NamesSettings  # noqa: E402
-from neuronlab.lab.server import create_app  # noqa: E402
-from neuronlab.lab.settings import LabInputError  # noqa: E402
-from neuronlab.language.sampling import next_character_probabilities  # noqa: E402
-from neuronlab.training import evaluate  # noqa: E402
-from neuronlab.viz.plots.language import embedding_projection  # noqa: E402
+from neuronlab.data.text import context_windows, split_words
+from neuronlab.data.words import names, parse_words, read_words
+from neuronlab.lab.names_session import NamesSession, prepare
+from neuronlab.lab.names_settings import LIMITS, NamesSettings
+from neuronlab.lab.server import create_app
+from neuronlab.lab.settings import LabInputError
+from neuronlab.language.sampling import next_character_probabilities
+from neuronlab.training import evaluate
+from neuronlab.viz.plots.language import embedding_projection
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 

@@ -15,11 +15,11 @@ import pytest
 
 pytest.importorskip("matplotlib", reason="plots need matplotlib (pip install neuronlab[viz])")
 
-from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.figure import Figure
 
-from neuronlab import MLP, Perceptron, confusion_matrix, datasets, fit, mlp  # noqa: E402
-from neuronlab.training import History  # noqa: E402
-from neuronlab.viz import plots  # noqa: E402
+from neuronlab import MLP, Perceptron, confusion_matrix, datasets, fit, mlp
+from neuronlab.training import History
+from neuronlab.viz import plots
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
@@ -204,11 +204,11 @@ def test_decision_boundary_with_several_outputs_uses_argmax() -> None:
 def test_decision_boundary_threshold_for_probabilities_and_scores() -> None:
     X = np.array([[0.0, 0.0], [1.0, 1.0], [0.0, 1.0], [1.0, 0.0]])
     y = np.array([0, 1, 1, 0])
-    probability = lambda A: 1 / (1 + np.exp(-(A[:, 1] - 0.5) * 4))  # noqa: E731
+    probability = lambda A: 1 / (1 + np.exp(-(A[:, 1] - 0.5) * 4))
     fig = plots.plot_decision_boundary(probability, X, y, resolution=8)
     assert "class 1 where output > 0.5" in fig.axes[0].get_title()
     assert "100% of these points" in fig.axes[0].get_title()
-    score = lambda A: A[:, 1] - 0.5  # noqa: E731
+    score = lambda A: A[:, 1] - 0.5
     fig = plots.plot_decision_boundary(score, X, y, resolution=8)
     assert "where output > 0)" in fig.axes[0].get_title()
     fig = plots.plot_decision_boundary(score, X, y, resolution=8, threshold=2.0)

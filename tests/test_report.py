@@ -17,16 +17,16 @@ import pytest
 
 pytest.importorskip("matplotlib", reason="reports draw with matplotlib")
 
-from neuronlab import MLP, Adam, Neuron, datasets, fit, mlp, predict  # noqa: E402
-from neuronlab.data import dataset_info  # noqa: E402
-from neuronlab.report import (  # noqa: E402
+from neuronlab import MLP, Adam, Neuron, datasets, fit, mlp, predict
+from neuronlab.data import dataset_info
+from neuronlab.report import (
     REPORT_FILES,
     check_run_folder,
     default_run_dir,
     first_neuron_graph,
     write_run_report,
 )
-from neuronlab.training import History  # noqa: E402
+from neuronlab.training import History
 
 CONFIG = {
     "command": "demo",

@@ -14,8 +14,8 @@ import pytest
 
 pytest.importorskip("matplotlib", reason="the tour draws with matplotlib")
 
-from neuronlab import mlp  # noqa: E402
-from neuronlab.tour import (  # noqa: E402
+from neuronlab import mlp
+from neuronlab.tour import (
     TANH_NEURON_BIAS,
     TOUR_STEPS,
     DigitsRun,
@@ -25,7 +25,7 @@ from neuronlab.tour import (  # noqa: E402
     tanh_neuron_output,
     training_steps,
 )
-from neuronlab.training import History  # noqa: E402
+from neuronlab.training import History
 
 
 @pytest.fixture(scope="module")

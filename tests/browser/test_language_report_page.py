@@ -12,8 +12,8 @@ import pytest
 
 pytest.importorskip("matplotlib", reason="the report's pictures need matplotlib")
 
-from neuronlab.cli import main  # noqa: E402
-from neuronlab.data import names  # noqa: E402
+from neuronlab.cli import main
+from neuronlab.data import names
 
 #: Desktop and phone widths, in CSS pixels.
 WIDTHS = (1280, 420)

@@ -15,9 +15,9 @@ import pytest
 
 pytest.importorskip("uvicorn", reason="the lab's server needs uvicorn (pip install .[lab])")
 
-from neuronlab.lab.launch import LabServer  # noqa: E402
-from neuronlab.lab.names_session import NamesSession  # noqa: E402
-from neuronlab.lab.names_settings import NamesSettings  # noqa: E402
+from neuronlab.lab.launch import LabServer
+from neuronlab.lab.names_session import NamesSession
+from neuronlab.lab.names_settings import NamesSettings
 
 TIMEOUT = 20_000  # ms: generous for a busy 2-core machine; no test waits on a clock
 SMALL = NamesSettings(hidden=32, batch_size=16)  # a small MLP: quick steps and frames

@@ -10,9 +10,9 @@ import pytest
 
 pytest.importorskip("matplotlib", reason="the report's pictures need matplotlib")
 
-from neuronlab import MLP, Adam, datasets, fit, mlp  # noqa: E402
-from neuronlab.data import dataset_info  # noqa: E402
-from neuronlab.report import write_run_report  # noqa: E402
+from neuronlab import MLP, Adam, datasets, fit, mlp
+from neuronlab.data import dataset_info
+from neuronlab.report import write_run_report
 
 
 def _classification_report(folder: Path) -> tuple[Path, dict[str, Any]]:

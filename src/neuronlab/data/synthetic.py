@@ -156,7 +156,7 @@ def sweets() -> tuple[np.ndarray, np.ndarray]:
     return X, y
 
 
-def HOUSE_PRICE(size: np.ndarray, location: np.ndarray) -> np.ndarray:  # noqa: N802
+def HOUSE_PRICE(size: np.ndarray, location: np.ndarray) -> np.ndarray:
     """The formula behind ``houses``: price (k€) = 50 + 2.5 · size (m²) + 120 · location (0–1)."""
     return 50.0 + 2.5 * np.asarray(size) + 120.0 * np.asarray(location)
 
