@@ -170,10 +170,9 @@ class NamesSession:
     def _data(self, s: NamesSettings, uploaded: list[str] | None) -> NamesData:
         """The run's examples: those of the current run again when the words and context agree."""
         current = getattr(self, "data", None)
-        same = current is not None and current.source == s.words
         if (
-            same
-            and current.block_size == s.block_size
+            current is not None
+            and (current.source, current.block_size) == (s.words, s.block_size)
             and (s.words == "names" or uploaded is self.uploaded)
         ):
             return current
