@@ -69,10 +69,13 @@ typecheck: $(TEST_STAMP)
 # Hypothesis runs its repeatable "ci" profile here; HYPOTHESIS_PROFILE=dev explores anew.
 # NEURONLAB_REQUIRE_TOOLS=1: a missing test tool (PyTorch, the gradients' oracle, above
 # all) stops the run with its name, and a skipped test is a failure (tests/conftest.py).
+# One BLAS/OpenMP thread in each worker: the workers already fill the cores, and idle
+# threads spinning beside them would only take CPU time from the tests.
 HYPOTHESIS_PROFILE ?= ci
 TEST_WORKERS ?= 3
 test: $(TEST_STAMP) system-deps lint typecheck
 	NEURONLAB_REQUIRE_TOOLS=1 HYPOTHESIS_PROFILE=$(HYPOTHESIS_PROFILE) \
+	  OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 \
 	  $(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadscope
 
 # Benchmarks run in their own environment, which also holds the baselines

@@ -42,8 +42,10 @@ def ws_url(server: LabServer) -> str:
 def check_frame(frame: dict) -> None:
     """A frame carries what the page draws: the loss and every heatmap, at full size."""
     assert frame["train"]["loss"] is not None
-    assert frame["output"]["size"] == 100 and len(frame["output"]["confidence"]) > 13_000
-    assert len(frame["neurons"]) == 16 and all(n["size"] == 50 for n in frame["neurons"])
+    assert frame["output"]["size"] == 100
+    assert len(frame["output"]["confidence"]) > 13_000
+    assert len(frame["neurons"]) == 16
+    assert all(n["size"] == 50 for n in frame["neurons"])
 
 
 def play(ws, seconds: float) -> dict[str, float]:
@@ -89,7 +91,7 @@ def latencies(ws, count: int) -> list[float]:
 
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
 def one_run(seconds: float, steps: int) -> dict[str, float]:

@@ -337,12 +337,12 @@ def ladder(jobs: int, threads: int) -> None:
         ours = results[(m, "lecture")]["loss"]
         reached = ours <= target if what == "<=" else abs(ours - lecture) < target
         must = f"<= {target:.2f}" if what == "<=" else f"±{target:g}"
-        row = f"{m:10s} {lecture:8.4f} {ours:22.4f} {must:>11s} {str(reached):>8s}"
+        row = f"{m:10s} {lecture:8.4f} {ours:22.4f} {must:>11s} {reached!s:>8s}"
         if m != "counts":
             default = results[(m, "default")]
             row += (
                 f" {default['loss']:16.4f} {default['steps']:8,d} "
-                f"{str(default['loss'] < lecture):>14s}"
+                f"{default['loss'] < lecture!s:>14s}"
             )
         print(row)
     mlp = results[("mlp", "lecture")]
@@ -404,6 +404,7 @@ def main() -> None:
     )
     speed(args.rounds, args.threads)
     bookkeeping(args.rounds, args.threads)
+    return None
 
 
 if __name__ == "__main__":

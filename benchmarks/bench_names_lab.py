@@ -33,9 +33,11 @@ NETWORK_TARGET = 20.0  # bench_lab.py's target for the network lab
 
 def names_frame_ok(frame: dict[str, Any]) -> None:
     """A names frame carries what the page draws."""
-    assert frame["train"] is not None and frame["dev"] is not None
+    assert frame["train"] is not None
+    assert frame["dev"] is not None
     assert len(frame["embedding"]["points"]) == 27
-    assert len(frame["activations"]) == 1 and len(frame["activations"][0]["counts"]) == 40
+    assert len(frame["activations"]) == 1
+    assert len(frame["activations"][0]["counts"]) == 40
     assert len(frame["ratios"]["series"]) == 3
 
 

@@ -192,6 +192,7 @@ def main() -> None:
         f"\nchain of {n:,} additions, 3 processes: backward {spread(per_node, 0)} ns per node, "
         f"memory {spread(grew, 0)} bytes per node"
     )
+    return None
 
 
 if __name__ == "__main__":

@@ -54,7 +54,7 @@ def initial_weights(seed: int = 1):
     rng = np.random.default_rng(seed)
     w1 = rng.uniform(-1, 1, (H, D)) * np.sqrt(6.0 / D)
     w2 = rng.uniform(-1, 1, (C, H)) * np.sqrt(6.0 / H)
-    as32 = lambda a: np.asarray(a, dtype=np.float32)  # noqa: E731
+    as32 = lambda a: np.asarray(a, dtype=np.float32)
     return {
         "0.weight": as32(w1),
         "0.bias": as32(np.zeros(H)),
@@ -198,9 +198,9 @@ def worker(name: str, batch: int, limit: int) -> None:
     if name == "torch":
         import torch  # noqa: F401
     elif name.startswith("neuronlab"):
-        import neuronlab.losses  # noqa: F401
-        import neuronlab.nn  # noqa: F401
-        import neuronlab.optim  # noqa: F401
+        import neuronlab.losses
+        import neuronlab.nn
+        import neuronlab.optim
         import neuronlab.training  # noqa: F401
     epoch = {
         "neuronlab": epoch_neuronlab,
@@ -369,6 +369,7 @@ def main() -> None:
         f"neuronlab MLP 64-64-10 {d['ours']:.2%} test accuracy in {d['ours_time']:.1f} s; "
         f"scikit-learn MLPClassifier(64) {d['sk']:.2%} in {d['sk_time']:.1f} s"
     )
+    return None
 
 
 if __name__ == "__main__":

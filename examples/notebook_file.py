@@ -15,7 +15,7 @@ from pathlib import Path
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-__all__ = ["cells_of", "notebook", "file_text", "command"]
+__all__ = ["cells_of", "command", "file_text", "notebook"]
 
 
 def cells_of(texts: Sequence[tuple[str, str]], prefix: str) -> list[nbformat.NotebookNode]:

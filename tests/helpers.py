@@ -99,7 +99,8 @@ def tensor_run(
     """fn on fresh Tensor leaves of ``dtype``: (output, the gradient of each input)."""
     leaves = [Tensor(a, dtype=dtype, requires_grad=True) for a in arrays]
     out = fn(*leaves)
-    assert isinstance(out, Tensor) and out.dtype == dtype, f"{out!r} is not a {dtype} Tensor"
+    assert isinstance(out, Tensor), f"{out!r} is not a {dtype} Tensor"
+    assert out.dtype == dtype, f"{out!r} is not a {dtype} Tensor"
     out.backward(upstream(out.shape).astype(dtype))
     return out.data, [grad_of(leaf) for leaf in leaves]
 

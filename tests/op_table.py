@@ -602,7 +602,7 @@ def _binary(name: str, fn: Callable[..., Any], *pairs: tuple[float, float]) -> l
 EXP_LIMIT = 709.782712893384  # the largest x with a finite e**x in float64
 SPECIAL = [-INF, -1000.0, -1.0, -0.0, 0.0, 1e-300, 5e-324, 1.0, 1000.0, INF, NAN]
 EXTREMES = [-INF, -1000.0, -1.0, 0.0, 1e-300, 1.0, 1000.0, INF]  # one array: no nan
-_div = lambda a, b: a / b  # noqa: E731
+_div = lambda a, b: a / b
 
 EDGES = [
     *_unary("exp", lambda a: a.exp(), 709.0, 710.0, EXP_LIMIT, *SPECIAL),

@@ -149,7 +149,7 @@ def test_no_circle_of_imports() -> None:
         state[node] = 1
         for nxt in sorted(graph.get(node, ())):
             if nxt in path and state.get(nxt) == 1 and nxt != "neuronlab":
-                cycle = path[path.index(nxt) :] + [nxt]
+                cycle = [*path[path.index(nxt) :], nxt]
                 raise AssertionError("a circle of imports: " + " -> ".join(cycle))
             if state.get(nxt) is None and nxt in graph:
                 visit(nxt, [*path, nxt])

@@ -16,7 +16,7 @@ from neuronlab.viz import gradcheck, nudge
 
 
 def test_nudge_the_design_example():
-    v, L = l_graph()
+    v, _L = l_graph()
 
     def rebuild():
         return (v["a"] * v["b"] + v["c"]) * v["f"]
@@ -37,13 +37,14 @@ def test_nudge_the_design_example():
 
 
 def test_nudge_small_h_measures_the_slope():
-    v, o = tanh_neuron(fused=True)
+    v, _o = tanh_neuron(fused=True)
 
     def rebuild():
         return dot([v["w1"], v["w2"]], [v["x1"], v["x2"]], v["b"]).tanh()
 
     r = nudge(rebuild, v["x1"])  # default h = 1e-3
-    assert r.h == 1e-3 and r.grad == pytest.approx(-1.5)
+    assert r.h == 1e-3
+    assert r.grad == pytest.approx(-1.5)
     assert r.slope == pytest.approx(-1.5, rel=1e-2)
     assert r.predicted == pytest.approx(r.change, rel=1e-2)
 
@@ -60,7 +61,8 @@ def test_nudge_restores_even_when_the_function_fails():
 
     with pytest.raises(RuntimeError, match="boom"):
         nudge(fn, x, h=0.5)
-    assert x.data == 1.0 and calls == [1.0, 1.5]
+    assert x.data == 1.0
+    assert calls == [1.0, 1.5]
 
 
 def test_nudge_errors():
@@ -117,11 +119,12 @@ def test_gradcheck_passes_on_every_op(name, data):
     xs = [Value(data.draw(s), label=f"x{i}") for i, s in enumerate(strategies)]
     result = gradcheck(fn, xs)
     assert result.ok, result.text
-    assert bool(result) and len(result.rows) == len(xs)
+    assert bool(result)
+    assert len(result.rows) == len(xs)
 
 
 def test_gradcheck_table():
-    v, L = l_graph()
+    v, _L = l_graph()
     leaves = [v[n] for n in "abcf"]
 
     def fn(xs):
@@ -129,7 +132,8 @@ def test_gradcheck_table():
         return (a * b + c) * f
 
     result = gradcheck(fn, leaves)
-    assert result.ok and result.output == -8.0
+    assert result.ok
+    assert result.output == -8.0
     assert [(r.input, r.analytic) for r in result.rows] == [
         ("a", 6.0),
         ("b", -4.0),
@@ -137,9 +141,11 @@ def test_gradcheck_table():
         ("f", 4.0),
     ]
     for r in result.rows:
-        assert r.numeric == pytest.approx(r.analytic, rel=1e-6) and r.rel_error < 1e-6
+        assert r.numeric == pytest.approx(r.analytic, rel=1e-6)
+        assert r.rel_error < 1e-6
     text = result.text.splitlines()
-    assert "all ok" in text[0] and text[1].split() == [
+    assert "all ok" in text[0]
+    assert text[1].split() == [
         "input",
         "analytic",
         "numeric",
@@ -147,7 +153,8 @@ def test_gradcheck_table():
         "error",
         "ok",
     ]
-    assert text[2].split()[:2] == ["a", "6"] and text[2].endswith("ok")
+    assert text[2].split()[:2] == ["a", "6"]
+    assert text[2].endswith("ok")
 
 
 def test_gradcheck_catches_a_wrong_local_gradient():
@@ -156,12 +163,14 @@ def test_gradcheck_catches_a_wrong_local_gradient():
         return Value(x.data**2, (x,), (3.0 * x.data,), "custom")  # d(x²)/dx is 2x, not 3x
 
     result = gradcheck(wrong_square, [Value(1.5, label="x")])
-    assert not result.ok and not bool(result)
+    assert not result.ok
+    assert not bool(result)
     (row,) = result.rows
     assert (row.input, row.analytic, row.ok) == ("x", 4.5, False)
     assert row.numeric == pytest.approx(3.0)
     assert row.rel_error == pytest.approx(1.5 / 4.5)
-    assert "1 FAILED" in result.text and "FAIL" in result.text.splitlines()[-1]
+    assert "1 FAILED" in result.text
+    assert "FAIL" in result.text.splitlines()[-1]
 
 
 def test_gradcheck_catches_a_broken_op(monkeypatch):
@@ -182,13 +191,15 @@ def test_gradcheck_leaves_the_graph_as_it_found_it():
     L.backward()  # leaves accumulate: a.grad is 12 now
     before = {k: (x.data, x.grad) for k, x in v.items()}
     result = gradcheck(lambda xs: (xs[0] * xs[1] + v["c"]) * v["f"], [v["a"], v["b"]])
-    assert result.ok and result.rows[0].analytic == 6.0  # not the accumulated 12
+    assert result.ok
+    assert result.rows[0].analytic == 6.0
     assert {k: (x.data, x.grad) for k, x in v.items()} == before
 
 
 def test_gradcheck_at_a_kink_fails_as_it_should():
     result = gradcheck(lambda xs: xs[0].relu(), [0.0])
-    assert not result.ok and result.rows[0].numeric == pytest.approx(0.5)
+    assert not result.ok
+    assert result.rows[0].numeric == pytest.approx(0.5)
 
 
 def test_gradcheck_errors():

@@ -111,7 +111,8 @@ def test_describe_says_the_kind_and_a_short_repr():
 def test_what_is_taken_comes_back_as_a_plain_int():
     for x in (3, np.int64(3), np.uint8(3), np.int8(3)):
         out = whole_number(x, "n", minimum=0, maximum=3)
-        assert out == 3 and type(out) is int
+        assert out == 3
+        assert type(out) is int
     assert whole_number(10**5000, "n") == 10**5000  # a bound, not the type, limits the size
 
 
@@ -150,7 +151,7 @@ def test_one_rule_for_every_odd_input(x, low, span):
         if came.bit_length() <= 1024
         else f"an int of about 10**{math.floor(math.log10(abs(came)))}"
     )
-    with pytest.raises(ValueError) as info:
+    with pytest.raises(ValueError, match=r"^k: expected a whole number from ") as info:
         whole_number(x, "k", minimum=low, maximum=high)
     assert str(info.value) == f"k: expected a whole number from {low} to {high}, got {shown}"
 
@@ -172,7 +173,8 @@ def test_real_number_takes_finite_reals_and_nothing_else(x):
             real_number(x, "r")
     else:
         out = real_number(x, "r")
-        assert type(out) is float and out == float(x)
+        assert type(out) is float
+        assert out == float(x)
 
 
 # -- the lab says the same ----------------------------------------------------------------------
@@ -241,9 +243,12 @@ def _type_tests(condition: ast.AST) -> list[set[str]]:
     for node in ast.walk(condition):
         if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "isinstance":
             tests.append(_type_names(node.args[1]) if len(node.args) == 2 else set())
-        elif isinstance(node, ast.Compare) and isinstance(node.left, ast.Call):
-            if getattr(node.left.func, "id", "") == "type":
-                tests += [_type_names(right) for right in node.comparators]
+        elif (
+            isinstance(node, ast.Compare)
+            and isinstance(node.left, ast.Call)
+            and getattr(node.left.func, "id", "") == "type"
+        ):
+            tests += [_type_names(right) for right in node.comparators]
     return tests
 
 

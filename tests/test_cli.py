@@ -48,7 +48,8 @@ def final_accuracy(stdout: str) -> float:
 
 
 def assert_clean(proc):
-    assert "Traceback" not in proc.stderr and "Traceback" not in proc.stdout
+    assert "Traceback" not in proc.stderr
+    assert "Traceback" not in proc.stdout
 
 
 # -- what works ---------------------------------------------------------------------------------
@@ -66,7 +67,8 @@ def test_console_script_is_installed():
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == f"neuronlab {neuronlab.__version__}"
     bad = run("train", "--lr", "-1", cmd=[str(SCRIPT)])
-    assert bad.returncode == 2 and len(bad.stderr.splitlines()) == 1
+    assert bad.returncode == 2
+    assert len(bad.stderr.splitlines()) == 1
 
 
 def test_help_lists_the_commands():
@@ -134,7 +136,7 @@ def gate_table(stdout):
 
 
 @pytest.mark.parametrize(
-    "gate, truth",
+    ("gate", "truth"),
     [("and", [0, 0, 0, 1]), ("or", [0, 1, 1, 1]), ("nand", [1, 1, 1, 0])],
 )
 def test_perceptron_learns_gate(gate, truth):
@@ -162,7 +164,8 @@ def test_train_moons_quiet():
     assert proc.returncode == 0, proc.stderr
     assert_clean(proc)
     lines = proc.stdout.strip().splitlines()
-    assert len(lines) == 2 and lines[1].startswith("report: runs/train-moons-")
+    assert len(lines) == 2
+    assert lines[1].startswith("report: runs/train-moons-")
     assert 0.5 < final_accuracy(lines[0]) <= 1.0
 
 
@@ -186,8 +189,11 @@ def test_train_prints_progress_when_not_quiet():
     )
     assert proc.returncode == 0, proc.stderr
     out = proc.stdout
-    assert "circles (40 training examples)" in out and "loss bce" in out and "tanh" in out
-    assert re.search(r"epoch\s+1/10", out) and re.search(r"epoch\s+10/10", out)
+    assert "circles (40 training examples)" in out
+    assert "loss bce" in out
+    assert "tanh" in out
+    assert re.search(r"epoch\s+1/10", out)
+    assert re.search(r"epoch\s+10/10", out)
     final_accuracy(out)
 
 
@@ -251,7 +257,8 @@ def test_diverging_train_is_one_line_exit_1():
     warned = [line for line in lines if line.startswith("neuronlab: warning: ")]
     errors = [line for line in lines if line not in warned]
     assert len(errors) == 1, proc.stderr  # one line for the error, one per warning before it
-    assert "diverged" in errors[0] and "lower learning rate" in errors[0]
+    assert "diverged" in errors[0]
+    assert "lower learning rate" in errors[0]
     assert re.search(r"step \d+", errors[0])
     assert any("the loss has grown" in w and "Lower the learning rate" in w for w in warned)
 
@@ -350,7 +357,8 @@ def test_no_command_shows_help_and_exits_2():
     proc = run()
     assert proc.returncode == 2
     assert_clean(proc)
-    assert "demo" in proc.stdout + proc.stderr and "train" in proc.stdout + proc.stderr
+    assert "demo" in proc.stdout + proc.stderr
+    assert "train" in proc.stdout + proc.stderr
 
 
 # -- the tensor engine from the command line: digits, is-it-a-9, MNIST files, save/predict --------
@@ -377,7 +385,8 @@ def test_train_digits_uses_the_tensor_engine_and_reports_test_accuracy(tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert "tensor engine" in proc.stdout
     m = re.search(r"test accuracy ([\d.]+)% on 450 examples", proc.stdout)
-    assert m and float(m.group(1)) >= 95.0, proc.stdout
+    assert m, proc.stdout
+    assert float(m.group(1)) >= 95.0, proc.stdout
     assert (tmp_path / "d.npz").stat().st_size > 0
     assert (tmp_path / "report" / "index.html").exists()
 
@@ -413,7 +422,8 @@ def test_is_it_a_nine_reports_precision_and_recall():
     assert proc.returncode == 0, proc.stderr
     m = re.search(r"is it a 9\? precision ([\d.]+)%, recall ([\d.]+)%", proc.stdout)
     assert m, proc.stdout
-    assert float(m.group(1)) > 50 and float(m.group(2)) > 50
+    assert float(m.group(1)) > 50
+    assert float(m.group(2)) > 50
     assert "10% of the test images are a 9" in proc.stdout
 
 
@@ -490,11 +500,12 @@ def test_train_on_mnist_files(tmp_path):
     )
     assert proc.returncode == 0, proc.stderr
     m = re.search(r"test accuracy ([\d.]+)% on 20 examples", proc.stdout)
-    assert m and float(m.group(1)) >= 90, proc.stdout
+    assert m, proc.stdout
+    assert float(m.group(1)) >= 90, proc.stdout
 
 
 @pytest.mark.parametrize(
-    "args, words",
+    ("args", "words"),
     [
         (("train", "--dataset", "mnist"), "needs --data-dir"),
         (("train", "--dataset", "mnist", "--data-dir", "/nonexistent"), "nonexistent"),
@@ -519,7 +530,8 @@ def test_predict_rejects_a_corrupt_model_and_bad_rows(tmp_path):
     (tmp_path / "bad.npz").write_bytes(b"not a model at all")
     (tmp_path / "x.csv").write_text("1,2\n")
     proc = run("predict", str(tmp_path / "bad.npz"), str(tmp_path / "x.csv"))
-    assert proc.returncode == 2 and len(proc.stderr.strip().splitlines()) == 1
+    assert proc.returncode == 2
+    assert len(proc.stderr.strip().splitlines()) == 1
     assert_clean(proc)
     run(
         "train",
@@ -536,4 +548,5 @@ def test_predict_rejects_a_corrupt_model_and_bad_rows(tmp_path):
     for bad in ("words.csv", "three.csv"):
         proc = run("predict", str(tmp_path / "m.npz"), str(tmp_path / bad))
         assert proc.returncode == 2, proc.stdout
-        assert len(proc.stderr.strip().splitlines()) == 1 and "Traceback" not in proc.stderr
+        assert len(proc.stderr.strip().splitlines()) == 1
+        assert "Traceback" not in proc.stderr

@@ -29,7 +29,8 @@ def one_line_error(capsys, args, code=2):
     out, err = capsys.readouterr()
     assert status == code, (status, out, err)
     lines = err.splitlines()
-    assert len(lines) == 1 and "Traceback" not in err, err
+    assert len(lines) == 1, err
+    assert "Traceback" not in err, err
     return lines[0], out
 
 
@@ -62,14 +63,16 @@ def test_a_run_prints_its_split_losses_and_samples(trained):
     lines = out.splitlines()
     start = next(i for i, ln in enumerate(lines) if ln.startswith("7 samples"))
     samples = lines[start + 1 : start + 8]
-    assert len(samples) == 7 and all(s.isalpha() and s.islower() for s in samples if s)
+    assert len(samples) == 7
+    assert all(s.isalpha() and s.islower() for s in samples if s)
     assert lines[start + 8] == f"model saved to {path}"
 
 
 def test_the_saved_model_has_the_losses_printed(trained):
     out, path = trained
     model = load(path)
-    assert isinstance(model, LanguageModel) and model.block_size == 3
+    assert isinstance(model, LanguageModel)
+    assert model.block_size == 3
     words = datasets.names()
     vocabulary = Vocabulary.from_words(words)
     assert model.vocabulary == vocabulary
@@ -88,7 +91,8 @@ def test_sample_reads_the_model_back(trained, capsys):
     assert len(first) == 12
     assert main(["sample", str(path), "-n", "5", "--start", "em", "--seed", "0"]) == 0
     started = capsys.readouterr().out.splitlines()
-    assert len(started) == 5 and all(w.startswith("em") for w in started)
+    assert len(started) == 5
+    assert all(w.startswith("em") for w in started)
     assert main(["sample", str(path), "-n", "4", "--top-k", "1"]) == 0
     greedy = capsys.readouterr().out.splitlines()
     assert len(set(greedy)) == 1  # always the likeliest character: one name, four times
@@ -108,7 +112,8 @@ def test_sample_reads_the_model_back(trained, capsys):
 def test_sample_refuses_bad_options_in_one_line(trained, capsys, extra, match):
     _, path = trained
     line, out = one_line_error(capsys, ["sample", str(path), *extra])
-    assert match in line and out == ""
+    assert match in line
+    assert out == ""
 
 
 def test_sample_refuses_what_is_not_a_language_model(tmp_path, capsys):
@@ -119,7 +124,8 @@ def test_sample_refuses_what_is_not_a_language_model(tmp_path, capsys):
                  "--save", str(moons)]) == 0  # fmt: skip
     capsys.readouterr()
     line, _ = one_line_error(capsys, ["sample", str(moons)])
-    assert "not a language model" in line and "makemore --save" in line
+    assert "not a language model" in line
+    assert "makemore --save" in line
 
 
 def test_sample_refuses_a_model_whose_vocabulary_does_not_fit_its_layers(trained, tmp_path, capsys):
@@ -132,7 +138,8 @@ def test_sample_refuses_a_model_whose_vocabulary_does_not_fit_its_layers(trained
     bad = tmp_path / "bad.npz"
     np.savez(bad, **arrays)
     line, _ = one_line_error(capsys, ["sample", str(bad)])
-    assert "bad.npz" in line and "the vocabulary has 28 characters" in line
+    assert "bad.npz" in line
+    assert "the vocabulary has 28 characters" in line
 
 
 def test_the_counts_are_counted_not_trained(capsys):
@@ -153,7 +160,8 @@ def test_any_word_list_works(tmp_path, capsys):
     args = ["makemore", "--input", str(words), "--steps", "50", "--no-report", "--samples", "4"]
     assert main(args) == 0
     out = capsys.readouterr().out
-    assert "9 characters" in out and "240 / 30 / 30 words" in out
+    assert "9 characters" in out
+    assert "240 / 30 / 30 words" in out
     lines = out.splitlines()
     samples = lines[lines.index(next(ln for ln in lines if "samples" in ln)) + 1 :][:4]
     assert all(set(s) <= set("abcdefgh") for s in samples)
@@ -201,7 +209,8 @@ def test_bad_options_are_refused_in_one_line_before_training(capsys, tmp_path, a
 def test_bad_input_files_are_refused_in_one_line(capsys, tmp_path, content, match):
     path = _write(tmp_path / "words.txt", content)
     line, out = one_line_error(capsys, ["makemore", "--input", path, "--no-report"])
-    assert match in line and out == ""
+    assert match in line
+    assert out == ""
     assert "words.txt" in line
 
 

@@ -65,7 +65,8 @@ def test_one_sigmoid_output_prints_the_class_and_p1(models, capsys, tmp_path):
     assert header == "row\tclass\tp(1)"
     p = predict(load(models["sigmoid"]), X)
     assert lines == [[str(i), str(int(p[i] > 0.5)), f"{p[i]:.4f}"] for i in range(4)]
-    assert lines[0][1] == "0" and lines[1][1] == "1"  # the upper moon, the lower moon
+    assert lines[0][1] == "0"
+    assert lines[1][1] == "1"
 
 
 def test_a_scalar_model_prints_what_it_computes(models, capsys, tmp_path):
@@ -189,8 +190,11 @@ def test_hostile_input_is_one_line(case, models, capsys, tmp_path):
     (tmp_path / name).write_bytes(make())
     assert main(["predict", str(models["sigmoid"]), str(tmp_path / name)]) == 2
     out, err = capsys.readouterr()
-    assert out == "" and len(err.splitlines()) == 1 and "Traceback" not in err, err
-    assert err.startswith(f"neuronlab: error: {name}") and words in err, err
+    assert out == "", err
+    assert len(err.splitlines()) == 1, err
+    assert "Traceback" not in err, err
+    assert err.startswith(f"neuronlab: error: {name}"), err
+    assert words in err, err
 
 
 @pytest.mark.parametrize("where", ["/dev/zero", "fifo", "folder"])
@@ -202,7 +206,8 @@ def test_only_regular_files_are_read_as_model_or_input(where, models, capsys, tm
     for args in ([str(models["sigmoid"]), path], [path, str(models["sigmoid"])]):
         assert main(["predict", *args]) == 2
         out, err = capsys.readouterr()
-        assert out == "" and len(err.splitlines()) == 1, err
+        assert out == "", err
+        assert len(err.splitlines()) == 1, err
         assert f"expected a regular file, got {kind}" in err
 
 
@@ -210,7 +215,8 @@ def test_a_model_that_is_not_a_model_is_one_line(capsys, tmp_path):
     (tmp_path / "x.csv").write_text("1,2\n")
     assert main(["predict", str(tmp_path / "x.csv"), str(tmp_path / "x.csv")]) == 2
     err = capsys.readouterr().err
-    assert len(err.splitlines()) == 1 and "not a neuronlab model file" in err
+    assert len(err.splitlines()) == 1
+    assert "not a neuronlab model file" in err
 
 
 # -- pipes: `neuronlab ... | head` ends quietly ----------------------------------------------------
@@ -247,7 +253,8 @@ def test_train_into_head_still_saves_the_model(tmp_path):
 @pytest.mark.parametrize("args", [["--help"], ["train", "--help"], ["perceptron", "--sweets"]])
 def test_help_and_short_output_into_head(args, tmp_path):
     proc = piped_into_head(" ".join([*CLI, *args]), tmp_path)
-    assert proc.returncode == 0 and proc.stderr == "", proc.stderr
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr == "", proc.stderr
     assert len(proc.stdout.splitlines()) == 1
 
 

@@ -45,7 +45,8 @@ def one_line_error(capsys, args, code=2):
     assert status == code, (status, out, err)
     assert out == "", out  # refused before anything ran
     lines = err.splitlines()
-    assert len(lines) == 1 and "Traceback" not in err, err
+    assert len(lines) == 1, err
+    assert "Traceback" not in err, err
     return lines[0]
 
 
@@ -74,7 +75,8 @@ def test_digits_defaults_reach_97_percent(tmp_path):
     assert "tensor engine (float32), network 64-128-10 (9,610 parameters" in proc.stdout
     assert f"adam lr {row.lr:g}, {row.epochs} epochs, batches of {row.batch_size}" in proc.stdout
     m = re.search(r"test accuracy ([\d.]+)% on 450 examples", proc.stdout)
-    assert m and float(m.group(1)) >= 97.0, proc.stdout  # 98.22% when measured
+    assert m, proc.stdout
+    assert float(m.group(1)) >= 97.0, proc.stdout  # 98.22% when measured
 
 
 # -- both engines: the same weights, the same batches, the same numbers ---------------------
@@ -88,7 +90,8 @@ def test_both_engines_start_from_the_same_weights():
         data = load_training_data(args)
         model = build_model(make_plan(args, data))
         if engine == "scalar":
-            assert isinstance(model, MLP) and model.sizes == [2, 5, 4, 3]
+            assert isinstance(model, MLP)
+            assert model.sizes == [2, 5, 4, 3]
             scalar = [p.data.astype(np.float64) for p in from_value_mlp(model).parameters()]
         else:
             assert isinstance(model, Sequential)
@@ -120,7 +123,8 @@ def test_mse_on_digits_trains_one_hot_targets_with_sigmoid_outputs(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert "network 64-128-10 (9,610 parameters, relu, sigmoid output), loss mse" in proc.stdout
     m = re.search(r"test accuracy ([\d.]+)% on 450 examples", proc.stdout)
-    assert m and float(m.group(1)) >= 95.0, proc.stdout  # 97.8% when measured
+    assert m, proc.stdout
+    assert float(m.group(1)) >= 95.0, proc.stdout  # 97.8% when measured
 
 
 def test_mse_on_spiral_learns_three_one_hot_classes(capsys):
@@ -130,7 +134,8 @@ def test_mse_on_spiral_learns_three_one_hot_classes(capsys):
     )
     out = capsys.readouterr().out
     assert "network 2-16-16-3 (371 parameters, relu, sigmoid output), loss mse" in out
-    assert history.accuracy[-1] == 1.0 and history.loss[-1] < 0.01  # 100%, 0.00189 measured
+    assert history.accuracy[-1] == 1.0
+    assert history.loss[-1] < 0.01
     assert re.search(r"final loss 0\.00\d+, accuracy 100\.0%", out), out
 
 
@@ -158,9 +163,11 @@ def test_numpy_overflow_warnings_never_reach_the_user(tmp_path):
     assert proc.returncode == 1, proc.stderr  # diverged
     lines = proc.stderr.splitlines()
     assert all(line.startswith("neuronlab: ") for line in lines), proc.stderr
-    assert "RuntimeWarning" not in proc.stderr and "overflow" not in proc.stderr
+    assert "RuntimeWarning" not in proc.stderr
+    assert "overflow" not in proc.stderr
     errors = [line for line in lines if not line.startswith("neuronlab: warning: ")]
-    assert len(errors) == 1 and "diverged" in errors[0], proc.stderr
+    assert len(errors) == 1, proc.stderr
+    assert "diverged" in errors[0], proc.stderr
 
 
 # -- how long it will take -------------------------------------------------------------------
@@ -297,7 +304,8 @@ def test_hostile_sizes_are_refused_in_bounded_memory(args, tmp_path):
     assert proc.returncode == 2, proc.stderr[-2000:]
     assert proc.stdout == ""
     lines = proc.stderr.splitlines()
-    assert len(lines) == 1 and lines[0].startswith("neuronlab train: "), proc.stderr
+    assert len(lines) == 1, proc.stderr
+    assert lines[0].startswith("neuronlab train: "), proc.stderr
 
 
 # -- the report gets the rows that apply ----------------------------------------------------------
@@ -306,22 +314,28 @@ def test_hostile_sizes_are_refused_in_bounded_memory(args, tmp_path):
 def test_the_report_config_holds_only_what_applies(tmp_path, capsys):
     assert main(["train", "--dataset", "moons", "--epochs", "2", "--out", str(tmp_path / "m")]) == 0
     moons = json.loads((tmp_path / "m" / "config.json").read_text())
-    assert moons["n"] == 100 and moons["noise"] == 0.1 and moons["engine"] == "scalar"
-    assert moons["layers"] == [2, 16, 16, 1] and moons["batch_size"] == 32
+    assert moons["n"] == 100
+    assert moons["noise"] == 0.1
+    assert moons["engine"] == "scalar"
+    assert moons["layers"] == [2, 16, 16, 1]
+    assert moons["batch_size"] == 32
     for absent in ("target", "data_dir", "dtype", "momentum", "save", "target_standardised"):
         assert absent not in moons
     args = ["--dataset", "digits", "--target", "9", "--epochs", "2", "--optimizer", "sgd"]
     assert main(["train", *args, "--out", str(tmp_path / "d")]) == 0
     digits = json.loads((tmp_path / "d" / "config.json").read_text())
-    assert digits["target"] == 9 and digits["loss"] == "bce" and digits["dtype"] == "float32"
-    assert digits["momentum"] == 0.0 and digits["examples"] == 1347
+    assert digits["target"] == 9
+    assert digits["loss"] == "bce"
+    assert digits["dtype"] == "float32"
+    assert digits["momentum"] == 0.0
+    assert digits["examples"] == 1347
     for absent in ("n", "noise", "data_dir"):
         assert absent not in digits
     assert (
         main(["train", "--dataset", "houses", "--epochs", "2", "--out", str(tmp_path / "h")]) == 0
     )
     houses = json.loads((tmp_path / "h" / "config.json").read_text())
-    X, y = datasets.houses(100, 10.0, seed=0)
+    _X, y = datasets.houses(100, 10.0, seed=0)
     assert houses["target_standardised"] is True
     assert houses["target_mean"] == pytest.approx(float(y.mean()), rel=1e-12)
     assert houses["target_std"] == pytest.approx(float(y.std()), rel=1e-12)

@@ -154,12 +154,13 @@ def test_one_training_step_moves_both_networks_the_same_way() -> None:
 def test_from_value_mlp_copies_and_validates() -> None:
     model = MLP(3, [2], seed=0)
     net = from_value_mlp(model)
-    assert net[0].weight.dtype == np.float64 and len(net) == 1  # linear output: no layer
+    assert net[0].weight.dtype == np.float64
+    assert len(net) == 1
     assert net[0].weight.data[1, 2] == model.layers[0].neurons[1].w[2].data
     model.layers[0].neurons[0].w[0].data = 99.0
     assert net[0].weight.data[0, 0] != 99.0  # a copy, not a view
     assert from_value_mlp(model, dtype="float32")[0].weight.dtype == np.float32
-    with pytest.raises(TypeError, match="expected a neuronlab.nn.MLP, got Linear"):
+    with pytest.raises(TypeError, match=r"expected a neuronlab\.nn\.MLP, got Linear"):
         from_value_mlp(Linear(2, 2))  # type: ignore[arg-type]
     stepped = from_value_mlp(MLP(2, [1], output_activation="step", seed=0))
     assert [type(m).__name__ for m in stepped] == ["Linear", "Step"]
@@ -199,7 +200,7 @@ def test_to_value_layers_refuses_what_a_neuron_cannot_be() -> None:
         to_value_layers(Linear(2, 1))  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="layer 1 is BatchNorm1d"):
         to_value_layers(Sequential(Linear(2, 3), BatchNorm1d(3), Tanh()))
-    with pytest.raises(ValueError, match="layer 0 .* must follow a Linear layer directly"):
+    with pytest.raises(ValueError, match=r"layer 0 .* must follow a Linear layer directly"):
         to_value_layers(Sequential(Tanh(), Linear(2, 3)))
     with pytest.raises(ValueError, match="has no bias"):
         to_value_layers(Sequential(Linear(2, 3, bias=False)))
@@ -216,7 +217,8 @@ def test_weighted_layers_reads_the_activation_past_a_batchnorm() -> None:
     net = Sequential(first, BatchNorm1d(3), Tanh(), second, ReLU())
     found = weighted_layers(net)
     assert [(w.index, w.activation, w.output) for w in found] == [(0, "tanh", 2), (3, "relu", 4)]
-    assert found[0].linear is first and found[1].linear is second
+    assert found[0].linear is first
+    assert found[1].linear is second
     outputs = net.layer_outputs(np.ones((4, 2)))
     assert [o.activation for o in outputs] == ["tanh", "relu"]
     lone = Linear(2, 2)

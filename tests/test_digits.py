@@ -19,17 +19,22 @@ pytest.importorskip("sklearn")
 
 def test_digits_split_shapes_dtypes_and_range():
     X_train, X_test, y_train, y_test = digits()
-    assert X_train.shape == (1347, 64) and X_test.shape == (450, 64)
-    assert y_train.shape == (1347,) and y_test.shape == (450,)
-    assert X_train.dtype == np.float64 and y_train.dtype == np.int64
-    assert X_train.min() >= 0.0 and X_train.max() <= 1.0
+    assert X_train.shape == (1347, 64)
+    assert X_test.shape == (450, 64)
+    assert y_train.shape == (1347,)
+    assert y_test.shape == (450,)
+    assert X_train.dtype == np.float64
+    assert y_train.dtype == np.int64
+    assert X_train.min() >= 0.0
+    assert X_train.max() <= 1.0
     assert X_train.max() == 1.0  # 16/16: full ink is present
     assert set(np.unique(y_train)) == set(range(10)) == set(np.unique(y_test))
 
 
 def test_digits_unsplit_is_the_whole_set_and_in_load():
     X, y = digits(split=False)
-    assert X.shape == (1797, 64) and y.shape == (1797,)
+    assert X.shape == (1797, 64)
+    assert y.shape == (1797,)
     X2, y2 = datasets.load("digits")
     np.testing.assert_array_equal(X, X2)
     np.testing.assert_array_equal(y, y2)
@@ -41,10 +46,10 @@ def test_digits_unsplit_is_the_whole_set_and_in_load():
 def test_digits_split_is_a_partition_of_the_whole_set():
     X, y = digits(split=False)
     X_train, X_test, y_train, y_test = digits(seed=3)
-    rows = {tuple(r) + (int(t),) for r, t in zip(X, y)}
+    rows = {(*r, int(t)) for r, t in zip(X, y)}
     both = np.vstack([X_train, X_test])
     labels = np.concatenate([y_train, y_test])
-    assert {tuple(r) + (int(t),) for r, t in zip(both, labels)} == rows
+    assert {(*r, int(t)) for r, t in zip(both, labels)} == rows
     assert len(both) == len(X)
 
 

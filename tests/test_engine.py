@@ -38,18 +38,21 @@ def test_extreme_values_spelled_out() -> None:
     a = Value(1000.0)
     e = a.exp()
     e.backward()
-    assert e.data == INF and a.grad == INF
+    assert e.data == INF
+    assert a.grad == INF
     assert Value(-1000.0).exp().data == 0.0
     for x, limit in [(1000.0, 1.0), (-1000.0, 0.0)]:
         v = Value(x)
         s = v.sigmoid()
         s.backward()
-        assert s.data == limit and v.grad == 0.0
+        assert s.data == limit
+        assert v.grad == 0.0
         assert Value(x).tanh().data == math.copysign(1.0, x)
     z = Value(0.0)
     lz = z.log()
     lz.backward()
-    assert lz.data == -INF and z.grad == INF
+    assert lz.data == -INF
+    assert z.grad == INF
     assert math.isnan(Value(-1.0).log().data)
     assert (Value(1e200) ** 2).data == INF
     assert (Value(0.0) ** -1).data == INF
@@ -65,19 +68,26 @@ def test_extreme_values_spelled_out() -> None:
 def test_power_of_two_values_records_both_local_derivatives() -> None:
     a, b = Value(2.0, label="a"), Value(3.0, label="b")
     p = a**b
-    assert p.op == "**" and p.inputs == (a, b) and p.data == 8.0
+    assert p.op == "**"
+    assert p.inputs == (a, b)
+    assert p.data == 8.0
     assert p.local_grads == (12.0, 8.0 * math.log(2.0))  # b·a**(b-1), a**b·ln a
     p.backward()
-    assert a.grad == 12.0 and b.grad == 8.0 * math.log(2.0)
+    assert a.grad == 12.0
+    assert b.grad == 8.0 * math.log(2.0)
     k = a**3  # a number exponent stays the one-input op
-    assert k.op == "**3" and k.inputs == (a,)
+    assert k.op == "**3"
+    assert k.inputs == (a,)
 
 
 def test_number_to_a_value_power() -> None:
     x = Value(3.0)
     y = 2**x
-    assert y.op == "**" and y.data == 8.0 and y.inputs[1] is x
-    assert y.inputs[0].data == 2.0 and not y.inputs[0].inputs  # the base: a constant leaf
+    assert y.op == "**"
+    assert y.data == 8.0
+    assert y.inputs[1] is x
+    assert y.inputs[0].data == 2.0
+    assert not y.inputs[0].inputs
     y.backward()
     assert x.grad == 8.0 * math.log(2.0)
     z = Value(-1.5)
@@ -86,7 +96,7 @@ def test_number_to_a_value_power() -> None:
 
 
 @pytest.mark.parametrize(
-    "a, b, out, da, db",
+    ("a", "b", "out", "da", "db"),
     [
         (0.0, 2.0, 0.0, 0.0, 0.0),  # d/db = 0 at a = 0, b > 0: not 0 · ln 0 = nan
         (0.0, 0.0, 1.0, 0.0, 0.0),  # d/da = 0 at b = 0, d/db = 0 at a = 0, b >= 0
@@ -118,7 +128,7 @@ def _zero_exponent(a):
 
 @pytest.mark.parametrize("upstream", [INF, -INF, NAN])
 @pytest.mark.parametrize(
-    "name, fn, x",
+    ("name", "fn", "x"),
     [
         ("relu(-1)", lambda a: a.relu(), -1.0),
         ("relu(0)", lambda a: a.relu(), 0.0),
@@ -149,7 +159,8 @@ def test_a_gradient_that_overflows_on_the_way_meets_a_branch() -> None:
     a, b = Value(-2.0), Value(3.0)
     L = (a.relu() + b) * 1e200 * 1e200  # the gradient reaching relu is 1e400 = inf
     L.backward()
-    assert a.grad == 0.0 and b.grad == INF
+    assert a.grad == 0.0
+    assert b.grad == INF
     assert_matches_torch(VALUE, lambda a, b: (a.relu() + b) * 1e200 * 1e200, [-2.0, 3.0])
 
 
@@ -171,33 +182,47 @@ def test_log_of_a_subnormal_with_a_zero_gradient() -> None:
 
 def test_float_and_item_give_the_number() -> None:
     v = Value(2.5) * 2
-    assert float(v) == 5.0 and type(float(v)) is float
-    assert v.item() == 5.0 and type(v.item()) is float
-    assert math.isnan(float(Value(NAN))) and float(Value(-INF)) == -INF
+    assert float(v) == 5.0
+    assert type(float(v)) is float
+    assert v.item() == 5.0
+    assert type(v.item()) is float
+    assert math.isnan(float(Value(NAN)))
+    assert float(Value(-INF)) == -INF
     assert math.exp(Value(1.0)) == math.e  # anything that takes a float takes a Value
 
 
 def test_comparisons_give_plain_bools_from_data() -> None:
     a, b = Value(2.0), Value(3.0)
-    results = [a < b, a <= b, a > b, a >= b, a < 2, a <= 2, 1 < a, 2 >= a, a > 1.5]
+    # 1 < a and 2 >= a are written this way round on purpose: the reflected comparisons
+    results = [a < b, a <= b, a > b, a >= b, a < 2, a <= 2, 1 < a, 2 >= a, a > 1.5]  # noqa: SIM300
     assert results == [True, True, False, False, False, True, True, True, True]
     assert all(type(r) is bool for r in results)
-    assert (a < np.float64(3.0)) is True and (a > Fraction(5, 2)) is False
+    assert (a < np.float64(3.0)) is True
+    assert (a > Fraction(5, 2)) is False
     assert Value(1.0) < 10**400  # compared exactly, no float conversion
     nan = Value(NAN)
-    assert not (nan < 1 or nan <= 1 or nan > 1 or nan >= 1)
-    assert max([a, b, Value(-1.0)]) is b and sorted([b, a]) == [a, b]
+    assert not (nan < 1)
+    assert not (nan <= 1)
+    assert not (nan > 1)
+    assert not (nan >= 1)
+    assert max([a, b, Value(-1.0)]) is b
+    assert sorted([b, a]) == [a, b]
 
 
 def test_equality_is_identity_so_values_can_be_dict_keys() -> None:
     a, b = Value(2.0), Value(2.0)
-    assert a == a and a != b and a.data == b.data
-    assert len({a: 1, b: 2}) == 2 and hash(a) != hash(b)
+    assert a == a
+    assert a != b
+    assert a.data == b.data
+    assert len({a: 1, b: 2}) == 2
+    assert hash(a) != hash(b)
     assert (a == 2.0) is False  # compare a.data for numbers
 
 
 @pytest.mark.parametrize(
-    "compare", [lambda v: v < "1", lambda v: v >= None, lambda v: [1] > v, lambda v: v <= 1j]
+    "compare",
+    # [1] > v is written this way round on purpose: the reflected comparison
+    [lambda v: v < "1", lambda v: v >= None, lambda v: [1] > v, lambda v: v <= 1j],  # noqa: SIM300
 )
 def test_comparing_with_a_non_number_is_a_type_error(compare) -> None:
     with pytest.raises(TypeError):
@@ -225,7 +250,8 @@ def test_an_int_beyond_a_float_is_a_clear_value_error() -> None:
         (Value(1.0) * 2).backward(10**400)
     with pytest.raises(ValueError, match="Fraction"):
         Value(Fraction(10**400, 3))  # type: ignore[arg-type]
-    assert Value(10**300).data == 1e300 and Value(2**1023).data == 2.0**1023
+    assert Value(10**300).data == 1e300
+    assert Value(2**1023).data == 2.0**1023
 
 
 # -- each op records its graph (what pictures and explanations read) --------------
@@ -235,17 +261,27 @@ def test_nodes_record_inputs_local_derivatives_and_op() -> None:
     a, b = Value(2.0, label="a"), Value(-3.0, label="b")
     assert (a.inputs, a.local_grads, a.op, a.label) == ((), (), "", "a")
     s = a + b
-    assert s.inputs == (a, b) and s.local_grads == (1.0, 1.0) and s.op == "+"
+    assert s.inputs == (a, b)
+    assert s.local_grads == (1.0, 1.0)
+    assert s.op == "+"
     p = a * b
-    assert p.inputs == (a, b) and p.local_grads == (-3.0, 2.0) and p.op == "*"
+    assert p.inputs == (a, b)
+    assert p.local_grads == (-3.0, 2.0)
+    assert p.op == "*"
     q = a**3
-    assert q.inputs == (a,) and q.local_grads == (12.0,) and q.op == "**3"
+    assert q.inputs == (a,)
+    assert q.local_grads == (12.0,)
+    assert q.op == "**3"
     for node, op in [(a.exp(), "exp"), (a.log(), "log"), (a.tanh(), "tanh")]:
-        assert node.inputs == (a,) and node.op == op
+        assert node.inputs == (a,)
+        assert node.op == op
     sig = Value(0.0).sigmoid()
-    assert sig.op == "sigmoid" and sig.local_grads == (0.25,)
-    assert b.relu().op == "relu" and b.relu().local_grads == (0.0,)
-    assert a.step().op == "step" and a.step().local_grads == (0.0,)
+    assert sig.op == "sigmoid"
+    assert sig.local_grads == (0.25,)
+    assert b.relu().op == "relu"
+    assert b.relu().local_grads == (0.0,)
+    assert a.step().op == "step"
+    assert a.step().local_grads == (0.0,)
     # every local derivative is a plain number: no closures in the graph
     loss = ((a * b + 1).tanh() / (a.exp() + b.sigmoid())) ** 2
     for node in loss.topological_order():
@@ -258,14 +294,17 @@ def test_step_is_forward_only() -> None:
         v = Value(x)
         out = v.step()
         out.backward()
-        assert out.data == expected and v.grad == 0.0
+        assert out.data == expected
+        assert v.grad == 0.0
 
 
 def test_data_is_a_plain_float() -> None:
     for x in [3, 2.5, np.float64(1.5), np.float32(0.25), np.int64(7), Fraction(1, 4)]:
         v = Value(x)
-        assert type(v.data) is float and v.data == float(x)
-    assert type((Value(2) + 3).data) is float and type((Value(2) * 3).grad) is float
+        assert type(v.data) is float
+        assert v.data == float(x)
+    assert type((Value(2) + 3).data) is float
+    assert type((Value(2) * 3).grad) is float
 
 
 def test_topological_order_puts_inputs_first_and_leaves_out_leaves() -> None:
@@ -275,7 +314,8 @@ def test_topological_order_puts_inputs_first_and_leaves_out_leaves() -> None:
     e = d * c
     order = e.topological_order()
     assert order == [c, d, e]
-    assert a not in order and b not in order
+    assert a not in order
+    assert b not in order
 
 
 # -- the design's worked examples, with their exact numbers -----------------------
@@ -290,8 +330,10 @@ def test_the_L_graph() -> None:
     assert L.grad == 1.0
     assert f.grad == 4.0  # dL/df = d
     assert d.grad == -2.0  # dL/dd = f
-    assert c.grad == -2.0 and e.grad == -2.0
-    assert a.grad == 6.0 and b.grad == -4.0
+    assert c.grad == -2.0
+    assert e.grad == -2.0
+    assert a.grad == 6.0
+    assert b.grad == -4.0
     # raising f by 1 raises L from -8 to -4
     assert ((a * b + c) * (f.data + 1)).data == -4.0
 
@@ -328,7 +370,8 @@ def test_the_tanh_neuron_built_from_ops() -> None:
     o.backward()
     _check_tanh_neuron(x1, x2, w1, w2, n, o)
     assert b.grad == pytest.approx(0.5, abs=1e-12)
-    assert x1w1.grad == pytest.approx(0.5, abs=1e-12) and x2w2.grad == pytest.approx(0.5, abs=1e-12)
+    assert x1w1.grad == pytest.approx(0.5, abs=1e-12)
+    assert x2w2.grad == pytest.approx(0.5, abs=1e-12)
 
 
 def test_the_tanh_neuron_fused() -> None:
@@ -352,7 +395,8 @@ def test_sigmoid_of_zero_is_one_half_and_saturates() -> None:
     z = Value(0.0)
     s = z.sigmoid()
     s.backward()
-    assert s.data == 0.5 and z.grad == 0.25
+    assert s.data == 0.5
+    assert z.grad == 0.25
     assert Value(40.0).sigmoid().data > 1 - 1e-15
     assert Value(-40.0).sigmoid().data < 1e-17
     assert Value(10.0).sigmoid().data == pytest.approx(1.0, abs=1e-4)
@@ -368,14 +412,16 @@ def test_a_plus_a_gets_both_contributions() -> None:
     a = Value(3.0)
     b = a + a
     b.backward()
-    assert b.data == 6.0 and a.grad == 2.0
+    assert b.data == 6.0
+    assert a.grad == 2.0
 
 
 def test_a_times_a() -> None:
     a = Value(-3.0)
     b = a * a
     b.backward()
-    assert b.data == 9.0 and a.grad == -6.0
+    assert b.data == 9.0
+    assert a.grad == -6.0
 
 
 def test_value_used_in_several_branches_matches_torch() -> None:
@@ -397,7 +443,8 @@ def test_dot_with_a_value_on_both_sides() -> None:
     n = dot([a, b], [a, 4.0], a)  # a*a + b*4 + a
     n.backward()
     assert n.data == 9.0 - 8.0 + 3.0
-    assert a.grad == 2 * 3.0 + 1 and b.grad == 4.0
+    assert a.grad == 2 * 3.0 + 1
+    assert b.grad == 4.0
 
 
 def test_second_backward_accumulates_in_leaves_not_in_intermediates() -> None:
@@ -415,11 +462,13 @@ def test_intermediate_grad_is_of_the_latest_backward_only() -> None:
     a, b = Value(2.0), Value(5.0)
     y = a * b
     (y + 1).backward()
-    assert y.grad == 1.0 and a.grad == 5.0
+    assert y.grad == 1.0
+    assert a.grad == 5.0
     w = y * 3
     w.backward()
     assert y.grad == 3.0  # not 1 + 3
-    assert a.grad == 5.0 + 15.0 and b.grad == 2.0 + 6.0  # leaves add up
+    assert a.grad == 5.0 + 15.0
+    assert b.grad == 2.0 + 6.0
 
 
 def test_zero_grad_then_backward_starts_over() -> None:
@@ -428,16 +477,19 @@ def test_zero_grad_then_backward_starts_over() -> None:
     out.backward()
     a.zero_grad()
     b.zero_grad()
-    assert a.grad == 0.0 and b.grad == 0.0
+    assert a.grad == 0.0
+    assert b.grad == 0.0
     out.backward()
-    assert a.grad == 6.0 and b.grad == 2.0
+    assert a.grad == 6.0
+    assert b.grad == 2.0
 
 
 def test_backward_with_a_seed_gradient() -> None:
     a = Value(3.0)
     out = a * a
     out.backward(2.0)
-    assert out.grad == 2.0 and a.grad == 12.0
+    assert out.grad == 2.0
+    assert a.grad == 12.0
     with pytest.raises(TypeError, match="str"):
         out.backward("x")  # type: ignore[arg-type]
 
@@ -494,7 +546,8 @@ def test_graph_is_freed_by_reference_counting(gc_off) -> None:
     loss = sum(((model([leaf, -1.0, 2.0]) - 1.0) ** 2 for _ in range(3)), Value(0.0))
     loss = loss / 3 + (leaf.exp().log() * leaf).sigmoid()
     loss.backward()
-    assert _live_values() > baseline + 100 and sys.getrefcount(leaf) > refs
+    assert _live_values() > baseline + 100
+    assert sys.getrefcount(leaf) > refs
     del loss
     assert sys.getrefcount(leaf) == refs
     assert _live_values() == baseline + 1  # only `leaf` itself: no cycle keeps a node alive
@@ -547,9 +600,11 @@ def test_dot_is_exactly_the_left_to_right_sum() -> None:
 def test_dot_without_bias_and_with_numbers() -> None:
     x1, x2 = Value(3.0), Value(-1.0)
     n = dot([2.0, 5.0], [x1, x2])
-    assert n.op == "dot" and n.data == 1.0
+    assert n.op == "dot"
+    assert n.data == 1.0
     n.backward()
-    assert x1.grad == 2.0 and x2.grad == 5.0
+    assert x1.grad == 2.0
+    assert x2.grad == 5.0
     assert dot([], [], 4.0).data == 4.0
     assert dot([], []).data == 0.0
     w, b = [Value(1.0), Value(2.0)], Value(0.5)
@@ -572,7 +627,7 @@ def test_dot_errors() -> None:
 
 
 @pytest.mark.parametrize(
-    "make, came",
+    ("make", "came"),
     [
         (lambda: Value("a"), "str"),  # type: ignore[arg-type]
         (lambda: Value(None), "NoneType"),  # type: ignore[arg-type]
@@ -643,13 +698,18 @@ def test_each_op_records_its_rule_at_inf_and_nan() -> None:
     from neuronlab.engine import ZERO
 
     a, b = Value(-2.0), Value(0.0)
-    assert a.relu().rule == (ZERO,) and Value(2.0).relu().rule == ()
+    assert a.relu().rule == (ZERO,)
+    assert Value(2.0).relu().rule == ()
     assert a.step().rule == (ZERO,)
-    assert (a**0).rule == (ZERO,) and (a**2).rule == ()
-    assert (a**b).rule == (ZERO, None) and (a ** Value(2.0)).rule == ()
+    assert (a**0).rule == (ZERO,)
+    assert (a**2).rule == ()
+    assert (a**b).rule == (ZERO, None)
+    assert (a ** Value(2.0)).rule == ()
     assert Value(3.0).log().rule == (3.0,)
     assert (a / Value(4.0)).rule == (4.0, None)
-    assert (a + b).rule == () and (a * b).rule == () and a.tanh().rule == ()
+    assert (a + b).rule == ()
+    assert (a * b).rule == ()
+    assert a.tanh().rule == ()
 
 
 def test_chain_rule_reads_the_rule_not_the_name() -> None:

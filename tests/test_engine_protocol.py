@@ -198,8 +198,10 @@ def test_engine_of_node_names_the_engine_of_a_value_or_a_tensor_and_nothing_else
     assert engine_of_node(Tensor([1.0, 2.0])) is TENSOR
     for other in (1.0, [Value(1.0)], np.zeros(2), None, "Value"):
         assert engine_of_node(other) is None
-    assert SCALAR.is_node(Value(2.0)) and not SCALAR.is_node(Tensor([2.0]))
-    assert TENSOR.is_node(Tensor(2.0)) and not TENSOR.is_node(np.float64(2.0))
+    assert SCALAR.is_node(Value(2.0))
+    assert not SCALAR.is_node(Tensor([2.0]))
+    assert TENSOR.is_node(Tensor(2.0))
+    assert not TENSOR.is_node(np.float64(2.0))
 
 
 def test_checked_node_passes_a_node_through_and_names_the_caller_otherwise() -> None:
@@ -208,7 +210,8 @@ def test_checked_node_passes_a_node_through_and_names_the_caller_otherwise() -> 
     from neuronlab.tensor import Tensor
 
     t, v = Tensor([1.0]), Value(1.0)
-    assert TENSOR.checked_node(t, "Dropout") is t and SCALAR.checked_node(v, "explain") is v
+    assert TENSOR.checked_node(t, "Dropout") is t
+    assert SCALAR.checked_node(v, "explain") is v
     with pytest.raises(TypeError, match=r"^Dropout: expected a Tensor, got list$"):
         TENSOR.checked_node([1.0], "Dropout")
     with pytest.raises(TypeError, match=r"^plan_graph: expected a Value, got Tensor$"):
@@ -220,8 +223,10 @@ def test_is_parameter_is_a_value_or_a_tensor_that_requires_grad() -> None:
     from neuronlab.nn import is_parameter
     from neuronlab.tensor import Tensor
 
-    assert is_parameter(Value(0.5)) and is_parameter(Tensor([0.5], requires_grad=True))
-    assert not is_parameter(Tensor([0.5])) and not is_parameter(0.5)
+    assert is_parameter(Value(0.5))
+    assert is_parameter(Tensor([0.5], requires_grad=True))
+    assert not is_parameter(Tensor([0.5]))
+    assert not is_parameter(0.5)
 
 
 def test_the_converters_say_which_network_a_model_is() -> None:
@@ -232,9 +237,12 @@ def test_the_converters_say_which_network_a_model_is() -> None:
 
     scalar = MLP(2, [3, 1], seed=0, output_activation="sigmoid")
     net = Sequential(Linear(2, 1, seed=0), Tanh())
-    assert scalar_mlp(scalar) is scalar and tensor_sequential(scalar) is None
-    assert tensor_sequential(net) is net and scalar_mlp(net) is None
-    assert scalar_mlp(Neuron(2, seed=0)) is None and tensor_sequential([net]) is None
+    assert scalar_mlp(scalar) is scalar
+    assert tensor_sequential(scalar) is None
+    assert tensor_sequential(net) is net
+    assert scalar_mlp(net) is None
+    assert scalar_mlp(Neuron(2, seed=0)) is None
+    assert tensor_sequential([net]) is None
     assert issubclass(LanguageModel, Sequential)  # a LanguageModel is a tensor_sequential
     assert on_tensor_engine(net) is net
     twin = on_tensor_engine(scalar)
@@ -252,5 +260,6 @@ def test_a_model_file_kind_is_the_exact_class() -> None:
 
     assert model_kind(MLP(2, [1], seed=0)) == "MLP"
     assert model_kind(Sequential(Linear(2, 1, seed=0))) == "Sequential"
-    assert model_kind(Mine()) is None and model_kind(Linear(2, 1, seed=0)) is None
+    assert model_kind(Mine()) is None
+    assert model_kind(Linear(2, 1, seed=0)) is None
     assert set(MODEL_KINDS) == {"MLP", "Sequential", "LanguageModel"}

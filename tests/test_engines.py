@@ -16,7 +16,7 @@ from neuronlab.tensor import Tensor
 def test_a_parameter_belongs_to_one_engine():
     assert engine_of_parameter(Value(1.0)) is SCALAR
     assert engine_of_parameter(Tensor([1.0], requires_grad=True)) is TENSOR
-    with pytest.raises(TypeError, match="expected a parameter .* got float"):
+    with pytest.raises(TypeError, match=r"expected a parameter .* got float"):
         engine_of_parameter(1.0)
     assert one_engine([SCALAR, SCALAR], "x") is SCALAR
     assert one_engine([], "x") is None

@@ -17,7 +17,7 @@ from neuronlab.viz.explain import Explanation, GradientSum, Step
 
 
 @pytest.mark.parametrize(
-    "x, text",
+    ("x", "text"),
     [
         (-2.0, "-2"),
         (6.0, "6"),
@@ -41,7 +41,7 @@ def test_format_number(x, text):
 
 
 def test_explain_the_l_graph(capsys):
-    v, L = l_graph()
+    _v, L = l_graph()
     ex = explain(L)
     printed = capsys.readouterr().out
     assert printed.strip() == ex.text.strip() == str(ex).strip()
@@ -76,7 +76,9 @@ def test_explain_the_l_graph(capsys):
 def test_explain_the_l_graph_structured():
     v, L = l_graph()
     ex = explain(L, show=False)
-    assert isinstance(ex, Explanation) and ex.root_name == "L" and ex.root_data == -8.0
+    assert isinstance(ex, Explanation)
+    assert ex.root_name == "L"
+    assert ex.root_data == -8.0
     assert [(s.out, s.input) for s in ex.steps] == [
         ("L", "d"),
         ("L", "f"),
@@ -94,7 +96,8 @@ def test_explain_the_l_graph_structured():
         -2.0,
         6.0,
     )
-    assert step.out_value is v["e"] and step.input_value is v["a"]
+    assert step.out_value is v["e"]
+    assert step.input_value is v["a"]
     assert step.lines == ("  d(a*b)/da = b = -3", "dL/da = dL/de * de/da = -2 * -3 = 6")
     assert ex.sums == []
     assert ex.as_dicts()[0]["contribution"] == -2.0
@@ -103,7 +106,7 @@ def test_explain_the_l_graph_structured():
 
 @pytest.mark.parametrize("fused", [False, True])
 def test_explain_the_tanh_neuron(fused):
-    v, o = tanh_neuron(fused)
+    _v, o = tanh_neuron(fused)
     ex = explain(o, show=False)
     lines = ex.text.splitlines()
     assert "o = tanh(n) = 0.7071" in lines
@@ -132,8 +135,10 @@ def test_explain_the_tanh_neuron(fused):
     for line in expected:
         assert line in lines, line
     grads = dict(ex.leaf_gradients)
-    assert grads["x1"] == pytest.approx(-1.5) and grads["w1"] == pytest.approx(1.0)
-    assert grads["x2"] == pytest.approx(0.5) and grads["w2"] == 0.0
+    assert grads["x1"] == pytest.approx(-1.5)
+    assert grads["w1"] == pytest.approx(1.0)
+    assert grads["x2"] == pytest.approx(0.5)
+    assert grads["w2"] == 0.0
 
 
 def test_explain_sums_a_value_used_in_several_places():
@@ -197,7 +202,8 @@ def test_explain_a_custom_op_and_a_leaf():
     y.label = "y"
     assert "dy/dx = 7" in explain(y, show=False).text.splitlines()
     ex = explain(x, show=False)
-    assert ex.steps == [] and "x is a leaf" in ex.text
+    assert ex.steps == []
+    assert "x is a leaf" in ex.text
 
 
 def test_explain_names_unlabelled_parameters():
@@ -218,7 +224,8 @@ def test_explain_wants_a_value():
 def test_gradients_helper():
     v, L = l_graph()
     g = gradients(L)
-    assert g[v["a"]] == 6.0 and g[L] == 1.0
+    assert g[v["a"]] == 6.0
+    assert g[L] == 1.0
     assert v["a"].grad == 0.0
 
 
@@ -230,10 +237,12 @@ def test_explain_a_long_unlabelled_number_names_it_and_defines_it():
     lines = ex.text.splitlines()
     assert lines[2:4] == ["Names used below:", "  v1 = 0.123456789"]
     assert "L = v1*2 = 0.2469" in lines
-    assert "dL/dv1 = 2" in lines and "dL/d(2) = v1 = 0.1235" in lines
+    assert "dL/dv1 = 2" in lines
+    assert "dL/d(2) = v1 = 0.1235" in lines
     assert ex.leaf_gradients == [("v1", 2.0), ("2", 0.123456789)]
     short = explain(Value(0.125) * 2, show=False)  # short enough to write as it is
-    assert "L = 0.125*2 = 0.25" in short.text.splitlines() and "Names used" not in short.text
+    assert "L = 0.125*2 = 0.25" in short.text.splitlines()
+    assert "Names used" not in short.text
 
 
 def test_explain_a_neuron_object_with_the_design_numbers():
@@ -275,7 +284,7 @@ def mlp_loss(samples: int) -> tuple[MLP, Value]:
 
 
 def test_explain_a_network_loss_is_bounded_and_says_what_it_left_out():
-    model, loss = mlp_loss(samples=2)
+    _model, loss = mlp_loss(samples=2)
     ex = explain(loss, show=False)
     edges = sum(len(v.inputs) for v in loss.topological_order())
     assert len(ex.steps) == edges > 1000  # every edge is in .steps ...
@@ -292,9 +301,11 @@ def test_explain_a_network_loss_is_bounded_and_says_what_it_left_out():
     end = lines.index("", start)
     defined = {line.split(" = ")[0].strip() for line in lines[start + 1 : end]}
     mentioned = set(re.findall(r"\bv\d+\b", "\n".join(lines[end:])))
-    assert mentioned and mentioned <= defined
+    assert mentioned
+    assert mentioned <= defined
     everything = explain(loss, show=False, limit=None)
-    assert everything.left_out == 0 and "left out" not in everything.text
+    assert everything.left_out == 0
+    assert "left out" not in everything.text
     assert len(everything.text.splitlines()) > 2 * edges
 
 
@@ -317,8 +328,10 @@ def test_explain_limit_is_checked():
     with pytest.raises(TypeError, match="explain\\(limit\\)"):
         explain(L, limit="all", show=False)
     short = explain(L, limit=2, show=False)
-    assert short.left_out == 4 and len(short.steps) == 6
-    assert "dL/dd = f = -2" in short.text and "dL/da" not in short.text.split("Gradients")[0]
+    assert short.left_out == 4
+    assert len(short.steps) == 6
+    assert "dL/dd = f = -2" in short.text
+    assert "dL/da" not in short.text.split("Gradients")[0]
 
 
 def test_explain_value_to_a_value_power_and_a_number_to_a_value():
@@ -331,7 +344,8 @@ def test_explain_value_to_a_value_power_and_a_number_to_a_value():
     assert "  d(2**a)/da = 2**a*log(2) = 2.773" in lines
     assert "  d(2**a)/d(2) = a*2**(a - 1) = 4" in lines
     L.backward()
-    assert dict(ex.leaf_gradients)["a"] == a.grad and dict(ex.leaf_gradients)["b"] == b.grad
+    assert dict(ex.leaf_gradients)["a"] == a.grad
+    assert dict(ex.leaf_gradients)["b"] == b.grad
     k = explain(a ** Value(3.0), show=False)  # a constant exponent: the power rule
     assert "dL/da = 3*a**2 = 12" in k.text.splitlines()
 
@@ -353,7 +367,7 @@ def test_explain_binary_cross_entropy_nodes():
 
 
 @pytest.mark.parametrize(
-    "make, formula",
+    ("make", "formula"),
     [
         (lambda a, b: a + b, "1"),
         (lambda a, b: a * b, "b"),
@@ -401,6 +415,7 @@ def test_explain_uses_backwards_chain_rule_even_for_inf_and_nan() -> None:
     L.backward()
     grads = gradients(L)
     assert grads[a] == a.grad == 0.0  # relu at a <= 0 passes exactly 0, even an inf
-    assert math.isnan(grads[b]) and math.isnan(b.grad)
+    assert math.isnan(grads[b])
+    assert math.isnan(b.grad)
     steps = explain(L, show=False).steps
     assert [s.contribution for s in steps if s.input == "a"] == [0.0]

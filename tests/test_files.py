@@ -53,11 +53,15 @@ def test_write_replaces_whole_and_leaves_nothing_else(tmp_path):
 def test_failure_inside_the_block_keeps_the_old_file(tmp_path):
     path = tmp_path / "out.txt"
     path.write_text("old")
-    with pytest.raises(RuntimeError, match="half way"):
+
+    def write_half_then_fail() -> None:
         with atomic_file(path) as f:
             f.write(b"new, but only half")
             assert len(temps(tmp_path)) == 1  # the bytes go to a temporary file
             raise RuntimeError("half way")
+
+    with pytest.raises(RuntimeError, match="half way"):
+        write_half_then_fail()
     assert path.read_text() == "old"
     assert os.listdir(tmp_path) == ["out.txt"]
 
@@ -91,7 +95,8 @@ def test_folder_must_exist_and_target_must_not_be_a_folder(tmp_path):
     (tmp_path / "dir").mkdir()
     with pytest.raises(IsADirectoryError):
         write_atomic(tmp_path / "dir", "x")
-    assert os.listdir(tmp_path) == ["dir"] and os.listdir(tmp_path / "dir") == []
+    assert os.listdir(tmp_path) == ["dir"]
+    assert os.listdir(tmp_path / "dir") == []
 
 
 # -- permissions and symlinks --------------------------------------------------------------
@@ -128,10 +133,13 @@ def test_writing_through_a_symlink_keeps_the_link(tmp_path):
     link = tmp_path / "link.npz"
     link.symlink_to(os.path.relpath(target, tmp_path))
     write_atomic(link, "new")
-    assert link.is_symlink() and os.readlink(link) == os.path.relpath(target, tmp_path)
-    assert target.read_text() == "new" and link.read_text() == "new"
+    assert link.is_symlink()
+    assert os.readlink(link) == os.path.relpath(target, tmp_path)
+    assert target.read_text() == "new"
+    assert link.read_text() == "new"
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
-    assert temps(tmp_path) == [] and temps(real_folder) == []
+    assert temps(tmp_path) == []
+    assert temps(real_folder) == []
 
 
 @posix_only
@@ -146,7 +154,8 @@ def test_a_failed_write_through_a_symlink_keeps_the_target(tmp_path, monkeypatch
     monkeypatch.setattr(os, "replace", boom)
     with pytest.raises(OSError, match="disk on fire"):
         write_atomic(tmp_path / "l.txt", "new")
-    assert target.read_text() == "old" and (tmp_path / "l.txt").is_symlink()
+    assert target.read_text() == "old"
+    assert (tmp_path / "l.txt").is_symlink()
     assert temps(tmp_path) == []
 
 
@@ -160,7 +169,8 @@ def test_a_dangling_symlink_gets_its_target_and_a_loop_is_refused(tmp_path):
     (tmp_path / "b").symlink_to("a")
     with pytest.raises(OSError, match="loop of symbolic links"):
         write_atomic(tmp_path / "a", "x")
-    assert (tmp_path / "a").is_symlink() and (tmp_path / "b").is_symlink()
+    assert (tmp_path / "a").is_symlink()
+    assert (tmp_path / "b").is_symlink()
 
 
 # -- leftovers of killed saves -------------------------------------------------------------
@@ -196,7 +206,8 @@ def test_the_next_save_removes_what_a_killed_save_left(tmp_path):
     make_old(left)
     write_atomic(path, "third")
     assert not os.path.exists(left)
-    assert path.read_text() == "third" and os.listdir(tmp_path) == ["m.npz"]
+    assert path.read_text() == "third"
+    assert os.listdir(tmp_path) == ["m.npz"]
 
 
 @posix_only
@@ -269,7 +280,8 @@ def test_a_writer_in_another_process_is_never_disturbed(tmp_path):
     finally:
         child.communicate(timeout=120)
     assert child.returncode == 0
-    assert path.read_text() == "from the child" and os.listdir(tmp_path) == ["shared.txt"]
+    assert path.read_text() == "from the child"
+    assert os.listdir(tmp_path) == ["shared.txt"]
 
 
 def test_leftover_age_is_documented_and_used(tmp_path, monkeypatch):

@@ -190,12 +190,14 @@ def test_history_shapes_and_first_loss():
     assert h.epochs == 5
     for col in ("loss", "accuracy", "lr"):
         assert len(getattr(h, col)) == 5
-    assert h.val_loss == [] and h.val_accuracy == []
+    assert h.val_loss == []
+    assert h.val_accuracy == []
     assert h.lr == [0.1] * 5
     assert h.loss[0] == pytest.approx(initial, rel=1e-12)  # full batch: the untrained loss
     assert all(0 <= a <= 1 for a in h.accuracy)
     final = h.final()
-    assert final["loss"] == h.loss[-1] and final["accuracy"] == h.accuracy[-1]
+    assert final["loss"] == h.loss[-1]
+    assert final["accuracy"] == h.accuracy[-1]
     assert "val_loss" not in final
     assert History().final() == {}
     assert History().epochs == 0
@@ -221,7 +223,8 @@ def test_same_seed_same_history_different_seed_different():
         return h, model.state_dict()
 
     (h1, s1), (h2, s2), (h3, _) = run(11), run(11), run(12)
-    assert h1.loss == h2.loss and h1.accuracy == h2.accuracy
+    assert h1.loss == h2.loss
+    assert h1.accuracy == h2.accuracy
     assert s1 == s2
     assert h1.loss != h3.loss  # a different shuffle
 
@@ -255,7 +258,7 @@ def test_bce_with_sigmoid_output_learns():
     assert h.loss[-1] < h.loss[0]
     assert h.accuracy[-1] >= 0.8
     out = predict(model, X)
-    assert ((0 < out) & (out < 1)).all()
+    assert ((out > 0) & (out < 1)).all()
 
 
 def test_regression_reduces_the_loss_and_has_no_accuracy():
@@ -299,13 +302,16 @@ def test_silent_unless_verbose(capfd):
     X, y = small_moons()
     fit(MLP(2, [3, 1], seed=0), X, y, loss="hinge", epochs=2, verbose=False)
     out, err = capfd.readouterr()
-    assert out == "" and err == ""
+    assert out == ""
+    assert err == ""
     fit(MLP(2, [3, 1], seed=0), X, y, loss="hinge", epochs=2)  # not a terminal here
     out, err = capfd.readouterr()
-    assert out == "" and err == ""
+    assert out == ""
+    assert err == ""
     fit(MLP(2, [3, 1], seed=0), X, y, loss="hinge", epochs=2, verbose=True)
     out, err = capfd.readouterr()
-    assert "training" in err and "2/2" in err  # a tqdm bar, on stderr
+    assert "training" in err
+    assert "2/2" in err
 
 
 # -- predict and accuracy_of --------------------------------------------------------------------
@@ -335,7 +341,7 @@ def test_predict_leaves_parameters_and_grads_alone():
 
 
 @pytest.mark.parametrize(
-    "bad, exc", [([[1, np.nan]], ValueError), ([], ValueError), ("ab", TypeError)]
+    ("bad", "exc"), [([[1, np.nan]], ValueError), ([], ValueError), ("ab", TypeError)]
 )
 def test_predict_bad_input(bad, exc):
     with pytest.raises(exc, match="predict"):
@@ -399,7 +405,9 @@ def test_to_csv_round_trips_floats_exactly():
         loss=[0.1 + 0.2], accuracy=[1 / 3], val_loss=[None], val_accuracy=[None], lr=[math.pi]
     )
     row = list(csv.reader(io.StringIO(h.to_csv())))[1]
-    assert float(row[1]) == 0.1 + 0.2 and float(row[2]) == 1 / 3 and float(row[5]) == math.pi
+    assert float(row[1]) == 0.1 + 0.2
+    assert float(row[2]) == 1 / 3
+    assert float(row[5]) == math.pi
 
 
 def test_to_csv_of_a_fit_without_validation(tmp_path):
@@ -407,8 +415,10 @@ def test_to_csv_of_a_fit_without_validation(tmp_path):
     h = fit(MLP(2, [3, 1], seed=0), X, y, loss="hinge", epochs=2, verbose=False)
     rows = list(csv.reader(io.StringIO(h.to_csv(tmp_path / "h.csv"))))
     assert len(rows) == 3
-    assert rows[1][0] == "1" and float(rows[1][1]) == h.loss[0]
-    assert rows[1][3] == "" and rows[1][4] == ""  # no validation: empty cells
+    assert rows[1][0] == "1"
+    assert float(rows[1][1]) == h.loss[0]
+    assert rows[1][3] == ""
+    assert rows[1][4] == ""
 
 
 def test_history_to_csv_failure_keeps_old_file(tmp_path, monkeypatch):
@@ -445,8 +455,10 @@ def test_huge_lr_on_unscaled_houses_diverges_cleanly():
     assert f"step {err.step}" in msg
     assert "lower learning rate" in msg
     assert "(it was 1)" in msg  # the lr that diverged
-    assert err.step >= 1 and err.epoch == err.step  # full batch: one step per epoch
-    assert isinstance(err.history, History) and err.history.epochs == err.epoch - 1
+    assert err.step >= 1
+    assert err.epoch == err.step
+    assert isinstance(err.history, History)
+    assert err.history.epochs == err.epoch - 1
     assert all(math.isfinite(v) for v in err.history.loss)
     assert all_params_finite(model)
     # the model holds the parameters of the last finished step
@@ -475,7 +487,8 @@ def test_nan_loss_from_a_custom_loss_stops_at_step_1():
 
     with pytest.raises(TrainingDiverged, match="step 1 ") as info:
         fit(model, X, y, loss=nan_loss, epochs=3, verbose=False)
-    assert info.value.step == 1 and info.value.history.epochs == 0
+    assert info.value.step == 1
+    assert info.value.history.epochs == 0
     assert model.state_dict() == before
 
 
@@ -487,7 +500,7 @@ def test_overflowing_gradient_leaves_parameters_untouched():
     def steep(preds, targets):  # value 0, slope inf: d sqrt(u) / du at u = 0
         return sum(((p - p.data) ** 0.5 for p in preds), Value(0.0))
 
-    with pytest.raises(TrainingDiverged, match="a gradient became .* at step 1 ") as info:
+    with pytest.raises(TrainingDiverged, match=r"a gradient became .* at step 1 ") as info:
         fit(model, X, y, loss=steep, epochs=2, verbose=False)
     assert info.value.step == 1
     assert model.state_dict() == before
@@ -497,7 +510,7 @@ def test_overflowing_gradient_leaves_parameters_untouched():
 
 
 @pytest.mark.parametrize(
-    "X, y, exc, words",
+    ("X", "y", "exc", "words"),
     [
         (np.zeros((0, 2)), [], ValueError, "fit(X)"),
         ([[0.0, np.nan], [1.0, 1.0]], [0, 1], ValueError, "NaN"),
@@ -531,7 +544,7 @@ def test_wrong_feature_count_names_expected_and_received():
 
 
 @pytest.mark.parametrize(
-    "kwargs, exc, words",
+    ("kwargs", "exc", "words"),
     [
         ({"epochs": 0}, ValueError, "fit(epochs)"),
         ({"epochs": -1}, ValueError, "fit(epochs)"),
@@ -571,7 +584,7 @@ def test_bad_arguments(kwargs, exc, words):
 @pytest.mark.parametrize("model", [None, "mlp", [Value(1.0)], lambda x: x])
 def test_model_must_be_a_module(model):
     X, y = small_moons(10)
-    with pytest.raises(TypeError, match="fit.model.: expected a neuronlab Module"):
+    with pytest.raises(TypeError, match=r"fit\(model\): expected a neuronlab Module"):
         fit(model, X, y, verbose=False)
 
 
@@ -609,12 +622,14 @@ def test_forward_and_outputs_have_the_scalar_layout():
     assert model.engine is TENSOR
     X = RNG.normal(size=(5, 3)).astype(np.float32)
     out = TENSOR.forward(model, X)
-    assert isinstance(out, Tensor) and out.shape == (5, 1)
+    assert isinstance(out, Tensor)
+    assert out.shape == (5, 1)
     assert TENSOR.outputs(out).shape == (5,)
     model2 = Sequential(Linear(3, 4, dtype="float64"))
     assert TENSOR.feature_dtype(model2.parameters()) == np.float64
     out2 = TENSOR.forward(model2, X.astype(np.float64))
-    assert out2.data.dtype == np.float64 and TENSOR.outputs(out2).shape == (5, 4)
+    assert out2.data.dtype == np.float64
+    assert TENSOR.outputs(out2).shape == (5, 4)
 
 
 def test_fit_converts_X_once_to_the_model_dtype(monkeypatch):
@@ -631,7 +646,8 @@ def test_fit_converts_X_once_to_the_model_dtype(monkeypatch):
     X = RNG.normal(size=(40, 2))  # float64 in, float32 model
     y = (X[:, 0] > 0).astype(int)
     fit(mlp([2, 4, 2], seed=0), X, y, loss="cross_entropy", epochs=2, batch_size=8, verbose=False)
-    assert seen and set(seen) == {np.dtype(np.float32)}
+    assert seen
+    assert set(seen) == {np.dtype(np.float32)}
 
 
 @pytest.fixture(scope="module")
@@ -711,7 +727,8 @@ def test_evaluate_errors_and_scalar_models():
     model = MLP(2, [3, 1], seed=0)
     X = RNG.normal(size=(6, 2))
     result = evaluate(model, X, (X[:, 0] > 0).astype(float), loss="hinge")
-    assert set(result) == {"loss", "accuracy", "n"} and 0 <= result["accuracy"] <= 1
+    assert set(result) == {"loss", "accuracy", "n"}
+    assert 0 <= result["accuracy"] <= 1
     with pytest.raises(ValueError, match="expected 6 targets"):
         evaluate(model, X, [0, 1])
     with pytest.raises(TypeError, match="Module"):
@@ -721,7 +738,7 @@ def test_evaluate_errors_and_scalar_models():
 def test_fit_takes_images_for_a_model_that_flattens(digits_split):
     from neuronlab.nn import Flatten, Linear, Sequential
 
-    X_train, X_test, y_train, y_test = digits_split
+    X_train, X_test, y_train, _y_test = digits_split
     images = X_train.reshape(-1, 8, 8)  # fit must keep N-D inputs for tensor models
     model = Sequential(Flatten(), Linear(64, 10, seed=0))
     history = fit(

@@ -60,7 +60,8 @@ def check_l_svg(data: bytes) -> None:
         assert label in texts
         assert data_cell in texts
         assert grad_cell in texts
-    assert texts.count("*") == 2 and texts.count("+") == 1  # one node per operation
+    assert texts.count("*") == 2
+    assert texts.count("+") == 1
 
 
 # -- DOT text ---------------------------------------------------------------------
@@ -69,12 +70,15 @@ def check_l_svg(data: bytes) -> None:
 def test_dot_source_of_the_l_graph():
     g = draw_graph(l_graph())
     src = g.source
-    assert src.startswith("digraph") and "rankdir=LR" in src
+    assert src.startswith("digraph")
+    assert "rankdir=LR" in src
     for label, data_cell, grad_cell in L_CELLS:
         assert f'label="{{ {label} | {data_cell} | {grad_cell} }}"' in src
     # each op is its own node, fed by the inputs and feeding the value it makes
     assert src.count("shape=ellipse") == 3
-    assert 'v2op [label="*"' in src and "v0 -> v2op;" in src and "v2op -> v2;" in src
+    assert 'v2op [label="*"' in src
+    assert "v0 -> v2op;" in src
+    assert "v2op -> v2;" in src
     assert g.num_nodes == 10  # 7 values + 3 operations; leaves have no op node
     assert len(g.edges) == 9
 
@@ -116,13 +120,15 @@ def test_a_picture_keeps_the_numbers_of_its_moment():
     L = l_graph()
     g = draw_graph(L)
     L.data = 99.0
-    assert "data -8.0000" in g.source and "99" not in g.source
+    assert "data -8.0000" in g.source
+    assert "99" not in g.source
 
 
 def test_a_leaf_alone_and_a_value_used_twice(tmp_path):
     a = Value(3.0, label="a")
     g = draw_graph(a, engine="python")
-    assert g.num_nodes == 1 and "a" in svg_texts(g.pipe("svg"))
+    assert g.num_nodes == 1
+    assert "a" in svg_texts(g.pipe("svg"))
     sq = a * a  # two edges from a into the same operation
     sq.backward()
     g = draw_graph(sq, engine="python")
@@ -207,7 +213,7 @@ def test_python_layout_puts_inputs_before_outputs():
     x = {b.node.id: b.x for b in scene.boxes}
     for a, b in g.edges:
         assert x[a] < x[b]
-    assert all(0 <= b.x - b.w / 2 and b.x + b.w / 2 <= scene.width for b in scene.boxes)
+    assert all(b.x - b.w / 2 >= 0 and b.x + b.w / 2 <= scene.width for b in scene.boxes)
 
 
 def test_engine_dot_without_dot_is_a_clear_error(no_dot):
@@ -265,7 +271,8 @@ def test_jupyter_display(no_dot):
     svg = g._repr_svg_()
     assert "<svg" in svg
     bundle = g._repr_mimebundle_()
-    assert bundle["image/svg+xml"] == svg and "Graph" in bundle["text/plain"]
+    assert bundle["image/svg+xml"] == svg
+    assert "Graph" in bundle["text/plain"]
     assert "10 nodes" in repr(g)
 
 
@@ -331,10 +338,11 @@ def test_too_many_nodes_is_refused_with_the_count_and_a_way_out():
     _, loss = mlp_loss(samples=4)
     n = draw_graph(loss, max_nodes=10_000).num_nodes
     collapsed = draw_graph(loss, collapse_neurons=True).num_nodes
-    with pytest.raises(ValueError) as err:
+    with pytest.raises(ValueError, match="max_nodes=50") as err:
         draw_graph(loss, max_nodes=50)
     msg = str(err.value)
-    assert f"{n} nodes" in msg and "max_nodes=50" in msg
+    assert f"{n} nodes" in msg
+    assert "max_nodes=50" in msg
     assert f"collapse_neurons=True to draw each neuron as one node ({collapsed} nodes)" in msg
     with pytest.raises(ValueError, match="larger max_nodes"):
         draw_graph(loss, collapse_neurons=True, max_nodes=20)
@@ -463,7 +471,8 @@ def test_unfused_networks_label_products_and_sums_by_their_formulas():
     assert labels(g, "value")[:4] == first
     assert len(labels(g, "value")) == 8  # both hidden neurons; past them formulas grow too long
     assert labels(g, "root") == []
-    assert ops(g).count("relu") == 2 and "+ 0" not in ops(g)
+    assert ops(g).count("relu") == 2
+    assert "+ 0" not in ops(g)
 
 
 def test_an_unlabelled_constant_is_drawn_inside_its_operation():
@@ -471,18 +480,21 @@ def test_an_unlabelled_constant_is_drawn_inside_its_operation():
     y = (a * 0.01 + 1) / 2 - c
     g = draw_graph(y)
     assert ops(g) == ["* 0.01", "+ 1", "/ 2", "* -1", "+"]
-    assert labels(g, "leaf") == ["a", "c"] and len([n for n in g.nodes if n.kind == "leaf"]) == 2
+    assert labels(g, "leaf") == ["a", "c"]
+    assert len([n for n in g.nodes if n.kind == "leaf"]) == 2
     assert labels(g, "value") == ["a*0.01", "a*0.01 + 1", "(a*0.01 + 1)/2", "c*(-1)"]
     assert len(g.edges) == 4 * 2 + 3  # in and out of each op; two ins into the last +
     assert ops(draw_graph(2 / a)) == ["2 /"]  # a constant on the left stays on the left
     both = draw_graph(Value(2.0) * Value(3.0))  # nothing but constants: one op and the result
-    assert ops(both) == ["2 * 3"] and both.edges == (("v2op", "v2"),)
+    assert ops(both) == ["2 * 3"]
+    assert both.edges == (("v2op", "v2"),)
 
 
 def test_a_constant_computed_from_constants_is_folded_too():
     a = Value(1.5, label="a")
     g = draw_graph(a - 1.0)  # the engine writes a + (1 * -1): the -1 is a constant
-    assert ops(g) == ["+ -1"] and g.num_nodes == 3
+    assert ops(g) == ["+ -1"]
+    assert g.num_nodes == 3
     keep = Value(2.0, label="k")
     assert ops(draw_graph(a * (keep * -1.0))) == ["* -1", "*"]  # a labelled value is kept
 
@@ -493,7 +505,8 @@ def test_sum_leaves_out_its_plus_zero():
     total.backward()
     g = draw_graph(total)
     assert ops(g) == ["+", "+"]
-    assert labels(g, "value") == ["a + b"] and labels(g, "root") == ["a + b + c"]
+    assert labels(g, "value") == ["a + b"]
+    assert labels(g, "root") == ["a + b + c"]
     ids = {n.cells[0]: n.id for n in g.nodes if n.kind != "op"}
     assert (ids["a"], g.edges[0][1]) == g.edges[0]  # a's edge goes straight into a + b
     assert ("grad 1.0000") in g.nodes[0].cells
@@ -519,7 +532,7 @@ def test_powers_of_values_and_of_numbers():
     g = draw_graph(L)
     assert ops(g) == ["**", "2 **", "+", "** 0.5", "+"]
     assert labels(g, "value") == ["a**b", "2**a", "a**b + 2**a", "a**0.5"]
-    power = [n for n in g.nodes if n.cells == ("**",)][0]
+    power = next(n for n in g.nodes if n.cells == ("**",))
     assert sorted(src for src, dst in g.edges if dst == power.id) == ["v0", "v1"]
     texts = svg_texts(draw_graph(L, engine="python").pipe("svg"))
     assert {"**", "2 **", "** 0.5", "a**b"} <= set(texts)

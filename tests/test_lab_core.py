@@ -77,7 +77,8 @@ def test_settings_travel_through_the_url():
         }
     )
     query = s.to_query()
-    assert query["hidden"] == "8,8,3" and query["features"] == "x1,x2,sin(x1)"
+    assert query["hidden"] == "8,8,3"
+    assert query["features"] == "x1,x2,sin(x1)"
     assert "batch_size" not in query  # defaults stay out of the URL
     assert LabSettings.from_query({**query, "token": "abc"}) == s
     with pytest.raises(LabInputError, match="lr: expected a number in the URL"):
@@ -93,8 +94,10 @@ def test_every_set_lies_in_the_plane_and_follows_its_seed(name):
         dataset=name, points=200, noise=0.2, classes=3 if name in ("spiral", "blobs") else 2
     )
     p = make_problem(s)
-    assert p.X.shape == (200, 2) and np.all(np.abs(p.X) <= DOMAIN)
-    assert len(p.train) + len(p.test) == 200 and not set(p.train) & set(p.test)
+    assert p.X.shape == (200, 2)
+    assert np.all(np.abs(p.X) <= DOMAIN)
+    assert len(p.train) + len(p.test) == 200
+    assert not set(p.train) & set(p.test)
     assert len(p.test) == 100
     again = make_problem(s)
     np.testing.assert_array_equal(p.X, again.X)
@@ -103,12 +106,14 @@ def test_every_set_lies_in_the_plane_and_follows_its_seed(name):
     assert not np.array_equal(p.X, other.X)
     assert p.task == ("regression" if name in ("plane", "bumps") else "classification")
     if p.task == "classification":
-        assert p.classes == s.classes and set(np.unique(p.y)) == set(range(s.classes))
+        assert p.classes == s.classes
+        assert set(np.unique(p.y)) == set(range(s.classes))
 
 
 def test_csv_reads_points_with_or_without_a_header_and_round_trips():
     X, y = read_csv(b"x1,x2,label\n1.5,-2,0\n0,3.25,1\n\n-6,6,2\n")
-    assert X.tolist() == [[1.5, -2.0], [0.0, 3.25], [-6.0, 6.0]] and y.tolist() == [0, 1, 2]
+    assert X.tolist() == [[1.5, -2.0], [0.0, 3.25], [-6.0, 6.0]]
+    assert y.tolist() == [0, 1, 2]
     s = LabSession(LabSettings(points=30))
     again = read_csv(to_csv(s.problem).encode())
     np.testing.assert_array_equal(again[0], s.problem.X)
@@ -136,14 +141,17 @@ def test_a_bad_csv_says_which_row_and_what(content, says):
     with pytest.raises(LabInputError, match=says) as info:
         read_csv(content)
     assert info.value.field == "csv"
-    assert str(info.value).startswith(f"csv: {CSV_NAME}") and "\n" not in str(info.value)
+    assert str(info.value).startswith(f"csv: {CSV_NAME}")
+    assert "\n" not in str(info.value)
 
 
 def test_csv_reads_what_spreadsheets_write_as_predict_does():
     """Quoted numbers, a comma ending every row, CRLF, a byte-order mark: io.rows' rules."""
     X, y = read_csv(b'\xef\xbb\xbf"x1","x2","label",\r\n"1.5","-2","0",\r\n0,3.25,1,\r\n')
-    assert X.tolist() == [[1.5, -2.0], [0.0, 3.25]] and y.tolist() == [0.0, 1.0]
-    assert X.flags.c_contiguous and y.flags.c_contiguous
+    assert X.tolist() == [[1.5, -2.0], [0.0, 3.25]]
+    assert y.tolist() == [0.0, 1.0]
+    assert X.flags.c_contiguous
+    assert y.flags.c_contiguous
 
 
 # -- the session -------------------------------------------------------------------------------
@@ -155,7 +163,8 @@ def test_steps_are_trainer_steps_and_the_same_settings_give_the_same_numbers():
     )
     a, b = LabSession(settings), LabSession(LabSettings.from_query(settings.to_query()))
     losses = [a.step() for _ in range(25)]
-    assert a.steps == 25 and a.epoch == pytest.approx(25 / 6)  # 60 training points, batches of 10
+    assert a.steps == 25
+    assert a.epoch == pytest.approx(25 / 6)
     assert [b.step() for _ in range(25)] == losses
     assert a.figures() == b.figures()
 
@@ -165,10 +174,12 @@ def test_changing_the_lr_keeps_training_and_anything_else_starts_again():
     s.step(5)
     weights = s.model.state_dict()
     s.change({"lr": 0.3})
-    assert s.steps == 5 and s.trainer.optimizer.lr == 0.3
+    assert s.steps == 5
+    assert s.trainer.optimizer.lr == 0.3
     np.testing.assert_array_equal(s.model.state_dict()["0.weight"], weights["0.weight"])
     s.change({"hidden": [3]})
-    assert s.steps == 0 and s.model[0].weight.shape == (3, 2)
+    assert s.steps == 0
+    assert s.model[0].weight.shape == (3, 2)
 
 
 def test_a_change_that_cannot_be_taken_changes_nothing():
@@ -185,8 +196,10 @@ def test_a_change_that_cannot_be_taken_changes_nothing():
 def test_points_are_added_and_removed_and_the_data_becomes_custom():
     s = LabSession(LabSettings(points=20))
     s.add_point(1.0, 1.0, 1)
-    assert s.settings.dataset == "custom" and s.problem.size == 21
-    assert s.remove_point(1.05, 0.95) and s.problem.size == 20
+    assert s.settings.dataset == "custom"
+    assert s.problem.size == 21
+    assert s.remove_point(1.05, 0.95)
+    assert s.problem.size == 20
     assert not s.remove_point(5.99, -5.99, radius=1e-6)  # nothing there: nothing removed
     assert s.problem.size == 20
     with pytest.raises(LabInputError, match="class from 0 to 5"):
@@ -214,11 +227,14 @@ def test_three_classes_from_a_csv_train_with_cross_entropy():
 def test_a_run_that_diverges_stops_with_the_message():
     s = LabSession(LabSettings(dataset="plane", lr=10.0, points=60))
     s.step(200)
-    assert s.diverged is not None and "lower learning rate" in s.diverged
+    assert s.diverged is not None
+    assert "lower learning rate" in s.diverged
     steps = s.steps
-    assert s.step() is None and s.steps == steps
+    assert s.step() is None
+    assert s.steps == steps
     s.reset()
-    assert s.diverged is None and s.steps == 0
+    assert s.diverged is None
+    assert s.steps == 0
 
 
 # -- frames ------------------------------------------------------------------------------------
@@ -226,11 +242,9 @@ def test_a_run_that_diverges_stops_with_the_message():
 
 def test_the_grid_starts_top_left_and_covers_the_plane():
     g = grid_points(4)
-    assert (
-        g[0].tolist() == [-4.5, 4.5]
-        and g[3].tolist() == [4.5, 4.5]
-        and g[-1].tolist() == [4.5, -4.5]
-    )
+    assert g[0].tolist() == [-4.5, 4.5]
+    assert g[3].tolist() == [4.5, 4.5]
+    assert g[-1].tolist() == [4.5, -4.5]
     assert base64.b64decode(encode(np.array([-1.0, 0.0, 1.0, 2.0]), -1.0, 1.0)) == bytes(
         [0, 128, 255, 255]
     )
@@ -244,13 +258,15 @@ def test_the_output_map_is_the_networks_class_of_every_pixel():
     classes = np.frombuffer(base64.b64decode(out["classes"]), np.uint8)
     expected, _ = read_classes(s.model(s.inputs(grid_points(20))).data, s.head)
     np.testing.assert_array_equal(classes, expected)
-    assert len(f["neurons"]) == 4 + 2 and f["neurons"][0]["range"] == [-1.0, 1.0]
+    assert len(f["neurons"]) == 4 + 2
+    assert f["neurons"][0]["range"] == [-1.0, 1.0]
     first = np.frombuffer(base64.b64decode(f["neurons"][0]["values"]), np.uint8)
     hidden = s.model.layer_outputs(s.inputs(grid_points(10)))[0].values[:, 0]
     np.testing.assert_array_equal(
         first, np.clip((hidden + 1) / 2 * 255 + 0.5, 0, 255).astype(np.uint8)
     )
-    assert f["train"]["accuracy"] is not None and f["step"] == 20
+    assert f["train"]["accuracy"] is not None
+    assert f["step"] == 20
 
 
 def test_features_are_what_their_names_say():
@@ -288,5 +304,7 @@ def test_the_labs_work_runs_with_one_blas_thread_and_gives_the_rest_back() -> No
     worker = threading.Thread(target=lambda: inside.append(asyncio.run(runner.call(blas_threads))))
     worker.start()
     worker.join(timeout=30)
-    assert inside and inside[0] and all(n == 1 for n in inside[0])
+    assert inside
+    assert inside[0]
+    assert all(n == 1 for n in inside[0])
     assert blas_threads() == before

@@ -97,7 +97,8 @@ def test_the_twin_names_every_number_as_the_page_does():
     assert [z.label for z in first.sums] == ["z1.0", "z1.1"]
     assert [a.label for a in first.outputs] == ["a1.0", "a1.1"]
     assert (first.activation, last.activation, last.outputs[0].op) == ("tanh", "sigmoid", "sigmoid")
-    assert last.inputs == first.outputs and twin.loss.label == "L"
+    assert last.inputs == first.outputs
+    assert twin.loss.label == "L"
     assert first.weights[1][2].data == session.linear_layers()[0].weight.data[1, 2]
 
 
@@ -123,7 +124,8 @@ def test_a_weight_and_a_bias_are_set_by_hand_and_remembered():
     session.set_weight(2, 1, 3, -0.5)
     session.set_weight(3, 0, -1, 2)
     layers = session.linear_layers()
-    assert layers[1].weight.data[1, 3] == -0.5 and layers[2].bias.data[0] == 2.0
+    assert layers[1].weight.data[1, 3] == -0.5
+    assert layers[2].bias.data[0] == 2.0
     assert session.edits == [Edit(3, "weight", (2, 1, 3), -0.5), Edit(3, "weight", (3, 0, -1), 2.0)]
     session.step(1)  # training goes on from the new weights
     assert layers[1].weight.data[1, 3] != -0.5
@@ -189,7 +191,8 @@ def test_the_card_of_the_design_neuron_has_the_numbers_worked_out_by_hand(neuron
     assert c["loss"] == pytest.approx(-math.log(p), abs=1e-15)
     assert c["delta"] == pytest.approx(delta, abs=1e-15)
     assert c["grads"]["weights"] == pytest.approx([2 * delta, 0.0], abs=1e-15)
-    assert c["grads"]["bias"] == c["delta"] and c["lr"] == 0.03
+    assert c["grads"]["bias"] == c["delta"]
+    assert c["lr"] == 0.03
     after = [[-3, -3 - 0.03 * 2 * delta], [1, 1]]  # w ← w − lr·dL/dw
     np.testing.assert_allclose(c["update"]["weights"], after, rtol=0, atol=1e-15)
     assert c["update"]["bias"] == pytest.approx(
@@ -212,7 +215,8 @@ def test_the_output_neurons_delta_is_p_minus_the_target(neuron):
     c = card(neuron, 2, 0, 0)
     p = 1 / (1 + math.exp(-1 / math.sqrt(2)))
     assert c["inputs"] == [{"name": "a1.0", "value": pytest.approx(1 / math.sqrt(2), abs=1e-15)}]
-    assert c["output"] == pytest.approx(p, abs=1e-15) and c["activation"] == "sigmoid"
+    assert c["output"] == pytest.approx(p, abs=1e-15)
+    assert c["activation"] == "sigmoid"
     assert c["delta"] == pytest.approx(p - 1, abs=1e-15)  # bce after a sigmoid: dL/dz = p - t
     assert "L = 0.4008  (this point's bce loss, target 1)" in c["lines"]
 
@@ -226,7 +230,8 @@ def test_the_card_agrees_with_the_tensor_engine():
         c = card(session, layer, neuron, 11)
         m = session.linear_layers()[layer - 1]
         reads = X[0] if layer == 1 else layers[layer - 2].values[0]
-        assert c["weights"] == m.weight.data[neuron].tolist() and c["bias"] == m.bias.data[neuron]
+        assert c["weights"] == m.weight.data[neuron].tolist()
+        assert c["bias"] == m.bias.data[neuron]
         assert [i["value"] for i in c["inputs"]] == pytest.approx(reads.tolist(), abs=1e-12)
         z = reads @ m.weight.data[neuron] + m.bias.data[neuron]
         assert c["z"] == pytest.approx(z, abs=1e-12)
@@ -241,7 +246,9 @@ def test_the_card_agrees_with_the_tensor_engine():
 def test_a_step_neurons_card_says_no_gradient_reaches_it():
     session = trained({"hidden": [2], "activations": ["step"]}, steps=5)
     c = card(session, 1, 1, 4)
-    assert c["output"] in (0.0, 1.0) and c["delta"] == 0 and c["grads"]["weights"] == [0.0, 0.0]
+    assert c["output"] in (0.0, 1.0)
+    assert c["delta"] == 0
+    assert c["grads"]["weights"] == [0.0, 0.0]
     assert "  (step's slope is 0: no gradient reaches this neuron's weights)" in c["lines"]
     assert c["update"]["weights"] == [[w, w] for w in c["weights"]]
 
@@ -311,7 +318,8 @@ def test_the_step_through_draws_every_box_with_a_position_and_every_edge_between
     assert all(0 < n["x"] < w["width"] and 0 < n["y"] < w["height"] for n in w["nodes"])
     assert all(a in ids and b in ids for a, b in w["edges"])
     every_end = {s["out"] for s in w["backward"]} | {s["input"] for s in w["backward"]}
-    assert every_end <= ids and {f["node"] for f in w["forward"]} <= ids
+    assert every_end <= ids
+    assert {f["node"] for f in w["forward"]} <= ids
     root = [n for n in w["nodes"] if n["kind"] == "root"]
     assert [n["cells"][0] for n in root] == ["L"]
     assert max(n["x"] for n in w["nodes"]) == root[0]["x"]  # the loss on the right
@@ -321,13 +329,15 @@ def test_a_large_graph_is_drawn_one_box_per_neuron_and_keeps_every_edge_of_backw
     session = trained({"hidden": [4, 4], "activations": ["tanh", "relu"]}, steps=20)
     w = walk(session, 5, "loss")
     twin = build_twin(session, 5)
-    assert len(plan_graph(twin.loss).nodes) > MAX_BOXES and w["detail"] == "neurons"
+    assert len(plan_graph(twin.loss).nodes) > MAX_BOXES
+    assert w["detail"] == "neurons"
     kinds = {n["id"]: n["kind"] for n in w["nodes"]}
     assert sum(k == "neuron" for k in kinds.values()) == 4 + 4 + 1
     told = explain(twin.loss, show=False, limit=None)
     assert [s["lines"] for s in w["backward"]] == [list(s.lines) for s in told.steps]
     into_weights = [s for s in w["backward"] if s["lines"][-1].startswith("dL/dw2.1.3 ")]
-    assert len(into_weights) == 1 and kinds[into_weights[0]["input"]] == "neuron"
+    assert len(into_weights) == 1
+    assert kinds[into_weights[0]["input"]] == "neuron"
     assert into_weights[0]["input"] == into_weights[0]["out"]  # a weight lives in its neuron's box
     # a1.0 feeds the four neurons of layer 2: its gradient is the sum of four contributions
     (a10,) = [s for s in w["sums"] if s["line"].startswith("dL/da1.0 = ")]
@@ -355,8 +365,9 @@ def test_plan_graph_says_which_box_shows_each_value():
     n = dot([w], [x], b)
     out = (n.tanh() * 0.5).relu()
     full = plan_graph(out)
-    assert full.box_of[w] == "v0" and {box.id for box in full.nodes} >= {"v0", "v3", "v3op"}
-    half = [v for v in full.box_of if not v.inputs and v.data == 0.5][0]
+    assert full.box_of[w] == "v0"
+    assert {box.id for box in full.nodes} >= {"v0", "v3", "v3op"}
+    half = next(v for v in full.box_of if not v.inputs and v.data == 0.5)
     assert full.box_of[half].endswith("op")  # a number written into the operation that reads it
     collapsed = plan_graph(out, collapse_neurons=True)
     assert collapsed.box_of[w] == collapsed.box_of[b] == collapsed.box_of[n]

@@ -113,16 +113,19 @@ def test_the_exported_script_rebuilds_the_run_to_the_last_digit(name, tmp_path):
 
 def test_the_script_writes_out_the_run_and_your_own_points():
     text = run_script(edited_run())
-    assert "problem = make_problem(data)" in text and 'dataset="circles"' in text
+    assert "problem = make_problem(data)" in text
+    assert 'dataset="circles"' in text
     assert "SGD(model.parameters(), lr=0.03, momentum=0.9)" in text
-    assert "l2=0.001" in text and 'loss="bce"' in text
+    assert "l2=0.001" in text
+    assert 'loss="bce"' in text
     assert "linears[0].bias.data[2] = 0.5  # b1.2, set by hand after 30 steps" in text
     assert "optimizer.lr = 0.1  # changed after 37 steps" in text
     session = own_points_run()
     text = run_script(session)
     X, y = session.problem.X, session.problem.y
     assert f"    [{float(X[0, 0])!r}, {float(X[0, 1])!r}, {int(y[0])}]," in text
-    assert "y = datasets.one_hot(y, 3)" in text and "Adam(model.parameters(), lr=0.01)" in text
+    assert "y = datasets.one_hot(y, 3)" in text
+    assert "Adam(model.parameters(), lr=0.01)" in text
     compile(text, "run.py", "exec")
 
 
@@ -160,9 +163,13 @@ def test_export_gives_each_file_by_name_and_refuses_others():
     session = LabSession()
     for name, media in EXPORTS.items():
         content, kind = export(session, name)
-        assert kind == media and isinstance(content, bytes) and content
+        assert kind == media
+        assert isinstance(content, bytes)
+        assert content
     assert export(session, "model.npz")[0].startswith(b"PK")
-    with pytest.raises(LabInputError, match="expected one of model.npz, run.py, pytorch_model.py"):
+    with pytest.raises(
+        LabInputError, match=r"expected one of model\.npz, run\.py, pytorch_model\.py"
+    ):
         export(session, "../secrets.txt")
     with pytest.raises(LabInputError, match="expected one of"):
         export(session, "torch.py")  # the old name, which shadowed PyTorch
@@ -175,7 +182,8 @@ def test_the_pytorch_script_is_not_named_after_a_module_it_imports():
     imported = set(re.findall(r"^(?:import|from) (\w+)", text, flags=re.M))
     assert {"torch", "numpy", "neuronlab"} <= imported
     assert TORCH_SCRIPT.removesuffix(".py") not in imported
-    assert "sys.path" not in text and "noqa" not in text
+    assert "sys.path" not in text
+    assert "noqa" not in text
     assert f"python {TORCH_SCRIPT} [path/to/model.npz]" in text
 
 

@@ -42,7 +42,8 @@ def test_a_preset_starts_the_session_on_its_settings(name):
     apply_preset(session, name)
     preset = PRESETS[name]
     assert session.settings == LabSettings().with_changes(preset.changes)
-    assert session.steps == 0 and session.diverged is None
+    assert session.steps == 0
+    assert session.diverged is None
     if preset.points:
         assert session.problem.X.tolist() == [[x1, x2] for x1, x2, _ in preset.points]
     for layer, neuron, i, value in preset.weights:
@@ -58,12 +59,15 @@ def test_an_unknown_preset_is_refused_and_nothing_changes():
         with pytest.raises(LabInputError, match="unknown preset") as info:
             apply_preset(session, name)
         assert info.value.field == "name"
-    assert session.model is model and session.settings is settings and session.steps == 3
+    assert session.model is model
+    assert session.settings is settings
+    assert session.steps == 3
 
 
 def test_xor_stays_near_half_without_a_hidden_layer_and_learns_with_x1_x2():
     session = preset_session("xor-perceptron")
-    assert session.settings.hidden == () and len(session.linear_layers()) == 1
+    assert session.settings.hidden == ()
+    assert len(session.linear_layers()) == 1
     session.step(500)
     assert 0.4 <= accuracy(session) <= 0.62
     session.change({"features": ["x1", "x2", "x1*x2"]})
@@ -88,12 +92,14 @@ def test_too_large_a_learning_rate_makes_the_loss_grow_until_training_stops():
     session.step(5)
     assert session.figures()["train"]["loss"] > 1000 * start
     session.step(400)
-    assert session.diverged is not None and "diverged" in session.diverged
+    assert session.diverged is not None
+    assert "diverged" in session.diverged
     assert any("the steps overshoot" in w for w in session.warnings)
     session.change({"lr": 0.03})
     session.reset()  # the run again from the same start, with a tenth of the learning rate
     session.step(300)
-    assert session.diverged is None and session.figures()["train"]["loss"] < 0.01 * start
+    assert session.diverged is None
+    assert session.figures()["train"]["loss"] < 0.01 * start
 
 
 def test_dead_relus_output_zero_everywhere_and_the_warning_appears():
@@ -109,7 +115,8 @@ def test_dead_relus_output_zero_everywhere_and_the_warning_appears():
     before = session.figures()["train"]["loss"]
     session.step(100)
     assert session.figures()["train"]["loss"] == pytest.approx(before, abs=0.1)
-    assert abs(before - np.log(2)) < 0.1 and 0.4 < accuracy(session) < 0.6
+    assert abs(before - np.log(2)) < 0.1
+    assert 0.4 < accuracy(session) < 0.6
 
 
 def test_the_spiral_needs_hidden_layers_or_features():
@@ -138,7 +145,8 @@ def test_a_sigmoid_neuron_is_a_soft_line_that_moves_and_a_step_neuron_one_that_d
     assert not np.array_equal(soft.linear_layers()[0].weight.data, start[0])
     assert np.array_equal(hard.linear_layers()[0].weight.data, start[1])  # it never moved
     assert np.array_equal(hard.linear_layers()[0].bias.data, [0.0])
-    assert accuracy(soft) >= 0.98 and accuracy(hard) < 0.7
+    assert accuracy(soft) >= 0.98
+    assert accuracy(hard) < 0.7
     assert any("uses the step activation" in w for w in hard.warnings)
 
 

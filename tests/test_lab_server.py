@@ -6,6 +6,7 @@ leaves the lab as it was -- then the WebSocket, the play loop, and the ``neuronl
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import re
@@ -25,18 +26,19 @@ pytest.importorskip("httpx", reason="Starlette's TestClient needs httpx")
 with warnings.catch_warnings():  # starlette 1.x notes its TestClient will move to httpx2
     warnings.simplefilter("ignore")
     from starlette.testclient import TestClient
-from starlette.websockets import WebSocketDisconnect  # noqa: E402
 
-import neuronlab  # noqa: E402
-from neuronlab.lab.card import card  # noqa: E402
-from neuronlab.lab.messages import dumps  # noqa: E402
-from neuronlab.lab.problem import MAX_CSV_BYTES  # noqa: E402
-from neuronlab.lab.runner import Outbox  # noqa: E402
-from neuronlab.lab.server import create_app  # noqa: E402
-from neuronlab.lab.session import LabSession  # noqa: E402
-from neuronlab.lab.settings import LabSettings  # noqa: E402
-from neuronlab.tensor import Tensor, no_grad  # noqa: E402
-from neuronlab.worked import TANH_NEURON_BIAS  # noqa: E402
+from starlette.websockets import WebSocketDisconnect
+
+import neuronlab
+from neuronlab.lab.card import card
+from neuronlab.lab.messages import dumps
+from neuronlab.lab.problem import MAX_CSV_BYTES
+from neuronlab.lab.runner import Outbox
+from neuronlab.lab.server import create_app
+from neuronlab.lab.session import LabSession
+from neuronlab.lab.settings import LabSettings
+from neuronlab.tensor import Tensor, no_grad
+from neuronlab.worked import TANH_NEURON_BIAS
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -84,14 +86,18 @@ def assert_refused(response, status: int, field: str | None, says: str = "") -> 
 
 def test_the_page_needs_the_token_and_sets_its_cookie(lab):
     refused = lab.get("/")
-    assert refused.status_code == 403 and "token" in refused.json()["error"]
+    assert refused.status_code == 403
+    assert "token" in refused.json()["error"]
     assert lab.get("/?token=wrong").status_code == 403
     page = lab.get(f"/?token={TOKEN}")
-    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
-    assert f"static/app.js?token={TOKEN}" in page.text and "{{token}}" not in page.text
+    assert page.status_code == 200
+    assert page.headers["content-type"].startswith("text/html")
+    assert f"static/app.js?token={TOKEN}" in page.text
+    assert "{{token}}" not in page.text
     cookie = page.headers["set-cookie"]
     assert cookie.startswith(f"neuronlab_lab_token={TOKEN}")
-    assert "HttpOnly" in cookie and "SameSite=Strict" in cookie
+    assert "HttpOnly" in cookie
+    assert "SameSite=Strict" in cookie
     # the cookie alone now opens the API, as the page's own requests do
     lab.cookies.set("neuronlab_lab_token", TOKEN)
     assert lab.get("/api/state").status_code == 200
@@ -125,7 +131,8 @@ def test_a_change_from_another_page_is_refused_and_changes_nothing(lab, path, bo
     foreign = {**AUTH, "Origin": "http://evil.example"}
     refused = lab.post(path, json=body, headers=foreign)
     assert_refused(refused, 403, None, "the lab's own page")
-    assert snapshot(lab) == before and not lab.app.state.runner.playing
+    assert snapshot(lab) == before
+    assert not lab.app.state.runner.playing
     own = lab.post(path, json=body, headers={**AUTH, "Origin": "http://testserver"})
     assert own.status_code == 200, own.text
 
@@ -133,7 +140,8 @@ def test_a_change_from_another_page_is_refused_and_changes_nothing(lab, path, bo
 def test_answers_carry_the_security_headers(lab):
     for response in (lab.get(f"/?token={TOKEN}"), lab.get("/api/state", headers=AUTH)):
         csp = response.headers["content-security-policy"]
-        assert "default-src 'self'" in csp and "script-src 'self'" in csp
+        assert "default-src 'self'" in csp
+        assert "script-src 'self'" in csp
         assert response.headers["referrer-policy"] == "no-referrer"
         assert response.headers["cache-control"] == "no-store"
 
@@ -157,7 +165,8 @@ def _static_files() -> list[str]:
 
 def test_unknown_paths_and_methods_are_json(lab):
     missing = lab.get("/api/nothing", headers=AUTH)
-    assert missing.status_code == 404 and "/api/nothing" in missing.json()["error"]
+    assert missing.status_code == 404
+    assert "/api/nothing" in missing.json()["error"]
     assert lab.get("/api/step", headers=AUTH).status_code == 405
 
 
@@ -167,28 +176,36 @@ def test_unknown_paths_and_methods_are_json(lab):
 def test_the_state_is_the_contracts(lab):
     state = lab.get("/api/state", headers=AUTH).json()
     session = session_of(lab)
-    assert state["type"] == "state" and state["task"] == "classification"
-    assert state["settings"]["hidden"] == [4, 2] and state["query"] == {}
-    assert state["classes"] == 2 and state["domain"] == 6.0
+    assert state["type"] == "state"
+    assert state["task"] == "classification"
+    assert state["settings"]["hidden"] == [4, 2]
+    assert state["query"] == {}
+    assert state["classes"] == 2
+    assert state["domain"] == 6.0
     assert len(state["points"]) == session.problem.size == 500
-    x1, x2, label, part = state["points"][0]
-    assert [x1, x2] == session.problem.X[0].tolist() and part in ("train", "test")
+    x1, x2, _label, part = state["points"][0]
+    assert [x1, x2] == session.problem.X[0].tolist()
+    assert part in ("train", "test")
     assert sum(p[3] == "test" for p in state["points"]) == len(session.problem.test)
-    assert state["features"]["x1^2"] == "x₁²" and set(state["feature_maps"]) == set(
-        state["features"]
-    )
+    assert state["features"]["x1^2"] == "x₁²"
+    assert set(state["feature_maps"]) == set(state["features"])
     assert state["head"] == {"loss": "bce", "outputs": 1, "activation": "sigmoid"}
     frame = state["frame"]
-    assert frame["type"] == "frame" and frame["step"] == 0 and frame["rev"] == state["rev"]
+    assert frame["type"] == "frame"
+    assert frame["step"] == 0
+    assert frame["rev"] == state["rev"]
     assert {"train", "test", "weights", "output", "neurons", "diverged", "warnings"} <= set(frame)
-    assert len(frame["neurons"]) == 6 and frame["output"]["kind"] == "classes"
+    assert len(frame["neurons"]) == 6
+    assert frame["output"]["kind"] == "classes"
 
 
 def test_settings_change_and_answer_the_new_state(lab):
     state = post(lab, "/api/settings", {"changes": {"dataset": "spiral", "classes": 3}}).json()
-    assert state["settings"]["dataset"] == "spiral" and state["classes"] == 3
+    assert state["settings"]["dataset"] == "spiral"
+    assert state["classes"] == 3
     assert state["query"] == {"dataset": "spiral", "classes": "3"}
-    assert state["head"]["loss"] == "cross_entropy" and state["head"]["outputs"] == 3
+    assert state["head"]["loss"] == "cross_entropy"
+    assert state["head"]["outputs"] == 3
 
 
 @pytest.mark.parametrize(
@@ -241,10 +258,12 @@ def test_a_body_longer_than_it_says_is_still_cut_at_the_limit(lab):
 def test_the_url_reproduces_the_run_from_its_start(lab):
     query = {"dataset": "moons", "hidden": "6,3", "lr": "0.1", "seed": "7", "noise": "0.2"}
     first = post(lab, "/api/settings", {"query": query}).json()
-    assert first["query"] == query and first["frame"]["step"] == 0
+    assert first["query"] == query
+    assert first["frame"]["step"] == 0
     loss = post(lab, "/api/step", {"count": 40}).json()["train"]["loss"]
     again = post(lab, "/api/settings", {"query": query}).json()  # reloading the page
-    assert again["frame"]["step"] == 0 and again["frame"]["weights"] == first["frame"]["weights"]
+    assert again["frame"]["step"] == 0
+    assert again["frame"]["weights"] == first["frame"]["weights"]
     assert post(lab, "/api/step", {"count": 40}).json()["train"]["loss"] == loss
     default = post(lab, "/api/settings", {"query": {}}).json()
     assert default["settings"] == post(lab, "/api/reset").json()["settings"]
@@ -257,7 +276,8 @@ def test_the_url_reproduces_the_run_from_its_start(lab):
 def test_step_trains_exactly_the_steps_asked_for(lab):
     assert post(lab, "/api/step").json()["step"] == 1  # one by default
     frame = post(lab, "/api/step", {"count": 9}).json()
-    assert frame["step"] == 10 and session_of(lab).steps == 10
+    assert frame["step"] == 10
+    assert session_of(lab).steps == 10
     assert frame["epoch"] == pytest.approx(10 / 25)  # 250 training points, batches of 10
     session = LabSession()
     session.step(10)
@@ -278,7 +298,8 @@ def test_reset_gives_the_starting_weights_again(lab):
     start = snapshot(lab)
     post(lab, "/api/step", {"count": 20})
     state = post(lab, "/api/reset").json()
-    assert state["frame"]["step"] == 0 and state["frame"]["weights"] == start["weights"]
+    assert state["frame"]["step"] == 0
+    assert state["frame"]["weights"] == start["weights"]
     assert state["rev"] > start["rev"]
 
 
@@ -287,10 +308,12 @@ def test_reset_gives_the_starting_weights_again(lab):
 
 def test_points_are_added_and_removed(lab):
     state = post(lab, "/api/points", {"action": "add", "x1": 0.2, "x2": -0.1, "label": 1}).json()
-    assert state["settings"]["dataset"] == "custom" and len(state["points"]) == 501
+    assert state["settings"]["dataset"] == "custom"
+    assert len(state["points"]) == 501
     assert [0.2, -0.1, 1] in [p[:3] for p in state["points"]]
     state = post(lab, "/api/points", {"action": "remove", "x1": 0.25, "x2": -0.05}).json()
-    assert len(state["points"]) == 500 and [0.2, -0.1, 1] not in [p[:3] for p in state["points"]]
+    assert len(state["points"]) == 500
+    assert [0.2, -0.1, 1] not in [p[:3] for p in state["points"]]
 
 
 @pytest.mark.parametrize(
@@ -319,15 +342,18 @@ THREE_CLASSES = "x1,x2,label\n" + "".join(
 
 def test_a_three_class_csv_uploads_and_trains(lab):
     state = lab.post("/api/upload", content=THREE_CLASSES.encode(), headers=AUTH).json()
-    assert state["classes"] == 3 and state["settings"]["dataset"] == "custom"
-    assert len(state["points"]) == 36 and state["head"]["loss"] == "cross_entropy"
+    assert state["classes"] == 3
+    assert state["settings"]["dataset"] == "custom"
+    assert len(state["points"]) == 36
+    assert state["head"]["loss"] == "cross_entropy"
     before = state["frame"]["train"]["loss"]
     after = post(lab, "/api/step", {"count": 200}).json()["train"]["loss"]
     assert after < before
     csv = lab.get("/api/data.csv", headers=AUTH)
     assert csv.headers["content-type"].startswith("text/csv")
     rows = csv.text.strip().splitlines()
-    assert rows[0] == "x1,x2,label" and len(rows) == 37
+    assert rows[0] == "x1,x2,label"
+    assert len(rows) == 37
     again = lab.post("/api/upload", content=csv.content, headers=AUTH).json()
     assert [p[:3] for p in again["points"]] == [p[:3] for p in state["points"]]
 
@@ -416,13 +442,16 @@ def tanh_neuron(client: TestClient) -> dict[str, Any]:
 def test_the_step_through_of_the_tanh_neuron(lab):
     walk = tanh_neuron(lab)
     grads = {g["name"]: g["grad"] for g in walk["gradients"]}
-    assert grads["x1"] == pytest.approx(-1.5) and grads["w1.0.0"] == pytest.approx(1.0)
-    assert grads["x2"] == pytest.approx(0.5) and grads["w1.0.1"] == pytest.approx(0.0)
+    assert grads["x1"] == pytest.approx(-1.5)
+    assert grads["w1.0.0"] == pytest.approx(1.0)
+    assert grads["x2"] == pytest.approx(0.5)
+    assert grads["w1.0.1"] == pytest.approx(0.0)
     names = {n["id"]: n["cells"][0] for n in walk["nodes"]}
     order = [names[s["input"]] for s in walk["backward"]]
     assert order.index("w1.0.0") < order.index("w1.0.1") < order.index("x1") < order.index("x2")
     loss = post(lab, "/api/stepthrough", {"point": 0}).json()
-    assert loss["root"] == "loss" and loss["backward"][0]["upstream"] == 1.0
+    assert loss["root"] == "loss"
+    assert loss["backward"][0]["upstream"] == 1.0
 
 
 @pytest.mark.parametrize(
@@ -445,9 +474,8 @@ def test_the_exported_model_predicts_what_the_lab_shows(lab, tmp_path):
     post(lab, "/api/settings", {"changes": {"dataset": "moons", "features": ["x1", "x2", "x1^2"]}})
     post(lab, "/api/step", {"count": 50})
     response = lab.get("/api/export/model.npz", headers=AUTH)
-    assert (
-        response.status_code == 200 and "lab-model.npz" in response.headers["content-disposition"]
-    )
+    assert response.status_code == 200
+    assert "lab-model.npz" in response.headers["content-disposition"]
     (tmp_path / "m.npz").write_bytes(response.content)
     model = neuronlab.load(tmp_path / "m.npz")
     session = session_of(lab)
@@ -457,17 +485,20 @@ def test_the_exported_model_predicts_what_the_lab_shows(lab, tmp_path):
     assert np.allclose(neuronlab.predict(model, inputs).reshape(expected.shape), expected)
     for name in ("run.py", "pytorch_model.py"):
         script = lab.get(f"/api/export/{name}", headers=AUTH)
-        assert script.status_code == 200 and "import" in script.text
+        assert script.status_code == 200
+        assert "import" in script.text
     assert_refused(lab.get("/api/export/model.pkl", headers=AUTH), 400, "export")
 
 
 def test_presets_are_listed_and_applied(lab):
     listed = lab.get("/api/presets", headers=AUTH).json()
-    assert listed and all(set(p) == {"name", "title", "sentence"} for p in listed)
+    assert listed
+    assert all(set(p) == {"name", "title", "sentence"} for p in listed)
     names = [p["name"] for p in listed]
     assert "tanh-neuron" in names
     state = post(lab, "/api/preset", {"name": "tanh-neuron"}).json()
-    assert state["settings"]["hidden"] == [1] and state["points"][0][:2] == [2.0, 0.0]
+    assert state["settings"]["hidden"] == [1]
+    assert state["points"][0][:2] == [2.0, 0.0]
     before = snapshot(lab)
     assert_refused(post(lab, "/api/preset", {"name": "nope"}), 400, "name", "unknown preset")
     assert_refused(post(lab, "/api/preset", {"name": 3}), 400, "name")
@@ -483,7 +514,8 @@ def test_an_unexpected_failure_is_a_500_and_the_lab_carries_on(lab, monkeypatch)
 
     monkeypatch.setattr(session_of(lab), "step", broken)
     response = post(lab, "/api/step", {"count": 1})
-    assert response.status_code == 500 and "RuntimeError: a bug" in response.json()["error"]
+    assert response.status_code == 500
+    assert "RuntimeError: a bug" in response.json()["error"]
     assert lab.get("/api/state", headers=AUTH).status_code == 200
     monkeypatch.undo()
     assert post(lab, "/api/step").json()["step"] == 1
@@ -507,9 +539,11 @@ def test_the_websocket_needs_the_token_and_its_own_origin(lab):
     with pytest.raises(WebSocketDisconnect), lab.websocket_connect("/ws") as ws:
         ws.receive_json()
     foreign = {"origin": "http://evil.example"}
-    with pytest.raises(WebSocketDisconnect):
-        with lab.websocket_connect(f"/ws?token={TOKEN}", headers=foreign) as ws:
-            ws.receive_json()
+    with (
+        pytest.raises(WebSocketDisconnect),
+        lab.websocket_connect(f"/ws?token={TOKEN}", headers=foreign) as ws,
+    ):
+        ws.receive_json()
     with lab.websocket_connect(f"/ws?token={TOKEN}") as ws:
         assert ws.receive_json()["type"] == "state"
         assert ws.receive_json() == {"type": "status", "playing": False}
@@ -522,10 +556,12 @@ def test_play_sends_frames_and_pause_stops_them(lab):
         frames = [
             m for m in receive_until(ws, lambda m: m.get("step", 0) >= 60) if m["type"] == "frame"
         ]
-        assert len(frames) >= 2 and all(f["rev"] == frames[0]["rev"] for f in frames)
-        assert frames[-1]["train"]["loss"] is not None and "neurons" in frames[-1]
+        assert len(frames) >= 2
+        assert all(f["rev"] == frames[0]["rev"] for f in frames)
+        assert frames[-1]["train"]["loss"] is not None
+        assert "neurons" in frames[-1]
         # several steps per frame (at most an epoch: 25 batches) once the pace is measured
-        assert max(b["step"] - a["step"] for a, b in zip(frames, frames[1:])) > 1
+        assert max(b["step"] - a["step"] for a, b in itertools.pairwise(frames)) > 1
         assert post(lab, "/api/pause").json() == {"playing": False}
         receive_until(ws, lambda m: m == {"type": "status", "playing": False})
         stopped = session_of(lab).steps
@@ -539,7 +575,8 @@ def test_websocket_commands_and_their_errors(lab):
         receive_until(ws, lambda m: m["type"] == "status")
         ws.send_json({"cmd": "step", "count": 3, "id": 41})
         frame = receive_until(ws, lambda m: m.get("id") == 41)[-1]
-        assert frame["type"] == "frame" and frame["step"] == 3
+        assert frame["type"] == "frame"
+        assert frame["step"] == 3
         for bad, field in (
             ({"cmd": "fly"}, "cmd"),
             ({"cmd": "step", "count": 0}, "count"),
@@ -566,10 +603,12 @@ def test_a_change_is_sent_to_every_page_and_pauses_the_run(lab):
         receive_until(ws, lambda m: m["type"] == "frame")
         post(lab, "/api/settings", {"changes": {"lr": 0.1}})  # the lr: training goes on
         state = receive_until(ws, lambda m: m["type"] == "state")[-1]
-        assert state["settings"]["lr"] == 0.1 and state["playing"]
+        assert state["settings"]["lr"] == 0.1
+        assert state["playing"]
         post(lab, "/api/settings", {"changes": {"hidden": [3]}})  # a new network: paused
         state = receive_until(ws, lambda m: m["type"] == "state" and m["settings"]["hidden"] == [3])
-        assert not state[-1]["playing"] and not lab.app.state.runner.playing
+        assert not state[-1]["playing"]
+        assert not lab.app.state.runner.playing
         assert state[-1]["frame"]["step"] == 0
 
 
@@ -580,10 +619,12 @@ def test_a_diverged_run_pauses_with_its_message(lab):
         post(lab, "/api/play")
         seen = receive_until(ws, lambda m: m["type"] == "frame" and m["diverged"])
         frame = seen[-1]
-        assert "training diverged" in frame["diverged"] and frame["train"]["loss"] is None
+        assert "training diverged" in frame["diverged"]
+        assert frame["train"]["loss"] is None
         assert receive_until(ws, lambda m: m["type"] == "status")[-1]["playing"] is False
     state = lab.get("/api/state", headers=AUTH).json()
-    assert state["frame"]["diverged"] and not state["playing"]
+    assert state["frame"]["diverged"]
+    assert not state["playing"]
     assert post(lab, "/api/reset").json()["frame"]["diverged"] is None
 
 
@@ -627,14 +668,17 @@ def test_show_serves_the_page_in_an_iframe():
     view = show(session=LabSession(LabSettings(dataset="xor")))
     try:
         html = view._repr_html_()
-        assert html.startswith("<iframe") and 'src="http://127.0.0.1:' in html
+        assert html.startswith("<iframe")
+        assert 'src="http://127.0.0.1:' in html
         assert view.url.split("?token=")[1] in html
         page = httpx.get(view.url, timeout=10)
-        assert page.status_code == 200 and "neuronlab lab" in page.text
+        assert page.status_code == 200
+        assert "neuronlab lab" in page.text
         state = httpx.get(view.url.replace("/?", "/api/state?"), timeout=10).json()
         assert state["settings"]["dataset"] == "xor"
         assert httpx.get(view.url.split("?")[0], timeout=10).status_code == 403
-        assert show() is not view and show().url == view.url  # the same lab shown again
+        assert show() is not view
+        assert show().url == view.url
     finally:
         view.stop()
 
@@ -655,11 +699,13 @@ def test_serve_warns_when_it_serves_beyond_this_machine(monkeypatch, capsys):
     monkeypatch.setattr(launch, "LabServer", Fake)
     serve(port=8123, host="0.0.0.0", open_browser=False)
     out, err = capsys.readouterr()
-    assert "warning: serving on 0.0.0.0" in err and ran == ["http://127.0.0.1:8123/?token=t"]
+    assert "warning: serving on 0.0.0.0" in err
+    assert ran == ["http://127.0.0.1:8123/?token=t"]
     assert "http://127.0.0.1:8123/?token=t" in out
     serve(port=8124, host="127.0.0.1", open_browser=False)
     assert "warning" not in capsys.readouterr().err
-    assert launch.exposure_warning("::1") is None and launch.exposure_warning("192.168.1.5")
+    assert launch.exposure_warning("::1") is None
+    assert launch.exposure_warning("192.168.1.5")
 
 
 CLI = [sys.executable, "-m", "neuronlab.cli"]
@@ -677,8 +723,10 @@ CLI = [sys.executable, "-m", "neuronlab.cli"]
 )
 def test_a_bad_lab_argument_is_one_line_and_status_2(args, says):
     proc = subprocess.run([*CLI, "lab", *args], capture_output=True, text=True, timeout=60)
-    assert proc.returncode == 2 and proc.stdout == ""
-    assert proc.stderr.count("\n") == 1 and says in proc.stderr, proc.stderr
+    assert proc.returncode == 2
+    assert proc.stdout == ""
+    assert proc.stderr.count("\n") == 1, proc.stderr
+    assert says in proc.stderr, proc.stderr
 
 
 def test_a_taken_port_is_one_line_and_status_2():
@@ -694,7 +742,8 @@ def test_a_taken_port_is_one_line_and_status_2():
             text=True,
             timeout=60,
         )
-    assert proc.returncode == 2 and proc.stderr.count("\n") == 1
+    assert proc.returncode == 2
+    assert proc.stderr.count("\n") == 1
     assert f"cannot serve the lab on 127.0.0.1:{port}" in proc.stderr
 
 
@@ -716,13 +765,15 @@ def test_the_lab_command_prints_its_url_and_stops_on_ctrl_c():
                 break
             except httpx.TransportError:
                 time.sleep(0.05)
-        assert page.status_code == 200 and "lab-token" in page.text
+        assert page.status_code == 200
+        assert "lab-token" in page.text
         assert httpx.get(url.split("?")[0], timeout=5).status_code == 403
     finally:
         proc.send_signal(signal.SIGINT)
         out, err = proc.communicate(timeout=30)
     assert proc.returncode == 0, err
-    assert b"neuronlab lab: stopped" in out and b"Traceback" not in err
+    assert b"neuronlab lab: stopped" in out
+    assert b"Traceback" not in err
 
 
 def test_the_readme_picture_is_a_small_png():
@@ -730,7 +781,8 @@ def test_the_readme_picture_is_a_small_png():
 
     picture = Path(__file__).resolve().parent.parent / "docs" / "lab.png"
     data = picture.read_bytes()
-    assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) < 600_000
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    assert len(data) < 600_000
     width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
     assert (width, height) == (1280, 800)
 

@@ -83,6 +83,7 @@ def test_the_templates_ship_with_the_package():
     config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     patterns = config["tool"]["setuptools"]["package-data"]["neuronlab"]
     for name in found:
-        assert read_template(name).endswith("\n") and template_fields(name)
+        assert read_template(name).endswith("\n")
+        assert template_fields(name)
         path = f"lab/{templating.TEMPLATE_FOLDER}/{name}"
         assert any(fnmatch.fnmatch(path, p) for p in patterns), path

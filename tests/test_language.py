@@ -9,6 +9,7 @@ top-k, start, max_length) and errors one by one.
 
 from __future__ import annotations
 
+import itertools
 import math
 import warnings
 
@@ -64,14 +65,15 @@ def counts_model(counts) -> LanguageModel:
 
 
 @pytest.mark.parametrize(
-    "name, parameters, block_size",
+    ("name", "parameters", "block_size"),
     [("bigram", 729, 1), ("mlp", 11_897, 3), ("batchnorm", 12_097, 3), ("wavenet", 76_579, 8)],
 )
 def test_ladder_parameter_counts_on_the_names(vocab, name, parameters, block_size) -> None:
     model = LADDER[name].build(vocab, seed=0)
     assert isinstance(model, LanguageModel)
     assert model.num_parameters() == parameters
-    assert model.block_size == block_size and model.vocabulary == vocab
+    assert model.block_size == block_size
+    assert model.vocabulary == vocab
     logits = model(np.zeros((5, block_size), dtype=np.int64))
     assert logits.shape == (5, 27)
 
@@ -94,11 +96,13 @@ def test_the_lectures_starts(vocab, words) -> None:
     for name, p in normal.named_parameters():
         if p.data.size >= 270:  # the table and both weight matrices: enough numbers to tell
             assert p.data.std() == pytest.approx(1.0, abs=0.1), name
-    assert normal[2].bias.data.any() and normal[4].bias.data.any()  # the biases are N(0, 1) too
+    assert normal[2].bias.data.any()
+    assert normal[4].bias.data.any()
     kaiming = mlp(vocab, init="kaiming", seed=0)
     assert kaiming[2].weight.data.std() == pytest.approx((5 / 3) / math.sqrt(30), rel=0.05)
     assert kaiming[4].weight.data.std() == pytest.approx(0.1 / math.sqrt(200), rel=0.05)
-    assert not kaiming[2].bias.data.any() and not kaiming[4].bias.data.any()
+    assert not kaiming[2].bias.data.any()
+    assert not kaiming[4].bias.data.any()
     X, Y = context_windows(words[:2000], 3, vocab)
     assert evaluate(kaiming, X, Y)["loss"] == pytest.approx(math.log(27), abs=0.05)
     assert evaluate(normal, X, Y)["loss"] > 10  # the too-large start of the lecture
@@ -124,7 +128,7 @@ def test_wavenet_refuses_block_sizes_that_are_not_powers_of_2(vocab, block_size)
         wavenet(vocab, block_size=block_size)
 
 
-@pytest.mark.parametrize("block_size, levels", [(2, 1), (4, 2), (16, 4)])
+@pytest.mark.parametrize(("block_size", "levels"), [(2, 1), (4, 2), (16, 4)])
 def test_wavenet_has_one_level_per_doubling(vocab, block_size, levels) -> None:
     model = wavenet(vocab, block_size=block_size, n_embd=4, n_hidden=8, seed=0)
     assert sum(type(m).__name__ == "FlattenConsecutive" for m in model) == levels
@@ -181,8 +185,10 @@ def test_language_model_refuses_layers_whose_output_is_not_one_score_per_charact
 def test_language_model_is_a_sequential_with_a_vocabulary(vocab) -> None:
     model = batchnorm_mlp(vocab, seed=0)
     part = model[2:4]
-    assert type(part) is Sequential and [type(m) for m in part] == [Linear, BatchNorm1d]
-    assert isinstance(model[0], Embedding) and model.takes_indices()
+    assert type(part) is Sequential
+    assert [type(m) for m in part] == [Linear, BatchNorm1d]
+    assert isinstance(model[0], Embedding)
+    assert model.takes_indices()
     assert repr(model).startswith("LanguageModel(vocabulary of 27 characters, block_size=3\n")
     assert list(model.state_dict())[:3] == ["0.weight", "2.weight", "3.weight"]
 
@@ -192,7 +198,8 @@ def test_language_model_is_a_sequential_with_a_vocabulary(vocab) -> None:
 
 def test_count_bigrams_on_all_names_has_the_lectures_numbers(words, counts, vocab) -> None:
     s = vocab.stoi
-    assert counts.counts.shape == (27, 27) and counts.vocabulary == vocab
+    assert counts.counts.shape == (27, 27)
+    assert counts.vocabulary == vocab
     assert counts.counts.sum() == 228_146 == len(context_windows(words, 1)[1])
     for (a, b), n in {
         (".", "a"): 4410,
@@ -235,8 +242,8 @@ def test_unsmoothed_counts_as_model_never_writes_an_unseen_pair(words) -> None:
     names = sample(model, 300, seed=0)
     s = table.vocabulary.stoi
     for name in names:
-        chars = ["."] + list(name) + ["."]
-        for a, b in zip(chars, chars[1:]):
+        chars = [".", *name, "."]
+        for a, b in itertools.pairwise(chars):
             if len(name) < 32 or b != ".":
                 assert table.counts[s[a], s[b]] > 0, (name, a, b)
 
@@ -252,7 +259,7 @@ def lecture_sample(model: LanguageModel, rng: np.random.Generator, max_length: i
     while len(out) < max_length:
         probs = next_character_probabilities(model, np.array([context]))
         ix = int(multinomial(probs[0], num_samples=1, replacement=True, generator=rng)[0])
-        context = context[1:] + [ix]
+        context = [*context[1:], ix]
         if ix == 0:
             break
         out.append(model.vocabulary.itos[ix])
@@ -318,22 +325,27 @@ def test_top_k_only_writes_the_k_likeliest(counts, counts_model) -> None:
     names = sample(counts_model, 500, top_k=3, seed=0)
     assert {counts.vocabulary.stoi[n[0]] for n in names} <= top3
     probs = next_character_probabilities(counts_model, [[0]], top_k=3)
-    assert np.count_nonzero(probs) == 3 and probs.sum() == pytest.approx(1.0, rel=1e-14)
+    assert np.count_nonzero(probs) == 3
+    assert probs.sum() == pytest.approx(1.0, rel=1e-14)
     assert sample(counts_model, 5, top_k=27, seed=4) == sample(counts_model, 5, seed=4)
 
 
 def test_sample_seeds_counts_and_vocabulary(vocab, counts_model) -> None:
     model = batchnorm_mlp(vocab, seed=0)
     a, b = sample(model, 25, seed=11), sample(model, 25, seed=11)
-    assert a == b and len(a) == 25 and all(isinstance(n, str) for n in a)
+    assert a == b
+    assert len(a) == 25
+    assert all(isinstance(n, str) for n in a)
     assert sample(model, 25, seed=12) != a
     for name in sample(counts_model, 300, seed=2) + a:
-        assert "." not in name and set(name) <= set(vocab.characters[1:])
+        assert "." not in name
+        assert set(name) <= set(vocab.characters[1:])
 
 
 def test_start_and_max_length(counts_model, vocab) -> None:
     names = sample(counts_model, 200, start="em", seed=0)
-    assert all(n.startswith("em") for n in names) and len(set(names)) > 20
+    assert all(n.startswith("em") for n in names)
+    assert len(set(names)) > 20
     wavenet_names = sample(wavenet(vocab, seed=0), 20, start="em", seed=0)
     assert all(n.startswith("em") for n in wavenet_names)
     capped = sample(counts_model, 300, max_length=3, seed=0)
@@ -343,7 +355,7 @@ def test_start_and_max_length(counts_model, vocab) -> None:
 
 
 @pytest.mark.parametrize(
-    "kwargs, error, match",
+    ("kwargs", "error", "match"),
     [
         ({"start": "éa"}, ValueError, "the character 'é'"),
         ({"start": "a1"}, ValueError, "the character '1'"),
@@ -406,14 +418,22 @@ def test_the_lecture_mlp_recipe_drops_the_rate_at_100000(vocab) -> None:
     model = mlp(vocab, seed=0, **recipe.options)
     options = fit_options(recipe, model)
     opt, sched = options["optimizer"], options["scheduler"]
-    assert isinstance(opt, SGD) and opt.lr == 0.1 and opt.weight_decay == 0
-    assert isinstance(sched, MultiStepLR) and sched.optimizer is opt
-    assert sched.milestones == [100_000] and sched.gamma == 0.1
-    assert sched.lr_at(99_999) == 0.1 and sched.lr_at(100_000) == pytest.approx(0.01)
-    assert options["steps"] == 200_000 and options["batch_size"] == 32
-    assert options["batches"] == "random" and options["l2"] == 0.0
+    assert isinstance(opt, SGD)
+    assert opt.lr == 0.1
+    assert opt.weight_decay == 0
+    assert isinstance(sched, MultiStepLR)
+    assert sched.optimizer is opt
+    assert sched.milestones == [100_000]
+    assert sched.gamma == 0.1
+    assert sched.lr_at(99_999) == 0.1
+    assert sched.lr_at(100_000) == pytest.approx(0.01)
+    assert options["steps"] == 200_000
+    assert options["batch_size"] == 32
+    assert options["batches"] == "random"
+    assert options["l2"] == 0.0
     assert opt.params == model.parameters()
-    assert LECTURE["wavenet"].drop_at == 150_000 and LECTURE["batchnorm"].lecture == 2.105
+    assert LECTURE["wavenet"].drop_at == 150_000
+    assert LECTURE["batchnorm"].lecture == 2.105
 
 
 def test_with_steps_moves_the_drop_in_proportion(vocab) -> None:
@@ -432,12 +452,17 @@ def test_the_default_recipes_use_adamw_and_a_cosine(vocab) -> None:
     recipe = DEFAULTS["wavenet"]
     options = fit_options(recipe, wavenet(vocab, seed=0))
     opt, sched = options["optimizer"], options["scheduler"]
-    assert isinstance(opt, AdamW) and opt.weight_decay == 0.01 and opt.lr == 0.002
+    assert isinstance(opt, AdamW)
+    assert opt.weight_decay == 0.01
+    assert opt.lr == 0.002
     assert isinstance(sched, CosineAnnealingLR)
-    assert sched.T_max == recipe.steps and sched.eta_min == pytest.approx(0.002 / 100)
+    assert sched.T_max == recipe.steps
+    assert sched.eta_min == pytest.approx(0.002 / 100)
     bigram = fit_options(LECTURE["bigram"], bigram_network(vocab, seed=0))
-    assert bigram["batch_size"] is None and bigram["batches"] == "epochs"
-    assert bigram["scheduler"] is None and bigram["l2"] == pytest.approx(0.01 / 729)
+    assert bigram["batch_size"] is None
+    assert bigram["batches"] == "epochs"
+    assert bigram["scheduler"] is None
+    assert bigram["l2"] == pytest.approx(0.01 / 729)
 
 
 def test_a_short_lecture_run_lowers_the_dev_loss(words, vocab) -> None:
@@ -454,4 +479,5 @@ def test_a_short_lecture_run_lowers_the_dev_loss(words, vocab) -> None:
     end = evaluate(model, Xd, Yd)["loss"]
     assert len(history.batch_loss) == 300
     assert options["optimizer"].lr == pytest.approx(0.01)  # dropped half way
-    assert end < start - 5 and end < 8  # from about 17 (N(0, 1) weights) to single figures
+    assert end < start - 5
+    assert end < 8

@@ -82,19 +82,22 @@ def test_ladder_models_round_trip(tmp_path, vocab, words, name, dtype) -> None:
     save(model, path)
     back = load(path)
     assert type(back) is LanguageModel
-    assert back.vocabulary == vocab and back.block_size == model.block_size
+    assert back.vocabulary == vocab
+    assert back.block_size == model.block_size
     assert repr(back) == repr(model)
     assert_same_state(model, back)
     for key in buffers:
         if key.endswith("num_batches_tracked"):
-            assert back.state_dict()[key].dtype == np.int64 and back.state_dict()[key].shape == ()
+            assert back.state_dict()[key].dtype == np.int64
+            assert back.state_dict()[key].shape == ()
     np.testing.assert_array_equal(predict(model, X), predict(back, X))
     with np.load(path, allow_pickle=False) as npz:
         record = json.loads(npz[RECORD_KEY].tobytes())
         assert set(npz.files) == {RECORD_KEY, *model.state_dict()}
         if name in ("batchnorm", "wavenet"):
             assert npz["3.num_batches_tracked"].dtype == np.int64
-    assert record["kind"] == "LanguageModel" and record["dtype"] == dtype
+    assert record["kind"] == "LanguageModel"
+    assert record["dtype"] == dtype
     assert record["vocabulary"] == ".abcdefghijklmnopqrstuvwxyz"
     assert record["block_size"] == model.block_size
 
@@ -271,7 +274,7 @@ def test_a_count_of_the_right_dtype_loads(tmp_path, vocab) -> None:
 
 
 @pytest.mark.parametrize(
-    "build, block_size",
+    ("build", "block_size"),
     [
         (lambda v: mlp(v, n_embd=2, n_hidden=4, seed=0), 4),
         (lambda v: wavenet(v, 4, 3, 5, seed=0), 8),
@@ -337,8 +340,10 @@ def test_the_torch_copy_keeps_training_and_comes_back(vocab, words, name) -> Non
     opt.step()
     assert F.cross_entropy(module(Xt), Yt).item() < first.item()
     back = from_torch(module, vocabulary=vocab, block_size=model.block_size)
-    assert type(back) is LanguageModel and back.vocabulary == vocab
-    assert back.block_size == model.block_size and repr(back) == repr(model)
+    assert type(back) is LanguageModel
+    assert back.vocabulary == vocab
+    assert back.block_size == model.block_size
+    assert repr(back) == repr(model)
     state = module.state_dict()
     assert_same_state(back, from_torch(module, vocabulary=vocab, block_size=model.block_size))
     for key, value in back.state_dict().items():
@@ -397,7 +402,7 @@ def test_from_torch_reads_torchs_own_layers(vocab) -> None:
 
 
 @pytest.mark.parametrize(
-    "layer, match",
+    ("layer", "match"),
     [
         (nn.BatchNorm1d(4, momentum=None), "momentum=None"),
         (nn.BatchNorm1d(4, track_running_stats=False), "without running statistics"),
@@ -436,4 +441,5 @@ def test_to_torch_flatten_consecutive_merges_as_ours(shape) -> None:
     np.testing.assert_array_equal(theirs, ours)
     assert repr(module[0]) == "FlattenConsecutive(n=2)"
     back = from_torch(module)
-    assert isinstance(back, Sequential) and type(back[0]) is FlattenConsecutive
+    assert isinstance(back, Sequential)
+    assert type(back[0]) is FlattenConsecutive

@@ -24,7 +24,8 @@ WEIGHTS = np.array([0.5, 0.0, 2.0, 1.5])  # not normalised: multinomial normalis
 
 def test_the_same_generator_seed_draws_the_same_indices() -> None:
     first = multinomial(WEIGHTS, 50, replacement=True, generator=7)
-    assert first.dtype == np.int64 and first.shape == (50,)
+    assert first.dtype == np.int64
+    assert first.shape == (50,)
     assert np.array_equal(first, multinomial(WEIGHTS, 50, replacement=True, generator=7))
     assert not np.array_equal(first, multinomial(WEIGHTS, 50, replacement=True, generator=8))
     gen = np.random.default_rng(3)  # one generator feeds calls in turn

@@ -16,14 +16,14 @@ import pytest
 
 pytest.importorskip("matplotlib", reason="plots need matplotlib (pip install neuronlab[viz])")
 
-from matplotlib.colors import to_rgba  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.patches import Rectangle  # noqa: E402
-from matplotlib.text import Text  # noqa: E402
+from matplotlib.colors import to_rgba
+from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
+from matplotlib.text import Text
 
-from neuronlab import Linear, ReLU, Sequential, Tanh, no_grad  # noqa: E402
-from neuronlab.data import Vocabulary, context_windows, names, split_words  # noqa: E402
-from neuronlab.language import (  # noqa: E402
+from neuronlab import Linear, ReLU, Sequential, Tanh, no_grad
+from neuronlab.data import Vocabulary, context_windows, names, split_words
+from neuronlab.language import (
     batchnorm_mlp,
     count_bigrams,
     fit_options,
@@ -31,9 +31,9 @@ from neuronlab.language import (  # noqa: E402
     recipe_for,
     wavenet,
 )
-from neuronlab.training import History, LRSweep, fit  # noqa: E402
-from neuronlab.training.diagnostics import SATURATED  # noqa: E402
-from neuronlab.viz import plots  # noqa: E402
+from neuronlab.training import History, LRSweep, fit
+from neuronlab.training.diagnostics import SATURATED
+from neuronlab.viz import plots
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
@@ -116,7 +116,8 @@ def test_the_activation_legend_states_the_saturated_share_computed_by_hand(lab: 
     assert share > 0.3  # the lecture's too-large start
     ax = fig.axes[0]
     assert ax.get_xlim() == (-1.0, 1.0)
-    assert ax.get_xlabel() == "tanh output" and ax.get_ylabel() == "density"
+    assert ax.get_xlabel() == "tanh output"
+    assert ax.get_ylabel() == "density"
     assert "activation distribution" in fig.get_suptitle().lower()
 
 
@@ -127,7 +128,8 @@ def test_the_normal_start_saturates_more_than_the_kaiming_start(lab: Lab) -> Non
     for model in (normal, kaiming):
         (label,) = legend_texts(plots.plot_activation_histograms(model, lab.Xb))[1:]
         shares.append(percent(label, "saturated"))
-    assert shares[0] > 50 and shares[1] < shares[0] / 3, shares
+    assert shares[0] > 50, shares
+    assert shares[1] < shares[0] / 3, shares
     found = plots.layer_activations(kaiming, lab.Xb)
     assert found[0].share_beyond(SATURATED) * 100 == pytest.approx(shares[1], abs=0.05)
 
@@ -328,7 +330,8 @@ def test_the_bigram_table_writes_each_pair_and_its_count_in_its_cell(lab: Lab) -
     assert [t.get_text() for t in cell] == [f"em\n{counts.counts[row, col]}"]
     assert len(ax.texts) == 27 * 27
     np.testing.assert_array_equal(ax.get_images()[0].get_array(), counts.counts)
-    assert ax.get_xlabel() == "next character" and ax.get_ylabel() == "previous character"
+    assert ax.get_xlabel() == "next character"
+    assert ax.get_ylabel() == "previous character"
     assert f"{counts.counts.sum():,} pairs from {len(lab.words):,} words" in fig.get_suptitle()
 
 
@@ -465,7 +468,7 @@ def test_every_plot_saves_png_and_svg_and_refuses_other_extensions(
         assert (tmp_path / f"{name}.png").read_bytes().startswith(PNG_MAGIC), name
         draw(tmp_path / f"{name}.svg")
         assert ET.parse(tmp_path / f"{name}.svg").getroot().tag.endswith("svg"), name
-        with pytest.raises(ValueError, match="unknown extension '.jpg'"):
+        with pytest.raises(ValueError, match=r"unknown extension '\.jpg'"):
             draw(tmp_path / f"{name}.jpg")
         with pytest.raises(TypeError, match="path"):
             draw(3)

@@ -18,21 +18,21 @@ import pytest
 
 pytest.importorskip("matplotlib", reason="the report's pictures need matplotlib")
 
-from neuronlab.cli import main  # noqa: E402
-from neuronlab.data import Vocabulary, context_windows, names, split_words  # noqa: E402
-from neuronlab.language import (  # noqa: E402
+from neuronlab.cli import main
+from neuronlab.data import Vocabulary, context_windows, names, split_words
+from neuronlab.language import (
     batchnorm_mlp,
     count_bigrams,
     fit_options,
     recipe_for,
     sample,
 )
-from neuronlab.report import REPORT_FILES  # noqa: E402
-from neuronlab.report.language import BATCH_SEED, BATCH_SIZE, write_language_report  # noqa: E402
-from neuronlab.training import evaluate, fit  # noqa: E402
-from neuronlab.training.diagnostics import SATURATED  # noqa: E402
-from neuronlab.util.rng import make_rng  # noqa: E402
-from neuronlab.viz.plots import layer_activations  # noqa: E402
+from neuronlab.report import REPORT_FILES
+from neuronlab.report.language import BATCH_SEED, BATCH_SIZE, write_language_report
+from neuronlab.training import evaluate, fit
+from neuronlab.training.diagnostics import SATURATED
+from neuronlab.util.rng import make_rng
+from neuronlab.viz.plots import layer_activations
 
 #: Every file of a trained model's report, and the ones the counts (not trained, no tanh) lack.
 ALL_FILES = {
@@ -212,14 +212,16 @@ def test_the_counts_get_no_training_or_tanh_pictures(counts_cli: dict[str, Any])
     assert names_found == ALL_FILES - NOT_FOR_COUNTS
     _, page = read_page(counts_cli["folder"])
     notes = page.text("pictures")
-    assert "no tanh layer" in notes and "not trained" in notes  # said, not left as a hole
+    assert "no tanh layer" in notes
+    assert "not trained" in notes
 
 
 def test_the_marker_lists_exactly_the_files(mlp_cli: dict[str, Any], counts_cli: Any) -> None:
     for run in (mlp_cli, counts_cli):
         folder = run["folder"]
         marker = json.loads((folder / "neuronlab-run.json").read_text(encoding="utf-8"))
-        assert marker["finished"] is True and marker["name"].startswith("makemore-")
+        assert marker["finished"] is True
+        assert marker["name"].startswith("makemore-")
         assert sorted(marker["files"]) == sorted(p.name for p in folder.iterdir())
         assert not [p for p in folder.iterdir() if p.name.startswith(".tmp")]
 
@@ -236,22 +238,26 @@ def test_metrics_hold_the_printed_losses(mlp_cli: dict[str, Any], counts_cli: An
             3_204,
         )
     mlp_metrics = json.loads((mlp_cli["folder"] / "metrics.json").read_text(encoding="utf-8"))
-    assert mlp_metrics["parameters"] == 11_897 and mlp_metrics["lecture_dev_loss"] == 2.17
+    assert mlp_metrics["parameters"] == 11_897
+    assert mlp_metrics["lecture_dev_loss"] == 2.17
     assert mlp_metrics["reached_lecture"] is (mlp_metrics["dev_loss"] <= 2.17)
 
 
 def test_samples_txt_holds_the_printed_samples(mlp_cli: dict[str, Any], counts_cli: Any) -> None:
     for run in (mlp_cli, counts_cli):
         text = (run["folder"] / "samples.txt").read_text(encoding="utf-8")
-        assert text.split("\n")[:-1] == run["samples"] and len(run["samples"]) == 20
+        assert text.split("\n")[:-1] == run["samples"]
+        assert len(run["samples"]) == 20
 
 
 def test_config_and_checkpoints(mlp_cli: dict[str, Any]) -> None:
     folder = mlp_cli["folder"]
     config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
-    assert config["model"] == "mlp" and config["steps"] == 300
+    assert config["model"] == "mlp"
+    assert config["steps"] == 300
     rows = (folder / "checkpoints.csv").read_text(encoding="utf-8").splitlines()
-    assert rows[0] == "step,loss,val_loss,lr" and len(rows) == 1 + 20
+    assert rows[0] == "step,loss,val_loss,lr"
+    assert len(rows) == 1 + 20
     assert rows[-1].startswith("300,")
 
 
@@ -279,7 +285,8 @@ def test_the_cards_show_the_run_and_the_lecture(mlp_cli: dict[str, Any]) -> None
     assert lecture.startswith("the lecture's dev loss 2.17")
     dev = float(mlp_cli["losses"]["dev"])
     assert "2.17" in lecture
-    assert ("reached" in lecture) and (("not reached" in lecture) is (dev > 2.17))
+    assert "reached" in lecture
+    assert ("not reached" in lecture) is (dev > 2.17)
     assert "11,897" in page.text("metric-parameters")
     assert "300" in page.text("metric-steps")
     text, _ = read_page(mlp_cli["folder"])
@@ -303,7 +310,8 @@ def test_the_captions_use_the_runs_numbers(mlp_cli: dict[str, Any], counts_cli: 
     for run in (mlp_cli, counts_cli):
         _, page = read_page(run["folder"])
         counts = page.text("fig-counts")
-        assert f"'{chars[i]}{chars[j]}'" in counts and f"{int(table[i, j]):,} times" in counts
+        assert f"'{chars[i]}{chars[j]}'" in counts
+        assert f"{int(table[i, j]):,} times" in counts
     _, page = read_page(mlp_cli["folder"])
     assert f"our {mlp_cli['losses']['dev']}" in page.text("fig-losses")
     assert re.search(r"Here \d+\.\d% of the outputs are saturated", page.text("fig-activations"))
@@ -313,7 +321,8 @@ def test_the_captions_use_the_runs_numbers(mlp_cli: dict[str, Any], counts_cli: 
 def test_the_counts_page_has_no_lecture_card(counts_cli: dict[str, Any]) -> None:
     _, page = read_page(counts_cli["folder"])
     assert "metric-lecture_dev_loss" not in page.ids
-    assert "729" in page.text("metric-parameters") and "0" in page.text("metric-steps")
+    assert "729" in page.text("metric-parameters")
+    assert "0" in page.text("metric-steps")
     assert "checkpoints" not in page.ids
 
 
@@ -346,14 +355,16 @@ def test_a_users_folder_is_refused_before_training(
     out, err = capsys.readouterr()
     assert status == 2
     assert out == "", "training started before the folder was refused"
-    assert len(err.strip().splitlines()) == 1 and "thesis.txt" in err
+    assert len(err.strip().splitlines()) == 1
+    assert "thesis.txt" in err
     assert [p.name for p in folder.iterdir()] == ["thesis.txt"]
 
 
 def test_a_fresh_folder_under_runs(small_run: dict[str, Any], tmp_path: Path, monkeypatch) -> None:
     monkeypatch.chdir(tmp_path)
     folder = write_language_report(None, **small_run)
-    assert folder.parent == Path("runs") and folder.name.startswith("makemore-batchnorm-")
+    assert folder.parent == Path("runs")
+    assert folder.name.startswith("makemore-batchnorm-")
     assert (folder / "index.html").exists()
 
 
@@ -430,7 +441,8 @@ def test_bad_arguments_are_refused_before_writing(
     (mine / "a.txt").write_text("x", encoding="utf-8")
     with pytest.raises(ValueError, match="not a neuronlab run's"):
         write_language_report(mine, **small_run)
-    assert not out.exists() and [p.name for p in mine.iterdir()] == ["a.txt"]
+    assert not out.exists()
+    assert [p.name for p in mine.iterdir()] == ["a.txt"]
 
 
 def test_without_matplotlib_the_report_still_has_its_data(
@@ -450,4 +462,5 @@ def test_without_matplotlib_the_report_still_has_its_data(
     text, page = read_page(folder)
     assert "pip install neuronlab[viz]" in page.text("pictures")
     assert text.count("Pictures not drawn") == 1  # said once, not once per picture
-    assert "metric-dev_loss" in page.ids and "samples" in page.ids
+    assert "metric-dev_loss" in page.ids
+    assert "samples" in page.ids

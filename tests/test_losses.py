@@ -87,7 +87,8 @@ def test_mse_worked_numbers():
     loss = mse([a, b], [1.0, 1.0])  # ((3-1)² + (-1-1)²) / 2 = 4
     loss.backward()
     assert loss.data == 4.0
-    assert a.grad == 2.0 and b.grad == -2.0  # 2 (p - t) / n
+    assert a.grad == 2.0
+    assert b.grad == -2.0
     single = mse(Value(2.0), [5.0])  # one Value on its own is one example
     assert single.data == 9.0
 
@@ -134,7 +135,8 @@ def test_bce_with_certain_correct_predictions_is_zero_not_nan():
     p0, p1 = Value(0.0), Value(1.0)
     loss = binary_cross_entropy([p0, p1], [0, 1])
     loss.backward()
-    assert loss.data == 0.0 and not math.isnan(loss.data)
+    assert loss.data == 0.0
+    assert not math.isnan(loss.data)
     # PyTorch's gradient, (p - t) / max(p (1 - p), 1e-12) / n, is 0 for a certain, correct p
     tp = torch.tensor([0.0, 1.0], dtype=torch.float64, requires_grad=True)
     F.binary_cross_entropy(tp, torch.tensor([0.0, 1.0], dtype=torch.float64)).backward()
@@ -409,10 +411,11 @@ def test_bce_float32_is_float32():
     x = leaf(np.array([[0.2], [0.9]]), "float32")
     loss = binary_cross_entropy(x, [0, 1])
     loss.backward()
-    assert loss.data.dtype == np.float32 and x.grad.dtype == np.float32
+    assert loss.data.dtype == np.float32
+    assert x.grad.dtype == np.float32
 
 
-@pytest.mark.parametrize("n,k", [(1, 2), (5, 3), (64, 10)])
+@pytest.mark.parametrize(("n", "k"), [(1, 2), (5, 3), (64, 10)])
 def test_tensor_cross_entropy_matches_torch(n, k):
     z = RNG.normal(size=(n, k)) * 3
     y = RNG.integers(0, k, n)

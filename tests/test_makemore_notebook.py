@@ -71,14 +71,17 @@ def test_notebook_runs_and_prints_the_lectures_numbers(executed: tuple[Any, Path
 def test_the_models_learn_and_pytorch_agrees(executed: tuple[Any, Path]) -> None:
     text, _ = outputs(executed[0])
     found = re.search(r"suggested learning rate: ([\d.]+)", text)
-    assert found and 0.03 <= float(found.group(1)) <= 0.3  # the lecture reads 0.1 off its sweep
+    assert found
+    assert 0.03 <= float(found.group(1)) <= 0.3
     dev = [float(x) for x in re.findall(r"dev loss(?: after [\d,]+ steps)?: ([\d.]+)", text)]
-    assert len(dev) == 3 and all(d < 3.0 for d in dev), dev  # far below ln 27 = 3.30
+    assert len(dev) == 3, dev
+    assert all(d < 3.0 for d in dev), dev  # far below ln 27 = 3.30
     if importlib.util.find_spec("torch") is None:
         assert "PyTorch is not installed" in text
     else:
         pair = re.search(r"dev loss: neuronlab ([\d.]+), PyTorch ([\d.]+)", text)
-        assert pair and abs(float(pair.group(1)) - float(pair.group(2))) < 1e-4
+        assert pair
+        assert abs(float(pair.group(1)) - float(pair.group(2))) < 1e-4
 
 
 def test_notebook_saves_its_pictures(executed: tuple[Any, Path]) -> None:

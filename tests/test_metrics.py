@@ -17,14 +17,17 @@ def test_accuracy_counts_matches():
 def test_confusion_matrix_by_hand():
     C = confusion_matrix([0, 0, 1, 2, 2, 2], [0, 1, 1, 2, 0, 2])
     np.testing.assert_array_equal(C, [[1, 1, 0], [0, 1, 0], [1, 0, 2]])
-    assert C.dtype == np.int64 and C.sum() == 6
+    assert C.dtype == np.int64
+    assert C.sum() == 6
     assert np.trace(C) / C.sum() == accuracy([0, 0, 1, 2, 2, 2], [0, 1, 1, 2, 0, 2])
 
 
 def test_confusion_matrix_n_classes_pads_and_floats_ok():
     C = confusion_matrix([0.0, 1.0], [1, 1], n_classes=4)
     assert C.shape == (4, 4)
-    assert C[0, 1] == 1 and C[1, 1] == 1 and C.sum() == 2
+    assert C[0, 1] == 1
+    assert C[1, 1] == 1
+    assert C.sum() == 2
 
 
 def test_against_sklearn():

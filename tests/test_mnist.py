@@ -60,19 +60,22 @@ def write_mnist(folder, kind="train", gz=False, images=None, labels=None, dotted
 def test_mnist_reads_plain_and_gzipped(tmp_path, gz, kind):
     images, labels = write_mnist(tmp_path, kind, gz=gz)
     X, y = mnist(tmp_path, kind)
-    assert X.dtype == np.float32 and X.shape == (5, 12)
+    assert X.dtype == np.float32
+    assert X.shape == (5, 12)
     np.testing.assert_allclose(X, images.reshape(5, -1) / 255.0, rtol=1e-6)
-    assert X.min() >= 0 and X.max() <= 1
+    assert X.min() >= 0
+    assert X.max() <= 1
     assert y.dtype == np.int64
     np.testing.assert_array_equal(y, labels)
-    X_raw, y_raw = mnist(str(tmp_path), kind, raw=True)
-    assert X_raw.dtype == np.uint8 and X_raw.shape == (5, 4, 3)
+    X_raw, _y_raw = mnist(str(tmp_path), kind, raw=True)
+    assert X_raw.dtype == np.uint8
+    assert X_raw.shape == (5, 4, 3)
     np.testing.assert_array_equal(X_raw, images)
 
 
 def test_mnist_dotted_names_and_t10k_alias(tmp_path):
-    images, labels = write_mnist(tmp_path, "test", dotted=True)
-    X, y = mnist(tmp_path, "t10k", raw=True)
+    images, _labels = write_mnist(tmp_path, "test", dotted=True)
+    X, _y = mnist(tmp_path, "t10k", raw=True)
     np.testing.assert_array_equal(X, images)
 
 
@@ -92,7 +95,8 @@ def test_read_idx_every_type_big_endian(tmp_path, code, dtype):
     path = tmp_path / "x.idx"
     path.write_bytes(idx_bytes(data, code))
     out = read_idx(path)
-    assert out.dtype == dtype and out.dtype.isnative
+    assert out.dtype == dtype
+    assert out.dtype.isnative
     np.testing.assert_array_equal(out, data)
 
 
@@ -188,7 +192,7 @@ def test_mnist_malformed_files(tmp_path, which, make, match, gz):
 def test_mnist_corrupt_gzip(tmp_path, damage):
     packed = gzip.compress(_images_bytes())
     _corrupt(tmp_path, "images", damage(packed), gz=True)
-    with pytest.raises(ValueError, match="train-images-idx3-ubyte.gz"):
+    with pytest.raises(ValueError, match=r"train-images-idx3-ubyte\.gz"):
         mnist(tmp_path)
 
 
@@ -206,7 +210,9 @@ def test_read_idx_header():
     f = BytesIO(idx_bytes(np.zeros((7, 2, 3), np.int16), 0x0B))
     header = read_idx_header(f, "x.idx")
     assert header == IdxHeader((7, 2, 3), np.dtype(">i2"))
-    assert header.nbytes == 84 and header.header_bytes == 16 and f.tell() == 16
+    assert header.nbytes == 84
+    assert header.header_bytes == 16
+    assert f.tell() == 16
     claim = BytesIO(b"\x00\x00\x0e\x01" + struct.pack(">I", MAX_IDX_BYTES // 8 + 1))
     with pytest.raises(
         ValueError, match=r"x.idx: the header announces .* more than max_bytes=67,108,864; "
@@ -336,7 +342,7 @@ def test_labels_announcing_a_billion_are_refused_before_reading(tmp_path):
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 def test_gzip_with_more_data_than_announced_is_read_no_further(tmp_path):
     """5 images announced, then a gigabyte of zeros: refused after the first extra byte."""
-    images, labels = write_mnist(tmp_path)
+    images, _labels = write_mnist(tmp_path)
     bomb = gzip_bomb(idx_bytes(images), 1024)
     (tmp_path / "train-images-idx3-ubyte").unlink()
     (tmp_path / "train-images-idx3-ubyte.gz").write_bytes(bomb)

@@ -15,7 +15,8 @@ X = np.array([[0.5, -1.0], [2.0, 0.25], [-0.5, -0.5]])
 def test_engines_come_from_the_model_types():
     assert MLP(2, [1]).engine is SCALAR
     assert Sequential(Linear(2, 1)).engine is TENSOR
-    assert Sequential().engine is TENSOR and Sequential(ReLU()).engine is TENSOR
+    assert Sequential().engine is TENSOR
+    assert Sequential(ReLU()).engine is TENSOR
 
     class Empty(Module):
         pass
@@ -163,11 +164,12 @@ def test_state_dict_round_trip() -> None:
     # plain numbers of any real type load as floats
     target.load_state_dict({k: np.float64(1.5) if i % 2 else 2 for i, k in enumerate(state)})
     assert all(type(p.data) is float for p in target.parameters())
-    assert target.parameters()[0].data == 2.0 and target.parameters()[1].data == 1.5
+    assert target.parameters()[0].data == 2.0
+    assert target.parameters()[1].data == 1.5
 
 
 @pytest.mark.parametrize(
-    "change, error, says",
+    ("change", "error", "says"),
     [
         (lambda s: s.pop("layers.1.neurons.0.b"), ValueError, "layers.1.neurons.0.b"),
         (lambda s: s.update({"layers.9.neurons.0.b": 1.0}), ValueError, "layers.9.neurons.0.b"),
@@ -203,7 +205,8 @@ def test_train_and_eval_flags() -> None:
     assert all(m.training for m in modules)
     assert model.eval() is model
     assert not any(m.training for m in modules)
-    assert model.train() is model and all(m.training for m in modules)
+    assert model.train() is model
+    assert all(m.training for m in modules)
     model.train(False)
     assert not any(m.training for m in modules)
     with pytest.raises(TypeError, match="str"):

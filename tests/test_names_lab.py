@@ -25,17 +25,17 @@ pytest.importorskip("httpx", reason="Starlette's TestClient needs httpx")
 with warnings.catch_warnings():  # starlette 1.x notes its TestClient will move to httpx2
     warnings.simplefilter("ignore")
     from starlette.testclient import TestClient
-from starlette.websockets import WebSocketDisconnect  # noqa: E402
+from starlette.websockets import WebSocketDisconnect
 
-from neuronlab.data.text import context_windows, split_words  # noqa: E402
-from neuronlab.data.words import names, parse_words, read_words  # noqa: E402
-from neuronlab.lab.names_session import NamesSession, prepare  # noqa: E402
-from neuronlab.lab.names_settings import LIMITS, NamesSettings  # noqa: E402
-from neuronlab.lab.server import create_app  # noqa: E402
-from neuronlab.lab.settings import LabInputError  # noqa: E402
-from neuronlab.language.sampling import next_character_probabilities  # noqa: E402
-from neuronlab.training import evaluate  # noqa: E402
-from neuronlab.viz.plots.language import embedding_projection  # noqa: E402
+from neuronlab.data.text import context_windows, split_words
+from neuronlab.data.words import names, parse_words, read_words
+from neuronlab.lab.names_session import NamesSession, prepare
+from neuronlab.lab.names_settings import LIMITS, NamesSettings
+from neuronlab.lab.server import create_app
+from neuronlab.lab.settings import LabInputError
+from neuronlab.language.sampling import next_character_probabilities
+from neuronlab.training import evaluate
+from neuronlab.viz.plots.language import embedding_projection
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -83,7 +83,8 @@ def assert_refused(response, status: int, field: str | None, says: str) -> None:
 def test_the_page_carries_the_token_and_loads_nothing_from_elsewhere(lab: TestClient) -> None:
     page = lab.get(f"/names?token={TOKEN}")
     assert page.status_code == 200
-    assert f'content="{TOKEN}"' in page.text and "{{token}}" not in page.text
+    assert f'content="{TOKEN}"' in page.text
+    assert "{{token}}" not in page.text
     assert 'id="to-network"' in page.text  # back to the network lab (names.js sets its address)
     assert "neuronlab_lab_token" in page.headers["set-cookie"]
     assert "script-src 'self'" in page.headers["content-security-policy"]
@@ -107,17 +108,20 @@ def test_the_state_describes_the_default_run(lab: TestClient) -> None:
         "temperature": 1.0,
     }
     assert s["query"] == {}
-    assert s["parameters"] == 11_897 and s["block_size"] == 3
+    assert s["parameters"] == 11_897
+    assert s["block_size"] == 3
     assert s["words"] == {
         "source": "names",
         "count": 32_033,
         "characters": ".abcdefghijklmnopqrstuvwxyz",
         "examples": 182_625,  # the lectures' 80 % split, as context windows
     }
-    assert s["limits"]["hidden"] == [1, 512] and s["limits"]["upload_bytes"] == 512 * 1024
+    assert s["limits"]["hidden"] == [1, 512]
+    assert s["limits"]["upload_bytes"] == 512 * 1024
     assert set(s["models"]) == {"bigram", "mlp", "batchnorm", "wavenet"}
     frame = s["frame"]
-    assert frame["step"] == 0 and len(frame["samples"]) == 10
+    assert frame["step"] == 0
+    assert len(frame["samples"]) == 10
     assert all(isinstance(w, str) and "." not in w for w in frame["samples"])
 
 
@@ -130,15 +134,17 @@ def test_a_frames_numbers_are_the_librarys(lab: TestClient) -> None:
     assert frame["dev"] == pytest.approx(evaluate(session.model, X, Y, "cross_entropy")["loss"])
     assert frame["batch_loss"] == session.trainer.history.batch_loss[-1]
     table = np.asarray(session.model[0].weight.data, dtype=np.float64)
-    points, shares = embedding_projection(table)
+    points, _shares = embedding_projection(table)
     assert np.allclose(frame["embedding"]["points"], points, atol=1e-4)
-    assert frame["embedding"]["dimensions"] == 10 and len(frame["embedding"]["characters"]) == 27
+    assert frame["embedding"]["dimensions"] == 10
+    assert len(frame["embedding"]["characters"]) == 27
     (layer,) = frame["activations"]
     assert layer["name"] == "layer 3 (Tanh)"
     assert sum(layer["counts"]) == LIMITS.histogram_examples * 200
     assert 0.0 <= layer["saturated"] <= 1.0
     ratios = frame["ratios"]
-    assert ratios["steps"] == [1, 6, 11] and ratios["guide"] == -3.0  # measured every 5 steps
+    assert ratios["steps"] == [1, 6, 11]
+    assert ratios["guide"] == -3.0
     history = session.trainer.history.update_ratios
     assert [s["name"] for s in ratios["series"]] == [
         "layer 0 (Embedding)",
@@ -152,14 +158,16 @@ def test_the_first_loss_is_about_ln_27_and_training_lowers_it(lab: TestClient) -
     start = state(lab)["frame"]
     assert start["train"] == pytest.approx(math.log(27), abs=0.1)  # the small last layer
     after = post(lab, "/names/api/step", {"count": 200}).json()
-    assert after["train"] < start["train"] - 0.4 and after["dev"] < start["dev"] - 0.4
+    assert after["train"] < start["train"] - 0.4
+    assert after["dev"] < start["dev"] - 0.4
 
 
 def test_the_eval_examples_are_the_lectures_split() -> None:
     data = prepare(names(), "names", 3)
     train, dev, _ = split_words(names(), seed=42)
     X, Y = context_windows(train, 3, data.vocabulary)
-    assert np.array_equal(data.X, X) and np.array_equal(data.Y, Y)
+    assert np.array_equal(data.X, X)
+    assert np.array_equal(data.Y, Y)
     Xd, _ = context_windows(dev, 3, data.vocabulary)
     rows = {tuple(r) for r in Xd.tolist()}
     assert all(tuple(r) in rows for r in data.dev_eval[0][:100].tolist())
@@ -201,16 +209,20 @@ def test_a_bad_setting_is_a_400_naming_it_and_changes_nothing(
     before = state(lab)
     assert_refused(post(lab, "/names/api/settings", {"changes": changes}), 400, field, says)
     after = state(lab)
-    assert after["rev"] == before["rev"] and after["settings"] == before["settings"]
+    assert after["rev"] == before["rev"]
+    assert after["settings"] == before["settings"]
     assert after["frame"]["step"] == 3
 
 
 def test_models_and_sizes_change_the_run(lab: TestClient) -> None:
     s = post(lab, "/names/api/settings", {"changes": {"model": "bigram"}}).json()
-    assert s["parameters"] == 27 * 27 and s["block_size"] == 1
-    assert s["frame"]["activations"] == [] and s["frame"]["embedding"]["dimensions"] == 27
+    assert s["parameters"] == 27 * 27
+    assert s["block_size"] == 1
+    assert s["frame"]["activations"] == []
+    assert s["frame"]["embedding"]["dimensions"] == 27
     s = post(lab, "/names/api/settings", {"changes": {"model": "wavenet"}}).json()
-    assert s["settings"]["context"] == 4 and s["block_size"] == 4  # 3 rounded up to a power of 2
+    assert s["settings"]["context"] == 4
+    assert s["block_size"] == 4
     assert len(s["frame"]["activations"]) == 2  # two levels of pairs merged
     s = post(lab, "/names/api/settings", {"changes": {"model": "batchnorm", "hidden": 50}}).json()
     assert s["parameters"] == 27 * 10 + (4 * 10) * 50 + 2 * 50 + 50 * 27 + 27  # context 4 kept
@@ -220,7 +232,8 @@ def test_models_and_sizes_change_the_run(lab: TestClient) -> None:
 def test_the_lr_and_temperature_keep_training_others_restart(lab: TestClient) -> None:
     post(lab, "/names/api/step", {"count": 4})
     s = post(lab, "/names/api/settings", {"changes": {"lr": 0.01, "temperature": 0.5}}).json()
-    assert s["frame"]["step"] == 4 and session_of(lab).trainer.optimizer.lr == 0.01
+    assert s["frame"]["step"] == 4
+    assert session_of(lab).trainer.optimizer.lr == 0.01
     assert s["frame"]["temperature"] == 0.5
     s = post(lab, "/names/api/settings", {"changes": {"batch_size": 16}}).json()
     assert s["frame"]["step"] == 0
@@ -260,7 +273,8 @@ def test_explaining_a_word_gives_the_models_probabilities_at_each_position(lab: 
     contexts = np.array([[0, 0, 0], [0, 0, 5], [0, 5, 13], [5, 13, 13], [13, 13, 1]])
     expected = next_character_probabilities(session.model, contexts, 0.7)
     assert np.allclose([p["probs"] for p in positions], expected, atol=1e-5)
-    assert answer["temperature"] == 0.7 and answer["characters"][0] == "."
+    assert answer["temperature"] == 0.7
+    assert answer["characters"][0] == "."
 
 
 @pytest.mark.parametrize(
@@ -282,9 +296,12 @@ def test_a_bad_word_is_a_400_naming_it(lab: TestClient, word: Any, says: str) ->
 def test_an_uploaded_list_becomes_the_words(lab: TestClient) -> None:
     content = ("\n".join(WORDS) + "\n").encode()
     s = upload(lab, content).json()
-    assert s["settings"]["words"] == "yours" and s["uploaded"] is True
-    assert s["words"]["count"] == 100 and s["words"]["characters"] == ".abcdeinorstu"
-    assert s["frame"]["step"] == 0 and s["query"] == {"words": "yours"}
+    assert s["settings"]["words"] == "yours"
+    assert s["uploaded"] is True
+    assert s["words"]["count"] == 100
+    assert s["words"]["characters"] == ".abcdeinorstu"
+    assert s["frame"]["step"] == 0
+    assert s["query"] == {"words": "yours"}
     back = post(lab, "/names/api/settings", {"changes": {"words": "names"}}).json()
     assert back["words"]["count"] == 32_033
     again = post(lab, "/names/api/settings", {"changes": {"words": "yours"}}).json()
@@ -312,7 +329,8 @@ def test_a_bad_upload_is_refused_with_a_message(
     response = upload(lab, content)
     assert_refused(response, status, "words", says)
     after = state(lab)
-    assert after["rev"] == before["rev"] and after["words"] == before["words"]
+    assert after["rev"] == before["rev"]
+    assert after["words"] == before["words"]
 
 
 def test_a_batch_larger_than_the_uploaded_examples_is_refused(lab: TestClient) -> None:
@@ -360,7 +378,8 @@ def test_without_the_token_everything_is_refused(lab: TestClient) -> None:
     assert lab.get("/names/api/state").status_code == 403
     assert lab.post("/names/api/step", json={}).status_code == 403
     refused = lab.post("/names/api/step", json={}, headers={"X-Lab-Token": "wrong"})
-    assert refused.status_code == 403 and "token" in refused.json()["error"]
+    assert refused.status_code == 403
+    assert "token" in refused.json()["error"]
     with pytest.raises(WebSocketDisconnect), lab.websocket_connect("/names/ws"):
         pass
 
@@ -368,7 +387,8 @@ def test_without_the_token_everything_is_refused(lab: TestClient) -> None:
 def test_changes_from_another_origin_are_refused(lab: TestClient) -> None:
     evil = {**AUTH, "Origin": "http://evil.example"}
     response = lab.post("/names/api/step", json={}, headers=evil)
-    assert response.status_code == 403 and "own page" in response.json()["error"]
+    assert response.status_code == 403
+    assert "own page" in response.json()["error"]
     response = lab.post("/names/api/upload", content=b"emma\n" * 30, headers=evil)
     assert response.status_code == 403
     with (
@@ -395,15 +415,19 @@ def test_too_large_a_json_body_is_a_413(lab: TestClient) -> None:
 def test_the_websocket_sends_the_state_and_answers_a_step(lab: TestClient) -> None:
     with lab.websocket_connect(f"/names/ws?token={TOKEN}") as ws:
         first = ws.receive_json()
-        assert first["type"] == "state" and first["words"]["count"] == 32_033
+        assert first["type"] == "state"
+        assert first["words"]["count"] == 32_033
         assert ws.receive_json() == {"type": "status", "playing": False}
         ws.send_json({"cmd": "step", "count": 3, "id": "a"})
         frame = ws.receive_json()
-        assert frame["type"] == "frame" and frame["id"] == "a" and frame["step"] == 3
+        assert frame["type"] == "frame"
+        assert frame["id"] == "a"
+        assert frame["step"] == 3
         assert len(frame["samples"]) == 10  # a step by hand brings new samples
         ws.send_json({"cmd": "jump"})
         error = ws.receive_json()
-        assert error["type"] == "error" and error["field"] == "cmd"
+        assert error["type"] == "error"
+        assert error["field"] == "cmd"
 
 
 def test_playing_sends_frames_until_paused(lab: TestClient) -> None:
@@ -429,4 +453,5 @@ def test_the_session_refuses_a_word_list_too_short() -> None:
     session = NamesSession()
     with pytest.raises(LabInputError, match="at least 20 words") as caught:
         session.upload(b"ann\nbob\n")
-    assert caught.value.field == "words" and session.settings.words == "names"
+    assert caught.value.field == "words"
+    assert session.settings.words == "names"

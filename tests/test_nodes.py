@@ -37,7 +37,7 @@ def test_dot_parts_splits_weights_inputs_and_bias():
 
 
 @pytest.mark.parametrize(
-    "name, expected",
+    ("name", "expected"),
     [
         ("a", "da"),
         ("x1", "dx1"),
@@ -55,5 +55,8 @@ def test_d_of(name, expected):
 
 
 def test_wrapped():
-    assert wrapped("(a*b)") and wrapped("((a))")
-    assert not wrapped("(a) + (b)") and not wrapped("a*b") and not wrapped("(a")
+    assert wrapped("(a*b)")
+    assert wrapped("((a))")
+    assert not wrapped("(a) + (b)")
+    assert not wrapped("a*b")
+    assert not wrapped("(a")

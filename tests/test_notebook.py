@@ -42,7 +42,8 @@ def executed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, Path]:
 def test_notebook_runs_and_shows_the_key_numbers(executed: tuple[Any, Path]) -> None:
     nb, _ = executed
     text, pictures = outputs(nb)
-    assert "Traceback" not in text and "Error" not in text, text[-2000:]
+    assert "Traceback" not in text, text[-2000:]
+    assert "Error" not in text, text[-2000:]
     for expected in (
         "output equals the second factor: True",
         "converged after",
@@ -76,7 +77,8 @@ def test_notebook_trains_the_digits_and_compares_with_pytorch(executed: tuple[An
         assert "PyTorch is not installed (pip install torch): skipping this step." in text
     else:
         gap = re.search(r"largest difference between the outputs: ([\d.e+-]+)", text)
-        assert gap and float(gap.group(1)) < 1e-4
+        assert gap
+        assert float(gap.group(1)) < 1e-4
         assert "same digit chosen: 450 of 450" in text
 
 

@@ -129,13 +129,13 @@ def check_against_torch(engine: Engine, op: Op, data: st.DataObject, wide: bool)
 # -- forward and gradient vs PyTorch ---------------------------------------------------
 
 
-@pytest.mark.parametrize("engine, op", cases((VALUE,)))
+@pytest.mark.parametrize(("engine", "op"), cases((VALUE,)))
 @given(data=st.data())
 def test_value_op_matches_torch(engine: Engine, op: Op, data: st.DataObject) -> None:
     check_against_torch(engine, op, data, wide=False)
 
 
-@pytest.mark.parametrize("engine, op", cases((TENSOR64, TENSOR32)))
+@pytest.mark.parametrize(("engine", "op"), cases((TENSOR64, TENSOR32)))
 @TENSOR_EXAMPLES
 @given(data=st.data())
 def test_tensor_op_matches_torch(engine: Engine, op: Op, data: st.DataObject) -> None:
@@ -146,7 +146,7 @@ def test_tensor_op_matches_torch(engine: Engine, op: Op, data: st.DataObject) ->
 
 
 @pytest.mark.filterwarnings("error")
-@pytest.mark.parametrize("engine, op", cases((VALUE,), wide=True))
+@pytest.mark.parametrize(("engine", "op"), cases((VALUE,), wide=True))
 @given(data=st.data())
 def test_value_op_on_any_finite_input_matches_torch(
     engine: Engine, op: Op, data: st.DataObject
@@ -155,7 +155,7 @@ def test_value_op_on_any_finite_input_matches_torch(
 
 
 @pytest.mark.filterwarnings("error")
-@pytest.mark.parametrize("engine, op", cases((TENSOR64, TENSOR32), wide=True))
+@pytest.mark.parametrize(("engine", "op"), cases((TENSOR64, TENSOR32), wide=True))
 @TENSOR_EXAMPLES
 @given(data=st.data())
 def test_tensor_op_on_any_finite_input_matches_torch(
@@ -201,7 +201,7 @@ def check_finite_differences(engine: Engine, op: Op, data: st.DataObject) -> Non
         )
 
 
-@pytest.mark.parametrize("engine, op", cases((VALUE,)))
+@pytest.mark.parametrize(("engine", "op"), cases((VALUE,)))
 @given(data=st.data())
 def test_value_gradient_matches_finite_differences(
     engine: Engine, op: Op, data: st.DataObject
@@ -209,7 +209,7 @@ def test_value_gradient_matches_finite_differences(
     check_finite_differences(engine, op, data)
 
 
-@pytest.mark.parametrize("engine, op", cases((TENSOR64,)))
+@pytest.mark.parametrize(("engine", "op"), cases((TENSOR64,)))
 @TENSOR_EXAMPLES
 @given(data=st.data())
 def test_tensor_gradient_matches_finite_differences(
@@ -276,7 +276,7 @@ def edge_cases() -> list[Any]:
 
 
 @pytest.mark.filterwarnings("error")
-@pytest.mark.parametrize("engine, edge", edge_cases())
+@pytest.mark.parametrize(("engine", "edge"), edge_cases())
 def test_edge_matches_torch(engine: Engine, edge: Edge) -> None:
     """PyTorch's output and gradients, for every upstream gradient in ``UPSTREAMS``."""
     rel = max(1e-15, engine.rel)
@@ -340,7 +340,7 @@ def test_number_to_a_differentiable_power_matches_torch_everywhere(engine: Engin
     for base in POWER_GRID:
         if engine is TENSOR32 and abs(base) == 1e300:
             continue  # PyTorch casts such a base to float32 (inf) but takes ln of the float64 one
-        fn = lambda b, base=base: base**b  # noqa: E731
+        fn = lambda b, base=base: base**b
         failures += _grid_failures(engine, fn, fn, [GRID_EXPONENTS])
     assert not failures, "\n".join(failures[:20])
 
@@ -351,6 +351,6 @@ def test_power_with_a_number_exponent_matches_torch_everywhere(engine: Engine) -
     """a ** k for a number k, PyTorch's √ and 1/√ for k = ±1/2 included."""
     failures = []
     for k in NUMBER_EXPONENTS:
-        fn = lambda a, k=k: a**k  # noqa: E731
+        fn = lambda a, k=k: a**k
         failures += _grid_failures(engine, fn, fn, [POWER_GRID])
     assert not failures, "\n".join(failures[:20])

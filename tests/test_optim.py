@@ -107,7 +107,9 @@ def test_float32_parameters_stay_float32_in_place():
         out = (Tensor(X_OPT, dtype="float32") @ w.T + b).tanh()
         mse(out, Y_OPT).backward()
         opt.step()
-        assert w.data is before and w.data.dtype == np.float32 and b.data.dtype == np.float32
+        assert w.data is before
+        assert w.data.dtype == np.float32
+        assert b.data.dtype == np.float32
 
 
 # -- learning-rate schedules against torch.optim.lr_scheduler ---------------------------------

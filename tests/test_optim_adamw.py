@@ -101,8 +101,10 @@ def test_adamw_defaults_are_torchs() -> None:
         group["eps"],
         group["weight_decay"],
     )
-    assert ours.weight_decay == 0.01 and Adam(p).weight_decay == 0.0
-    assert AdamW.decoupled and not Adam.decoupled
+    assert ours.weight_decay == 0.01
+    assert Adam(p).weight_decay == 0.0
+    assert AdamW.decoupled
+    assert not Adam.decoupled
     assert repr(ours) == "AdamW(lr=0.001, betas=(0.9, 0.999), weight_decay=0.01)"
 
 
@@ -235,7 +237,9 @@ def test_adamw_max_change_bounds_how_large_a_weight_can_grow(grads, lr, weight_d
 # -- MultiStepLR ----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("milestones, gamma", [([5, 12], 0.1), ([5, 12], 0.5), ([1, 2, 29], 0.3)])
+@pytest.mark.parametrize(
+    ("milestones", "gamma"), [([5, 12], 0.1), ([5, 12], 0.5), ([1, 2, 29], 0.3)]
+)
 def test_multisteplr_matches_torch_over_30_steps(milestones, gamma) -> None:
     p = Tensor(np.zeros(2), dtype="float64", requires_grad=True)
     q = torch.zeros(2, dtype=torch.float64, requires_grad=True)
@@ -256,7 +260,9 @@ def test_multisteplr_matches_torch_over_30_steps(milestones, gamma) -> None:
         ref_sched.step()
     assert len(set(seen)) == len(milestones) + 1  # one rate per stretch between milestones
     if milestones == [5, 12] and gamma == 0.1:
-        assert seen[4] == 0.1 and seen[5] == pytest.approx(0.01) and seen[12] == pytest.approx(1e-3)
+        assert seen[4] == 0.1
+        assert seen[5] == pytest.approx(0.01)
+        assert seen[12] == pytest.approx(1e-3)
 
 
 def test_multisteplr_is_the_lectures_drop() -> None:
@@ -265,11 +271,12 @@ def test_multisteplr_is_the_lectures_drop() -> None:
     for i in (0, 1, 99_999, 100_000, 100_001, 199_999):
         assert sched.lr_at(i) == pytest.approx(0.1 if i < 100_000 else 0.01, rel=1e-15)
     assert repr(sched) == "MultiStepLR(milestones=[100000], gamma=0.1; lr now 0.1)"
-    assert sched.milestones == [100_000] and sched.gamma == 0.1
+    assert sched.milestones == [100_000]
+    assert sched.gamma == 0.1
 
 
 @pytest.mark.parametrize(
-    "milestones, gamma, error, match",
+    ("milestones", "gamma", "error", "match"),
     [
         ([12, 5], 0.1, ValueError, r"expected increasing steps, got \[12, 5\]"),
         ([5, 5], 0.1, ValueError, "expected increasing steps"),

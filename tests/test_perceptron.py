@@ -77,13 +77,15 @@ def test_fresh_perceptron_starts_at_zero():
     p = Perceptron(3)
     assert p.n_inputs == 3
     np.testing.assert_array_equal(p.weights, [0, 0, 0])
-    assert p.bias == 0 and p.threshold == 0
+    assert p.bias == 0
+    assert p.threshold == 0
     assert p([1, 1, 1]) == 0  # 0 > 0 is false
 
 
 def test_repr_shows_weights_and_threshold():
     text = repr(Perceptron([2, 6, 2], threshold=5))
-    assert "[2.0, 6.0, 2.0]" in text and "threshold=5" in text
+    assert "[2.0, 6.0, 2.0]" in text
+    assert "threshold=5" in text
 
 
 # -- the learning rule ------------------------------------------------------------------------
@@ -105,7 +107,8 @@ def test_learning_rule_learns_linearly_separable_gates(gate, lr):
     assert all(e > 0 for e in result.errors[:-1])  # it stops at the first error-free epoch
     np.testing.assert_array_equal(p.predict(X), TRUTH_TABLES[gate])
     assert [p(x) for x in X] == TRUTH_TABLES[gate]
-    assert "converged" in str(result) and str(result.epochs) in str(result)
+    assert "converged" in str(result)
+    assert str(result.epochs) in str(result)
     assert "did not" not in str(result)
 
 
@@ -127,7 +130,9 @@ def test_already_correct_perceptron_converges_in_one_epoch():
     p = Perceptron([1, 1], threshold=1.5)  # AND by hand
     X, y = datasets.gate("and")
     result = p.fit(X, y)
-    assert result.converged and result.epochs == 1 and result.errors == [0]
+    assert result.converged
+    assert result.epochs == 1
+    assert result.errors == [0]
     np.testing.assert_array_equal(p.weights, [1, 1])  # nothing to correct
 
 
@@ -177,7 +182,7 @@ def test_perceptron_fit_str_of_results():
 
 
 @pytest.mark.parametrize(
-    "weights, kwargs, exc, words",
+    ("weights", "kwargs", "exc", "words"),
     [
         (0, {}, ValueError, "number of inputs): expected a whole number >= 1, got 0"),
         (-2, {}, ValueError, ">= 1"),
@@ -203,7 +208,7 @@ def test_bad_construction_is_a_clear_error(weights, kwargs, exc, words):
 
 
 @pytest.mark.parametrize(
-    "x, exc, words",
+    ("x", "exc", "words"),
     [
         ([1, 0], ValueError, "expected rows of 3 inputs"),
         ([1, 0, 1, 1], ValueError, "expected rows of 3 inputs"),
@@ -231,7 +236,7 @@ def test_call_with_several_rows_points_to_predict():
 
 
 @pytest.mark.parametrize(
-    "X, y, kwargs, exc, words",
+    ("X", "y", "kwargs", "exc", "words"),
     [
         (GATE_INPUTS, [0, 0, 0, 2], {}, ValueError, "0 or 1"),
         (GATE_INPUTS, [0, 0, 0, -1], {}, ValueError, "0 or 1"),

@@ -15,20 +15,21 @@ import pytest
 
 pytest.importorskip("matplotlib", reason="plots need matplotlib (pip install neuronlab[viz])")
 
-from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.text import Annotation  # noqa: E402
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.text import Annotation
 
-from neuronlab import MLP, Perceptron, confusion_matrix, datasets, fit, mlp  # noqa: E402
-from neuronlab.training import History  # noqa: E402
-from neuronlab.viz import plots  # noqa: E402
+from neuronlab import MLP, Perceptron, confusion_matrix, datasets, fit, mlp
+from neuronlab.training import History
+from neuronlab.viz import plots
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
 def assert_png(path: Path) -> None:
     data = path.read_bytes()
-    assert len(data) > 1000 and data.startswith(PNG_MAGIC), f"{path} is not a PNG"
+    assert len(data) > 1000, f"{path} is not a PNG"
+    assert data.startswith(PNG_MAGIC), f"{path} is not a PNG"
 
 
 def assert_svg(path: Path) -> ET.Element:
@@ -55,7 +56,7 @@ def pixel(fig: Figure, ax: Any, x: float, y: float) -> np.ndarray:
     canvas.draw()
     rgba = np.asarray(canvas.buffer_rgba())
     px, py = ax.transData.transform((x, y))
-    return rgba[int(round(rgba.shape[0] - py)), int(round(px)), :3].astype(int)
+    return rgba[round(rgba.shape[0] - py), round(px), :3].astype(int)
 
 
 @pytest.fixture(scope="module")
@@ -207,11 +208,11 @@ def test_decision_boundary_with_several_outputs_uses_argmax() -> None:
 def test_decision_boundary_threshold_for_probabilities_and_scores() -> None:
     X = np.array([[0.0, 0.0], [1.0, 1.0], [0.0, 1.0], [1.0, 0.0]])
     y = np.array([0, 1, 1, 0])
-    probability = lambda A: 1 / (1 + np.exp(-(A[:, 1] - 0.5) * 4))  # noqa: E731
+    probability = lambda A: 1 / (1 + np.exp(-(A[:, 1] - 0.5) * 4))
     fig = plots.plot_decision_boundary(probability, X, y, resolution=8)
     assert "class 1 where output > 0.5" in fig.axes[0].get_title()
     assert "100% of these points" in fig.axes[0].get_title()
-    score = lambda A: A[:, 1] - 0.5  # noqa: E731
+    score = lambda A: A[:, 1] - 0.5
     fig = plots.plot_decision_boundary(score, X, y, resolution=8)
     assert "where output > 0)" in fig.axes[0].get_title()
     fig = plots.plot_decision_boundary(score, X, y, resolution=8, threshold=2.0)
@@ -271,7 +272,8 @@ def test_perceptron_shades_only_where_it_outputs_one() -> None:
         assert (pixel(fig, ax, x1, 0.5) > 245).all(), f"output-0 side at x1 = {x1} is shaded"
     assert "2 of 4 points right" in ax.get_title()
     legend = [t.get_text() for t in fig.legends[0].get_texts()]
-    assert "shaded: output 1 (w·x > threshold)" in legend and "classified wrong" in legend
+    assert "shaded: output 1 (w·x > threshold)" in legend
+    assert "classified wrong" in legend
 
 
 def test_perceptron_names_points_on_the_line_and_nowhere_else() -> None:
@@ -358,7 +360,8 @@ def test_confusion_matrix_shows_every_count_of_metrics_confusion_matrix() -> Non
 def test_confusion_colours_right_answers_blue_and_mistakes_red() -> None:
     colours = plots.confusion.confusion_colours(np.array([[40, 1], [0, 5]]))
     right, mistake, empty = colours[0, 0], colours[0, 1], colours[1, 0]
-    assert right[2] > right[0] and colours[1, 1][2] > colours[1, 1][0]
+    assert right[2] > right[0]
+    assert colours[1, 1][2] > colours[1, 1][0]
     assert mistake[0] > mistake[2]
     assert (empty == 1.0).all()
     assert colours[1, 1][2] < 1.0  # 5 right answers still show, beside 40
@@ -384,12 +387,14 @@ def test_misclassified_shows_each_wrong_image_with_both_labels() -> None:
 def test_weight_images_one_per_neuron_on_a_scale_centred_at_zero() -> None:
     net = mlp([64, 5, 10], seed=0)
     weights = plots.first_layer_weights(net)
-    assert weights is not None and np.array_equal(weights, net[0].weight.data)
+    assert weights is not None
+    assert np.array_equal(weights, net[0].weight.data)
     fig = plots.plot_weight_images(net, image_shape=(8, 8))
     ax = fig.axes[0]
     image = ax.images[0]
     low, high = image.get_clim()
-    assert low == -high and high > 0
+    assert low == -high
+    assert high > 0
     assert image.get_cmap().name.startswith("RdBu_r")
     mosaic, corners = plots.images.weight_mosaic(weights, (8, 8))
     assert np.array_equal(np.asarray(image.get_array()), mosaic, equal_nan=True)
@@ -490,7 +495,7 @@ def test_image_plots_reject_a_shape_that_does_not_fit() -> None:
         plots.plot_misclassified(np.zeros((2, 4)), [0, 1, 1], [1, 1], image_shape=(2, 2))
     with pytest.raises(ValueError, match="3 classes but only 2 class names"):
         plots.plot_confusion_matrix([0, 1, 2], [0, 1, 2], class_names=["a", "b"])
-    with pytest.raises(TypeError, match="array .neurons, pixels. or a network"):
+    with pytest.raises(TypeError, match=r"array \(neurons, pixels\) or a network"):
         plots.plot_weight_images("weights", image_shape=(2, 2))
 
 

@@ -35,10 +35,11 @@ def test_train_test_split_unstratified_for_regression():
     y = X[:, 0] * 0.5 + 0.1
     with pytest.raises(ValueError, match="stratify=False"):
         train_test_split(X, y, test_size=0.25, seed=0)
-    X_train, X_test, y_train, y_test = train_test_split(
+    X_train, X_test, _y_train, y_test = train_test_split(
         X, y, test_size=0.25, seed=0, stratify=False
     )
-    assert len(X_test) == 5 and len(X_train) == 15
+    assert len(X_test) == 5
+    assert len(X_train) == 15
     np.testing.assert_array_equal(X_test[:, 0] * 0.5 + 0.1, y_test)
 
 

@@ -17,16 +17,16 @@ import pytest
 
 pytest.importorskip("matplotlib", reason="reports draw with matplotlib")
 
-from neuronlab import MLP, Adam, Neuron, datasets, fit, mlp, predict  # noqa: E402
-from neuronlab.data import dataset_info  # noqa: E402
-from neuronlab.report import (  # noqa: E402
+from neuronlab import MLP, Adam, Neuron, datasets, fit, mlp, predict
+from neuronlab.data import dataset_info
+from neuronlab.report import (
     REPORT_FILES,
     check_run_folder,
     default_run_dir,
     first_neuron_graph,
     write_run_report,
 )
-from neuronlab.training import History  # noqa: E402
+from neuronlab.training import History
 
 CONFIG = {
     "command": "demo",
@@ -187,7 +187,8 @@ def test_the_folder_holds_every_file(report: Path) -> None:
     for name in ("loss.png", "decision_boundary.png", "confusion_matrix.png"):
         assert (report / name).read_bytes().startswith(b"\x89PNG")
     marker = json.loads((report / "neuronlab-run.json").read_text(encoding="utf-8"))
-    assert marker["neuronlab_run"] == 1 and marker["finished"] is True
+    assert marker["neuronlab_run"] == 1
+    assert marker["finished"] is True
     assert sorted(marker["files"]) == sorted(names)
 
 
@@ -231,14 +232,16 @@ def test_neuron_graph_shows_the_first_neuron_with_gradients(report: Path) -> Non
 def test_page_is_self_contained(report: Path) -> None:
     text, page = read_page(report)
     assert not re.search(r"(src|href)\s*=\s*[\"']?\s*(https?:)?//", text, re.I)
-    assert "http://" not in text and "https://" not in text
+    assert "http://" not in text
+    assert "https://" not in text
     for tag, attr, url in page.urls:
         inside = url.startswith("data:image/") or (tag == "a" and re.fullmatch(r"#[\w-]+", url))
         assert inside, f"<{tag} {attr}> points outside: {url[:60]}"
         if url.startswith("#"):
             assert url[1:] in page.ids, f"in-page link to a missing section {url}"
     assert not {"script", "link", "iframe", "object", "embed"} & page.tags
-    assert "Content-Security-Policy" in text and "default-src 'none'" in text
+    assert "Content-Security-Policy" in text
+    assert "default-src 'none'" in text
 
 
 def test_page_embeds_every_picture(report: Path) -> None:
@@ -275,9 +278,11 @@ def test_page_names_the_classes_and_explains_each_picture(report: Path) -> None:
 def test_settings_that_do_not_apply_are_left_out(report: Path) -> None:
     _, page = read_page(report)
     settings = page.ids["config"]
-    assert "hinge" in settings and "noise" in settings
+    assert "hinge" in settings
+    assert "noise" in settings
     assert "target" not in settings  # None: it does not apply to this run
-    assert "–" not in settings and "None" not in settings
+    assert "–" not in settings
+    assert "None" not in settings
 
 
 def test_page_escapes_everything(report: Path) -> None:
@@ -324,20 +329,23 @@ def test_regression_report_shows_one_rmse_of_the_final_model_in_k_euro(
         metrics={"rmse (original units)": 999.0},  # the report measures its own, rightly
     )
     names = {p.name for p in folder.iterdir()}
-    assert "regression.png" in names and "decision_boundary.png" not in names
+    assert "regression.png" in names
+    assert "decision_boundary.png" not in names
     assert "confusion_matrix.png" not in names
     predicted = predict(houses["model"], houses["X"])
     rmse = float(np.sqrt(np.mean((predicted - houses["y"]) ** 2)))
     assert 8 < rmse < 20  # the data's noise is 10 k€: a real fit in real units
     metrics = json.loads((folder / "metrics.json").read_text(encoding="utf-8"))
-    assert metrics["rmse"] == pytest.approx(rmse) and metrics["rmse_units"] == "k€"
+    assert metrics["rmse"] == pytest.approx(rmse)
+    assert metrics["rmse_units"] == "k€"
     assert "rmse (original units)" not in metrics
     text, page = read_page(folder)
     assert card(page, "rmse") == (
         f"RMSE {rmse:.3g} k€ root mean squared error on the 60 training examples"
     )
     assert [k for k in page.ids if "rmse" in k.lower()] == ["metric-rmse"]  # one RMSE
-    assert "999" not in page.ids["results"] and "original units" not in text
+    assert "999" not in page.ids["results"]
+    assert "original units" not in text
 
 
 def test_regression_loss_wording_follows_the_config(houses: dict[str, Any], tmp_path: Path) -> None:
@@ -370,7 +378,8 @@ def test_regression_loss_wording_follows_the_config(houses: dict[str, Any], tmp_
             info=info,
         )
         about = " ".join(read_page(folder)[1].ids["about-loss"].split())
-        assert about.startswith("The loss is the mean squared error") and words in about, about
+        assert about.startswith("The loss is the mean squared error"), about
+        assert words in about, about
 
 
 def test_regression_axes_are_named_after_the_features(
@@ -395,8 +404,10 @@ def test_regression_axes_are_named_after_the_features(
         y=houses["y"],
         info=dataset_info("houses"),
     )
-    assert calls and calls[0]["feature_label"] == "size (m²)"
-    assert calls[0]["target_label"] == "price (k€)" and calls[0]["units"] == "k€"
+    assert calls
+    assert calls[0]["feature_label"] == "size (m²)"
+    assert calls[0]["target_label"] == "price (k€)"
+    assert calls[0]["units"] == "k€"
 
 
 def test_regression_without_info_still_gets_a_regression_plot(tmp_path: Path) -> None:
@@ -409,9 +420,11 @@ def test_regression_without_info_still_gets_a_regression_plot(tmp_path: Path) ->
         tmp_path / "houses", config={"loss": "mse"}, history=history, model=model, X=X, y=y
     )
     names = {p.name for p in folder.iterdir()}
-    assert "regression.png" in names and "neuron_graph.svg" in names
+    assert "regression.png" in names
+    assert "neuron_graph.svg" in names
     card_text = card(read_page(folder)[1], "rmse")
-    assert card_text.startswith("RMSE ") and "k€" not in card_text
+    assert card_text.startswith("RMSE ")
+    assert "k€" not in card_text
 
 
 # -- digits: the test curve, the confusion matrix, the mistakes, the first layer ------------
@@ -426,7 +439,8 @@ def test_digits_report_has_the_pictures_that_teach(digits_report: dict[str, Any]
         "misclassified.png",
         "first_layer_weights.png",
     } <= names
-    assert "decision_boundary.png" not in names and "neuron_graph.svg" not in names
+    assert "decision_boundary.png" not in names
+    assert "neuron_graph.svg" not in names
     _, page = read_page(folder)
     assert "Dashed: the test figures, measured after each epoch" in page.ids["fig-loss"]
     said, y_test = digits_report["said"], digits_report["y_test"]
@@ -581,14 +595,17 @@ def test_default_run_dir_is_timestamped_and_never_collides(tmp_path: Path) -> No
     third = default_run_dir("my run/../x", tmp_path, now=now)
     assert first.name == "demo-20260102-030405"
     assert second.name == "demo-20260102-030405-2"
-    assert third.parent == tmp_path and third.name.startswith("my-run-x-")
-    assert first.is_dir() and second.is_dir()
+    assert third.parent == tmp_path
+    assert third.name.startswith("my-run-x-")
+    assert first.is_dir()
+    assert second.is_dir()
 
 
 def test_out_dir_none_uses_runs_folder(trained: Any, tmp_path: Path, monkeypatch: Any) -> None:
     monkeypatch.chdir(tmp_path)
     folder = write_run_report(None, config={}, history=trained[3], name="demo")
-    assert folder.parent.name == "runs" and folder.name.startswith("demo-")
+    assert folder.parent.name == "runs"
+    assert folder.name.startswith("demo-")
     assert (folder / "index.html").exists()
 
 
@@ -618,9 +635,9 @@ def test_bad_arguments_fail_before_writing(trained: Any, tmp_path: Path) -> None
         write_run_report(tmp_path / "a", config={}, history=history, info="moons")  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="metrics"):
         write_run_report(tmp_path / "a", config={}, history=history, metrics=[1])  # type: ignore[arg-type]
+    loop: dict[str, Any] = {}
+    loop["me"] = loop
     with pytest.raises(ValueError, match="not JSON: it contains itself"):
-        loop: dict[str, Any] = {}
-        loop["me"] = loop
         write_run_report(tmp_path / "a", config=loop, history=history)
     assert not (tmp_path / "a").exists()
 
@@ -630,7 +647,9 @@ def test_first_neuron_graph_reads_without_changing_the_model(trained: Any) -> No
     before = model.state_dict()
     grads = [p.grad for p in model.parameters()]
     o = first_neuron_graph(model, X[0])
-    assert o is not None and o.label == "o" and o.grad == 1.0
+    assert o is not None
+    assert o.label == "o"
+    assert o.grad == 1.0
     assert model.state_dict() == before
     assert [p.grad for p in model.parameters()] == grads
     neuron = model.layers[0].neurons[0]

@@ -50,7 +50,8 @@ def write(tmp_path, name: str, content: str | bytes):
 )
 def test_text_rows_are_read_exactly(tmp_path, text):
     rows = read_rows(write(tmp_path, "x.csv", text))
-    assert rows.dtype == np.float64 and rows.shape == (2, 3)
+    assert rows.dtype == np.float64
+    assert rows.shape == (2, 3)
     assert rows.tolist() == [[1.0, 2.5, -3.0], [4.0, 0.5, 6.0]]
 
 
@@ -65,7 +66,8 @@ def test_many_text_rows_span_blocks(tmp_path):
     path = tmp_path / "big.csv"
     np.savetxt(path, X, delimiter=",", fmt="%.17g", header="a,b,c")
     rows = read_rows(path)
-    assert rows.shape == X.shape and np.array_equal(rows, X)
+    assert rows.shape == X.shape
+    assert np.array_equal(rows, X)
 
 
 @pytest.mark.parametrize(
@@ -84,7 +86,8 @@ def test_npy_rows_are_read_exactly(tmp_path, array):
     path = tmp_path / "x.npy"
     np.save(path, array)
     rows = read_rows(path)
-    assert rows.dtype == np.float64 and rows.flags.writeable
+    assert rows.dtype == np.float64
+    assert rows.flags.writeable
     assert rows.tolist() == array.astype(np.float64).tolist()
 
 
@@ -113,7 +116,7 @@ def test_columns_are_checked_when_asked(tmp_path):
 
 
 @pytest.mark.parametrize(
-    "text, message",
+    ("text", "message"),
     [
         ("1,,2,3\n", r"line 1: an empty cell in '1,,2,3'"),
         ("1,2,\n3,4\n", r"line 2: does not end with a comma, but line 1 does; every row must"),
@@ -193,7 +196,8 @@ finite = st.floats(allow_nan=False, allow_infinity=False)
 @given(st.lists(st.tuples(finite, st.integers(-(2**53), 2**53), finite), min_size=1, max_size=20))
 def test_csv_text_is_read_back_exactly(rows):
     text = csv_text(rows, names=["x1", "label", "x2"])
-    assert text.startswith("x1,label,x2\n") and text.count("\n") == len(rows) + 1
+    assert text.startswith("x1,label,x2\n")
+    assert text.count("\n") == len(rows) + 1
     back = parse_rows(text.encode(), "rows.csv", header=True)
     assert back.tolist() == [[float(v) for v in row] for row in rows]
 
@@ -227,7 +231,7 @@ def saved(tmp_path, array, name="x.npy", **kw):
 
 
 @pytest.mark.parametrize(
-    "make, message",
+    ("make", "message"),
     [
         (lambda p: saved(p, np.zeros((0,))), r"x.npy: an empty array \(shape \(0,\)\)"),
         (lambda p: saved(p, np.zeros((0, 3))), r"an empty array \(shape \(0, 3\)\)"),

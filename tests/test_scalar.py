@@ -44,7 +44,8 @@ def torch_forward(twin, x: torch.Tensor) -> torch.Tensor:
 def torch_grad_of(twin, name: str) -> float:
     """The twin's gradient for a parameter named like ``layers.1.neurons.0.w.2``."""
     parts = name.split(".")
-    assert parts[0] == "layers" and parts[2] == "neurons", name
+    assert parts[0] == "layers", name
+    assert parts[2] == "neurons", name
     w, b, _ = twin[int(parts[1])]
     j = int(parts[3])
     if parts[4] == "b":
@@ -177,9 +178,11 @@ def test_step_activation_is_forward_only() -> None:
         for o, to in zip(out, t_out):
             assert_close(o.data, to.item())
         for n in model.layers[0].neurons:  # behind the step: no gradient at all
-            assert all(w.grad == 0.0 for w in n.w) and n.b.grad == 0.0
+            assert all(w.grad == 0.0 for w in n.w)
+            assert n.b.grad == 0.0
         for n, h in zip(model.layers[1].neurons, [hidden] * 2):  # the linear layer above it
-            assert [w.grad for w in n.w] == [hi.data for hi in h] and n.b.grad == 1.0
+            assert [w.grad for w in n.w] == [hi.data for hi in h]
+            assert n.b.grad == 1.0
     neuron = Neuron(2, activation="step", seed=0)
     neuron.w[0].data, neuron.w[1].data = 1.0, 1.0
     for x, expected in [([0.5, 0.5], 1.0), ([-0.5, 0.4], 0.0), ([0.0, 0.0], 0.0)]:
@@ -217,8 +220,10 @@ def test_fused_builds_one_dot_node_per_neuron_unfused_every_product() -> None:
     unfused = MLP(2, [3, 1], seed=0, fused=False)(x)
     ops_f = [n.op for n in fused.topological_order()]
     ops_u = [n.op for n in unfused.topological_order()]
-    assert ops_f.count("dot") == 4 and "*" not in ops_f
-    assert ops_u.count("*") == 2 * 3 + 3 * 1 and ops_u.count("+") == 2 * 3 + 3 * 1
+    assert ops_f.count("dot") == 4
+    assert "*" not in ops_f
+    assert ops_u.count("*") == 2 * 3 + 3 * 1
+    assert ops_u.count("+") == 2 * 3 + 3 * 1
     assert "dot" not in ops_u
     assert ops_f.count("relu") == ops_u.count("relu") == 3
 
@@ -255,10 +260,13 @@ def test_weights_uniform_in_minus_one_one_biases_zero() -> None:
     model = MLP(50, [40, 30, 1], seed=0)
     weights = [p.data for name, p in model.named_parameters() if ".w." in name]
     biases = [p.data for name, p in model.named_parameters() if name.endswith(".b")]
-    assert len(weights) == 50 * 40 + 40 * 30 + 30 and len(biases) == 71
+    assert len(weights) == 50 * 40 + 40 * 30 + 30
+    assert len(biases) == 71
     assert all(-1.0 <= w <= 1.0 for w in weights)
-    assert min(weights) < -0.99 and max(weights) > 0.99  # spread over the whole interval
-    assert abs(np.mean(weights)) < 0.05 and abs(np.var(weights) - 1 / 3) < 0.02
+    assert min(weights) < -0.99
+    assert max(weights) > 0.99
+    assert abs(np.mean(weights)) < 0.05
+    assert abs(np.var(weights) - 1 / 3) < 0.02
     assert all(b == 0.0 for b in biases)
     assert all(type(p) is Value and type(p.data) is float for p in model.parameters())
 
@@ -266,8 +274,10 @@ def test_weights_uniform_in_minus_one_one_biases_zero() -> None:
 def test_defaults_are_micrographs() -> None:
     model = MLP(2, [4, 4, 1])
     assert [layer.neurons[0].activation for layer in model.layers] == ["relu", "relu", "linear"]
-    assert Neuron(2).activation == "relu" and Neuron(2).fused is True
-    assert model.sizes == [2, 4, 4, 1] and model.nin == 2
+    assert Neuron(2).activation == "relu"
+    assert Neuron(2).fused is True
+    assert model.sizes == [2, 4, 4, 1]
+    assert model.nin == 2
     assert isinstance(model([1.0, 2.0]), Value)  # one output: a Value, not a list
     assert isinstance(Layer(2, 1)([1.0, 2.0]), Value)
     assert len(MLP(2, [4, 3])([1.0, 2.0])) == 3
@@ -279,7 +289,7 @@ def test_defaults_are_micrographs() -> None:
 
 
 @pytest.mark.parametrize(
-    "make, nin",
+    ("make", "nin"),
     [(lambda: MLP(3, [4, 2], seed=0), 3), (lambda: Layer(3, 2), 3), (lambda: Neuron(3), 3)],
     ids=["MLP", "Layer", "Neuron"],
 )
@@ -334,7 +344,7 @@ def test_inputs_as_arrays_tuples_values_and_scalars() -> None:
 )  # fmt: skip
 def test_bad_sizes_raise_a_clear_error(make) -> None:
     # a wrong kind (a float, a bool, a string) is a TypeError, a bad number a ValueError
-    with pytest.raises((ValueError, TypeError), match="expected|must be"):
+    with pytest.raises((ValueError, TypeError), match=r"expected|must be"):
         make()
 
 
@@ -356,7 +366,7 @@ def test_unknown_activation_lists_the_valid_ones(make) -> None:
 
 
 @pytest.mark.parametrize(
-    "seed, error, says",
+    ("seed", "error", "says"),
     [
         ("x", TypeError, "str"),
         (1.5, TypeError, "float"),

@@ -64,18 +64,21 @@ def test_embedding_starts_standard_normal_from_its_seed() -> None:
     table = Embedding(27, 10, seed=3)
     expected = np.random.default_rng(3).standard_normal((27, 10)).astype(np.float32)
     np.testing.assert_array_equal(table.weight.data, expected)
-    assert table.weight.dtype == np.float32 and table.weight.requires_grad
+    assert table.weight.dtype == np.float32
+    assert table.weight.requires_grad
     np.testing.assert_array_equal(Embedding(27, 10, seed=3).weight.data, table.weight.data)
     assert not np.array_equal(Embedding(27, 10, seed=4).weight.data, table.weight.data)
     big = Embedding(2000, 100, seed=0, dtype="float64").weight.data
-    assert abs(big.mean()) < 0.01 and big.std() == pytest.approx(1.0, abs=0.01)
+    assert abs(big.mean()) < 0.01
+    assert big.std() == pytest.approx(1.0, abs=0.01)
     assert repr(table) == repr(nn.Embedding(27, 10)) == "Embedding(27, 10)"
     assert [n for n, _ in table.named_parameters()] == ["weight"]
-    assert table.takes_indices() and table.num_parameters() == 270
+    assert table.takes_indices()
+    assert table.num_parameters() == 270
 
 
 @pytest.mark.parametrize(
-    "indices, shape",
+    ("indices", "shape"),
     [
         (np.array([3, 0, 3]), (3, 10)),
         (np.array([[1, 2, 3], [0, 0, 26]]), (2, 3, 10)),
@@ -88,12 +91,13 @@ def test_embedding_starts_standard_normal_from_its_seed() -> None:
 def test_embedding_lookup_shapes_and_rows(indices, shape) -> None:
     table = Embedding(27, 10, seed=0)
     out = table(indices)
-    assert out.shape == shape and out.dtype == np.float32
+    assert out.shape == shape
+    assert out.dtype == np.float32
     np.testing.assert_array_equal(out.data, table.weight.data[np.asarray(indices)])
 
 
 @pytest.mark.parametrize("dtype", ["float64", "float32"])
-@pytest.mark.parametrize("rows, lookups", [(27, (32, 3)), (300, (40, 8))])  # small and large
+@pytest.mark.parametrize(("rows", "lookups"), [(27, (32, 3)), (300, (40, 8))])  # small and large
 def test_embedding_backward_adds_up_repeated_rows_as_torch(dtype, rows, lookups) -> None:
     """Repeated indices: each lookup's gradient is added into its row (a scatter-add)."""
     torch.manual_seed(0)
@@ -143,7 +147,7 @@ def test_embedding_index_out_of_range_is_an_index_error_naming_it(bad) -> None:
 
 
 @pytest.mark.parametrize(
-    "indices, match",
+    ("indices", "match"),
     [
         (np.array([1.0, 2.0]), "expected integer indices"),
         ([0.0, 3.0], "expected integer indices"),
@@ -158,7 +162,7 @@ def test_embedding_refuses_indices_that_are_not_integers(indices, match) -> None
 
 
 @pytest.mark.parametrize(
-    "args, error, match",
+    ("args", "error", "match"),
     [
         ((0, 10), ValueError, r"Embedding\(num_embeddings\): expected a whole number >= 1, got 0"),
         ((27, 0), ValueError, r"Embedding\(embedding_dim\): expected a whole number >= 1, got 0"),
@@ -245,11 +249,13 @@ def through_torch(bn: torch.nn.Module, x: torch.Tensor) -> torch.Tensor:
 
 
 def assert_batchnorm_state(ours: BatchNorm1d, theirs: torch.nn.BatchNorm1d, dtype: str) -> None:
-    assert theirs.running_mean is not None and theirs.running_var is not None
+    assert theirs.running_mean is not None
+    assert theirs.running_var is not None
     assert theirs.num_batches_tracked is not None
     assert_near(ours.running_mean, theirs.running_mean, dtype, "running_mean")
     assert_near(ours.running_var, theirs.running_var, dtype, "running_var")
-    assert ours.num_batches_tracked.dtype == np.int64 and ours.num_batches_tracked.shape == ()
+    assert ours.num_batches_tracked.dtype == np.int64
+    assert ours.num_batches_tracked.shape == ()
     assert int(ours.num_batches_tracked) == int(theirs.num_batches_tracked)
     assert ours.running_mean.dtype == ours.running_var.dtype == np.dtype(dtype)
 
@@ -323,7 +329,8 @@ def test_batchnorm_momentum_zero_keeps_and_one_replaces_the_running_statistics(m
 
 def test_batchnorm_without_affine_matches_torch() -> None:
     ours, theirs = paired_batchnorm(5, "float64", affine=False)
-    assert ours.parameters() == [] and list(ours.state_dict()) == list(theirs.state_dict())
+    assert ours.parameters() == []
+    assert list(ours.state_dict()) == list(theirs.state_dict())
     batchnorm_step(ours, theirs, (6, 5), "float64")
     assert_batchnorm_state(ours, theirs, "float64")
     assert repr(ours) == "BatchNorm1d(5, eps=1e-05, momentum=0.1, affine=False)"
@@ -335,8 +342,10 @@ def test_batchnorm_refuses_a_batch_of_one_in_training_mode_and_says_why(shape) -
     x = Tensor(RNG.standard_normal(shape), dtype="float64")
     with pytest.raises(ValueError, match="a batch of one example") as info:
         bn(x)
-    assert "model.eval()" in str(info.value) and "variance is 0" in str(info.value)
-    assert int(bn.num_batches_tracked) == 0 and not bn.running_mean.any()  # nothing moved
+    assert "model.eval()" in str(info.value)
+    assert "variance is 0" in str(info.value)
+    assert int(bn.num_batches_tracked) == 0
+    assert not bn.running_mean.any()
     with pytest.raises(ValueError, match="Expected more than 1 value per channel"):
         nn.BatchNorm1d(4)(
             torch.ones(shape).transpose(1, -1) if len(shape) == 3 else torch.ones(shape)
@@ -348,7 +357,7 @@ def test_batchnorm_refuses_a_batch_of_one_in_training_mode_and_says_why(shape) -
 
 
 @pytest.mark.parametrize(
-    "shape, match",
+    ("shape", "match"),
     [
         ((4, 3), r"with 5 features in the last dimension, got shape \(4, 3\)"),
         ((2, 5, 3), r"got shape \(2, 5, 3\)"),
@@ -471,13 +480,15 @@ def test_calculate_gain_is_torchs(name) -> None:
 def test_kaiming_normal_and_uniform_have_std_gain_over_root_fan_in(nonlinearity) -> None:
     std = calculate_gain(nonlinearity) / math.sqrt(500)
     w = kaiming_normal((800, 500), nonlinearity=nonlinearity, seed=0, dtype="float64")
-    assert w.shape == (800, 500) and w.std() == pytest.approx(std, rel=0.01)
+    assert w.shape == (800, 500)
+    assert w.std() == pytest.approx(std, rel=0.01)
     assert abs(w.mean()) < 0.01 * std
     expected = np.random.default_rng(0).standard_normal((800, 500)) * std
     np.testing.assert_array_equal(w, expected)  # exactly randn · gain / √fan_in
     u = kaiming_uniform((800, 500), nonlinearity=nonlinearity, seed=0, dtype="float64")
     bound = calculate_gain(nonlinearity) * math.sqrt(3 / 500)
-    assert np.abs(u).max() <= bound and np.abs(u).max() > 0.99 * bound
+    assert np.abs(u).max() <= bound
+    assert np.abs(u).max() > 0.99 * bound
     assert u.std() == pytest.approx(std, rel=0.01)
     t = torch.empty(800, 500, dtype=torch.float64)  # PyTorch's: the same spread
     nn.init.kaiming_normal_(t, a=0, mode="fan_in", nonlinearity="relu")
@@ -503,7 +514,8 @@ def test_linear_kaiming_gain_scales_the_weights(gain) -> None:
     np.testing.assert_allclose(scaled.weight.data, gain * plain.weight.data, rtol=1e-15)
     assert plain.weight.data.std() == pytest.approx(1 / math.sqrt(500), rel=0.01)
     assert scaled.weight.data.std() == pytest.approx(gain / math.sqrt(500), rel=0.01)
-    assert scaled.bias is not None and not scaled.bias.data.any()
+    assert scaled.bias is not None
+    assert not scaled.bias.data.any()
     f32 = Linear(500, 300, init="kaiming", gain=gain, seed=0)
     assert f32.weight.dtype == np.float32
     np.testing.assert_allclose(f32.weight.data, scaled.weight.data, rtol=1e-6)
@@ -516,7 +528,8 @@ def test_linear_kaiming_gain_scales_the_weights(gain) -> None:
 def test_normal_init_and_linear_normal() -> None:
     w = normal_init((3, 4), std=0.5, seed=1, dtype="float64")
     np.testing.assert_array_equal(w, np.random.default_rng(1).standard_normal((3, 4)) * 0.5)
-    assert normal_init((5,), seed=0).dtype == np.float32 and normal_init((2, 3, 4)).shape == (
+    assert normal_init((5,), seed=0).dtype == np.float32
+    assert normal_init((2, 3, 4)).shape == (
         2,
         3,
         4,
@@ -600,7 +613,8 @@ def test_load_state_dict_refuses_bad_buffers_and_changes_nothing() -> None:
     refused({**good, "weight": np.ones(3)}, ValueError, "weight")
     refused({**good, "running_mean": np.array(["a"] * 4)}, TypeError, "real numbers")
     bn.load_state_dict({**good, "num_batches_tracked": np.array(4.0)})  # a whole float is a count
-    assert bn.num_batches_tracked.dtype == np.int64 and int(bn.num_batches_tracked) == 4
+    assert bn.num_batches_tracked.dtype == np.int64
+    assert int(bn.num_batches_tracked) == 4
     np.testing.assert_array_equal(bn.running_var, good["running_var"])
     assert bn.weight is not None
     np.testing.assert_array_equal(bn.weight.data, good["weight"])

@@ -28,8 +28,10 @@ def test_names_lists_every_dataset():
 def test_shapes_and_dtypes(name):
     n_default, d, classes = SEEDED[name]
     X, y = datasets.load(name)
-    assert isinstance(X, np.ndarray) and isinstance(y, np.ndarray)
-    assert X.dtype == np.float64 and X.shape == (n_default, d)
+    assert isinstance(X, np.ndarray)
+    assert isinstance(y, np.ndarray)
+    assert X.dtype == np.float64
+    assert X.shape == (n_default, d)
     assert y.shape == (n_default,)
     assert np.isfinite(X).all()
     if classes is None:
@@ -48,7 +50,8 @@ def test_shapes_and_dtypes(name):
 @pytest.mark.parametrize("n", [7, 40])
 def test_n_is_respected(name, n):
     X, y = datasets.load(name, n=n)
-    assert X.shape == (n, 2) and y.shape == (n,)
+    assert X.shape == (n, 2)
+    assert y.shape == (n,)
 
 
 @pytest.mark.parametrize("name", list(SEEDED))
@@ -93,7 +96,8 @@ def test_moons_geometry_without_noise():
     upper, lower = X[y == 0], X[y == 1]
     np.testing.assert_allclose(np.hypot(upper[:, 0], upper[:, 1]), 1.0)
     np.testing.assert_allclose(np.hypot(lower[:, 0] - 1.0, lower[:, 1] - 0.5), 1.0)
-    assert (upper[:, 1] >= -1e-12).all() and (lower[:, 1] <= 0.5 + 1e-12).all()
+    assert (upper[:, 1] >= -1e-12).all()
+    assert (lower[:, 1] <= 0.5 + 1e-12).all()
 
 
 def test_moons_are_shuffled():
@@ -114,29 +118,33 @@ def test_xor_labels_follow_the_quadrants():
     assert (expected == y).mean() > 0.99  # noise 0.1 around (±1, ±1) almost never crosses
 
 
-@pytest.mark.parametrize("n, classes", [(300, 3), (301, 3), (100, 2), (50, 5)])
+@pytest.mark.parametrize(("n", "classes"), [(300, 3), (301, 3), (100, 2), (50, 5)])
 def test_spiral_class_counts(n, classes):
     X, y = datasets.spiral(n, classes=classes, seed=0)
     counts = np.bincount(y, minlength=classes)
-    assert counts.sum() == n and len(counts) == classes
+    assert counts.sum() == n
+    assert len(counts) == classes
     assert counts.max() - counts.min() <= 1
     assert (np.hypot(X[:, 0], X[:, 1]) <= 1.0 + 1e-12).all()
 
 
-@pytest.mark.parametrize("n, centers, dim", [(150, 3, 2), (100, 4, 3), (9, 2, 1)])
+@pytest.mark.parametrize(("n", "centers", "dim"), [(150, 3, 2), (100, 4, 3), (9, 2, 1)])
 def test_blobs_class_counts_and_clusters(n, centers, dim):
     X, y = datasets.blobs(n, centers=centers, std=0.1, dim=dim, seed=0)
     assert X.shape == (n, dim)
     counts = np.bincount(y, minlength=centers)
-    assert counts.max() - counts.min() <= 1 and counts.sum() == n
+    assert counts.max() - counts.min() <= 1
+    assert counts.sum() == n
     for c in range(centers):
         assert X[y == c].std(axis=0).max() < 0.3  # tight clusters with std 0.1
 
 
 def test_sweets_is_the_eight_rows():
     X, y = datasets.sweets()
-    assert X.shape == (8, 3) and X.dtype == np.float64
-    assert y.shape == (8,) and y.dtype == np.int64
+    assert X.shape == (8, 3)
+    assert X.dtype == np.float64
+    assert y.shape == (8,)
+    assert y.dtype == np.int64
     assert len({tuple(r) for r in X.tolist()}) == 8
     assert set(np.unique(X).tolist()) == {0.0, 1.0}
     np.testing.assert_array_equal(y, X[:, 1].astype(int))
@@ -148,8 +156,10 @@ def test_sweets_is_the_eight_rows():
 def test_houses_follow_the_formula():
     X, y = datasets.houses(3000, noise=10.0, seed=4)
     size, location = X[:, 0], X[:, 1]
-    assert size.min() >= 40 and size.max() <= 200
-    assert location.min() >= 0 and location.max() <= 1
+    assert size.min() >= 40
+    assert size.max() <= 200
+    assert location.min() >= 0
+    assert location.max() <= 1
     residual = y - datasets.HOUSE_PRICE(size, location)
     assert abs(residual.mean()) < 1.0
     assert residual.std() == pytest.approx(10.0, rel=0.05)
@@ -182,7 +192,7 @@ def test_gates(gate):
 
 @pytest.mark.parametrize("bad", ["nope", "Moons", "", None, 3])
 def test_load_unknown_lists_valid_names(bad):
-    with pytest.raises(ValueError) as info:
+    with pytest.raises(ValueError, match=r"^unknown dataset ") as info:
         datasets.load(bad)
     msg = str(info.value)
     assert repr(bad) in msg
@@ -211,7 +221,7 @@ def test_n_of_the_wrong_kind(name, n):
         datasets.load(name, n=n)
 
 
-@pytest.mark.parametrize("name, n", [("moons", 1), ("circles", 1), ("xor", 3), ("spiral", 1)])
+@pytest.mark.parametrize(("name", "n"), [("moons", 1), ("circles", 1), ("xor", 3), ("spiral", 1)])
 def test_too_few_points(name, n):
     with pytest.raises(
         ValueError, match=rf"n: expected a whole number from {n + 1} to 1,000,000, got {n}"
@@ -221,7 +231,7 @@ def test_too_few_points(name, n):
 
 @pytest.mark.parametrize("name", ["moons", "circles", "xor", "spiral", "houses"])
 @pytest.mark.parametrize(
-    "noise, exc",
+    ("noise", "exc"),
     [
         (-0.1, ValueError),
         (float("nan"), ValueError),
@@ -238,7 +248,7 @@ def test_bad_noise(name, noise, exc):
 
 @pytest.mark.parametrize("std", [-1.0, float("nan")])
 def test_blobs_bad_std(std):
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"^std: expected a number >= 0, got "):
         datasets.blobs(std=std)
 
 
@@ -260,7 +270,7 @@ def test_blobs_bad_sizes(kwargs):
         datasets.blobs(**kwargs)
 
 
-@pytest.mark.parametrize("seed, exc", [(-1, ValueError), ("0", TypeError), (1.5, TypeError)])
+@pytest.mark.parametrize(("seed", "exc"), [(-1, ValueError), ("0", TypeError), (1.5, TypeError)])
 def test_bad_seed(seed, exc):
     with pytest.raises(exc, match="seed"):
         datasets.moons(seed=seed)
@@ -268,7 +278,9 @@ def test_bad_seed(seed, exc):
 
 def test_plane_is_the_tilted_plane_plus_noise():
     X, y = datasets.plane(500, noise=0.0, seed=3)
-    assert X.shape == (500, 2) and y.shape == (500,) and y.dtype == np.float64
+    assert X.shape == (500, 2)
+    assert y.shape == (500,)
+    assert y.dtype == np.float64
     assert np.all(np.abs(X) <= 1.0)
     np.testing.assert_allclose(y, 0.6 * X[:, 0] - 0.4 * X[:, 1])
     _, noisy = datasets.plane(500, noise=0.1, seed=3)
@@ -279,7 +291,8 @@ def test_bumps_has_two_hills_and_a_valley():
     X, y = datasets.bumps(2000, noise=0.0, seed=0)
     hill = np.argmin(np.hypot(X[:, 0] + 0.4, X[:, 1] - 0.4))
     valley = np.argmin(np.hypot(X[:, 0], X[:, 1] + 0.5))
-    assert y[hill] > 0.9 and y[valley] < -0.9
+    assert y[hill] > 0.9
+    assert y[valley] < -0.9
     assert datasets.load("bumps", n=50, seed=1)[1].shape == (50,)
 
 
@@ -289,7 +302,7 @@ def test_spiral_turn_is_how_far_each_arm_winds():
         arm = X[y == k]
         angles = np.arctan2(arm[:, 0], arm[:, 1])
         np.testing.assert_allclose(angles, angles[0], atol=1e-9)
-    X9, y9 = datasets.spiral(300, classes=2, noise=0.0, seed=0, turn=9.0)
+    X9, _y9 = datasets.spiral(300, classes=2, noise=0.0, seed=0, turn=9.0)
     outer = X9[np.argmax(np.hypot(*X9.T))]
     assert np.hypot(*outer) == pytest.approx(1.0)
     with pytest.raises(ValueError, match="turn"):

@@ -53,15 +53,19 @@ def test_the_names_file_ships_inside_the_package_unchanged() -> None:
     assert hashlib.sha256(data).hexdigest() == NAMES_SHA256
     licence = (resources.files("neuronlab.data") / "names-LICENSE.txt").read_text("utf-8")
     assert "Copyright (c) 2022 Andrej Karpathy" in licence
-    assert "karpathy/makemore" in licence and "988aa59" in licence
-    assert "32,033" in licence and "Permission is hereby granted" in licence
+    assert "karpathy/makemore" in licence
+    assert "988aa59" in licence
+    assert "32,033" in licence
+    assert "Permission is hereby granted" in licence
 
 
 def test_names_are_the_lectures_32033(all_names: list[str]) -> None:
     assert len(all_names) == 32_033
-    assert all_names[:3] == ["emma", "olivia", "ava"] and all_names[-1] == "zzyzx"
+    assert all_names[:3] == ["emma", "olivia", "ava"]
+    assert all_names[-1] == "zzyzx"
     assert all(set(name) <= set(LETTERS) for name in all_names)
-    assert min(map(len, all_names)) == 2 and max(map(len, all_names)) == 15
+    assert min(map(len, all_names)) == 2
+    assert max(map(len, all_names)) == 15
     assert len(set(all_names)) == 29_494
 
 
@@ -74,7 +78,8 @@ def test_names_is_a_fresh_list_each_call() -> None:
 
 def test_dataset_names_lists_what_load_accepts() -> None:
     assert dataset_names() == list(datasets.DATASETS)
-    assert "moons" in datasets.dataset_names() and "names" not in datasets.dataset_names()
+    assert "moons" in datasets.dataset_names()
+    assert "names" not in datasets.dataset_names()
 
 
 # -- the vocabulary ---------------------------------------------------------------------
@@ -82,23 +87,36 @@ def test_dataset_names_lists_what_load_accepts() -> None:
 
 def test_the_vocabulary_of_the_names_is_dot_and_a_to_z(all_names: list[str]) -> None:
     vocab = Vocabulary.from_words(all_names)
-    assert vocab.characters == "." + LETTERS and len(vocab) == 27
-    assert vocab.stoi["."] == 0 and vocab.stoi["a"] == 1 and vocab.stoi["z"] == 26
-    assert vocab.itos[0] == "." and vocab.itos[1] == "a" and vocab.itos[26] == "z"
+    assert vocab.characters == "." + LETTERS
+    assert len(vocab) == 27
+    assert vocab.stoi["."] == 0
+    assert vocab.stoi["a"] == 1
+    assert vocab.stoi["z"] == 26
+    assert vocab.itos[0] == "."
+    assert vocab.itos[1] == "a"
+    assert vocab.itos[26] == "z"
     assert dict(vocab.stoi) == {s: i for i, s in enumerate(".abcdefghijklmnopqrstuvwxyz")}
     assert dict(vocab.itos) == {i: s for s, i in vocab.stoi.items()}
     assert repr(vocab) == "Vocabulary(27 characters: '.abcdefghijklmnopqrstuvwxyz')"
-    assert BOUNDARY == "." and "q" in vocab and "Q" not in vocab and 1 not in vocab
+    assert BOUNDARY == "."
+    assert "q" in vocab
+    assert "Q" not in vocab
+    assert 1 not in vocab
 
 
 def test_vocabulary_from_its_characters_encode_and_decode() -> None:
     vocab = Vocabulary(".abc")
     assert vocab == Vocabulary([".", "a", "b", "c"]) == Vocabulary.from_words(["cab", "a"])
-    assert hash(vocab) == hash(Vocabulary(".abc")) and vocab != Vocabulary(".acb")
-    assert vocab != ".abc" and len({vocab, Vocabulary(".abc")}) == 1
-    assert vocab.encode("cab") == [3, 1, 2] and vocab.encode(".a.") == [0, 1, 0]
-    assert vocab.encode("") == [] and vocab.decode([]) == ""
-    assert vocab.decode([3, 1, 2]) == "cab" and vocab.decode(np.array([0, 3])) == ".c"
+    assert hash(vocab) == hash(Vocabulary(".abc"))
+    assert vocab != Vocabulary(".acb")
+    assert vocab != ".abc"
+    assert len({vocab, Vocabulary(".abc")}) == 1
+    assert vocab.encode("cab") == [3, 1, 2]
+    assert vocab.encode(".a.") == [0, 1, 0]
+    assert vocab.encode("") == []
+    assert vocab.decode([]) == ""
+    assert vocab.decode([3, 1, 2]) == "cab"
+    assert vocab.decode(np.array([0, 3])) == ".c"
     assert Vocabulary.from_words(["b-a"]).characters == ".-ab"  # "-" sorts before "."
 
 
@@ -114,7 +132,9 @@ def test_the_vocabulary_cannot_be_changed_from_outside() -> None:
         vocab.extra = 1  # type: ignore[attr-defined]
     copy = dict(vocab.stoi)
     copy["c"] = 3
-    assert vocab.characters == ".ab" and "c" not in vocab.stoi and vocab.decode([2]) == "b"
+    assert vocab.characters == ".ab"
+    assert "c" not in vocab.stoi
+    assert vocab.decode([2]) == "b"
 
 
 @pytest.mark.parametrize(
@@ -176,8 +196,10 @@ def test_from_words_refuses_a_dot_in_a_word_and_bad_lists() -> None:
 def test_context_windows_of_emma_are_the_lectures() -> None:
     vocab = Vocabulary("." + LETTERS)
     X, Y = context_windows(["emma"], 3, vocab)
-    assert X.dtype == np.int64 and Y.dtype == np.int64
-    assert X.shape == (5, 3) and Y.shape == (5,)
+    assert X.dtype == np.int64
+    assert Y.dtype == np.int64
+    assert X.shape == (5, 3)
+    assert Y.shape == (5,)
     contexts = ["".join(vocab.itos[int(i)] for i in row) for row in X]
     targets = [vocab.itos[int(i)] for i in Y]
     assert list(zip(contexts, targets)) == [
@@ -193,15 +215,21 @@ def test_context_windows_of_emma_are_the_lectures() -> None:
 
 def test_context_windows_default_vocabulary_is_that_of_the_words() -> None:
     X, Y = context_windows(["ab", "b"], 1)
-    assert X.tolist() == [[0], [1], [2], [0], [2]] and Y.tolist() == [1, 2, 0, 2, 0]
+    assert X.tolist() == [[0], [1], [2], [0], [2]]
+    assert Y.tolist() == [1, 2, 0, 2, 0]
     X, Y = context_windows(["ab"], MAX_BLOCK_SIZE)
-    assert X.shape == (3, 64) and X[:, :-2].max() == 0 and X[2, -2:].tolist() == [1, 2]
+    assert X.shape == (3, 64)
+    assert X[:, :-2].max() == 0
+    assert X[2, -2:].tolist() == [1, 2]
 
 
 def test_context_windows_of_all_names(all_names: list[str]) -> None:
     X, Y = context_windows(all_names, 3)
-    assert X.shape == (228_146, 3) and Y.shape == (228_146,)
-    assert X.flags["C_CONTIGUOUS"] and int(X.max()) == 26 and int((Y == 0).sum()) == 32_033
+    assert X.shape == (228_146, 3)
+    assert Y.shape == (228_146,)
+    assert X.flags["C_CONTIGUOUS"]
+    assert int(X.max()) == 26
+    assert int((Y == 0).sum()) == 32_033
 
 
 def lecture_windows(
@@ -215,7 +243,7 @@ def lecture_windows(
             ix = stoi[ch]
             X.append(context)
             Y.append(ix)
-            context = context[1:] + [ix]
+            context = [*context[1:], ix]
     return X, Y
 
 
@@ -232,15 +260,18 @@ def test_context_windows_match_the_lectures_loop(words: list[str], block_size: i
     vocab = Vocabulary.from_words(words)
     X, Y = context_windows(words, block_size)
     want_X, want_Y = lecture_windows(words, block_size, dict(vocab.stoi))
-    assert X.shape == (len(want_Y), block_size) and X.dtype == np.int64
-    assert X.tolist() == want_X and Y.tolist() == want_Y
+    assert X.shape == (len(want_Y), block_size)
+    assert X.dtype == np.int64
+    assert X.tolist() == want_X
+    assert Y.tolist() == want_Y
     assert len(Y) == sum(len(w) + 1 for w in words)
 
 
 @given(words=word_lists)
 def test_encode_and_decode_round_trip(words: list[str]) -> None:
     vocab = Vocabulary.from_words(words)
-    assert vocab.characters[0] == "." and sorted(vocab.characters[1:]) == list(vocab.characters[1:])
+    assert vocab.characters[0] == "."
+    assert sorted(vocab.characters[1:]) == list(vocab.characters[1:])
     for word in words:
         assert vocab.decode(vocab.encode(word)) == word
     assert vocab.encode(vocab.decode(range(len(vocab)))) == list(range(len(vocab)))
@@ -310,7 +341,8 @@ def test_the_lectures_split_of_the_names(all_names: list[str]) -> None:
     sizes = [len(context_windows(part, 3, vocab)[1]) for part in (train, dev, test)]
     assert sizes == [182_625, 22_655, 22_866]
     Xtr, Ytr = context_windows(train, 3, vocab)
-    assert Xtr.shape == (182_625, 3) and Ytr.shape == (182_625,)
+    assert Xtr.shape == (182_625, 3)
+    assert Ytr.shape == (182_625,)
 
 
 def test_split_words_seed_and_fractions() -> None:

@@ -114,7 +114,8 @@ def test_from_torch_reads_a_torch_network():
 def test_from_torch_single_layer_and_float64():
     layer = nn.Linear(4, 2, dtype=torch.float64)
     model = from_torch(layer)
-    assert isinstance(model, Sequential) and len(model) == 1
+    assert isinstance(model, Sequential)
+    assert len(model) == 1
     assert model[0].weight.data.dtype == np.float64
     X = RNG.normal(size=(3, 4))
     np.testing.assert_allclose(predict(model, X), torch_out(layer, X), rtol=1e-12)

@@ -14,8 +14,8 @@ import pytest
 
 pytest.importorskip("matplotlib", reason="the tour draws with matplotlib")
 
-from neuronlab import mlp  # noqa: E402
-from neuronlab.tour import (  # noqa: E402
+from neuronlab import mlp
+from neuronlab.tour import (
     TANH_NEURON_BIAS,
     TOUR_STEPS,
     DigitsRun,
@@ -25,7 +25,7 @@ from neuronlab.tour import (  # noqa: E402
     tanh_neuron_output,
     training_steps,
 )
-from neuronlab.training import History  # noqa: E402
+from neuronlab.training import History
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +46,8 @@ def step_text(text: str, number: int) -> str:
 def test_steps_come_in_the_learners_order(tour: tuple[str, list[Path], Path]) -> None:
     text = tour[0]
     positions = [text.index(f"== {i}. ") for i in range(1, len(TOUR_STEPS) + 1)]
-    assert positions == sorted(positions) and len(positions) == 9
+    assert positions == sorted(positions)
+    assert len(positions) == 9
 
 
 @pytest.mark.parametrize(
@@ -122,9 +123,11 @@ def test_every_picture_is_written_and_valid(tour: tuple[str, list[Path], Path]) 
 def test_graph_pictures_show_the_numbers(tour: tuple[str, list[Path], Path]) -> None:
     out = tour[2]
     l_text = " ".join(ET.parse(out / "03_L_graph.svg").getroot().itertext())
-    assert "-8.0000" in l_text and "6.0000" in l_text  # L's data, a's grad
+    assert "-8.0000" in l_text
+    assert "6.0000" in l_text
     n_text = " ".join(ET.parse(out / "05_neuron_graph.svg").getroot().itertext())
-    assert "0.7071" in n_text and "-1.5000" in n_text
+    assert "0.7071" in n_text
+    assert "-1.5000" in n_text
 
 
 def test_the_learned_perceptron_leaves_every_point_off_its_line(
@@ -156,7 +159,8 @@ def test_the_nudge_is_shown_on_a_curve_where_secant_and_tangent_differ(
     assert slope == pytest.approx(1.0)
     assert abs(ratios[0.5] - slope) > 0.3  # the pictured nudge: visibly not the tangent
     errors = [abs(ratios[h] - slope) for h in (0.5, 0.1, 0.01, 0.001)]
-    assert errors == sorted(errors, reverse=True) and errors[-1] < 0.01
+    assert errors == sorted(errors, reverse=True)
+    assert errors[-1] < 0.01
     rise = tanh_neuron_output(-2.5) - tanh_neuron_output(-3.0)
     assert ratios[0.5] == pytest.approx(rise / 0.5, abs=1e-6)
 

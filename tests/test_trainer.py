@@ -60,11 +60,12 @@ def test_first_step_is_one_sgd_step_on_the_first_batch(engine):
     twin.zero_grad()
     expected.backward()
     for p in twin.parameters():
-        p.data -= 0.5 * (p.grad if engine == "scalar" else p.grad)
+        p.data -= 0.5 * p.grad
     assert loss == pytest.approx(float(expected.data if engine == "scalar" else expected.item()))
     for ours, theirs in zip(weights(model), weights(twin)):
         np.testing.assert_allclose(ours, theirs, rtol=1e-12, atol=1e-15)
-    assert trainer.steps_done == 1 and trainer.epochs_done == 0
+    assert trainer.steps_done == 1
+    assert trainer.epochs_done == 0
     assert trainer.epoch_progress == pytest.approx(5 / 12)
     assert trainer.order.tolist() == list(range(12))  # shuffle=False: in order
 
@@ -75,7 +76,8 @@ def test_steps_make_epochs_and_history_rows(engine):
     trainer = Trainer(MODELS[engine](), X, y, loss="hinge", lr=0.1, batch_size=5, seed=3)
     assert trainer.steps_per_epoch == 3  # ceil(12 / 5)
     losses = [trainer.step() for _ in range(3)]
-    assert trainer.epochs_done == 1 and trainer.history.epochs == 1
+    assert trainer.epochs_done == 1
+    assert trainer.history.epochs == 1
     # the epoch's loss is the mean over examples: batches of 5, 5 and 2
     assert trainer.history.loss[0] == pytest.approx(
         (5 * losses[0] + 5 * losses[1] + 2 * losses[2]) / 12
@@ -83,7 +85,8 @@ def test_steps_make_epochs_and_history_rows(engine):
     assert trainer.history.lr == [0.1]
     trainer.step()  # a step into epoch 2, then epoch() finishes it
     figures = trainer.epoch()
-    assert trainer.epochs_done == 2 and trainer.steps_done == 6
+    assert trainer.epochs_done == 2
+    assert trainer.steps_done == 6
     assert figures == trainer.history.final()
     assert 0.0 <= figures["accuracy"] <= 1.0
 
@@ -235,7 +238,7 @@ def test_an_optimizer_without_a_bound_snapshots_every_step(monkeypatch):
 
 def test_optimizer_and_lr_together_is_an_error():
     model = MLP(2, [1], seed=0)
-    with pytest.raises(ValueError, match="either an optimizer .* or lr, not both"):
+    with pytest.raises(ValueError, match=r"either an optimizer .* or lr, not both"):
         Trainer(model, *moons(5), optimizer=SGD(model.parameters(), lr=0.1), lr=0.5)
     with pytest.raises(ValueError, match="fit: give either an optimizer"):
         fit(model, *moons(5), optimizer=SGD(model.parameters(), lr=0.1), lr=0.5, verbose=False)

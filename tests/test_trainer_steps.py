@@ -203,7 +203,8 @@ def test_update_ratios_are_recorded_for_every_weight_matrix_at_their_steps(vocab
     assert history.update_steps == [1, 5, 9]
     assert list(history.update_ratios) == ["0.weight", "2.weight", "5.weight"]  # 2-D only
     for name, ratios in history.update_ratios.items():
-        assert len(ratios) == 3 and all(-6 < r < 0 for r in ratios), name
+        assert len(ratios) == 3, name
+        assert all(-6 < r < 0 for r in ratios), name
 
 
 def test_an_sgd_update_ratio_is_log10_of_std_lr_grad_over_std_p(vocab, contexts) -> None:
@@ -258,12 +259,13 @@ def test_saturated_tanh_warns_once_for_the_lectures_start_only(vocab, contexts) 
     normal = [m for m in run("normal") if "saturated" in m]
     assert len(normal) == 1
     assert "of the outputs of tanh layer 1 are saturated" in normal[0]
-    assert 'init="kaiming"' in normal[0] and "BatchNorm1d" in normal[0]
+    assert 'init="kaiming"' in normal[0]
+    assert "BatchNorm1d" in normal[0]
     assert not [m for m in run("kaiming") if "saturated" in m]
 
 
 @pytest.mark.parametrize(
-    "lr, match",
+    ("lr", "match"),
     [(1e-9, "so it learns very slowly. Raise the learning rate"), (100.0, "undoes much")],
 )
 def test_steps_far_from_the_guide_warn(vocab, contexts, lr, match) -> None:
@@ -275,7 +277,8 @@ def test_steps_far_from_the_guide_warn(vocab, contexts, lr, match) -> None:
         )
     )
     found = [m for m in messages if "lectures' guide is about 10^-3" in m]
-    assert len(found) == 1 and match in found[0]
+    assert len(found) == 1
+    assert match in found[0]
 
 
 def test_steps_that_do_not_move_the_weights_at_all_warn(vocab, contexts) -> None:
@@ -403,16 +406,19 @@ def test_lr_find_sweeps_1e_3_to_1_and_leaves_the_model_as_it_was(vocab, contexts
     fit(model, X, Y, loss="cross_entropy", lr=0.1, steps=3, batch_size=32, batches="random")
     before = model.state_dict()
     sweep = lr_find(model, X, Y)
-    assert 100 < len(sweep.lrs) <= 1000 and len(sweep.losses) == len(sweep.lrs)
+    assert 100 < len(sweep.lrs) <= 1000
+    assert len(sweep.losses) == len(sweep.lrs)
     assert sweep.lrs[0] == pytest.approx(1e-3, rel=1e-12)
     assert (np.diff(sweep.lrs) > 0).all()
     np.testing.assert_allclose(
         sweep.lrs, np.geomspace(1e-3, 1.0, 1000)[: len(sweep.lrs)], rtol=1e-12
     )
     if sweep.stopped:
-        assert "lr" in sweep.stopped and len(sweep.lrs) < 1000
+        assert "lr" in sweep.stopped
+        assert len(sweep.lrs) < 1000
     else:
-        assert len(sweep.lrs) == 1000 and sweep.lrs[-1] == pytest.approx(1.0, rel=1e-12)
+        assert len(sweep.lrs) == 1000
+        assert sweep.lrs[-1] == pytest.approx(1.0, rel=1e-12)
     assert sweep.lrs[0] / 2 <= sweep.suggestion <= sweep.lrs[-1]
     assert 0.01 < sweep.suggestion < 1.0  # the lectures read about 0.1 off this plot
     after = model.state_dict()
@@ -428,8 +434,10 @@ def test_lr_find_stops_when_the_loss_diverges_and_checks_its_arguments(vocab, co
     model = lecture_mlp(vocab, init="kaiming", seed=0)
     before = model.state_dict()
     sweep = lr_find(model, X, Y, start=1.0, end=1e4, steps=200)
-    assert sweep.stopped and len(sweep.lrs) < 200
-    assert sweep.lrs[0] <= sweep.suggestion * 2 and sweep.suggestion <= sweep.lrs[-1]
+    assert sweep.stopped
+    assert len(sweep.lrs) < 200
+    assert sweep.lrs[0] <= sweep.suggestion * 2
+    assert sweep.suggestion <= sweep.lrs[-1]
     for key, value in model.state_dict().items():
         np.testing.assert_array_equal(value, before[key], err_msg=key)
     with pytest.raises(ValueError, match=r"lr_find: end \(0\.001\) must be above start \(0\.001\)"):

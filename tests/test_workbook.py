@@ -70,10 +70,14 @@ def cli(*args: str, cwd: Path, timeout: float = 300) -> subprocess.CompletedProc
 
 
 def test_twelve_exercises_in_order_with_hints_and_a_check() -> None:
-    assert len(NUMBERS) >= 12 and NUMBERS == tuple(f"{n:02d}" for n in range(1, len(NUMBERS) + 1))
+    assert len(NUMBERS) >= 12
+    assert tuple(f"{n:02d}" for n in range(1, len(NUMBERS) + 1)) == NUMBERS
     for e in EXERCISES:
-        assert e.file.startswith(e.number + "_") and e.file.endswith(".py")
-        assert e.title and e.hints and all(h.strip() for h in e.hints)
+        assert e.file.startswith(e.number + "_")
+        assert e.file.endswith(".py")
+        assert e.title
+        assert e.hints
+        assert all(h.strip() for h in e.hints)
         module, name = e.check.split(":")
         assert name == f"check_{e.number}"
         checks = __import__(f"neuronlab.workbook.checks.{module}", fromlist=[name])
@@ -93,7 +97,8 @@ def test_each_template_teaches_runs_and_tells_you_what_to_run(e) -> None:
     text = template_text(e)
     tree = ast.parse(text)
     doc = ast.get_docstring(tree)
-    assert doc and doc.startswith(f"Exercise {e.number}")
+    assert doc
+    assert doc.startswith(f"Exercise {e.number}")
     assert f"neuronlab workbook check {e.number}" in doc
     stubs: list[object] = [
         node
@@ -200,7 +205,7 @@ def test_find_workbook_from_inside_and_a_clear_error_outside(tmp_path: Path) -> 
     inner = tmp_path / "wb" / "pictures" / "deep"
     inner.mkdir(parents=True)
     assert find_workbook(inner) == (tmp_path / "wb").resolve()
-    with pytest.raises(ValueError, match="no workbook here .*neuronlab workbook start FOLDER"):
+    with pytest.raises(ValueError, match=r"no workbook here .*neuronlab workbook start FOLDER"):
         find_workbook(tmp_path)
 
 
@@ -213,7 +218,8 @@ def test_progress_round_trips_and_hints_come_one_at_a_time(tmp_path: Path) -> No
     assert hints[-1] is None
     progress.write()
     again = Progress.read(tmp_path)
-    assert again.status == {"05": "passed"} and again.hints == {"06": len(e.hints)}
+    assert again.status == {"05": "passed"}
+    assert again.hints == {"06": len(e.hints)}
     assert again.checked_at["05"] == progress.checked_at["05"]
 
 
@@ -225,7 +231,8 @@ def test_progress_round_trips_and_hints_come_one_at_a_time(tmp_path: Path) -> No
 def test_a_damaged_progress_file_reads_as_a_fresh_start(tmp_path: Path, content: bytes) -> None:
     (tmp_path / PROGRESS_FILE).write_bytes(content)
     progress = Progress.read(tmp_path)
-    assert progress.status == {} and progress.hints == {}
+    assert progress.status == {}
+    assert progress.hints == {}
 
 
 def test_a_nonsense_hint_count_starts_the_hints_again(tmp_path: Path) -> None:
@@ -242,9 +249,11 @@ def test_a_nonsense_hint_count_starts_the_hints_again(tmp_path: Path) -> None:
 def test_a_correct_file_passes_and_a_wrong_one_says_what_is_wrong(tmp_path: Path) -> None:
     e = exercise("01")
     good = check_file(e, write(tmp_path, "good.py", SOLUTION_01))
-    assert good.passed and good.text().startswith("exercise 01: passed"), good.text()
+    assert good.passed, good.text()
+    assert good.text().startswith("exercise 01: passed"), good.text()
     bad = check_file(e, write(tmp_path, "bad.py", NO_BIAS_01))
-    assert not bad.passed and bad.status == ""
+    assert not bad.passed
+    assert bad.status == ""
     assert "bias is missing" in bad.text(), bad.text()
 
 
@@ -278,10 +287,13 @@ def test_a_stopped_check_names_the_line_and_keeps_what_passed_before(tmp_path: P
         "        threshold = threshold * 1.0\n    return 1 if",
     )
     report = check_file(quick("01", 2), write(tmp_path, "loop.py", text))
-    assert report.status == "stopped" and not report.passed, report.text()
+    assert report.status == "stopped", report.text()
+    assert not report.passed, report.text()
     first, stopped = report.findings
-    assert first.ok and first.message.startswith("weighted_sum gives w·x + b")
-    assert not stopped.ok and stopped.message.startswith("stopped after 2 s")
+    assert first.ok
+    assert first.message.startswith("weighted_sum gives w·x + b")
+    assert not stopped.ok
+    assert stopped.message.startswith("stopped after 2 s")
     assert stopped.details[0] in (
         "your code was in perceptron, at line 8: while threshold:",
         "your code was in perceptron, at line 9: threshold = threshold * 1.0",
@@ -321,19 +333,24 @@ def test_what_the_learner_printed_is_shown_when_a_check_fails_and_only_then(
 ) -> None:
     chatty = "print('my own check:', weighted_sum([1, 2], [3, 4]))\n"
     bad = check_file(exercise("01"), write(tmp_path, "bad.py", NO_BIAS_01 + chatty))
-    assert not bad.passed and bad.printed == "my own check: 11"
+    assert not bad.passed
+    assert bad.printed == "my own check: 11"
     assert bad.text().endswith("  what your code printed (the end of it):\n    | my own check: 11")
     good = check_file(exercise("01"), write(tmp_path, "good.py", SOLUTION_01 + chatty))
-    assert good.passed and good.printed == "" and "printed" not in good.text()
+    assert good.passed
+    assert good.printed == ""
+    assert "printed" not in good.text()
     crash = SOLUTION_01.replace(
         "    return 1 if",
         "    print('about to look', threshold)\n    return {}[0]\n    return 1 if",
     )
     crashed = check_file(exercise("01"), write(tmp_path, "crash.py", crash))
-    assert crashed.status == "crashed" and crashed.printed.startswith("about to look 5")
+    assert crashed.status == "crashed"
+    assert crashed.printed.startswith("about to look 5")
     loud = NO_BIAS_01 + "for i in range(5000):\n    print('line', i)\n"
     bounded = check_file(exercise("01"), write(tmp_path, "loud.py", loud))
-    assert bounded.printed.startswith("...\nline ") and bounded.printed.endswith("line 4999")
+    assert bounded.printed.startswith("...\nline ")
+    assert bounded.printed.endswith("line 4999")
     assert len(bounded.printed) <= 2048 + 4
 
 
@@ -352,7 +369,8 @@ def test_printing_without_end_is_bounded_and_reported(tmp_path: Path) -> None:
     text = "import sys\nwhile True:\n    sys.stderr.write('x' * 100_000)\n"
     report = check_file(quick("01", 20), write(tmp_path, "spew.py", text))
     assert report.status == "stopped"
-    assert "wrote more than 64 MB" in report.problem and "line 3" in report.problem
+    assert "wrote more than 64 MB" in report.problem
+    assert "line 3" in report.problem
 
 
 def test_what_the_learner_prints_does_not_disturb_the_report(tmp_path: Path) -> None:
@@ -464,7 +482,8 @@ def test_check_in_a_notebook_prints_the_report_and_returns_it(capsys) -> None:
     assert report.passed
     assert capsys.readouterr().out.startswith("exercise 01: passed\n  ✓ weighted_sum")
     quiet = check("01", _from_source(NO_BIAS_01)["weighted_sum"], names["perceptron"], show=False)
-    assert not quiet.passed and capsys.readouterr().out == ""
+    assert not quiet.passed
+    assert capsys.readouterr().out == ""
 
 
 def test_in_a_notebook_a_missing_name_and_a_stuck_loop_are_reported() -> None:
@@ -535,7 +554,8 @@ def test_the_workflow_start_check_hint_list(tmp_path: Path) -> None:
     )
     folder = tmp_path / "wb"
     first = cli("check", "01", cwd=folder)
-    assert first.returncode == 1 and first.stderr == ""
+    assert first.returncode == 1
+    assert first.stderr == ""
     assert first.stdout.startswith("exercise 01: not implemented yet\n")
     write(folder, "01_weighted_sum.py", SOLUTION_01)
     second = cli("check", "1", cwd=folder)
@@ -544,7 +564,8 @@ def test_the_workflow_start_check_hint_list(tmp_path: Path) -> None:
     hint = cli("hint", "02", cwd=folder)
     assert hint.stdout == f"exercise 02, hint 1 of 3: {exercise('02').hints[0]}\n"
     listed = cli("list", cwd=folder).stdout.splitlines()
-    assert listed[1].startswith("  ✓ 01  The weighted sum") and listed[1].endswith("passed")
+    assert listed[1].startswith("  ✓ 01  The weighted sum")
+    assert listed[1].endswith("passed")
     assert listed[2].endswith("not checked")
     assert len({line.index("not checked") for line in listed[2:]}) == 1, "one column of statuses"
     assert Progress.read(folder).hints == {"02": 1}
@@ -566,7 +587,8 @@ def test_the_dir_option_and_hints_running_out(tmp_path: Path) -> None:
         shown = cli("hint", "03", "--dir", "wb", cwd=tmp_path)
         assert shown.stdout.startswith(f"exercise 03, hint {i + 1} of {len(e.hints)}: ")
     last = cli("hint", "03", "--dir", "wb", cwd=tmp_path)
-    assert last.returncode == 0 and last.stdout.startswith(f"exercise 03: all {len(e.hints)} hints")
+    assert last.returncode == 0
+    assert last.stdout.startswith(f"exercise 03: all {len(e.hints)} hints")
     every = [hint_line(e, i) for i in range(1, len(e.hints) + 1)]
     assert last.stdout.splitlines()[1:] == every, "used up, the hints are shown again"
 
@@ -610,7 +632,8 @@ def test_usage_errors_are_one_line_and_exit_2(tmp_path: Path, args, said: str) -
     done = cli(*args, cwd=tmp_path)
     assert done.returncode == 2
     assert done.stdout == ""
-    assert done.stderr.count("\n") == 1 and done.stderr.startswith(said), done.stderr
+    assert done.stderr.count("\n") == 1, done.stderr
+    assert done.stderr.startswith(said), done.stderr
 
 
 def test_a_deleted_exercise_file_is_named(tmp_path: Path) -> None:
@@ -618,9 +641,8 @@ def test_a_deleted_exercise_file_is_named(tmp_path: Path) -> None:
     (tmp_path / "04_nudging.py").unlink()
     done = cli("check", "04", cwd=tmp_path)
     assert done.returncode == 2
-    assert (
-        done.stderr.startswith("neuronlab workbook: ") and "04_nudging.py is missing" in done.stderr
-    )
+    assert done.stderr.startswith("neuronlab workbook: ")
+    assert "04_nudging.py is missing" in done.stderr
 
 
 def test_an_exercise_that_is_a_folder_or_a_link_to_a_device_is_named(tmp_path: Path) -> None:
@@ -631,7 +653,8 @@ def test_an_exercise_that_is_a_folder_or_a_link_to_a_device_is_named(tmp_path: P
     (tmp_path / "03_sigmoid.py").symlink_to("/dev/zero")
     for number, name in (("04", "04_nudging.py"), ("03", "03_sigmoid.py")):
         done = cli("check", number, cwd=tmp_path)
-        assert done.returncode == 2 and done.stderr.count("\n") == 1
+        assert done.returncode == 2
+        assert done.stderr.count("\n") == 1
         assert f"{name} is not a file (a folder, a broken link or a device)" in done.stderr
 
 
@@ -676,9 +699,8 @@ def test_a_linked_progress_file_is_never_written_through(tmp_path: Path) -> None
     (tmp_path / "wb" / PROGRESS_FILE).symlink_to(victim)
     done = cli("hint", "01", cwd=tmp_path / "wb")
     assert victim.read_text() == "important"
-    assert (
-        done.returncode == 2 and "is a link: the workbook's progress is not written" in done.stderr
-    )
+    assert done.returncode == 2
+    assert "is a link: the workbook's progress is not written" in done.stderr
     assert done.stdout.startswith("exercise 01, hint 1 of "), "the hint is shown all the same"
 
 
@@ -703,7 +725,8 @@ def test_statuses_and_hints_of_the_wrong_kind_are_left_out(tmp_path: Path) -> No
     }
     (tmp_path / PROGRESS_FILE).write_text(json.dumps(record))
     progress = Progress.read(tmp_path)
-    assert progress.status == {"02": "passed"} and progress.hints == {"02": 2}
+    assert progress.status == {"02": "passed"}
+    assert progress.hints == {"02": 2}
 
 
 @pytest.mark.parametrize(
@@ -718,13 +741,14 @@ def test_dir_and_number_mistakes_are_named(tmp_path: Path, args, said: str) -> N
     start(tmp_path)
     write(tmp_path, "notes.txt", "x")
     done = cli(*args, cwd=tmp_path)
-    assert done.returncode == 2 and done.stderr.startswith(said), done.stderr
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.startswith(said), done.stderr
 
 
 def test_005_is_exercise_5_but_other_digits_are_not() -> None:
     assert exercise("005") is exercise("5")
     with pytest.raises(ValueError, match="unknown exercise"):
-        exercise("٥")
+        exercise("٥")  # noqa: RUF001 -- an Arabic-Indic five on purpose: a digit, yet not 5
 
 
 def test_a_silenced_alarm_still_stops_at_the_cpu_limit(tmp_path: Path) -> None:

@@ -46,14 +46,16 @@ def test_the_reference_solution_passes(number: str, tmp_path: Path) -> None:
 def test_the_template_as_written_is_not_implemented_yet(number: str, tmp_path: Path) -> None:
     report = checked(number, template_text(exercise(number)), tmp_path)
     assert report.status == NOT_IMPLEMENTED, report.text()
-    assert f"{number}: " in report.problem and "is not written yet" in report.problem
+    assert f"{number}: " in report.problem
+    assert "is not written yet" in report.problem
     assert "line " in report.problem  # the learner's line that raised
 
 
 @pytest.mark.parametrize("broken", BROKEN, ids=lambda b: f"{b.exercise}: {b.mistake}")
 def test_each_usual_mistake_gets_its_own_message(broken: Broken, tmp_path: Path) -> None:
     report = checked(broken.exercise, broken.text(solution(broken.exercise)), tmp_path)
-    assert not report.status and not report.passed, report.text()
+    assert not report.status, report.text()
+    assert not report.passed, report.text()
     first = next(f for f in report.findings if not f.ok)
     said = "\n".join([first.message, *first.details, first.likely])
     for piece in broken.says:
@@ -77,14 +79,16 @@ def test_a_wrong_answer_is_matched_to_the_first_mistake_that_gives_it() -> None:
 
 
 def test_a_learners_answer_is_read_as_numbers_when_it_is_numbers() -> None:
-    assert number(True) == 1.0 and number(np.float32(0.5)) == 0.5
-    assert number(np.array([2.0])) == 2.0 and number("2") is None and number(None) is None
-    assert numbers_of(np.array([1, 2])) == [1.0, 2.0] and numbers_of([1, "x"]) is None
-    assert (
-        show(-8.0) == "-8"
-        and show([0.5, 2]) == "[0.5, 2]"
-        and show(0.8807970779778823) == ("0.880797")
-    )
+    assert number(True) == 1.0
+    assert number(np.float32(0.5)) == 0.5
+    assert number(np.array([2.0])) == 2.0
+    assert number("2") is None
+    assert number(None) is None
+    assert numbers_of(np.array([1, 2])) == [1.0, 2.0]
+    assert numbers_of([1, "x"]) is None
+    assert show(-8.0) == "-8"
+    assert show([0.5, 2]) == "[0.5, 2]"
+    assert show(0.8807970779778823) == ("0.880797")
 
 
 def _broken(mistake: str) -> Broken:
@@ -106,7 +110,8 @@ def test_a_function_that_uses_one_which_failed_is_not_checked_and_says_why(
     )
     report = checked("02", on_its_own, tmp_path)
     assert not report.findings[0].ok
-    assert len(report.findings) > 2 and all(f.ok for f in report.findings[1:]), report.text()
+    assert len(report.findings) > 2, report.text()
+    assert all(f.ok for f in report.findings[1:]), report.text()
 
 
 def test_new_kinds_of_mistake_have_their_entries() -> None:

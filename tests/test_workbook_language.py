@@ -88,7 +88,8 @@ def test_the_template_as_written_is_not_implemented_yet(number: str, run: Run) -
 @pytest.mark.parametrize("broken", BROKEN, ids=lambda b: f"{b.exercise}: {b.mistake}")
 def test_a_usual_mistake_gets_its_own_message(broken: Broken, run: Run) -> None:
     report = run(broken.exercise, broken.text(solution(broken.exercise)))
-    assert report.status == "" and not report.passed, report.text()
+    assert report.status == "", report.text()
+    assert not report.passed, report.text()
     text = said(first_failure(report))
     for words in broken.says:
         assert words in text, report.text()
@@ -139,7 +140,8 @@ def test_the_table_has_26_rows_each_exact_or_approximately_equal_in_ulps(run: Ru
         ), row.message
     assert "~0: subtracting the max changes no probability" in rows[6].message
     why = [f.message for f in report.findings if f.message.startswith("approximately equal is")]
-    assert why and "float32 keeps about 7 significant digits" in why[0]
+    assert why
+    assert "float32 keeps about 7 significant digits" in why[0]
     assert "second batch (n = 13" in report.findings[-1].message
 
 
@@ -157,7 +159,8 @@ def test_after_the_first_wrong_gradient_the_rows_point_back_to_it(run: Run) -> N
     tanh = next(b for b in BROKEN if "tanh derivative at hpreact" in b.mistake)
     report = run("16", tanh.text(solution("16")))
     rows = {r.message.split()[0]: r for r in rows_of(report)}
-    assert rows["dh"].ok and not rows["dhpreact"].ok
+    assert rows["dh"].ok
+    assert not rows["dhpreact"].ok
     assert "wrong:" in rows["dhpreact"].message
     assert rows["dW1"].details == ("after dhpreact, which is wrong: fix that one first",)
 
@@ -170,7 +173,8 @@ def test_gradients_left_as_none_are_not_written_yet(run: Run) -> None:
     text = text.replace("    np.add.at(dC, X, demb)\n", "")
     report = run("16", text)
     rows = {r.message.split()[0]: r for r in rows_of(report)}
-    assert rows["dC"].message.endswith("not written yet (None)") and not rows["dC"].ok
+    assert rows["dC"].message.endswith("not written yet (None)")
+    assert not rows["dC"].ok
     assert rows["dW1"].ok
 
 
@@ -264,7 +268,8 @@ def test_gradients_too_slow_to_train_in_time_are_said_so_early(run: Run) -> None
     assert "1_000_000" in slow
     report = run("17", slow)
     last = report.findings[-1]
-    assert not last.ok and "training with your gradients would take about" in last.message
+    assert not last.ok
+    assert "training with your gradients would take about" in last.message
 
 
 # -- calls watched ---------------------------------------------------------------------------
@@ -276,7 +281,8 @@ def test_an_argument_changed_in_place_is_named_and_state_between_calls_is_caught
         return N
 
     found = call_watched(normalise, "normalise(N)", "", {"N": np.array([1.0, 3.0])})
-    assert isinstance(found, Finding) and not found.ok
+    assert isinstance(found, Finding)
+    assert not found.ok
     assert "changed its argument N in place (entry [0] was" in found.message
 
     seen: list[int] = []
@@ -286,7 +292,8 @@ def test_an_argument_changed_in_place_is_named_and_state_between_calls_is_caught
         return len(seen)
 
     twice = call_twice(counter, "counter(1)", "", {"x": 1})
-    assert isinstance(twice, Finding) and "gave two different results" in twice.message
+    assert isinstance(twice, Finding)
+    assert "gave two different results" in twice.message
 
 
 # -- the templates' promises -------------------------------------------------------------------
@@ -314,7 +321,7 @@ def flat(value: Any) -> list[float]:
     return [float(x) for x in np.asarray(value, dtype=float).ravel()]
 
 
-@pytest.mark.parametrize("number", ("13", "14", "15", "16"))
+@pytest.mark.parametrize("number", ["13", "14", "15", "16"])
 def test_the_numbers_in_the_templates_are_the_reference_solutions(number: str) -> None:
     seen = promises(number)
     assert len(seen) >= 3

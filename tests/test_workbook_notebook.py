@@ -65,11 +65,13 @@ def test_each_exercise_is_its_file_cut_into_cells(e) -> None:
     nb = nbformat.read(NOTEBOOK, as_version=4)
     text = template_text(e)
     code = _cell(nb, f"ex{e.number}-code").source
-    assert code and code in text, "the code cell is the file's code, as written"
+    assert code, "the code cell is the file's code, as written"
+    assert code in text, "the code cell is the file's code, as written"
     assert "NotImplementedError" in code or "= None  #" in code
     idea = _cell(nb, f"ex{e.number}-idea").source
     assert idea.startswith(f"## {e.number} · ")
-    assert "neuronlab workbook check" not in idea and "the check below." in idea
+    assert "neuronlab workbook check" not in idea
+    assert "the check below." in idea
     check_line = _cell(nb, f"ex{e.number}-check").source
     assert check_line == f'check("{e.number}", {", ".join(e.names)})'
     for name in re.findall(r"\w+", check_line.split(",", 1)[1]):
@@ -81,7 +83,8 @@ def test_parts_cut_a_file_into_idea_code_and_trial() -> None:
     source += "class _Hidden:\n    pass\n\n\nif __name__ == '__main__':\n    print(f(1))  # 1\n"
     p = BUILD.parts(source)
     assert p.idea == "Exercise 99: x.\n\nText."
-    assert p.code.startswith("import math") and p.code.endswith("class _Hidden:\n    pass")
+    assert p.code.startswith("import math")
+    assert p.code.endswith("class _Hidden:\n    pass")
     assert p.trial == "print(f(1))  # 1"
 
 

@@ -49,7 +49,8 @@ def test_watch_names_the_argument_a_call_changed_and_how() -> None:
     watched = Watch(total, "total")
     assert watched([1.0, 2.0], [3.0]) == 3.0, "the function's answer comes back"
     found = watched.changed()
-    assert found is not None and not found.ok
+    assert found is not None
+    assert not found.ok
     assert found.message == (
         "total changed its argument weights in place: weights was [1, 2] before the call "
         "and [1, 2, 0] after"
@@ -136,8 +137,10 @@ def test_uses_reads_the_names_a_function_calls_even_inside_a_comprehension() -> 
     def alone(X):
         return X
 
-    assert uses(train, "predict") and uses(Watch(train, "train"), "predict")
-    assert not uses(alone, "predict") and not uses(len, "predict")
+    assert uses(train, "predict")
+    assert uses(Watch(train, "train"), "predict")
+    assert not uses(alone, "predict")
+    assert not uses(len, "predict")
     line = not_checked("train_perceptron", "predict")
     assert not line.ok
     assert line.message == "not checked: train_perceptron uses predict, which failed above"
@@ -151,13 +154,15 @@ def test_mutable_default_names_a_default_made_once() -> None:
         pass
 
     assert mutable_default(backward) == "visited=set()"
-    assert mutable_default(fine) == "" and mutable_default(print) == ""
+    assert mutable_default(fine) == ""
+    assert mutable_default(print) == ""
 
 
 def test_constant_answer_names_an_answer_written_in_and_nothing_else() -> None:
     cases = [([2.0, 6.0, 2.0], [1.0, 0.0, 1.0], 0.0), ([1.0], [3.0], -1.0)]
     said = constant_answer(lambda w, x, b: 4, cases)
-    assert "it gives 4 whatever its inputs" in said and "hard-coded" in said
+    assert "it gives 4 whatever its inputs" in said
+    assert "hard-coded" in said
     assert constant_answer(lambda w, x, b: sum(a * c for a, c in zip(w, x)) + b, cases) == ""
     assert constant_answer(lambda w, x, b: "4", cases) == ""  # not a number: not this mistake
 
@@ -170,13 +175,15 @@ def test_constant_answer_names_an_answer_written_in_and_nothing_else() -> None:
 def test_scaled_names_a_factor_too_many_only_when_every_entry_has_it() -> None:
     expected = np.array([[1.0, -2.0, 0.0], [4.0, 0.5, -3.0]])
     said = scaled(expected / 4, expected)
-    assert said.startswith("every entry is 1/4 times the right one") and "mean" in said
+    assert said.startswith("every entry is 1/4 times the right one")
+    assert "mean" in said
     assert scaled(expected * 2, expected).startswith("every entry is 2 times")
     assert scaled(expected, expected) == ""
     off = expected / 4
     off[1, 2] = 0.0  # one entry breaks the pattern
     assert scaled(off, expected) == ""
-    assert scaled(np.zeros(3), np.zeros(3)) == "" and scaled(expected[0], expected) == ""
+    assert scaled(np.zeros(3), np.zeros(3)) == ""
+    assert scaled(expected[0], expected) == ""
 
 
 # -- the findings of a check stopped half-way -----------------------------------------------
@@ -188,7 +195,8 @@ def test_findings_made_while_collecting_are_kept_once_without_a_retold_one() -> 
         inner = failed("m's _backward ran 2 times")
         outer = failed("a diamond: m's _backward ran 2 times")
     after = passed("made outside")
-    assert journal == [first, inner, outer] and after not in journal
+    assert journal == [first, inner, outer]
+    assert after not in journal
     assert found_so_far([first, first, inner, outer]) == [first, outer]
 
 
@@ -207,7 +215,8 @@ def test_a_warning_of_the_learners_file_is_a_failed_finding_naming_its_line(
         assert names["f"](np.float64(-1000.0)) == 0.0
         np.log(np.zeros(1))  # this file's, not the learner's: left out
     found = warnings_finding(caught, str(mine))
-    assert found is not None and not found.ok
+    assert found is not None
+    assert not found.ok
     assert found.message == (
         "your code raised a warning while it was checked: RuntimeWarning: overflow "
         "encountered in exp"
@@ -224,8 +233,10 @@ def test_the_learners_code_is_their_file_or_else_neither_ours_nor_pythons(tmp_pa
     mine.write_text("")
     assert is_learners(str(mine), str(mine))
     assert not is_learners(neuronlab.__file__, str(mine))
-    assert is_learners("<cell>", None) and not is_learners("<frozen os>", None)
-    assert not is_learners(neuronlab.__file__, None) and not is_learners(np.__file__, None)
+    assert is_learners("<cell>", None)
+    assert not is_learners("<frozen os>", None)
+    assert not is_learners(neuronlab.__file__, None)
+    assert not is_learners(np.__file__, None)
     assert not is_learners(warnings.__file__, None)
 
 

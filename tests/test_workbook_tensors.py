@@ -77,7 +77,8 @@ def test_the_template_as_written_is_not_implemented_yet(number: str, run: Run) -
 @pytest.mark.parametrize("broken", BROKEN, ids=lambda b: f"{b.exercise}: {b.mistake}")
 def test_a_usual_mistake_gets_its_own_message(broken: Broken, run: Run) -> None:
     report = run(broken.exercise, broken.text(solution(broken.exercise)))
-    assert report.status == "" and not report.passed, report.text()
+    assert report.status == "", report.text()
+    assert not report.passed, report.text()
     text = said(first_failure(report))
     for words in broken.says:
         assert words in text, report.text()
@@ -101,7 +102,8 @@ def rows_of(report: Report) -> list[Finding]:
 def test_the_table_has_a_row_per_gradient_each_exact_or_close(run: Run) -> None:
     report = run("12", solution("12"))
     for row in rows_of(report):
-        assert row.ok and re.search(r"\) +(exact|close \(largest difference .+\))$", row.message)
+        assert row.ok
+        assert re.search(r"\) +(exact|close \(largest difference .+\))$", row.message)
     assert "second batch (n = 7" in report.findings[-2].message
 
 
@@ -127,7 +129,8 @@ def test_gradients_left_as_none_are_not_written_yet_and_the_rest_are_checked(
     report = run("12", text)
     for row in rows_of(report):
         if row.message.split()[0][1:] in todo:
-            assert not row.ok and row.message.endswith("not written yet (None)")
+            assert not row.ok
+            assert row.message.endswith("not written yet (None)")
         else:
             assert row.ok, row.message
 
@@ -178,9 +181,11 @@ def test_the_numbers_in_the_templates_are_the_reference_solutions(number: str) -
 
 def test_the_loss_the_template_prints_is_the_loss_the_check_names(run: Run) -> None:
     printed, said = promises("12")[0]
-    assert said == "1.6076570739637486" and float(printed) == pytest.approx(1.6076570739637486)
+    assert said == "1.6076570739637486"
+    assert float(printed) == pytest.approx(1.6076570739637486)
     forward = run("12", solution("12")).findings[0]
-    assert forward.ok and f"loss {number_text(float(printed), 10)} " in forward.message
+    assert forward.ok
+    assert f"loss {number_text(float(printed), 10)} " in forward.message
     assert "the batch your file's main block makes (seed 0, n = 32)" in forward.message
 
 
@@ -214,7 +219,8 @@ def test_the_worst_entry_puts_nan_first() -> None:
 )
 def test_problem_says_what_is_wrong(got: Any, says: str) -> None:
     found = problem(got, np.ones((2, 3)), unstable="unstable")
-    assert found is not None and found[0].startswith(says)
+    assert found is not None
+    assert found[0].startswith(says)
 
 
 def test_a_notebook_checks_functions_written_in_cells() -> None:

@@ -107,7 +107,8 @@ def test_a_wrong_gradient_is_drawn_beside_the_reference(tmp_path):
     assert "<li>dL/dd should be -2; yours is 4</li>" in html
     assert "<li>dL/df should be -2; yours is -2</li>" not in html  # f's reference grad is 4
     assert "<li>dL/df should be 4; yours is -2</li>" in html
-    assert "dL/dd = f = -2" in html and "http" not in html.replace("http://www.w3.org", "")
+    assert "dL/dd = f = -2" in html
+    assert "http" not in html.replace("http://www.w3.org", "")
     yours_at, reference_at = html.index("<h2>Your graph</h2>"), html.index("<h2>The reference")
     assert yours_at < reference_at
     for picture, d_grad, f_grad in (
@@ -118,7 +119,8 @@ def test_a_wrong_gradient_is_drawn_beside_the_reference(tmp_path):
         texts = [
             " ".join(t.itertext()) for t in ET.fromstring(data).iter() if t.tag.endswith("text")
         ]
-        assert f"grad {d_grad}.0000" in texts and f"grad {f_grad}.0000" in texts
+        assert f"grad {d_grad}.0000" in texts
+        assert f"grad {f_grad}.0000" in texts
         assert data.count(RED) >= 2  # d and f are marked
         assert data[data.index("<svg") :] in html  # the page shows this very picture
 
@@ -127,7 +129,8 @@ def test_the_first_picture_is_kept_and_no_other_overwrites_it(tmp_path):
     twice = next(b for b in BROKEN if b.name == "self.grad instead of out.grad")
     report = run("05", twice.text(), tmp_path)
     drawn = [f for f in report.findings if f.pictures]
-    assert len(drawn) == 1 and drawn[0].message.startswith("a is used twice in y = a * a")
+    assert len(drawn) == 1
+    assert drawn[0].message.startswith("a is used twice in y = a * a")
     assert sorted(p.name for p in (tmp_path / "pictures").iterdir()) == [
         "05_graphs.html",
         "05_reference.svg",
@@ -146,7 +149,8 @@ def test_a_fixed_mistake_leaves_no_old_picture_and_the_learners_files_stay(tmp_p
     )
     assert (folder / "05_graphs.html").is_file()
     assert run("05", solution("05"), tmp_path).passed
-    assert not (folder / "05_graphs.html").exists() and not (folder / "05_yours.svg").exists()
+    assert not (folder / "05_graphs.html").exists()
+    assert not (folder / "05_yours.svg").exists()
     kept = sorted(p.name for p in folder.iterdir())
     assert "06_graphs.html" in kept, "another exercise's pictures stay"
     (folder / "my notes.txt").write_text("mine")
@@ -235,8 +239,11 @@ def test_the_learner_graph_is_copied_into_neuronlab_values():
     y = t.step("y", "a * b + 1", lambda p, q: p * q + 1, a, b)
     y.mine.backward()
     copy, copies = as_reference(y.mine)
-    assert isinstance(copy, Reference) and copy.label == "y" and copy.op == "+"
-    assert copies[id(a.mine)].label == "a" and copies[id(a.mine)].grad == -3.0
+    assert isinstance(copy, Reference)
+    assert copy.label == "y"
+    assert copy.op == "+"
+    assert copies[id(a.mine)].label == "a"
+    assert copies[id(a.mine)].grad == -3.0
     assert {x.data for x in copy.inputs} == {-6.0, 1.0}
     assert as_reference(y.mine, limit=2) is None  # too big to draw
 
@@ -251,7 +258,10 @@ def test_the_walk_of_the_learner_graph_takes_a_deep_chain_and_a_set_of_inputs():
     for _ in range(50_000):
         y = Node(y, x)
     nodes = learner_nodes(y)
-    assert nodes is not None and len(nodes) == 50_001 and nodes[0] is x and nodes[-1] is y
+    assert nodes is not None
+    assert len(nodes) == 50_001
+    assert nodes[0] is x
+    assert nodes[-1] is y
 
 
 def test_the_wrong_gradients_nearest_the_output_are_the_ones_marked():
@@ -297,7 +307,8 @@ def test_the_reference_solutions_are_held_against_pytorch_too(tmp_path):
                 last.message == "PyTorch is not installed: checked against neuronlab's Value only"
             )
         else:
-            assert last.ok and last.message.startswith("PyTorch's autograd gives the same"), number
+            assert last.ok, number
+            assert last.message.startswith("PyTorch's autograd gives the same"), number
 
 
 def test_the_pytorch_scalar_computes_what_neuronlab_does():

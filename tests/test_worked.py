@@ -110,7 +110,7 @@ def test_the_scan_would_catch_a_retyped_example() -> None:
 
 def test_the_home_holds_the_designs_numbers() -> None:
     """design.md §6 and §7, computed by the engine from the home's leaves."""
-    assert worked.TANH_NEURON_BIAS == float(worked.TANH_NEURON_BIAS_TEXT)
+    assert float(worked.TANH_NEURON_BIAS_TEXT) == worked.TANH_NEURON_BIAS
     v = worked.l_graph()
     v["L"].backward()
     assert (v["e"].data, v["d"].data, v["L"].data) == (-6.0, 4.0, -8.0)

@@ -90,7 +90,8 @@ class WarmSubprocess:
         """``subprocess.run`` for ``check_file``'s command, its output in its output file."""
         if command[1:3] != ["-m", CHILD_MODULE]:
             return subprocess.run(command, **options)
-        assert options["stdin"] is subprocess.DEVNULL and options["stdout"] is options["stderr"]
+        assert options["stdin"] is subprocess.DEVNULL
+        assert options["stdout"] is options["stderr"]
         argv = command[3:]
         args = (argv, dict(options["env"]), str(options["cwd"]), options["stdout"].name)
         process = self.context.Process(target=run_child_main, args=args)

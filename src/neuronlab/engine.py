@@ -33,14 +33,14 @@ from .util.collector import collector_waits_for, cycle_collector_paused
 from .walk import topological_order
 
 __all__ = [
+    "ZERO",
     "Value",
-    "dot",
-    "weighted_sum",
     "as_value",
     "chain_rule",
-    "cycle_collector_paused",
     "collector_waits_for",
-    "ZERO",
+    "cycle_collector_paused",
+    "dot",
+    "weighted_sum",
 ]
 
 
@@ -111,7 +111,7 @@ class Value:
     (True, -6.0)
     """
 
-    __slots__ = ("data", "grad", "label", "inputs", "local_grads", "op", "rule")
+    __slots__ = ("data", "grad", "inputs", "label", "local_grads", "op", "rule")
 
     def __init__(
         self,

@@ -26,7 +26,7 @@ from __future__ import annotations
 import math
 import numbers
 
-__all__ = ["exp", "log", "sigmoid", "divide", "ieee_pow", "power", "to_float"]
+__all__ = ["divide", "exp", "ieee_pow", "log", "power", "sigmoid", "to_float"]
 
 
 def exp(x: float) -> float:

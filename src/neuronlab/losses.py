@@ -34,19 +34,19 @@ from .util.checks import class_labels, describe, number_array
 from .util.registry import Entry, Registry
 
 __all__ = [
-    "mse",
-    "binary_cross_entropy",
-    "hinge",
-    "cross_entropy",
-    "LossSpec",
     "LOSSES",
     "LOSS_ALIASES",
     "TASKS",
-    "losses_for",
-    "get_loss",
-    "loss_name",
-    "prepare_targets",
+    "LossSpec",
+    "binary_cross_entropy",
+    "cross_entropy",
     "decision_threshold",
+    "get_loss",
+    "hinge",
+    "loss_name",
+    "losses_for",
+    "mse",
+    "prepare_targets",
 ]
 
 LossFn = Callable[[Any, Any], Any]

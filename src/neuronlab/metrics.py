@@ -24,7 +24,7 @@ import numpy as np
 from .losses import LossFn, decision_threshold
 from .util.checks import class_labels, describe, whole_number
 
-__all__ = ["accuracy", "accuracy_of", "correct_count", "confusion_matrix", "precision_recall"]
+__all__ = ["accuracy", "accuracy_of", "confusion_matrix", "correct_count", "precision_recall"]
 
 _MAX_CLASSES = 10_000  # beyond this, a label is surely not a class index
 

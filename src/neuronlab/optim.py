@@ -19,19 +19,19 @@ from .util.checks import non_negative_number, positive_number, real_number, whol
 from .util.registry import Entry, Registry
 
 __all__ = [
-    "Optimizer",
+    "MOMENTUM",
+    "OPTIMIZERS",
+    "SCHEDULES",
     "SGD",
     "Adam",
     "AdamW",
+    "CosineAnnealingLR",
     "LRScheduler",
     "LinearLR",
-    "StepLR",
     "MultiStepLR",
-    "CosineAnnealingLR",
-    "OPTIMIZERS",
-    "MOMENTUM",
+    "Optimizer",
+    "StepLR",
     "optimizer_recipe",
-    "SCHEDULES",
 ]
 
 
@@ -415,7 +415,7 @@ class CosineAnnealingLR(LRScheduler):
     After ``T_max`` it stays at ``eta_min`` (PyTorch's closed form would rise again).
     """
 
-    def __init__(self, optimizer: Optimizer, T_max: int, eta_min: float = 0.0) -> None:  # noqa: N803
+    def __init__(self, optimizer: Optimizer, T_max: int, eta_min: float = 0.0) -> None:
         super().__init__(optimizer)
         self.T_max = whole_number(T_max, "CosineAnnealingLR(T_max)", minimum=1)
         self.eta_min = non_negative_number(eta_min, "CosineAnnealingLR(eta_min)")

@@ -274,10 +274,8 @@ def test_a_three_class_csv_trains_and_errors_show_beside_their_control(page, lab
         error = page.locator('[data-error="csv"]')
         error.wait_for(state="visible", timeout=TIMEOUT)
         assert "line 1: 2 numbers; expected 3 per row" in error.inner_text()
-        assert (
-            len(server_state(lab)["points"]) == 500
-            and page.evaluate("NL.app.state.points.length") == 500
-        )
+        assert len(server_state(lab)["points"]) == 500
+        assert page.evaluate("NL.app.state.points.length") == 500
         page.fill("#points", "5")
         page.press("#points", "Enter")
         points_error = page.locator('[data-error="points"]')
@@ -289,7 +287,8 @@ def test_a_three_class_csv_trains_and_errors_show_beside_their_control(page, lab
             files=[{"name": "three.csv", "mimeType": "text/csv", "buffer": THREE_CLASSES.encode()}],
         )
         page.wait_for_function("() => NL.app.state.classes === 3", timeout=TIMEOUT)
-        assert not error.is_visible() and "class 2" in page.inner_text("#legend")
+        assert not error.is_visible()
+        assert "class 2" in page.inner_text("#legend")
         assert page.locator(".node.out").count() == 3
         start = float(page.inner_text("#train-loss"))
         page.click("#play")
@@ -344,9 +343,9 @@ def test_reloading_the_url_gives_the_same_loss_after_the_same_steps(page, lab, r
         page.wait_for_function("() => NL.app.state.settings.lr === 0.1", timeout=TIMEOUT)
         page.click("#add-layer")
         page.wait_for_function("() => NL.app.state.settings.hidden.length === 3", timeout=TIMEOUT)
-        assert (
-            "dataset=moons" in page.url and "lr=0.1" in page.url and "hidden=4%2C2%2C2" in page.url
-        )
+        assert "dataset=moons" in page.url
+        assert "lr=0.1" in page.url
+        assert "hidden=4%2C2%2C2" in page.url
         losses = []
         for _ in range(2):
             for _ in range(7):

@@ -12,8 +12,8 @@ import pytest
 
 pytest.importorskip("matplotlib", reason="the report's pictures need matplotlib")
 
-from neuronlab.cli import main  # noqa: E402
-from neuronlab.data import names  # noqa: E402
+from neuronlab.cli import main
+from neuronlab.data import names
 
 #: Desktop and phone widths, in CSS pixels.
 WIDTHS = (1280, 420)
@@ -83,14 +83,16 @@ def test_language_report_in_chromium(
     pictures = {p.stem for p in page_file.parent.iterdir() if p.suffix == ".png"}
     for width in WIDTHS:
         seen = _look(chromium, page_file, width)
-        assert seen["outside"] == [] and seen["failed"] == [], seen
+        assert seen["outside"] == [], seen
+        assert seen["failed"] == [], seen
         assert seen["errors"] == [], seen["errors"]
         assert seen["overflow"] <= 0, f"the page scrolls sideways at {width} px"
         assert {f"fig-{stem}" for stem in pictures} == set(seen["figures"])
         assert len(seen["images"]) == len(pictures) >= 2
         for img in seen["images"]:
             assert img["src"].startswith("data:image/png"), img
-            assert img["complete"] and img["w"] > 0, f"a picture did not decode: {img}"
+            assert img["complete"], f"a picture did not decode: {img}"
+            assert img["w"] > 0, f"a picture did not decode: {img}"
             assert 0 < img["shown"] <= width, img
         assert {"metric-train_loss", "metric-dev_loss", "metric-test_loss"} <= set(seen["cards"])
         assert seen["samples"] > 0

@@ -15,9 +15,9 @@ import pytest
 
 pytest.importorskip("uvicorn", reason="the lab's server needs uvicorn (pip install .[lab])")
 
-from neuronlab.lab.launch import LabServer  # noqa: E402
-from neuronlab.lab.names_session import NamesSession  # noqa: E402
-from neuronlab.lab.names_settings import NamesSettings  # noqa: E402
+from neuronlab.lab.launch import LabServer
+from neuronlab.lab.names_session import NamesSession
+from neuronlab.lab.names_settings import NamesSettings
 
 TIMEOUT = 20_000  # ms: generous for a busy 2-core machine; no test waits on a clock
 SMALL = NamesSettings(hidden=32, batch_size=16)  # a small MLP: quick steps and frames
@@ -88,7 +88,8 @@ def test_the_page_shows_the_run_and_links_to_the_network_lab_and_back(page, lab)
     assert page.locator("#embedding-plot text.char").count() == 27
     assert page.locator("#histograms .histogram").count() == 1
     assert page.locator("#ratios polyline.ratio-line").count() == 3
-    assert page.input_value("#model") == "mlp" and page.input_value("#hidden") == "32"
+    assert page.input_value("#model") == "mlp"
+    assert page.input_value("#hidden") == "32"
     with lab.app.state.names_runner.lock:
         losses = session(lab).losses()
     assert page.inner_text("#dev-loss") == f"{losses['dev']:.3f}"
@@ -138,8 +139,10 @@ def test_settings_change_the_run_and_the_address_and_a_bad_one_is_told(page, lab
     open_names(page, lab)
     page.select_option("#model", "bigram")
     page.wait_for_function("() => NL.names.state.settings.model === 'bigram'", timeout=TIMEOUT)
-    assert "model=bigram" in page.url and session(lab).settings.model == "bigram"
-    assert page.is_disabled("#context") and page.is_disabled("#hidden")
+    assert "model=bigram" in page.url
+    assert session(lab).settings.model == "bigram"
+    assert page.is_disabled("#context")
+    assert page.is_disabled("#hidden")
     assert "no tanh layer" in page.inner_text("#histograms")
     page.select_option("#model", "mlp")
     page.wait_for_function("() => NL.names.state.settings.model === 'mlp'", timeout=TIMEOUT)
@@ -159,8 +162,10 @@ def test_the_address_restores_a_run(page, lab) -> None:
         model="wavenet", context=8, hidden=24, embedding=6, optimizer="sgd", lr=0.1
     )
     assert session(lab).settings == expected
-    assert page.input_value("#model") == "wavenet" and page.input_value("#context") == "8"
-    assert page.input_value("#optimizer") == "sgd" and page.input_value("#lr") == "0.1"
+    assert page.input_value("#model") == "wavenet"
+    assert page.input_value("#context") == "8"
+    assert page.input_value("#optimizer") == "sgd"
+    assert page.input_value("#lr") == "0.1"
     assert page.locator("#histograms .histogram").count() == 3  # three levels of pairs
     page.goto(names_url(lab, "&context=99"))
     page.wait_for_function("() => NL.names.ready && NL.names.frame", timeout=TIMEOUT)
@@ -178,7 +183,8 @@ def test_temperature_and_a_sample_explained(page, lab) -> None:
         "#temperature", "el => { el.value = '0.5'; el.dispatchEvent(new Event('change')); }"
     )
     page.wait_for_function("() => NL.names.frame.temperature === 0.5", timeout=TIMEOUT)
-    assert session(lab).settings.temperature == 0.5 and session(lab).steps == 1
+    assert session(lab).settings.temperature == 0.5
+    assert session(lab).steps == 1
     words = page.evaluate("() => NL.names.samples")
     assert words == session(lab).samples
     page.locator("#samples .sample").nth(0).click()

@@ -10,9 +10,9 @@ import pytest
 
 pytest.importorskip("matplotlib", reason="the report's pictures need matplotlib")
 
-from neuronlab import MLP, Adam, datasets, fit, mlp  # noqa: E402
-from neuronlab.data import dataset_info  # noqa: E402
-from neuronlab.report import write_run_report  # noqa: E402
+from neuronlab import MLP, Adam, datasets, fit, mlp
+from neuronlab.data import dataset_info
+from neuronlab.report import write_run_report
 
 
 def _classification_report(folder: Path) -> tuple[Path, dict[str, Any]]:
@@ -124,24 +124,31 @@ def test_report_page_in_chromium(chromium: Any, tmp_path: Path, make: Any) -> No
     assert len(images) == len(figures) >= 2  # one picture per figure
     for img in images:
         assert img["src"].startswith("data:image/"), img
-        assert img["complete"] and img["w"] > 0 and img["h"] > 0, f"image did not load: {img}"
+        assert img["complete"], f"image did not load: {img}"
+        assert img["w"] > 0, f"image did not load: {img}"
+        assert img["h"] > 0, f"image did not load: {img}"
 
     assert not wide, "the page scrolls sideways"
     for fig in figures:  # every picture is shown, and fits its figure (or scrolls in its box)
-        assert fig["img"] > 0 and (fig["scrolls"] or fig["img"] <= fig["w"] + 1), fig
+        assert fig["img"] > 0, fig
+        assert fig["scrolls"] or fig["img"] <= fig["w"] + 1, fig
 
     # The final figures are on the page, as the page formats them.
     assert f"{final['loss']:.4g}" in text
-    assert "metric-loss" in metric_ids and "metric-epochs" in metric_ids
+    assert "metric-loss" in metric_ids
+    assert "metric-epochs" in metric_ids
     if final.get("accuracy") is not None:
         assert f"{final['accuracy']:.1%}" in text
     if "my figure" in final:
-        assert "my figure" in text and "12.5" in text
-        assert "RMSE" in text and "in the target's units, squared" in text
+        assert "my figure" in text
+        assert "12.5" in text
+        assert "RMSE" in text
+        assert "in the target's units, squared" in text
     names = {p.name for p in folder.iterdir()}
     shown = {f["id"] for f in figures}
     assert {f"fig-{n.rpartition('.')[0]}" for n in names if n.endswith((".png", ".svg"))} == shown
     if make is _digits_report:
         assert {"fig-loss", "fig-confusion_matrix", "fig-misclassified"} <= shown
         assert "Dashed: the test figures" in text  # the test curve, and how to read it
-        assert f"{final['val_accuracy']:.1%}" in text and "metric-test_accuracy" in metric_ids
+        assert f"{final['val_accuracy']:.1%}" in text
+        assert "metric-test_accuracy" in metric_ids

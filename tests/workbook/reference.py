@@ -14,7 +14,7 @@ from pathlib import Path
 
 from neuronlab.workbook.catalog import exercise, template_text
 
-__all__ = ["ANSWERS", "fill", "solution", "change"]
+__all__ = ["ANSWERS", "change", "fill", "solution"]
 
 ANSWERS = Path(__file__).resolve().parent / "answers"
 
@@ -76,7 +76,8 @@ def solution(number: str) -> str:
     """Exercise ``number``'s reference solution: its template with every stub answered."""
     e = exercise(number)
     text = fill(template_text(e), (ANSWERS / e.file).read_text(encoding="utf-8"))
-    assert "NotImplementedError" not in text and "= None  #" not in text, f"{e.number}: a stub"
+    assert "NotImplementedError" not in text, f"{e.number}: a stub"
+    assert "= None  #" not in text, f"{e.number}: a stub"
     return text
 
 

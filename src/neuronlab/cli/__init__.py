@@ -19,6 +19,7 @@ dataset), ``limits`` (sizes and time), one module per command (``demo``,
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 import warnings
 from collections.abc import Callable, Sequence
@@ -37,7 +38,7 @@ from .sample import run_sample
 from .train import run_train
 from .workbook import run_workbook
 
-__all__ = ["main", "build_parser", "UsageError"]
+__all__ = ["UsageError", "build_parser", "main"]
 
 
 def _demo(args: argparse.Namespace) -> None:
@@ -69,10 +70,8 @@ def _error_text(e: BaseException) -> str:
 
 
 def _fail(message: str, status: int) -> int:
-    try:
+    with contextlib.suppress(OSError, ValueError):
         print(message, file=sys.stderr, flush=True)
-    except (OSError, ValueError):
-        pass
     return status
 
 

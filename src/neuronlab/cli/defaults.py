@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["TrainDefaults", "TRAIN_DEFAULTS", "TARGET_LOSS", "defaults_help"]
+__all__ = ["TARGET_LOSS", "TRAIN_DEFAULTS", "TrainDefaults", "defaults_help"]
 
 
 @dataclass(frozen=True)

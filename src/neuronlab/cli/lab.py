@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 
 from .errors import UsageError
 from .output import say
@@ -20,8 +21,6 @@ def run_lab(args: argparse.Namespace) -> None:
             f"neuronlab lab: the lab needs Starlette and uvicorn ({e}); "
             'install them with: pip install "neuronlab[lab]"'
         ) from None
-    try:
+    with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is how the lab is stopped: not an error
         serve(port=args.port, host=args.host, open_browser=not args.no_browser, say=say)
-    except KeyboardInterrupt:  # Ctrl-C is how the lab is stopped: not an error
-        pass
     say("neuronlab lab: stopped")

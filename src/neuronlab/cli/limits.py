@@ -16,29 +16,30 @@ they give are rough (within a factor of 2 or 3), enough to say "minutes".
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 
 from .errors import UsageError
 
 __all__ = [
-    "MAX_POINTS",
-    "MAX_NOISE",
-    "MAX_EPOCHS",
     "MAX_BATCH",
+    "MAX_EPOCHS",
     "MAX_HIDDEN_LAYERS",
-    "MAX_WIDTH",
+    "MAX_NOISE",
     "MAX_PARAMETERS",
-    "MAX_STEP_NUMBERS",
-    "parameter_count",
-    "check_network",
-    "estimated_seconds",
-    "duration_text",
-    "slow_run_note",
-    "SLOW_SECONDS",
-    "MAX_STEPS",
+    "MAX_POINTS",
     "MAX_SAMPLES_SHOWN",
+    "MAX_STEPS",
+    "MAX_STEP_NUMBERS",
+    "MAX_WIDTH",
+    "SLOW_SECONDS",
     "STEP_MILLISECONDS",
+    "check_network",
+    "duration_text",
+    "estimated_seconds",
     "language_run_note",
+    "parameter_count",
+    "slow_run_note",
 ]
 
 #: The most points ``--n`` generates (each is a row of float64 numbers made at once).
@@ -70,7 +71,7 @@ _STEP_SECONDS = 2e-4  # the tensor engine's cost of a step, however small
 
 def parameter_count(sizes: Sequence[int]) -> int:
     """Weights and biases of a fully connected network with these layer widths (inputs first)."""
-    return sum((a + 1) * b for a, b in zip(sizes, sizes[1:]))
+    return sum((a + 1) * b for a, b in itertools.pairwise(sizes))
 
 
 def check_network(sizes: Sequence[int], engine: str, batch_size: int) -> None:

@@ -37,7 +37,7 @@ from .output import figure, note, say
 from .paths import check_save_path
 from .reporting import check_report_folder
 
-__all__ = ["run_makemore", "LanguageRun", "MIN_WORDS"]
+__all__ = ["MIN_WORDS", "LanguageRun", "run_makemore"]
 
 #: The fewest words a run takes: the split must leave some for the dev and test sets.
 MIN_WORDS = 10

@@ -19,14 +19,14 @@ from ..training import History
 from ..util.numbers import format_number
 
 __all__ = [
-    "say",
-    "note",
     "figure",
-    "silence_stdout",
+    "final_line",
     "flush_stdout",
+    "note",
     "print_warning",
     "progress_printer",
-    "final_line",
+    "say",
+    "silence_stdout",
 ]
 
 #: Significant digits of every figure the command prints (the demo's loss reads 0.0126).
@@ -47,7 +47,7 @@ def silence_stdout() -> None:
     try:
         os.dup2(devnull, sys.stdout.fileno())
     except (AttributeError, OSError, ValueError):  # a stdout without a file descriptor
-        sys.stdout = open(os.devnull, "w")  # lives as long as the process
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 -- lives as long as the process
     finally:
         os.close(devnull)
 

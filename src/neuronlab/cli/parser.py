@@ -37,7 +37,7 @@ from .limits import (
     MAX_WIDTH,
 )
 
-__all__ = ["build_parser", "COMMANDS", "DATASET_NAMES"]
+__all__ = ["COMMANDS", "DATASET_NAMES", "build_parser"]
 
 #: The subcommands, in the order ``neuronlab --help`` lists them.
 COMMANDS = (

@@ -27,7 +27,7 @@ from ..training import predict
 from ..util.numbers import format_number
 from .output import say
 
-__all__ = ["run_predict", "input_width", "output_activation"]
+__all__ = ["input_width", "output_activation", "run_predict"]
 
 #: Significant digits of the printed outputs and probabilities.
 PREDICT_DIGITS = 4

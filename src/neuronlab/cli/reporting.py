@@ -19,7 +19,7 @@ from .errors import UsageError
 from .output import say
 from .paths import check_writable_folder
 
-__all__ = ["check_report_folder", "write_report", "write_language_report", "REPORT_RESOLUTION"]
+__all__ = ["REPORT_RESOLUTION", "check_report_folder", "write_language_report", "write_report"]
 
 #: The decision-boundary grid of a report: this many points a side.
 REPORT_RESOLUTION = 60

@@ -21,7 +21,7 @@ from .. import data as datasets
 from ..data.info import DatasetInfo, dataset_info
 from .errors import UsageError
 
-__all__ = ["TrainingData", "Scaling", "load_training_data", "scaling_for", "generator_options"]
+__all__ = ["Scaling", "TrainingData", "generator_options", "load_training_data", "scaling_for"]
 
 #: The command-line options of a generated dataset -> the names its function gives them.
 _OPTION_NAMES = {"n": ("n",), "noise": ("noise", "std")}

@@ -29,7 +29,7 @@ from .errors import UsageError
 from .limits import check_network, parameter_count
 from .train_data import Scaling, TrainingData
 
-__all__ = ["Plan", "make_plan", "build_model", "make_optimizer", "fit_targets"]
+__all__ = ["Plan", "build_model", "fit_targets", "make_optimizer", "make_plan"]
 
 #: The tensor engine's float type unless --dtype says otherwise: float32 is ~5× faster on MNIST.
 TENSOR_DTYPE = "float32"

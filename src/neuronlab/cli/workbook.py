@@ -13,7 +13,7 @@ from ..workbook.sandbox import check_file
 from .errors import UsageError
 from .output import note, say
 
-__all__ = ["run_workbook", "EXIT_NOT_PASSED"]
+__all__ = ["EXIT_NOT_PASSED", "run_workbook"]
 
 #: The exit status of a check that ran but did not pass (a usage error is 2).
 EXIT_NOT_PASSED = 1

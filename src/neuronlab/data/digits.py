@@ -16,7 +16,7 @@ import numpy as np
 from ..util.rng import Seed
 from .prep import train_test_split
 
-__all__ = ["digits", "DIGITS_SHAPE"]
+__all__ = ["DIGITS_SHAPE", "digits"]
 
 #: The height and width of one digits image; a row of X is this image flattened.
 DIGITS_SHAPE = (8, 8)

@@ -39,13 +39,13 @@ from .synthetic import (
 )
 
 __all__ = [
-    "DatasetInfo",
-    "DatasetEntry",
     "DATASETS",
-    "dataset_info",
     "DATASET_INFO",
-    "TASKS",
     "MNIST_SHAPE",
+    "TASKS",
+    "DatasetEntry",
+    "DatasetInfo",
+    "dataset_info",
 ]
 
 #: The two kinds of problem: predict a class, or predict a number.

@@ -48,13 +48,13 @@ from ..util.checks import whole_number
 from ..util.files import open_regular, read_announced, read_up_to
 
 __all__ = [
+    "IDX_TYPES",
+    "MAX_IDX_BYTES",
+    "MNIST_FILES",
+    "IdxHeader",
     "mnist",
     "read_idx",
     "read_idx_header",
-    "IdxHeader",
-    "IDX_TYPES",
-    "MNIST_FILES",
-    "MAX_IDX_BYTES",
 ]
 
 #: IDX type code -> the NumPy dtype of the values (big-endian, as stored).
@@ -254,11 +254,13 @@ def mnist(
         raise TypeError(f"mnist(raw): expected True or False, got {type(raw).__name__}")
     max_bytes = whole_number(max_bytes, "mnist(max_bytes)", minimum=1)
     image_path, label_path = (_find(folder, stem) for stem in MNIST_FILES[kind])
-    with _open_idx(image_path, max_bytes) as (image_file, image_header):
-        with _open_idx(label_path, max_bytes) as (label_file, label_header):
-            _check_headers(image_header, label_header, image_path, label_path)
-            images = _read_data(image_file, image_header, image_path)
-            labels = _read_data(label_file, label_header, label_path)
+    with (
+        _open_idx(image_path, max_bytes) as (image_file, image_header),
+        _open_idx(label_path, max_bytes) as (label_file, label_header),
+    ):
+        _check_headers(image_header, label_header, image_path, label_path)
+        images = _read_data(image_file, image_header, image_path)
+        labels = _read_data(label_file, label_header, label_path)
     if labels.max() > 9:
         bad = int(np.flatnonzero(labels > 9)[0])
         raise ValueError(

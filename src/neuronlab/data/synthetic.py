@@ -15,21 +15,21 @@ from ..util.checks import non_negative_number, one_of, real_number, whole_number
 from ..util.rng import Seed, make_rng
 
 __all__ = [
-    "moons",
-    "circles",
-    "xor",
-    "spiral",
-    "blobs",
-    "sweets",
-    "houses",
-    "plane",
-    "bumps",
-    "gate",
-    "SWEETS_FACTORS",
-    "SWEETS_WEIGHTS",
-    "SWEETS_THRESHOLD",
-    "HOUSE_PRICE",
     "GATES",
+    "HOUSE_PRICE",
+    "SWEETS_FACTORS",
+    "SWEETS_THRESHOLD",
+    "SWEETS_WEIGHTS",
+    "blobs",
+    "bumps",
+    "circles",
+    "gate",
+    "houses",
+    "moons",
+    "plane",
+    "spiral",
+    "sweets",
+    "xor",
 ]
 
 
@@ -156,7 +156,7 @@ def sweets() -> tuple[np.ndarray, np.ndarray]:
     return X, y
 
 
-def HOUSE_PRICE(size: np.ndarray, location: np.ndarray) -> np.ndarray:  # noqa: N802
+def HOUSE_PRICE(size: np.ndarray, location: np.ndarray) -> np.ndarray:
     """The formula behind ``houses``: price (k€) = 50 + 2.5 · size (m²) + 120 · location (0–1)."""
     return 50.0 + 2.5 * np.asarray(size) + 120.0 * np.asarray(location)
 

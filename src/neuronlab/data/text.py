@@ -71,7 +71,7 @@ class Vocabulary:
     character) are the lectures' two dicts, read-only.
     """
 
-    __slots__ = ("_characters", "_stoi", "_itos")
+    __slots__ = ("_characters", "_itos", "_stoi")
 
     def __init__(self, characters: str | Iterable[str]) -> None:
         """Build it from its characters in index order; see the class docstring."""

@@ -32,13 +32,13 @@ from ..util.files import open_regular, read_up_to
 from .text import BOUNDARY
 
 __all__ = [
-    "names",
-    "read_words",
-    "parse_words",
-    "max_bytes",
+    "MAX_VOCABULARY",
     "MAX_WORDS",
     "MAX_WORD_LENGTH",
-    "MAX_VOCABULARY",
+    "max_bytes",
+    "names",
+    "parse_words",
+    "read_words",
 ]
 
 # The limits bound the context windows made from a file: a word of L characters

@@ -36,14 +36,14 @@ from ..util.checks import whole_number
 from .layer_records import INT_ARRAYS, LAYER_KINDS, Width, layer_record, record_value
 
 __all__ = [
-    "Limits",
     "MODEL_KINDS",
-    "model_kind",
+    "Limits",
     "Plan",
     "describe",
+    "load_numbers",
+    "model_kind",
     "parameter_arrays",
     "plan_model",
-    "load_numbers",
 ]
 
 #: Model kind -> class, for the tensor models a record may hold.

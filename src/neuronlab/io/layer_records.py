@@ -24,7 +24,7 @@ from ..util.checks import real_number, whole_number
 
 T = TypeVar("T")
 
-__all__ = ["LayerKind", "LAYER_KINDS", "INT_ARRAYS", "layer_record", "record_value", "Width"]
+__all__ = ["INT_ARRAYS", "LAYER_KINDS", "LayerKind", "Width", "layer_record", "record_value"]
 
 #: Width of a layer's output features (None: unknown from the record alone).
 Width = int | None

@@ -45,13 +45,13 @@ from ..util.checks import whole_number
 from ..util.files import read_announced, read_up_to
 
 __all__ = [
-    "NpyHeader",
-    "read_npy_header",
-    "read_npy",
     "MAGIC",
-    "MAX_HEADER_BYTES",
-    "MAX_DIMS",
     "MAX_ARRAY_BYTES",
+    "MAX_DIMS",
+    "MAX_HEADER_BYTES",
+    "NpyHeader",
+    "read_npy",
+    "read_npy_header",
 ]
 
 #: The first six bytes of every ``.npy`` file.

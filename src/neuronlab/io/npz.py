@@ -32,7 +32,7 @@ import numpy as np
 
 from .npy import MAX_ARRAY_BYTES, NpyHeader, read_npy
 
-__all__ = ["NpzArchive", "DIRECTORY_ENTRY_BYTES", "SUFFIX"]
+__all__ = ["DIRECTORY_ENTRY_BYTES", "SUFFIX", "NpzArchive"]
 
 #: Room allowed for one member's entry in the zip directory (46 bytes, its name, extras).
 DIRECTORY_ENTRY_BYTES = 1024

@@ -68,13 +68,13 @@ from ..util.files import open_regular
 from .npy import MAGIC, NpyHeader, read_npy
 
 __all__ = [
-    "read_rows",
-    "parse_rows",
-    "csv_text",
     "MAX_BYTES",
-    "MAX_ROWS",
-    "MAX_NUMBERS",
     "MAX_LINE_BYTES",
+    "MAX_NUMBERS",
+    "MAX_ROWS",
+    "csv_text",
+    "parse_rows",
+    "read_rows",
 ]
 
 #: The largest file ``read_rows`` reads by default, in bytes.

@@ -64,16 +64,16 @@ from .npy import NpyHeader
 from .npz import NpzArchive
 
 __all__ = [
-    "save",
-    "load",
     "FORMAT",
     "FORMAT_VERSION",
-    "RECORD_KEY",
-    "MAX_RECORD_BYTES",
-    "MAX_PARAMETERS",
-    "MAX_SCALAR_PARAMETERS",
     "MAX_DEPTH",
     "MAX_MEMBERS",
+    "MAX_PARAMETERS",
+    "MAX_RECORD_BYTES",
+    "MAX_SCALAR_PARAMETERS",
+    "RECORD_KEY",
+    "load",
+    "save",
 ]
 
 #: The ``format`` field of every record, and the version this code writes.

@@ -30,7 +30,7 @@ from ..nn.module import Module
 from ..nn.normalization import BatchNorm1d, LayerNorm
 from ..nn.sequence import Embedding, FlattenConsecutive
 
-__all__ = ["to_torch", "from_torch"]
+__all__ = ["from_torch", "to_torch"]
 
 
 def _torch() -> Any:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import torch
 
-__all__ = ["FlattenConsecutive", "ChannelsLastBatchNorm1d"]
+__all__ = ["ChannelsLastBatchNorm1d", "FlattenConsecutive"]
 
 
 class FlattenConsecutive(torch.nn.Module):

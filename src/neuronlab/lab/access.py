@@ -19,13 +19,13 @@ from typing import Any
 from urllib.parse import parse_qs
 
 __all__ = [
-    "LabGuard",
-    "new_token",
-    "token_of",
-    "origin_allowed",
-    "token_cookie",
     "COOKIE",
     "HEADER",
+    "LabGuard",
+    "new_token",
+    "origin_allowed",
+    "token_cookie",
+    "token_of",
 ]
 
 #: The cookie ``/`` sets when it is opened with the token.

@@ -39,14 +39,14 @@ if TYPE_CHECKING:
     from .session import LabSession
 
 __all__ = [
+    "EXPORTS",
+    "MODEL_NAMES",
+    "SAMPLE_POINTS",
+    "TORCH_SCRIPT",
     "export",
     "model_bytes",
     "run_script",
     "torch_script",
-    "EXPORTS",
-    "SAMPLE_POINTS",
-    "MODEL_NAMES",
-    "TORCH_SCRIPT",
 ]
 
 #: The name the PyTorch script is offered under (not ``torch.py``: that would shadow PyTorch).

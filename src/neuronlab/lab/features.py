@@ -13,7 +13,7 @@ import numpy as np
 
 from .settings import FEATURES
 
-__all__ = ["feature_matrix", "FEATURE_FORMULAS", "FEATURE_LABELS"]
+__all__ = ["FEATURE_FORMULAS", "FEATURE_LABELS", "feature_matrix"]
 
 #: Feature name -> the numbers it reads from points (n, 2).
 FEATURE_FORMULAS: dict[str, Callable[[np.ndarray], np.ndarray]] = {

@@ -27,7 +27,7 @@ from .problem import DOMAIN
 if TYPE_CHECKING:
     from .session import LabSession
 
-__all__ = ["frame", "grid_points", "encode", "OUTPUT_GRID", "NEURON_GRID", "MAX_GRID"]
+__all__ = ["MAX_GRID", "NEURON_GRID", "OUTPUT_GRID", "encode", "frame", "grid_points"]
 
 OUTPUT_GRID = 100  # pixels a side of the output heatmap
 NEURON_GRID = 50  # pixels a side of each hidden neuron's heatmap

@@ -17,14 +17,14 @@ from ..util.checks import describe, one_of, real_number, whole_number
 from .settings import LabInputError, field_value
 
 __all__ = [
-    "RequestError",
     "MAX_JSON_BYTES",
     "MAX_STEPS",
-    "read_limited",
+    "RequestError",
     "json_object",
-    "whole_field",
     "number_field",
+    "read_limited",
     "text_field",
+    "whole_field",
 ]
 
 #: The largest JSON body a request may send.

@@ -25,7 +25,7 @@ from .inputs import MAX_JSON_BYTES
 from .server import create_app
 from .session import LabSession
 
-__all__ = ["LabServer", "LabView", "is_loopback", "exposure_warning", "url_host"]
+__all__ = ["LabServer", "LabView", "exposure_warning", "is_loopback", "url_host"]
 
 
 def is_loopback(host: str) -> bool:

@@ -33,7 +33,7 @@ from .problem import DOMAIN
 if TYPE_CHECKING:
     from .session import LabSession
 
-__all__ = ["state_message", "frame_message", "settings_fields", "feature_maps", "menus", "dumps"]
+__all__ = ["dumps", "feature_maps", "frame_message", "menus", "settings_fields", "state_message"]
 
 #: The lab's own choices beside the registries' names: (how a menu shows it, what it means).
 _LAB_CHOICES = {

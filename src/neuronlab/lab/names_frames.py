@@ -26,7 +26,7 @@ from .names_settings import LIMITS
 if TYPE_CHECKING:
     from .names_session import NamesSession
 
-__all__ = ["names_frame", "embedding_points", "activation_histograms", "ratio_series"]
+__all__ = ["activation_histograms", "embedding_points", "names_frame", "ratio_series"]
 
 
 def embedding_points(session: NamesSession) -> dict[str, Any]:

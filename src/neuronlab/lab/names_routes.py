@@ -26,7 +26,7 @@ from .names_runner import NamesRunner
 from .names_settings import LIMITS, TUNABLE, NamesSettings
 from .web import Handler, endpoint, json_answer, json_body, page_answer, run_routes, serve_socket
 
-__all__ = ["names_routes", "names_runner", "close_names", "PAGE"]
+__all__ = ["PAGE", "close_names", "names_routes", "names_runner"]
 
 #: The names page.
 PAGE = Path(__file__).parent / "static" / "names.html"

@@ -21,7 +21,7 @@ from .names_session import NamesSession
 from .names_settings import LIMITS, MODELS, NAMES_OPTIMIZERS, WORD_LISTS
 from .runner import LabRunner
 
-__all__ = ["NamesRunner", "names_state", "limits_message"]
+__all__ = ["NamesRunner", "limits_message", "names_state"]
 
 
 def limits_message() -> dict[str, Any]:
@@ -50,7 +50,7 @@ def names_state(
             "source": data.source,
             "count": data.words,
             "characters": data.vocabulary.characters,
-            "examples": int(len(data.X)),
+            "examples": len(data.X),
         },
         "parameters": session.model.num_parameters(),
         "block_size": session.model.block_size,

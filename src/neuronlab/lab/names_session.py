@@ -29,13 +29,13 @@ from .names_settings import LIMITS, TUNABLE, NamesSettings
 from .settings import LabInputError, changed_fields
 
 __all__ = [
-    "NamesSession",
+    "BATCHNORM_MOMENTUM",
+    "SPLIT_SEED",
     "NamesData",
-    "prepare",
+    "NamesSession",
     "build_model",
     "build_trainer",
-    "SPLIT_SEED",
-    "BATCHNORM_MOMENTUM",
+    "prepare",
 ]
 
 #: How fast BatchNorm's running statistics follow the batches (they score the dev loss).
@@ -170,9 +170,12 @@ class NamesSession:
     def _data(self, s: NamesSettings, uploaded: list[str] | None) -> NamesData:
         """The run's examples: those of the current run again when the words and context agree."""
         current = getattr(self, "data", None)
-        if current is not None and current.source == s.words and current.block_size == s.block_size:
-            if s.words == "names" or uploaded is self.uploaded:
-                return current
+        if (
+            current is not None
+            and (current.source, current.block_size) == (s.words, s.block_size)
+            and (s.words == "names" or uploaded is self.uploaded)
+        ):
+            return current
         if s.words == "yours":
             if uploaded is None:
                 raise LabInputError("words", "upload a word list first (one word a line)")

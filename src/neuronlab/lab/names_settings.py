@@ -24,13 +24,13 @@ from ..util.checks import describe, one_of, real_number, whole_number
 from .settings import LabInputError, field_value
 
 __all__ = [
-    "NamesSettings",
-    "NamesLimits",
     "LIMITS",
     "MODELS",
     "NAMES_OPTIMIZERS",
-    "WORD_LISTS",
     "TUNABLE",
+    "WORD_LISTS",
+    "NamesLimits",
+    "NamesSettings",
 ]
 
 #: The models offered, in the lectures' order (the names of ``language.LADDER``).

@@ -22,7 +22,7 @@ from ..tensor import Tensor, softmax
 from ..util.rng import make_rng
 from .settings import LabInputError, LabSettings
 
-__all__ = ["Head", "head_for", "build_network", "training_targets", "read_classes", "DTYPE"]
+__all__ = ["DTYPE", "Head", "build_network", "head_for", "read_classes", "training_targets"]
 
 #: The lab computes in float64, so the page's numbers are the scalar engine's to the last digit.
 DTYPE = "float64"

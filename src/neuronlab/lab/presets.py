@@ -21,7 +21,7 @@ from .problem import Problem, custom_problem
 from .session import LabSession
 from .settings import LabInputError, LabSettings
 
-__all__ = ["Preset", "PRESETS", "preset_list", "apply_preset", "preset_session"]
+__all__ = ["PRESETS", "Preset", "apply_preset", "preset_list", "preset_session"]
 
 
 @dataclass(frozen=True)

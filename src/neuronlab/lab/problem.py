@@ -20,13 +20,13 @@ from ..util.rng import make_rng
 from .settings import MAX_CLASSES, MAX_POINTS, MIN_POINTS, PLACEMENT, LabInputError, LabSettings
 
 __all__ = [
-    "Problem",
     "DOMAIN",
     "MAX_CSV_BYTES",
+    "Problem",
+    "custom_problem",
     "make_problem",
     "read_csv",
     "to_csv",
-    "custom_problem",
 ]
 
 #: The plane every point lies in: x1 and x2 from -DOMAIN to DOMAIN.

@@ -32,7 +32,7 @@ from ..util.threads import one_blas_thread
 from .messages import dumps, frame_message, state_message
 from .session import LabSession
 
-__all__ = ["LabRunner", "Outbox", "Pace", "FRAME_INTERVAL", "STEP_BUDGET", "epoch_batches"]
+__all__ = ["FRAME_INTERVAL", "STEP_BUDGET", "LabRunner", "Outbox", "Pace", "epoch_batches"]
 
 #: The shortest time between two play frames (at most 30 a second).
 FRAME_INTERVAL = 1 / 30

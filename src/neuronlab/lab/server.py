@@ -47,7 +47,7 @@ from .web import (
     serve_socket,
 )
 
-__all__ = ["create_app", "STATIC", "SECURITY_HEADERS"]
+__all__ = ["SECURITY_HEADERS", "STATIC", "create_app"]
 
 #: The page's files.
 STATIC = Path(__file__).parent / "static"

@@ -29,7 +29,7 @@ from .network import Head, build_network, head_for, training_targets
 from .problem import DOMAIN, Problem, custom_problem, make_problem, read_csv
 from .settings import LabInputError, LabSettings, changed_fields, field_value
 
-__all__ = ["LabSession", "Edit", "MOMENTUM", "DATA_FIELDS", "TUNABLE_FIELDS", "WEIGHT_LIMIT"]
+__all__ = ["DATA_FIELDS", "MOMENTUM", "TUNABLE_FIELDS", "WEIGHT_LIMIT", "Edit", "LabSession"]
 
 #: Settings that change the data (a new draw, or a new split of the user's points).
 DATA_FIELDS = frozenset({"dataset", "classes", "noise", "points", "test_ratio", "seed"})

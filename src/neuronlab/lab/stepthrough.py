@@ -35,7 +35,7 @@ from .twin import Twin, build_twin, check_neuron
 if TYPE_CHECKING:
     from .session import LabSession
 
-__all__ = ["walk", "MAX_BOXES", "RANKDIR"]
+__all__ = ["MAX_BOXES", "RANKDIR", "walk"]
 
 #: A graph of more boxes than this is drawn one box per neuron.
 MAX_BOXES = 60

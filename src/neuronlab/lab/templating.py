@@ -24,7 +24,7 @@ from collections.abc import Mapping
 from importlib import resources
 from string import Template
 
-__all__ = ["fill_template", "read_template", "template_fields", "TEMPLATE_FOLDER"]
+__all__ = ["TEMPLATE_FOLDER", "fill_template", "read_template", "template_fields"]
 
 #: The folder of the template files, inside the ``neuronlab.lab`` package.
 TEMPLATE_FOLDER = "templates"

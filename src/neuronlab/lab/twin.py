@@ -39,7 +39,7 @@ from .settings import LabInputError, field_value
 if TYPE_CHECKING:
     from .session import LabSession
 
-__all__ = ["Twin", "TwinLayer", "build_twin", "check_point", "check_neuron"]
+__all__ = ["Twin", "TwinLayer", "build_twin", "check_neuron", "check_point"]
 
 
 @dataclass(frozen=True)

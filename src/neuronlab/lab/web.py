@@ -36,15 +36,15 @@ from .runner import LabRunner, Outbox
 from .settings import LabInputError
 
 __all__ = [
+    "Handler",
+    "command",
+    "endpoint",
+    "error_answer",
+    "json_answer",
+    "json_body",
     "page_answer",
     "run_routes",
-    "json_answer",
-    "error_answer",
-    "endpoint",
-    "json_body",
-    "command",
     "serve_socket",
-    "Handler",
 ]
 
 log = logging.getLogger("neuronlab.lab")

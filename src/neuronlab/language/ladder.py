@@ -36,15 +36,15 @@ from ..util.rng import Seed, make_rng
 from .model import LanguageModel
 
 __all__ = [
+    "LADDER",
+    "MLP_INITS",
+    "RUNGS",
+    "SMALL_LAST_LAYER",
+    "LadderModel",
+    "batchnorm_mlp",
     "bigram_network",
     "mlp",
-    "batchnorm_mlp",
     "wavenet",
-    "LadderModel",
-    "LADDER",
-    "RUNGS",
-    "MLP_INITS",
-    "SMALL_LAST_LAYER",
 ]
 
 #: The lectures' trick: the last layer starts this much smaller, so that at the start every

@@ -19,7 +19,7 @@ from ..optim import OPTIMIZERS, CosineAnnealingLR, LRScheduler, MultiStepLR, Opt
 from ..util.checks import one_of, positive_number, whole_number
 from .ladder import LADDER
 
-__all__ = ["Recipe", "LECTURE", "DEFAULTS", "RECIPE_SETS", "fit_options", "recipe_for"]
+__all__ = ["DEFAULTS", "LECTURE", "RECIPE_SETS", "Recipe", "fit_options", "recipe_for"]
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from ..util.checks import positive_number, whole_number
 from ..util.rng import Seed, make_rng
 from .model import LanguageModel
 
-__all__ = ["sample", "next_character_probabilities", "MAX_SAMPLES", "MAX_LENGTH"]
+__all__ = ["MAX_LENGTH", "MAX_SAMPLES", "next_character_probabilities", "sample"]
 
 #: The most words one call writes (they are written side by side, one row each).
 MAX_SAMPLES = 100_000

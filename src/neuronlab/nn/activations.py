@@ -16,7 +16,7 @@ from typing import Any
 
 from ..util.registry import Entry, Registry
 
-__all__ = ["ACTIVATIONS", "ActivationEntry", "check_activation", "activate"]
+__all__ = ["ACTIVATIONS", "ActivationEntry", "activate", "check_activation"]
 
 
 @dataclass(frozen=True)

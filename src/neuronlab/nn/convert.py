@@ -18,6 +18,7 @@ give a model as the one network or None -- so no module above tests
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 import numpy as np
@@ -30,11 +31,11 @@ from .scalar import MLP, Layer
 
 __all__ = [
     "from_value_mlp",
-    "to_value_layers",
-    "to_value_mlp",
     "on_tensor_engine",
     "scalar_mlp",
     "tensor_sequential",
+    "to_value_layers",
+    "to_value_mlp",
 ]
 
 
@@ -108,7 +109,7 @@ def _mlp_plan(model: Sequential) -> list[WeightedLayer]:
     plan = weighted_layers(model)
     if not plan:
         raise ValueError("to_value_mlp: the model has no Linear layer")
-    for before, after in zip(plan, plan[1:]):
+    for before, after in itertools.pairwise(plan):
         if after.linear.in_features != before.linear.out_features:
             raise ValueError(
                 f"to_value_mlp: a Linear layer of {before.linear.out_features} outputs feeds "

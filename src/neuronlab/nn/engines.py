@@ -33,16 +33,16 @@ if TYPE_CHECKING:  # for the type checker only: an ``is_node`` check narrows bot
     from typing_extensions import TypeIs
 
 __all__ = [
+    "SCALAR",
+    "TENSOR",
     "Engine",
     "ScalarEngine",
     "TensorEngine",
-    "SCALAR",
-    "TENSOR",
-    "engine_of_parameter",
     "engine_of_node",
+    "engine_of_parameter",
+    "finite_array",
     "is_parameter",
     "one_engine",
-    "finite_array",
 ]
 
 _BIG_ARRAY = 4096  # above this many entries a one-pass sum of squares beats np.isfinite

@@ -20,15 +20,15 @@ from ..util.registry import Entry, Registry
 from ..util.rng import Seed, make_rng
 
 __all__ = [
+    "GAINS",
+    "INITS",
+    "calculate_gain",
     "he_uniform",
-    "xavier_uniform",
-    "uniform_init",
     "kaiming_normal",
     "kaiming_uniform",
     "normal_init",
-    "calculate_gain",
-    "GAINS",
-    "INITS",
+    "uniform_init",
+    "xavier_uniform",
 ]
 
 #: Nonlinearity -> the gain that keeps the scale of activations through it (PyTorch's values):

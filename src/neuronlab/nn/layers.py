@@ -25,16 +25,16 @@ from .init import INITS
 from .module import LayerOutput, Module
 
 __all__ = [
+    "ACTIVATION_LAYERS",
+    "Flatten",
     "Linear",
-    "Sequential",
     "ReLU",
-    "Tanh",
+    "Sequential",
     "Sigmoid",
     "Step",
-    "Flatten",
-    "mlp",
-    "ACTIVATION_LAYERS",
+    "Tanh",
     "WeightedLayer",
+    "mlp",
     "weighted_layers",
 ]
 
@@ -385,7 +385,7 @@ class Flatten(_Stateless):
         if not shape:
             return x.reshape(1)
         merged = math.prod(shape[s : e + 1])
-        return x.reshape(shape[:s] + (merged,) + shape[e + 1 :])
+        return x.reshape((*shape[:s], merged, *shape[e + 1 :]))
 
     def __repr__(self) -> str:
         return f"Flatten(start_dim={self.start_dim}, end_dim={self.end_dim})"

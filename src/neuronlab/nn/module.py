@@ -19,7 +19,7 @@ import numpy as np
 from ..util.checks import flag
 from .engines import Engine, engine_of_parameter, is_parameter, one_engine
 
-__all__ = ["Module", "LayerOutput", "is_parameter", "evaluation_mode", "training_mode"]
+__all__ = ["LayerOutput", "Module", "evaluation_mode", "is_parameter", "training_mode"]
 
 
 @dataclass(frozen=True)

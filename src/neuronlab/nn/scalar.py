@@ -27,7 +27,7 @@ from .activations import check_activation
 from .engines import SCALAR, engine_of_node
 from .module import LayerOutput, Module
 
-__all__ = ["Neuron", "Layer", "MLP"]
+__all__ = ["MLP", "Layer", "Neuron"]
 
 
 def _activation_of(name: str) -> Callable[[Value], Value]:

@@ -50,11 +50,11 @@ from .neuron import first_neuron_graph
 from .parts import Picture
 
 __all__ = [
-    "write_run_report",
+    "REPORT_FILES",
     "check_run_folder",
     "default_run_dir",
     "first_neuron_graph",
-    "REPORT_FILES",
+    "write_run_report",
 ]
 
 

@@ -23,14 +23,14 @@ from .inputs import RunInputs
 from .parts import Card
 
 __all__ = [
+    "MEASURED",
     "Answers",
+    "about_loss",
     "final_answers",
     "loss_words",
     "measured_metrics",
-    "result_cards",
-    "about_loss",
     "normalised_key",
-    "MEASURED",
+    "result_cards",
 ]
 
 #: The figures the report measures itself; same-named ``metrics`` are replaced by them.

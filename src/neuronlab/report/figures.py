@@ -23,7 +23,7 @@ from .inputs import RunInputs
 from .neuron import neuron_graph_picture
 from .parts import Drawer, Picture
 
-__all__ = ["draw_pictures", "LOSS_AXIS"]
+__all__ = ["LOSS_AXIS", "draw_pictures"]
 
 #: How a learning curve's axis names each loss (the registry's titles).
 LOSS_AXIS = {name: spec.label for name, spec in LOSSES.items()}
@@ -66,7 +66,9 @@ def _loss_curves(d: Drawer, run: RunInputs) -> None:
 def _plane_or_fit(d: Drawer, run: RunInputs) -> None:
     """Decision regions of a 2-D classifier, or a regression's fit."""
     model, X, y = run.model, run.X, run.y
-    assert model is not None and X is not None and y is not None
+    assert model is not None
+    assert X is not None
+    assert y is not None
     features, classes, _ = _names(run)
     if run.task == "regression":
         info = run.info

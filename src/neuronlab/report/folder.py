@@ -27,14 +27,14 @@ from ..util.files import write_atomic
 from ..version import __version__
 
 __all__ = [
+    "LANGUAGE_FILES",
     "MARKER",
     "REPORT_FILES",
-    "LANGUAGE_FILES",
-    "default_run_dir",
     "check_run_folder",
+    "default_run_dir",
+    "finish_run_folder",
     "is_run_folder",
     "open_run_folder",
-    "finish_run_folder",
 ]
 
 #: The file that marks a folder as a neuronlab run folder.

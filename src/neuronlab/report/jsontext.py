@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["jsonable", "json_text"]
+__all__ = ["json_text", "jsonable"]
 
 
 def jsonable(obj: Any, _path: tuple[int, ...] = ()) -> Any:

@@ -63,7 +63,7 @@ from .folder import MARKER, check_run_folder, finish_run_folder, open_run_folder
 from .jsontext import json_text, jsonable
 from .parts import Card, Drawer, Picture
 
-__all__ = ["write_language_report", "BATCH_SIZE", "BATCH_SEED", "MODEL_TITLES"]
+__all__ = ["BATCH_SEED", "BATCH_SIZE", "MODEL_TITLES", "write_language_report"]
 
 #: How many training contexts the pictures of the network's insides look at (the lectures' 32).
 BATCH_SIZE = 32
@@ -368,7 +368,7 @@ def _write_data_files(folder: Path, run: _Run, config_json: str, metrics: dict) 
         run.history.checkpoints_csv(folder / "checkpoints.csv")
         files.append("checkpoints.csv")
     write_atomic(folder / "samples.txt", "".join(f"{w}\n" for w in run.samples))
-    return files + ["samples.txt"]
+    return [*files, "samples.txt"]
 
 
 # -- the pictures -------------------------------------------------------------------------
@@ -804,7 +804,7 @@ def _samples_section(run: _Run) -> list[str]:
     )
     out = ['<section id="samples"><h2>Samples</h2>', f'<p class="lead">{page.esc(lead)}</p>']
     if not run.samples:
-        return out + ["<p>No samples were drawn.</p></section>"]
+        return [*out, "<p>No samples were drawn.</p></section>"]
     out.append('<ol class="samples">')
     out.extend(_sample_item(w, k) for w, k in zip(run.samples, known))
     out.append("</ol></section>")
@@ -882,8 +882,8 @@ def write_language_report(
     dev loss for this model (or None) and ``seconds`` the training time, if
     known.  The model is read, never changed, and left in its mode.
     """
-    fields = dict(config=config, model=model, counts=counts, history=history, splits=splits)
-    fields.update(losses=losses, samples=samples, lecture=lecture, seconds=seconds)
+    fields = {"config": config, "model": model, "counts": counts, "history": history}
+    fields.update(splits=splits, losses=losses, samples=samples, lecture=lecture, seconds=seconds)
     run = _check_inputs(fields)
     check_run_folder(out_dir)  # refuse a user's own folder before any work
     config_json = json_text(config)  # fails here, before any file is written, if it cannot

@@ -14,7 +14,7 @@ from ..nn.activations import ACTIVATIONS, activate
 from ..nn.convert import scalar_mlp
 from .parts import Picture
 
-__all__ = ["first_neuron", "first_neuron_graph", "neuron_graph_picture", "UNFUSED_UP_TO"]
+__all__ = ["UNFUSED_UP_TO", "first_neuron", "first_neuron_graph", "neuron_graph_picture"]
 
 #: A neuron with more inputs is drawn with one ``dot`` node instead of 2n nodes.
 UNFUSED_UP_TO = 6

@@ -22,16 +22,16 @@ from ..version import __version__
 from .parts import Card, Picture
 
 __all__ = [
-    "PageContent",
-    "render",
     "CSS",
+    "PageContent",
+    "cards_section",
+    "config_section",
     "esc",
+    "footer",
     "head",
     "header",
-    "cards_section",
     "pictures_section",
-    "config_section",
-    "footer",
+    "render",
 ]
 
 CSS = """
@@ -209,7 +209,7 @@ def config_section(config: Mapping[str, Any]) -> list[str]:
     rows = [(k, v) for k, v in config.items() if v is not None]  # a None setting does not apply
     out = ['<section id="config"><h2>Settings</h2>']
     if not rows:
-        return out + ["<p>No settings were recorded.</p></section>"]
+        return [*out, "<p>No settings were recorded.</p></section>"]
     out.append("<table>")
     for key, value in rows:
         simple = isinstance(value, (str, int, float, bool))

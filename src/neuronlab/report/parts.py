@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-__all__ = ["Picture", "Card", "Drawer", "MIME_TYPES"]
+__all__ = ["MIME_TYPES", "Card", "Drawer", "Picture"]
 
 #: The picture formats a page embeds, by file extension.
 MIME_TYPES = {".png": "image/png", ".svg": "image/svg+xml"}

@@ -18,7 +18,7 @@ from .operands import broadcast, lift, operands, require_tensor
 if TYPE_CHECKING:
     from .tensor import Tensor
 
-__all__ = ["add", "sub", "mul", "div", "neg", "power", "rpower"]
+__all__ = ["add", "div", "mul", "neg", "power", "rpower", "sub"]
 
 Grads = tuple[Any, ...]
 

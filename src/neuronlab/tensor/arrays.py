@@ -18,18 +18,18 @@ from ..util.checks import describe, whole_number
 __all__ = [
     "F32",
     "F64",
-    "FloatArray",
     "NUMBER_TYPES",
+    "FloatArray",
     "TensorType",
-    "check_dtype",
     "as_array",
-    "number_array",
-    "quiet",
     "axes_of",
+    "check_dtype",
+    "keep_where",
+    "number_array",
     "one_axis",
+    "quiet",
     "shape_of",
     "sum_to",
-    "keep_where",
 ]
 
 F32, F64 = np.dtype(np.float32), np.dtype(np.float64)

@@ -16,7 +16,7 @@ from .operands import require_tensor
 if TYPE_CHECKING:
     from .tensor import Tensor
 
-__all__ = ["exp", "log", "tanh", "sigmoid", "relu", "step", "abs_"]
+__all__ = ["abs_", "exp", "log", "relu", "sigmoid", "step", "tanh"]
 
 Grads = tuple[Any, ...]
 

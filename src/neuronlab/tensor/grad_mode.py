@@ -7,7 +7,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["no_grad", "is_grad_enabled"]
+__all__ = ["is_grad_enabled", "no_grad"]
 
 
 class _GradMode(threading.local):

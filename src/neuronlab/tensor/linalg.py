@@ -12,7 +12,7 @@ from .operands import lift, operands, require_tensor
 if TYPE_CHECKING:
     from .tensor import Tensor
 
-__all__ = ["matmul", "linear"]
+__all__ = ["linear", "matmul"]
 
 Grads = tuple[Any, ...]
 

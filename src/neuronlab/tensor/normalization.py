@@ -24,7 +24,7 @@ from .operands import lift, require_tensor
 if TYPE_CHECKING:
     from .tensor import Tensor
 
-__all__ = ["batch_statistics", "batch_norm", "layer_norm"]
+__all__ = ["batch_norm", "batch_statistics", "layer_norm"]
 
 Grads = tuple[Any, ...]
 

@@ -14,7 +14,7 @@ from .arrays import F64, NUMBER_TYPES, TensorType, as_array, number_array, quiet
 if TYPE_CHECKING:
     from .tensor import Tensor
 
-__all__ = ["lift", "operands", "tensors_of", "plain", "broadcast", "require_tensor"]
+__all__ = ["broadcast", "lift", "operands", "plain", "require_tensor", "tensors_of"]
 
 
 def require_tensor(x: Any, op: str) -> Tensor:

@@ -19,7 +19,7 @@ from .operands import require_tensor
 if TYPE_CHECKING:
     from .tensor import Tensor
 
-__all__ = ["multinomial", "dropout"]
+__all__ = ["dropout", "multinomial"]
 
 Grads = tuple[Any, ...]
 
@@ -59,10 +59,8 @@ def multinomial(
     n = whole_number(num_samples, "multinomial(num_samples)", minimum=1)
     replacement = flag(replacement, "multinomial(replacement)")
     rng = make_rng(generator)
-    if replacement:
-        drawn = _with_replacement(rows, n, rng)
-    else:
-        drawn = _without_replacement(rows, n, rng)
+    draw = _with_replacement if replacement else _without_replacement
+    drawn = draw(rows, n, rng)
     return drawn[0] if one_row else drawn
 
 

@@ -14,7 +14,7 @@ from .operands import require_tensor
 if TYPE_CHECKING:
     from .tensor import Tensor
 
-__all__ = ["sum_", "mean", "max_", "var", "std", "Axis"]
+__all__ = ["Axis", "max_", "mean", "std", "sum_", "var"]
 
 Axis = Union[int, tuple[int, ...], None]  # noqa: UP007 (a runtime alias on 3.10)
 Grads = tuple[Any, ...]

@@ -18,7 +18,7 @@ from .operands import require_tensor, tensors_of
 if TYPE_CHECKING:
     from .tensor import Tensor
 
-__all__ = ["reshape", "transpose", "getitem", "embedding", "indices_of", "concatenate", "stack"]
+__all__ = ["concatenate", "embedding", "getitem", "indices_of", "reshape", "stack", "transpose"]
 
 Grads = tuple[Any, ...]
 

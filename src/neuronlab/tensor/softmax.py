@@ -16,7 +16,7 @@ from .operands import require_tensor
 if TYPE_CHECKING:
     from .tensor import Tensor
 
-__all__ = ["softmax", "log_softmax", "softmax_cross_entropy"]
+__all__ = ["log_softmax", "softmax", "softmax_cross_entropy"]
 
 Grads = tuple[Any, ...]
 

@@ -38,9 +38,9 @@ from .reductions import Axis, max_, mean, std, sum_, var
 from .shapes import getitem, reshape, transpose
 from .softmax import log_softmax, softmax
 
-__all__ = ["Tensor", "Backward"]
+__all__ = ["Backward", "Tensor"]
 
-Operand = Union["Tensor", float, int, np.ndarray]  # noqa: UP007 (a runtime alias on 3.10)
+Operand = Union["Tensor", float, int, np.ndarray]
 #: A backward function: (output gradient, the node's inputs, what the forward saved) -> one
 #: gradient per input (None for an input that needs none).
 Backward = Callable[[np.ndarray, tuple["Tensor", ...], tuple[Any, ...]], tuple[Any, ...]]
@@ -71,16 +71,16 @@ class Tensor(TensorType):
     """
 
     __slots__ = (
-        "data",
-        "label",
-        "_grad",
-        "_zeroed",
-        "_requires_grad",
-        "inputs",
-        "op",
-        "_backward",
-        "_saved",
         "__weakref__",
+        "_backward",
+        "_grad",
+        "_requires_grad",
+        "_saved",
+        "_zeroed",
+        "data",
+        "inputs",
+        "label",
+        "op",
     )
     __array_ufunc__ = None  # ndarray <op> Tensor defers to Tensor's reflected operators
 

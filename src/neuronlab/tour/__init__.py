@@ -43,15 +43,15 @@ from .examples import (
 )
 
 __all__ = [
-    "run_tour",
+    "DIGITS_RECIPE",
+    "TANH_NEURON_BIAS",
+    "TOUR_STEPS",
+    "DigitsRun",
     "l_graph",
+    "run_tour",
     "tanh_neuron",
     "tanh_neuron_output",
     "train_digits",
-    "DigitsRun",
-    "TOUR_STEPS",
-    "TANH_NEURON_BIAS",
-    "DIGITS_RECIPE",
 ]
 
 #: The steps in order: (title, function(out_dir, print, made) -> pictures written).

@@ -25,13 +25,13 @@ from ..training import History, fit
 from ..worked import TANH_NEURON_BIAS, tanh_neuron_output
 
 __all__ = [
+    "DIGITS_RECIPE",
+    "TANH_NEURON_BIAS",
+    "DigitsRun",
     "l_graph",
     "tanh_neuron",
     "tanh_neuron_output",
     "train_digits",
-    "DigitsRun",
-    "TANH_NEURON_BIAS",
-    "DIGITS_RECIPE",
 ]
 
 #: How the tour trains its digit classifier (measured: 97.6% of the 450 test images, ~1 s).

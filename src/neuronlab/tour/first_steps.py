@@ -19,7 +19,7 @@ from ..worked import (
 from .common import Printer, heading, num
 from .examples import l_graph, tanh_neuron, tanh_neuron_output
 
-__all__ = ["perceptron", "sigmoid", "chain_rule", "slopes", "backprop"]
+__all__ = ["backprop", "chain_rule", "perceptron", "sigmoid", "slopes"]
 
 
 def _sweets(say: Printer) -> None:

@@ -16,7 +16,7 @@ from ..training import History, TrainingDiverged, fit, predict
 from .common import Printer, heading
 from .examples import DIGITS_RECIPE, DigitsRun, train_digits
 
-__all__ = ["moons", "houses", "digits", "pytorch"]
+__all__ = ["digits", "houses", "moons", "pytorch"]
 
 
 def moons(out: Path, say: Printer, made: dict[str, Any]) -> list[Path]:

@@ -31,14 +31,14 @@ from ..util.numbers import format_number
 from .updates import GUIDE
 
 __all__ = [
-    "TrainingWarning",
-    "Diagnostics",
-    "SAMPLE_ROWS",
     "GROWTH",
+    "SAMPLE_ROWS",
     "SATURATED",
     "SATURATED_SHARE",
     "UPDATE_CHECK_STEPS",
     "UPDATE_RANGE",
+    "Diagnostics",
+    "TrainingWarning",
 ]
 
 #: How many training rows the dead-ReLU and saturation checks look at, once per epoch.

@@ -11,7 +11,7 @@ from typing import Any
 
 from ..util.files import write_atomic
 
-__all__ = ["History", "Checkpoint", "TrainingDiverged"]
+__all__ = ["Checkpoint", "History", "TrainingDiverged"]
 
 
 @dataclass(frozen=True)

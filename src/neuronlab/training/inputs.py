@@ -56,9 +56,8 @@ def as_indices(X: Any, who: str, limit: int) -> np.ndarray:
     naming it, found before any training.
     """
     arr = number_array(X, who, expected="integer indices (one context per row)")
-    if arr.dtype.kind == "f":
-        if not (np.isfinite(arr).all() and (arr == np.round(arr)).all()):
-            raise ValueError(f"{who}: expected integer indices, got numbers that are not whole")
+    if arr.dtype.kind == "f" and not (np.isfinite(arr).all() and (arr == np.round(arr)).all()):
+        raise ValueError(f"{who}: expected integer indices, got numbers that are not whole")
     if arr.ndim == 0 or len(arr) == 0 or arr.size == 0:
         raise ValueError(
             f"{who}: expected a non-empty array with one row per example, got shape {arr.shape}"

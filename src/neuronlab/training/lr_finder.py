@@ -23,7 +23,7 @@ from ..util.rng import Seed
 from .history import TrainingDiverged
 from .trainer import LossArg, Trainer
 
-__all__ = ["LRSweep", "lr_find", "SWEEP_OPTIMIZERS"]
+__all__ = ["SWEEP_OPTIMIZERS", "LRSweep", "lr_find"]
 
 #: The optimisers (names of ``optim.OPTIMIZERS``) a sweep can step with: the lectures' SGD, and
 #: the AdamW of neuronlab's recipes.

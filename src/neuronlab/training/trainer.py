@@ -41,7 +41,7 @@ from .history import Checkpoint, History, TrainingDiverged
 from .inputs import as_features, as_indices, as_targets
 from .updates import UpdateWatch
 
-__all__ = ["Trainer", "evaluate", "predict", "model_inputs", "DEFAULT_LR", "BATCHES"]
+__all__ = ["BATCHES", "DEFAULT_LR", "Trainer", "evaluate", "model_inputs", "predict"]
 
 #: The learning rate of the SGD optimiser made when none is given.
 DEFAULT_LR = 0.1
@@ -432,7 +432,7 @@ def evaluate(model: Module, X: Any, y: Any, loss: LossArg | None = None) -> dict
             count = correct_count(out, yb, loss)
             correct = None if count is None or correct is None else correct + count
     accuracy = None if correct is None else correct / len(X)
-    return {"loss": total / len(X), "accuracy": accuracy, "n": int(len(X))}
+    return {"loss": total / len(X), "accuracy": accuracy, "n": len(X)}
 
 
 def predict(model: Module, X: Any) -> np.ndarray:

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["UpdateWatch", "GUIDE", "update_ratio"]
+__all__ = ["GUIDE", "UpdateWatch", "update_ratio"]
 
 #: The lectures' guide: log10 of a healthy update:data ratio.
 GUIDE = -3.0

@@ -30,15 +30,15 @@ from typing import Any, TypeVar
 import numpy as np
 
 __all__ = [
-    "describe",
-    "whole_number",
-    "real_number",
-    "positive_number",
-    "non_negative_number",
-    "one_of",
-    "flag",
-    "number_array",
     "class_labels",
+    "describe",
+    "flag",
+    "non_negative_number",
+    "number_array",
+    "one_of",
+    "positive_number",
+    "real_number",
+    "whole_number",
 ]
 
 T = TypeVar("T")

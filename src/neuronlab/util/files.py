@@ -44,14 +44,14 @@ except ImportError:  # Windows: an open file cannot be removed there, which prot
     fcntl = None  # type: ignore[assignment]
 
 __all__ = [
+    "LEFTOVER_AGE",
     "atomic_file",
-    "write_atomic",
+    "open_regular",
+    "read_announced",
+    "read_up_to",
     "remove_leftovers",
     "temp_name_pattern",
-    "LEFTOVER_AGE",
-    "open_regular",
-    "read_up_to",
-    "read_announced",
+    "write_atomic",
 ]
 
 #: Seconds after its last write before an unlocked temporary file counts as a leftover.
@@ -192,9 +192,9 @@ def remove_leftovers(path: str | os.PathLike[str]) -> list[str]:
         return removed
     with entries:
         for entry in entries:
-            if entry.name.startswith(_TEMP_PREFIX) and pattern.match(entry.name):
-                if _remove_if_leftover(entry.path, time.time()):
-                    removed.append(entry.path)
+            ours = entry.name.startswith(_TEMP_PREFIX) and pattern.match(entry.name)
+            if ours and _remove_if_leftover(entry.path, time.time()):
+                removed.append(entry.path)
     return removed
 
 

@@ -23,7 +23,7 @@ from ..util.numbers import format_number
 from .explain import gradients
 from .nodes import d_of, graph_nodes
 
-__all__ = ["nudge", "NudgeResult", "gradcheck", "GradcheckResult", "GradcheckRow"]
+__all__ = ["GradcheckResult", "GradcheckRow", "NudgeResult", "gradcheck", "nudge"]
 
 
 def _real(x: object, what: str) -> float:

@@ -34,11 +34,11 @@ from .nodes import d_of, graph_nodes
 from .tensor_explain import TensorExplanation, explain_tensor
 
 __all__ = [
-    "explain",
     "Explanation",
-    "Step",
     "GradientSum",
+    "Step",
     "TensorExplanation",
+    "explain",
     "format_number",
     "gradients",
 ]

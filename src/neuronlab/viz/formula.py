@@ -44,13 +44,13 @@ from .nodes import d_of
 __all__ = [
     "FUNCTIONS",
     "Formula",
-    "Statement",
     "FormulaError",
-    "parse",
-    "evaluate",
-    "parse_assignments",
-    "graph_command",
+    "Statement",
     "caret",
+    "evaluate",
+    "graph_command",
+    "parse",
+    "parse_assignments",
 ]
 
 #: The functions a formula may call, each with one argument.

@@ -52,15 +52,15 @@ from .nodes import (
 from .tensor_graph import tensor_graph_parts
 
 __all__ = [
-    "draw_graph",
-    "plan_graph",
-    "GraphPlan",
-    "Graph",
-    "value_repr_svg",
-    "FORMATS",
     "DOT_TIMEOUT",
     "FILL",
+    "FORMATS",
+    "Graph",
+    "GraphPlan",
     "Node",
+    "draw_graph",
+    "plan_graph",
+    "value_repr_svg",
 ]
 
 #: File extensions ``Graph.save`` understands, and the format each one writes.

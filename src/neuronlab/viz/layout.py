@@ -10,6 +10,7 @@ Both read the same ``Scene``, so the two pictures match.
 from __future__ import annotations
 
 import io
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -17,7 +18,7 @@ from xml.sax.saxutils import escape
 
 from .nodes import FILL, MARK, MARK_WIDTH, Node
 
-__all__ = ["Scene", "layout", "to_svg", "to_image", "render"]
+__all__ = ["Scene", "layout", "render", "to_image", "to_svg"]
 
 FONT_SIZE = 12  # px (SVG) = pt at 72 dpi (matplotlib)
 FONT_FAMILY = "DejaVu Sans Mono, Menlo, Consolas, monospace"
@@ -254,7 +255,7 @@ def layout(nodes: list[Node], edges: list[tuple[str, str]], rankdir: str = "LR")
 def _curve(pts: list[Point], horizontal: bool) -> list[Segment]:
     """Cubic Bézier segments through ``pts`` that leave and enter along the flow."""
     segs: list[Segment] = []
-    for (x0, y0), (x1, y1) in zip(pts, pts[1:]):
+    for (x0, y0), (x1, y1) in itertools.pairwise(pts):
         if horizontal:
             m = (x1 - x0) / 2
             segs.append((x0 + m, y0, x1 - m, y1, x1, y1))

@@ -22,7 +22,7 @@ from ..engine import Value
 from ..util.numbers import format_number
 from .nodes import dot_parts, wrapped
 
-__all__ = ["Namer", "local_formula", "constant_text", "SHORT_FORMULA", "PICTURE_FORMULA"]
+__all__ = ["PICTURE_FORMULA", "SHORT_FORMULA", "Namer", "constant_text", "local_formula"]
 
 #: Unlabelled intermediates whose formula is longer than this are called v1, v2, ...
 SHORT_FORMULA = 20

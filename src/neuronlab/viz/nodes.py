@@ -17,15 +17,15 @@ from ..engine import Value
 from ..walk import topological_order
 
 __all__ = [
-    "Node",
-    "DotStyle",
     "FILL",
     "MARK",
     "MARK_WIDTH",
-    "node_number",
-    "graph_nodes",
-    "dot_parts",
+    "DotStyle",
+    "Node",
     "d_of",
+    "dot_parts",
+    "graph_nodes",
+    "node_number",
     "wrapped",
 ]
 

@@ -31,7 +31,7 @@ from .tensor_naming import TensorNamer, given_tensor_names
 from .tensor_ops import Edge, op_text
 from .tensor_text import SMALL, grad_summary, shape_text, values_text
 
-__all__ = ["explain_tensor", "TensorExplanation", "TensorStep", "gradient_text"]
+__all__ = ["TensorExplanation", "TensorStep", "explain_tensor", "gradient_text"]
 
 
 def gradient_text(g: np.ndarray | None) -> str:

@@ -23,7 +23,7 @@ from .nodes import DotStyle, Node, node_number
 from .tensor_naming import TensorNamer, given_tensor_names
 from .tensor_text import SMALL, data_summary, grad_summary, shape_text, values_text
 
-__all__ = ["tensor_graph_parts", "tensor_box_cells", "TensorGraphParts"]
+__all__ = ["TensorGraphParts", "tensor_box_cells", "tensor_graph_parts"]
 
 Edges = list[tuple[str, str]]
 #: One-line boxes packed closely, computed inputs left of parameters.

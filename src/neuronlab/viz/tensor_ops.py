@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from ..util.numbers import format_number
 from .tensor_text import Shape, axes_text, broadcast_axes, reduction_of, shape_text
 
-__all__ = ["Operand", "Edge", "OpText", "OPS", "op_text", "broadcast_note"]
+__all__ = ["OPS", "Edge", "OpText", "Operand", "broadcast_note", "op_text"]
 
 
 @dataclass(frozen=True)

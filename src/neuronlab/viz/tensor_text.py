@@ -19,14 +19,14 @@ from ..util.numbers import format_number
 
 __all__ = [
     "SMALL",
-    "shape_text",
-    "axes_text",
     "Reduction",
-    "reduction_of",
+    "axes_text",
     "broadcast_axes",
-    "values_text",
     "data_summary",
     "grad_summary",
+    "reduction_of",
+    "shape_text",
+    "values_text",
 ]
 
 #: A tensor of at most this many numbers is written out in full.

@@ -23,7 +23,7 @@ from .catalog import EXERCISES, Exercise, exercise, hint_line, hints_done
 from .findings import NOT_IMPLEMENTED, Report
 from .sandbox import CheckContext, run_check
 
-__all__ = ["check", "hint", "EXERCISES"]
+__all__ = ["EXERCISES", "check", "hint"]
 
 #: How many hints of each exercise ``hint`` has shown in this Python session.
 _HINTS_SHOWN: dict[str, int] = {}

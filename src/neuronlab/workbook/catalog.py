@@ -13,13 +13,13 @@ from dataclasses import dataclass
 from importlib import resources
 
 __all__ = [
-    "Exercise",
     "EXERCISES",
-    "exercise",
-    "template_text",
     "NUMBERS",
+    "Exercise",
+    "exercise",
     "hint_line",
     "hints_done",
+    "template_text",
 ]
 
 

@@ -36,7 +36,7 @@ from .sandbox import (
     time_limit,
 )
 
-__all__ = ["main", "load_learner_file"]
+__all__ = ["load_learner_file", "main"]
 
 
 def _address_space() -> int:

@@ -19,13 +19,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 __all__ = [
+    "NOT_IMPLEMENTED",
     "Finding",
     "Report",
-    "NOT_IMPLEMENTED",
-    "passed",
-    "failed",
     "collecting",
+    "failed",
     "found_so_far",
+    "passed",
 ]
 
 #: The status of an exercise whose stubs still raise NotImplementedError.

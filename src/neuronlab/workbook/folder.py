@@ -18,7 +18,7 @@ from typing import Any
 from ..util.files import write_atomic
 from .catalog import EXERCISES, Exercise, template_text
 
-__all__ = ["PROGRESS_FILE", "Progress", "start", "find_workbook", "STATUSES"]
+__all__ = ["PROGRESS_FILE", "STATUSES", "Progress", "find_workbook", "start"]
 
 #: The file that marks a workbook folder and keeps its progress.
 PROGRESS_FILE = ".neuronlab-workbook.json"

@@ -41,18 +41,18 @@ from .findings import NOT_IMPLEMENTED, Finding, Report, collecting, failed, foun
 from .traces import learner_line, line_of_frame, warnings_finding
 
 __all__ = [
-    "CheckContext",
-    "check_file",
-    "run_check",
-    "learner_line",
-    "time_limit",
-    "OutOfTime",
-    "stopped_report",
-    "prepare_check",
-    "MEMORY_LIMIT",
-    "FILE_SIZE_LIMIT",
     "CPU_MARGIN",
+    "FILE_SIZE_LIMIT",
+    "MEMORY_LIMIT",
     "PRINTED_SHOWN",
+    "CheckContext",
+    "OutOfTime",
+    "check_file",
+    "learner_line",
+    "prepare_check",
+    "run_check",
+    "stopped_report",
+    "time_limit",
 ]
 
 #: The memory a check may use on top of what Python and neuronlab take at start.

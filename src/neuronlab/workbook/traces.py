@@ -24,7 +24,7 @@ from typing import Any
 
 from .findings import Finding, failed
 
-__all__ = ["is_learners", "learner_line", "line_of_frame", "warnings_finding", "defined_at"]
+__all__ = ["defined_at", "is_learners", "learner_line", "line_of_frame", "warnings_finding"]
 
 _OURS = str(Path(__file__).resolve().parents[1])  # the neuronlab package
 _PYTHONS = tuple(

@@ -19,24 +19,24 @@ if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
 
 __all__ = [
-    "IMAGE_FORMATS",
     "CLASS_COLOURS",
+    "IMAGE_FORMATS",
     "MARKERS",
     "MAX_RESOLUTION",
-    "require_matplotlib",
-    "new_figure",
-    "save_figure",
-    "finish",
-    "check_path",
+    "as_names",
     "as_points",
     "as_targets",
-    "as_names",
-    "limits",
+    "check_path",
     "class_colour",
-    "scatter_classes",
-    "model_outputs",
     "classes_of",
+    "finish",
     "finite_threshold",
+    "limits",
+    "model_outputs",
+    "new_figure",
+    "require_matplotlib",
+    "save_figure",
+    "scatter_classes",
 ]
 
 #: File extensions ``path=`` accepts, and the format each one writes.

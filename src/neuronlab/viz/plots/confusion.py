@@ -14,7 +14,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-__all__ = ["plot_confusion_matrix", "confusion_colours"]
+__all__ = ["confusion_colours", "plot_confusion_matrix"]
 
 
 def confusion_colours(counts: np.ndarray) -> np.ndarray:

@@ -15,11 +15,11 @@ if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
 
 __all__ = [
+    "first_layer_weights",
+    "image_shape_of",
     "plot_misclassified",
     "plot_weight_images",
-    "first_layer_weights",
     "weight_mosaic",
-    "image_shape_of",
 ]
 
 _COLUMNS = 8

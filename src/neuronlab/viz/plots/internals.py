@@ -53,19 +53,19 @@ if TYPE_CHECKING:  # pragma: no cover
     from ...training.history import History
 
 __all__ = [
-    "plot_activation_histograms",
-    "plot_gradient_histograms",
-    "plot_weight_gradients",
-    "plot_update_ratios",
-    "plot_saturation",
-    "layer_activations",
-    "layer_gradients",
-    "weight_gradients",
+    "LAYER_KINDS",
+    "SATURATION_LAYERS",
+    "SATURATION_ROWS",
     "LayerValues",
     "WeightGradient",
-    "LAYER_KINDS",
-    "SATURATION_ROWS",
-    "SATURATION_LAYERS",
+    "layer_activations",
+    "layer_gradients",
+    "plot_activation_histograms",
+    "plot_gradient_histograms",
+    "plot_saturation",
+    "plot_update_ratios",
+    "plot_weight_gradients",
+    "weight_gradients",
 ]
 
 #: The layers the histograms can look at, by name.

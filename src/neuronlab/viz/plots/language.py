@@ -32,14 +32,14 @@ if TYPE_CHECKING:  # pragma: no cover
     from ...training.history import History
 
 __all__ = [
+    "LOSS_WINDOW",
+    "MAX_LABELLED_CHARACTERS",
+    "VOWELS",
+    "embedding_projection",
     "plot_bigram_counts",
     "plot_embedding",
-    "plot_lr_sweep",
     "plot_language_losses",
-    "embedding_projection",
-    "VOWELS",
-    "MAX_LABELLED_CHARACTERS",
-    "LOSS_WINDOW",
+    "plot_lr_sweep",
 ]
 
 #: The characters ``plot_embedding`` colours as vowels.

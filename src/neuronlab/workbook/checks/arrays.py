@@ -24,22 +24,22 @@ from ..traces import learner_line
 from .probes import argument_names, changed_argument
 
 __all__ = [
-    "Mistake",
-    "Arrays",
     "RELATIVE",
-    "tensor_of",
-    "shape_text",
-    "number_text",
+    "Arrays",
+    "Mistake",
     "as_array",
+    "attempt",
+    "call_learner",
     "close",
-    "worst_entry",
+    "compare",
     "entry_text",
     "likely_mistake",
-    "scaled",
+    "number_text",
     "problem",
-    "compare",
-    "call_learner",
-    "attempt",
+    "scaled",
+    "shape_text",
+    "tensor_of",
+    "worst_entry",
 ]
 
 

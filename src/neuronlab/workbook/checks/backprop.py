@@ -36,8 +36,8 @@ from .names import needs
 from .pytorch import prepare
 
 __all__ = [
-    "check_12",
     "GRADIENTS_12",
+    "check_12",
     "prepare",
 ]
 
@@ -164,7 +164,8 @@ def _mistakes_12(name: str, x: np.ndarray, p: Arrays, v: Arrays, g: Arrays) -> l
         if name == "logprobs"
         else "a 1/n is missing"
     )
-    return by_name.get(name, []) + [
+    return [
+        *by_name.get(name, []),
         (f"every entry is n = {n} times too big: {too_big}", n * e),
         (f"every entry is n = {n} times too small: the 1/n is divided twice", e / n),
         ("the sign is flipped", -e),

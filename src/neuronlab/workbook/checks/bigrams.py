@@ -12,6 +12,7 @@ without keepdims, a generator made anew for every name).
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -28,7 +29,7 @@ from .handed import call_twice
 from .names import needs
 from .nearly import compare_library
 
-__all__ = ["check_13", "draw_names", "NAMES_SEED"]
+__all__ = ["NAMES_SEED", "check_13", "draw_names"]
 
 #: The lecture's seed (torch.Generator().manual_seed(2147483647)), here NumPy's.
 NAMES_SEED = 2147483647
@@ -83,7 +84,7 @@ def _pairs_counted(words: list[str], chars: str, start: bool, end: bool) -> np.n
     N = np.zeros((len(chars), len(chars)))
     for w in words:
         marked = ("." if start else "") + w + ("." if end else "")
-        for a, b in zip(marked, marked[1:]):
+        for a, b in itertools.pairwise(marked):
             N[stoi[a], stoi[b]] += 1
     return N
 
@@ -102,7 +103,7 @@ def _by_alphabet(words: list[str], chars: str) -> np.ndarray:
     N = np.zeros((len(chars), len(chars)))
     for w in words:
         ix = [0] + [ord(c) - ord("a") + 1 for c in w] + [0]
-        for a, b in zip(ix, ix[1:]):
+        for a, b in itertools.pairwise(ix):
             N[a, b] += 1
     return N
 
@@ -122,7 +123,8 @@ def _wrapped(N: np.ndarray) -> list[Mistake]:
 
 def _counts_mistakes(words: list[str], chars: str, N: np.ndarray) -> list[Mistake]:
     pairs = "count the pairs of '.' + word + '.'"
-    return _wrapped(N) + [
+    return [
+        *_wrapped(N),
         (_STOI, attempt(lambda: _by_alphabet(words, chars))),
         (
             f"the '.' before and after each word is missing: {pairs}",
@@ -263,7 +265,7 @@ def _loss_with(P: np.ndarray, words: list[str], chars: str) -> float:
 
 def _loss_without_boundaries(P: np.ndarray, words: list[str], chars: str) -> float | None:
     stoi = {ch: i for i, ch in enumerate(chars)}
-    logs = [np.log(P[stoi[a], stoi[b]]) for w in words for a, b in zip(w, w[1:])]
+    logs = [np.log(P[stoi[a], stoi[b]]) for w in words for a, b in itertools.pairwise(w)]
     return float(-np.mean(logs)) if logs else None
 
 

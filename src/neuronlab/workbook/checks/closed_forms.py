@@ -41,7 +41,7 @@ from .ninja import (
     lecture_batch,
 )
 
-__all__ = ["check_17", "Training", "TRAINING", "DEV_LOSS", "calibrated_loss"]
+__all__ = ["DEV_LOSS", "TRAINING", "Training", "calibrated_loss", "check_17"]
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from .mistakes import close, likely, number, numbers_of, show
 from .names import needs
 from .probes import Watch, ignored_argument, not_checked, uses
 
-__all__ = ["check_04", "forward", "central", "STEPS"]
+__all__ = ["STEPS", "central", "check_04", "forward"]
 
 _Function = Callable[[float], float]
 
@@ -289,6 +289,6 @@ def check_04(names: Mapping[str, Any], context: CheckContext) -> list[Finding]:
         ),
     ]
     if not findings[0].ok and uses(nudge_errors, "forward_difference"):
-        return findings + [not_checked("nudge_errors", "forward_difference")]
+        return [*findings, not_checked("nudge_errors", "forward_difference")]
     table = _errors(nudge_errors)
-    return findings + [nudge_errors.changed() or table]
+    return [*findings, nudge_errors.changed() or table]

@@ -56,11 +56,11 @@ def _windows(
         rows = []
         for ch in w + ("." if end else ""):
             if slip.get("shift_first"):
-                context = context[1:] + [stoi[ch]]
+                context = [*context[1:], stoi[ch]]
             rows.append(context[::-1] if reverse else context)
             Y.append(stoi[ch])
             if not slip.get("shift_first"):
-                context = context[1:] + [stoi[ch]]
+                context = [*context[1:], stoi[ch]]
         X += [list(context)] * len(rows) if slip.get("shared") else rows
     return np.array(X, dtype=np.int64).reshape(-1, block), np.array(Y)
 

@@ -12,6 +12,7 @@ red, and ``chain_rule_lines`` gives ``explain()``'s lines for them.
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import math
 import shutil
@@ -30,18 +31,18 @@ from .mistakes import close, number
 from .page import graphs_page
 
 __all__ = [
-    "Pair",
-    "Twin",
-    "inputs_of",
-    "learner_nodes",
-    "as_reference",
-    "wrong_data",
-    "wrong_gradients",
-    "chain_rule_lines",
-    "Pictures",
     "MAX_DRAWN",
     "PICTURE_FILES",
+    "Pair",
+    "Pictures",
+    "Twin",
+    "as_reference",
+    "chain_rule_lines",
     "clear_pictures",
+    "inputs_of",
+    "learner_nodes",
+    "wrong_data",
+    "wrong_gradients",
 ]
 
 #: The largest learner graph that is copied and drawn (values, leaves included).
@@ -83,10 +84,9 @@ class Twin:
         mine = fn(*(x.mine if isinstance(x, Pair) else x for x in operands))
         ref = fn(*(x.ref if isinstance(x, Pair) else x for x in operands))
         ref.label = name
-        try:
+        # a result that takes no label is still compared by its numbers
+        with contextlib.suppress(AttributeError):
             mine.label = name
-        except AttributeError:
-            pass  # a result that takes no label is still compared by its numbers
         pair = Pair(name, mine, ref, text)
         self.pairs.append(pair)
         return pair
@@ -270,7 +270,5 @@ def clear_pictures(number: str, folder: Path) -> None:
         path = folder / name.format(number)
         if path.is_file() and not path.is_symlink():
             path.unlink()
-    try:
+    with contextlib.suppress(OSError):
         folder.rmdir()  # only when empty: anything of the learner's stays
-    except OSError:
-        pass

@@ -18,7 +18,7 @@ from ...nn.engines import TENSOR
 from ..findings import Finding, failed
 from .arrays import call_learner, entry_text
 
-__all__ = ["call_watched", "call_twice", "same_result"]
+__all__ = ["call_twice", "call_watched", "same_result"]
 
 
 class _Bound:

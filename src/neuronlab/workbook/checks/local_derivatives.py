@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["Operation", "OPERATIONS"]
+__all__ = ["OPERATIONS", "Operation"]
 
 Guesses = dict[str, float]  # a usual mistake (what to tell the learner) -> the number it gives
 SlopeGuesses = dict[str, tuple[float, ...]]  # ... -> the gradients of the Value inputs it gives

@@ -16,7 +16,7 @@ from typing import Any
 
 from ...util.numbers import format_number
 
-__all__ = ["Answer", "number", "numbers_of", "close", "likely", "show"]
+__all__ = ["Answer", "close", "likely", "number", "numbers_of", "show"]
 
 #: A number, or several (a list of weights): what a candidate answer may be.
 Answer = float | Sequence[float]

@@ -16,7 +16,7 @@ import numpy as np
 from ..findings import Finding, failed
 from .arrays import Mistake, as_array, compare, problem
 
-__all__ = ["FLOAT32", "near", "near_mistake", "compare_near", "compare_library"]
+__all__ = ["FLOAT32", "compare_library", "compare_near", "near", "near_mistake"]
 
 #: How close float32 results must be: this fraction of the largest entry (about 80 ulps).
 FLOAT32 = 1e-5

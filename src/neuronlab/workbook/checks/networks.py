@@ -529,4 +529,4 @@ def check_08(names: Mapping[str, Any], context: CheckContext) -> list[Finding]:
     separate = _separate_layers(layer_class, mlp_class)
     if separate is not None:
         findings.insert(0, separate)
-    return findings + [_parameters(classes), _initialised(neuron_class, mlp_class)]
+    return [*findings, _parameters(classes), _initialised(neuron_class, mlp_class)]

@@ -30,15 +30,15 @@ from .names import needs
 from .nearly import near, near_mistake
 
 __all__ = [
-    "check_16",
+    "APPROXIMATELY",
     "GRADIENTS_16",
     "PARAMETERS",
-    "lecture_batch",
-    "init_parameters",
     "autograd_atoms",
-    "APPROXIMATELY",
+    "check_16",
     "gradient_mistakes",
     "gradient_scale",
+    "init_parameters",
+    "lecture_batch",
 ]
 
 #: The 26 gradients, in the order backward computes them (the table's rows).
@@ -246,7 +246,8 @@ def gradient_mistakes(name: str, X: np.ndarray, p: Arrays, v: Arrays, g: Arrays)
     """The usual mistakes of one gradient, computed from autograd's other gradients."""
     n, e = len(X), g[name].astype(np.float64)
     side = _loss_side(p, v, g) if name in GRADIENTS_16[:11] else _network_side(X, p, v, g)
-    return side.get(name, []) + [
+    return [
+        *side.get(name, []),
         (f"every entry is n = {n} times too big: a 1/n is missing", n * e),
         (f"every entry is n = {n} times too small: the 1/n is divided twice", e / n),
         ("the sign is flipped", -e),

@@ -40,15 +40,15 @@ from .mistakes import number, show
 
 __all__ = [
     "Watch",
-    "changed_argument",
-    "same",
-    "ignored_argument",
-    "constant_answer",
-    "uses",
-    "not_checked",
     "argument_names",
-    "mutable_default",
     "brief",
+    "changed_argument",
+    "constant_answer",
+    "ignored_argument",
+    "mutable_default",
+    "not_checked",
+    "same",
+    "uses",
 ]
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import importlib.util
 from typing import Any
 
-__all__ = ["torch_value_class", "TorchValue", "prepare"]
+__all__ = ["TorchValue", "prepare", "torch_value_class"]
 
 
 def torch_value_class() -> type | None:

@@ -210,7 +210,7 @@ def check_03(names: Mapping[str, Any], context: CheckContext) -> list[Finding]:
         _far_out(sigmoid),
     ]
     if not all(f.ok for f in findings) and uses(neuron, "sigmoid"):  # it would mislead
-        return findings + [not_checked("sigmoid_neuron", "sigmoid")]
+        return [*findings, not_checked("sigmoid_neuron", "sigmoid")]
     checked = [_neurons(neuron), _perceptron_limit(neuron)]
     mutated = neuron.changed()
     return findings + ([mutated] if mutated else []) + checked

@@ -58,7 +58,8 @@ def _matmul_cases(rng: np.random.Generator) -> Iterator[tuple[np.ndarray, ...]]:
 def _matmul_reference(A: np.ndarray, B: np.ndarray, dC: np.ndarray) -> tuple[np.ndarray, ...]:
     a, b = tensor_of(A), tensor_of(B)
     ((a @ b) * tensor_of(dC, False)).sum().backward()
-    assert a.grad is not None and b.grad is not None
+    assert a.grad is not None
+    assert b.grad is not None
     return a.grad, b.grad
 
 

@@ -335,14 +335,14 @@ def check_09(names: Mapping[str, Any], context: CheckContext) -> list[Finding]:
     train = Watch(found_train, "train", exempt=(0,))
     findings = [_mse(learner_mse)]
     if not findings[0].ok and uses(train_step, "mse"):
-        return findings + [not_checked("train_step", "mse"), not_checked("train", "mse")]
+        return [*findings, not_checked("train_step", "mse"), not_checked("train", "mse")]
     findings.append(_two_steps(train_step))
     if findings[1].ok:
         findings[1] = _another_lr(train_step) or findings[1]
     findings[1] = train_step.changed() or findings[1]
     if not findings[1].ok and uses(train, "train_step"):
-        return findings + [not_checked("train", "train_step")]
+        return [*findings, not_checked("train", "train_step")]
     fitted = _fits_moons(train)
     if fitted.ok:
         fitted = _short_run(train) or fitted
-    return findings + [train.changed() or fitted]
+    return [*findings, train.changed() or fitted]
