@@ -815,3 +815,14 @@ def test_a_warm_child_reports_as_the_real_one(
     started = warm.started
     assert check_file(e, path).as_dict() == real
     assert warm.started == started + 1
+
+
+def test_the_clock_allows_a_third_of_a_core_for_the_whole_cpu_limit() -> None:
+    """A child that computes until its hard CPU limit is stopped by that limit, not by the
+    clock, even with a third of a core (three test workers on two cores, say)."""
+    from neuronlab.workbook.sandbox import CPU_MARGIN, clock_limit
+
+    for seconds in (1, 3, 10):
+        hard_limit = seconds + CPU_MARGIN
+        assert clock_limit(quick("01", seconds)) >= 3 * hard_limit
+    assert clock_limit(exercise("17")) == 3 * (exercise("17").seconds + CPU_MARGIN) + 15

@@ -48,6 +48,7 @@ __all__ = [
     "CheckContext",
     "OutOfTime",
     "check_file",
+    "clock_limit",
     "learner_line",
     "prepare_check",
     "run_check",
@@ -178,13 +179,19 @@ def _stopped_text(e: Exercise, of: str = "of computing") -> str:
     )
 
 
-#: How long ``check_file`` waits by the clock, in multiples of the exercise's CPU seconds
-#: (a busy machine gives a check less than a core), before it stops a child that waits.
+#: How long ``check_file`` waits by the clock, in multiples of the CPU time a child may
+#: take (a busy machine gives a check less than a core), before it stops a child that waits.
 WAIT_FACTOR = 3
 
 
+def clock_limit(e: Exercise) -> float:
+    """The seconds by the clock a check of ``e`` may take: its CPU limit (the alarm's seconds
+    and the margin to the hard limit) at a third of a core, and 15 s to start and report."""
+    return WAIT_FACTOR * (e.seconds + CPU_MARGIN) + 15
+
+
 def _waited_text(e: Exercise) -> str:
-    waited = WAIT_FACTOR * e.seconds + CPU_MARGIN + 15
+    waited = clock_limit(e)
     return (
         f"stopped after {waited:g} s by the clock, though it had not computed for "
         f"{e.seconds:g} s: does your code wait for something (input(), time.sleep), or is "
@@ -266,7 +273,7 @@ def check_file(e: Exercise, path: Path, pictures: Path | None = None) -> Report:
                     stdout=output,
                     stderr=output,
                     env=env,
-                    timeout=WAIT_FACTOR * e.seconds + CPU_MARGIN + 15,  # CPU limits come first
+                    timeout=clock_limit(e),  # the CPU limits come first
                     cwd=path.parent,
                 )
             except subprocess.TimeoutExpired:
