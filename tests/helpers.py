@@ -17,6 +17,7 @@ import shutil
 import struct
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
 import numpy as np
@@ -282,3 +283,23 @@ def torch_leaf(a: Any, dtype: str = "float64") -> Any:
 def said(finding: Any) -> str:
     """Everything a workbook check's finding tells the learner: message, details, likely."""
     return "\n".join([finding.message, *finding.details, finding.likely])
+
+
+#: The library's source folder, and every module in it by dotted name (the workbook's
+#: templates are files written out for a learner, with their own Value: not modules).
+SRC = Path(__file__).resolve().parent.parent / "src" / "neuronlab"
+
+
+def module_name(path: Path) -> str:
+    """``src/neuronlab/nn/layers.py`` -> ``neuronlab.nn.layers`` (a package is its __init__)."""
+    parts = list(path.relative_to(SRC.parent).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+MODULES = {
+    module_name(p): p
+    for p in sorted(SRC.rglob("*.py"))
+    if "templates" not in p.relative_to(SRC).parts
+}

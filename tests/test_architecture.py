@@ -16,25 +16,10 @@ import re
 from pathlib import Path
 
 import pytest
+from helpers import MODULES
 
 ROOT = Path(__file__).resolve().parent.parent
-SRC = ROOT / "src" / "neuronlab"
 DOC = ROOT / "docs" / "architecture.md"
-
-
-def module_name(path: Path) -> str:
-    """``src/neuronlab/nn/layers.py`` -> ``neuronlab.nn.layers`` (a package is its __init__)."""
-    parts = list(path.relative_to(SRC.parent).with_suffix("").parts)
-    if parts[-1] == "__init__":
-        parts.pop()
-    return ".".join(parts)
-
-
-MODULES = {
-    module_name(p): p
-    for p in sorted(SRC.rglob("*.py"))
-    if "templates" not in p.relative_to(SRC).parts  # files written out for a learner, not modules
-}
 
 
 def read_layers() -> tuple[dict[str, int], set[tuple[str, str]]]:

@@ -23,6 +23,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from neuronlab import Value, dot, worked
+from neuronlab.engine import cycle_collector_paused
 
 torch = pytest.importorskip("torch")
 
@@ -509,13 +510,8 @@ def test_backward_on_a_leaf_accumulates() -> None:
 def gc_off():
     """Cyclic garbage collection off for the test: an acyclic graph must not need it."""
     gc.collect()
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with cycle_collector_paused():
         yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def test_million_node_chain_backpropagates(gc_off) -> None:

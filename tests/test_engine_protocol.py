@@ -21,9 +21,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from helpers import MODULES
 
 ROOT = Path(__file__).resolve().parent.parent
-SRC = ROOT / "src" / "neuronlab"
 
 #: The classes whose type checks choose an engine or a network.
 CHOSEN_BY_TYPE = frozenset({"Value", "Tensor", "MLP", "Sequential"})
@@ -36,21 +36,6 @@ ALLOWED: dict[str, str] = {
     "neuronlab.nn.engines": "the engine protocol: the one place a node's engine is decided",
     "neuronlab.nn.convert": "the converters between the engines' networks (MLP <-> Sequential)",
     "neuronlab.io.torch_bridge": "the converter to and from PyTorch, one layer class at a time",
-}
-
-
-def module_name(path: Path) -> str:
-    """``src/neuronlab/nn/layers.py`` -> ``neuronlab.nn.layers`` (a package is its __init__)."""
-    parts = list(path.relative_to(SRC.parent).with_suffix("").parts)
-    if parts[-1] == "__init__":
-        parts.pop()
-    return ".".join(parts)
-
-
-MODULES = {
-    module_name(p): p
-    for p in sorted(SRC.rglob("*.py"))
-    if "templates" not in p.relative_to(SRC).parts  # the learner's files: their own Value
 }
 
 
