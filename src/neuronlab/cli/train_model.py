@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from ..data import one_hot
-from ..losses import LOSSES, losses_for
+from ..losses import LOSSES, losses_for, output_layer
 from ..nn import Module, mlp
 from ..nn.activations import ACTIVATIONS
 from ..nn.convert import to_value_mlp
@@ -108,18 +108,6 @@ def _loss(args: argparse.Namespace, data: TrainingData) -> str:
     return loss
 
 
-def _output_layer(loss: str, data: TrainingData) -> tuple[int, str]:
-    """(outputs, output activation) for ``loss`` on ``data``."""
-    if loss == "cross_entropy":
-        return data.classes, "linear"  # raw scores; softmax is inside the loss
-    if loss == "bce":
-        return 1, "sigmoid"
-    if loss == "hinge" or data.regression:
-        return 1, "linear"
-    # mse on classes: the quadratic cost of sigmoid neurons, one output per class beyond two
-    return (1 if data.classes == 2 else data.classes), "sigmoid"
-
-
 def _activation(args: argparse.Namespace, engine: str, default: str) -> str:
     activation = args.activation or default
     if engine == "tensor" and activation not in TENSOR_ACTIVATIONS:
@@ -149,7 +137,7 @@ def make_plan(args: argparse.Namespace, data: TrainingData) -> Plan:
     row = TRAIN_DEFAULTS[data.name]
     engine = row.engine if args.engine == "auto" else args.engine
     loss = _loss(args, data)
-    outputs, output_activation = _output_layer(loss, data)
+    head = output_layer(loss, 0 if data.regression else data.classes)
     optimizer = args.optimizer or row.optimizer
     takes_momentum = "momentum" in _settings_of(optimizer)
     if args.momentum is not None and not takes_momentum:
@@ -164,9 +152,9 @@ def make_plan(args: argparse.Namespace, data: TrainingData) -> Plan:
         )
     plan = Plan(
         engine=engine,
-        sizes=(data.X.shape[1], *(args.layers or row.layers), outputs),
+        sizes=(data.X.shape[1], *(args.layers or row.layers), head.outputs),
         activation=_activation(args, engine, row.activation),
-        output_activation=output_activation,
+        output_activation=head.activation,
         loss=loss,
         optimizer=optimizer,
         lr=row.lr if args.lr is None else args.lr,
