@@ -50,6 +50,7 @@ __all__ = [
     "mse",
     "output_layer",
     "prepare_targets",
+    "wants_one_hot",
 ]
 
 LossFn = Callable[[Any, Any], Any]
@@ -258,12 +259,16 @@ class LossSpec(Entry):
     class even for two (cross-entropy's softmax needs a score for each);
     otherwise two classes are read from one output.  ``output_layer`` reads
     these two fields; a regression is always one linear output.
+    ``target_per_output``: each output is compared with a target of its own
+    (mse), so on several outputs the class labels become one-hot rows
+    (``wants_one_hot``).
     """
 
     threshold: float | None = None
     tasks: tuple[str, ...] = ()
     output_activation: str = "linear"
     score_per_class: bool = False
+    target_per_output: bool = False
 
     @property
     def function(self) -> LossFn:
@@ -307,6 +312,7 @@ LOSSES: Registry[LossSpec] = Registry(
             None,
             TASKS,
             output_activation="sigmoid",  # on classes: the quadratic cost of sigmoid neurons
+            target_per_output=True,
         ),
         LossSpec(
             "hinge",
@@ -385,6 +391,17 @@ def output_layer(loss: str | LossFn, classes: int) -> OutputLayer:
         return OutputLayer(1, "linear")
     outputs = count if spec.score_per_class or count > 2 else 1
     return OutputLayer(outputs, spec.output_activation)
+
+
+def wants_one_hot(loss: str | LossFn, outputs: int) -> bool:
+    """Whether ``loss`` on ``outputs`` outputs reads class labels as one-hot rows (mse on several).
+
+    >>> wants_one_hot("mse", 3), wants_one_hot("mse", 1), wants_one_hot("cross_entropy", 3)
+    (True, False, False)
+    """
+    name = loss_name(loss)
+    count = whole_number(outputs, "wants_one_hot(outputs)", minimum=1)
+    return name in LOSSES and LOSSES[name].target_per_output and count > 1
 
 
 def prepare_targets(loss: str | LossFn, y: np.ndarray) -> np.ndarray:

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from ..data import one_hot
-from ..losses import LOSSES, losses_for, output_layer
+from ..losses import LOSSES, losses_for, output_layer, wants_one_hot
 from ..nn import Module, mlp
 from ..nn.activations import ACTIVATIONS
 from ..nn.convert import to_value_mlp
@@ -34,7 +34,7 @@ __all__ = ["Plan", "build_model", "fit_targets", "make_optimizer", "make_plan"]
 #: The tensor engine's float type unless --dtype says otherwise: float32 is ~5× faster on MNIST.
 TENSOR_DTYPE = "float32"
 #: Activations a tensor network trains with: a step passes no gradient back.
-TENSOR_ACTIVATIONS = tuple(a for a in ACTIVATIONS if a != "step")
+TENSOR_ACTIVATIONS = tuple(n for n, entry in ACTIVATIONS.items() if entry.passes_gradient)
 
 
 @dataclass(frozen=True)
@@ -66,7 +66,7 @@ class Plan:
             "engine": self.engine,
             "dtype": self.dtype,
             "layers": list(self.sizes),
-            "init": "he" if self.activation == "relu" else "xavier",
+            "init": ACTIVATIONS[self.activation].init,
             "activation": self.activation,
             "output_activation": self.output_activation,
             "loss": self.loss,
@@ -88,8 +88,8 @@ def _valid_losses(data: TrainingData, target: int | None) -> tuple[str, ...]:
     if data.classes > 2:
         return losses_for("several classes")
     fitting = losses_for("two classes")
-    if target is not None:  # one sigmoid output: its own loss, or the quadratic cost
-        return tuple(n for n in fitting if n in (TARGET_LOSS, "mse"))
+    if target is not None:  # a yes/no question: the losses that read one sigmoid output
+        return tuple(n for n in fitting if output_layer(n, 2) == output_layer(TARGET_LOSS, 2))
     return fitting
 
 
@@ -200,6 +200,6 @@ def fit_targets(plan: Plan, y: np.ndarray, scaling: Scaling | None = None) -> np
     """
     if scaling is not None and scaling.targets:
         return (y - scaling.y_mean) / scaling.y_scale
-    if plan.loss == "mse" and plan.sizes[-1] > 1:
+    if wants_one_hot(plan.loss, plan.sizes[-1]):
         return one_hot(y, plan.sizes[-1])
     return y

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..data import one_hot
-from ..losses import losses_for, output_layer
+from ..losses import losses_for, output_layer, wants_one_hot
 from ..nn import ACTIVATION_LAYERS, Linear, Module, Sequential, Sigmoid
 from ..tensor import Tensor, softmax
 from ..util.rng import make_rng
@@ -78,7 +78,7 @@ def build_network(settings: LabSettings, inputs: int, head: Head) -> Sequential:
 
 def training_targets(y: np.ndarray, head: Head) -> np.ndarray:
     """The targets the loss reads: labels, one-hot rows for mse on several classes, or heights."""
-    if head.loss == "mse" and head.outputs > 1:
+    if wants_one_hot(head.loss, head.outputs):
         return one_hot(y, head.classes)
     return y
 
