@@ -287,3 +287,18 @@ def test_the_help_lists_the_registrys_datasets(capsys: pytest.CaptureFixture[str
     assert images == ["digits", "mnist"]
     assert "--data-dir DIR --dataset mnist: the folder of its files" in text
     assert "--target DIGIT digits/mnist as a yes/no question" in text
+
+
+def test_the_no_gradient_warning_reads_passes_gradient(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Mark tanh as passing no gradient and the trainer's start-of-run warning names it."""
+    from neuronlab.data import moons
+    from neuronlab.training import Trainer, TrainingWarning, diagnostics
+
+    frozen = dataclasses.replace(ACTIVATIONS["tanh"], passes_gradient=False)
+    registry = Registry(
+        "activation", [frozen if e.name == "tanh" else e for e in ACTIVATIONS.values()]
+    )
+    monkeypatch.setattr(diagnostics, "ACTIVATIONS", registry)
+    X, y = moons(10)
+    with pytest.warns(TrainingWarning, match="hidden layer 1 uses the tanh activation"):
+        Trainer(mlp([2, 3, 1], activation="tanh", seed=0), X, y, loss="mse")
