@@ -12,10 +12,11 @@ shapes rather than a silent broadcast to (n, n).  Each function returns a 0-d
 Tensor: the mean, as PyTorch's losses with ``reduction="mean"``, with the
 same numbers and gradients.
 
-``LOSSES`` is the one table of what each loss is called and how its outputs
-read as classes; ``loss_name``, ``prepare_targets`` and ``decision_threshold``
-are what training, evaluation, reports and the command line ask of it (how
-many outputs a loss's reading gets right is ``metrics.correct_count``).
+``LOSSES`` is the one table of what each loss is called, the output layer it
+reads and how its outputs read as classes; ``loss_name``, ``output_layer``,
+``prepare_targets`` and ``decision_threshold`` are what training, evaluation,
+reports, the command line and the lab ask of it (how many outputs a loss's
+reading gets right is ``metrics.correct_count``).
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ import numpy as np
 from .engine import Value
 from .nn.engines import SCALAR, TENSOR
 from .tensor import Tensor, softmax_cross_entropy
-from .util.checks import class_labels, describe, number_array
+from .util.checks import class_labels, describe, number_array, whole_number
 from .util.registry import Entry, Registry
 
 __all__ = [
@@ -38,6 +39,7 @@ __all__ = [
     "LOSS_ALIASES",
     "TASKS",
     "LossSpec",
+    "OutputLayer",
     "binary_cross_entropy",
     "cross_entropy",
     "decision_threshold",
@@ -46,7 +48,9 @@ __all__ = [
     "loss_name",
     "losses_for",
     "mse",
+    "output_layer",
     "prepare_targets",
+    "wants_one_hot",
 ]
 
 LossFn = Callable[[Any, Any], Any]
@@ -238,22 +242,33 @@ def _bce_backward(
         return ((p - t) / np.maximum((1 - p) * p, _BCE_EPSILON) * scale,)
 
 
-# -- the table: names, and how a loss's outputs read as classes ----------------------------
+# -- the table: names, the output layer a loss reads, how its outputs read as classes -----
 
 
 @dataclass(frozen=True)
 class LossSpec(Entry):
     """One loss: its name, its function (``builds``), and how one output per example reads as a
-    class, and which problems it fits.
+    class, which problems it fits and the output layer it reads.
 
     ``threshold``: a single output above it means class 1 (hinge: 0, a score's
     sign; bce: 0.5, a probability).  For mse it is 0.5 on 0/1 targets, 0 on
     ±1 targets, and there is no class otherwise (regression).  ``tasks``: the
-    problems it is fitted to, of ``TASKS``.
+    problems it is fitted to, of ``TASKS``.  ``output_activation``: the
+    activation of the last layer when the loss separates classes ("sigmoid":
+    probabilities; "linear": raw scores).  ``score_per_class``: one output per
+    class even for two (cross-entropy's softmax needs a score for each);
+    otherwise two classes are read from one output.  ``output_layer`` reads
+    these two fields; a regression is always one linear output.
+    ``target_per_output``: each output is compared with a target of its own
+    (mse), so on several outputs the class labels become one-hot rows
+    (``wants_one_hot``).
     """
 
     threshold: float | None = None
     tasks: tuple[str, ...] = ()
+    output_activation: str = "linear"
+    score_per_class: bool = False
+    target_per_output: bool = False
 
     @property
     def function(self) -> LossFn:
@@ -278,6 +293,7 @@ LOSSES: Registry[LossSpec] = Registry(
             "binary cross-entropy",
             0.5,
             ("two classes",),
+            output_activation="sigmoid",
         ),
         LossSpec(
             "cross_entropy",
@@ -286,9 +302,17 @@ LOSSES: Registry[LossSpec] = Registry(
             "cross-entropy",
             None,
             ("two classes", "several classes"),
+            score_per_class=True,
         ),
         LossSpec(
-            "mse", mse, "mean squared error (the quadratic cost)", "mean squared error", None, TASKS
+            "mse",
+            mse,
+            "mean squared error (the quadratic cost)",
+            "mean squared error",
+            None,
+            TASKS,
+            output_activation="sigmoid",  # on classes: the quadratic cost of sigmoid neurons
+            target_per_output=True,
         ),
         LossSpec(
             "hinge",
@@ -329,6 +353,55 @@ def get_loss(loss: str | LossFn) -> LossFn:
     """The loss function called ``loss`` (a name or an alias), or ``loss`` itself."""
     name = loss_name(loss)
     return loss if name == "custom" else LOSSES[name].function  # type: ignore[return-value]
+
+
+@dataclass(frozen=True)
+class OutputLayer:
+    """The last layer a loss reads: how many outputs, and their activation ("sigmoid", "linear")."""
+
+    outputs: int
+    activation: str
+
+
+def output_layer(loss: str | LossFn, classes: int) -> OutputLayer:
+    """The output layer ``loss`` reads on a problem of ``classes`` classes (0: a regression).
+
+    A regression: one linear output.  Two classes: one output, or one per class
+    for a loss that reads a score per class (cross-entropy); more classes: one
+    output per class.  The activation is the loss's ``output_activation``.  A
+    loss that does not fit the problem (``LossSpec.tasks``) is a ValueError.
+
+    >>> output_layer("bce", 2), output_layer("cross_entropy", 2).outputs
+    (OutputLayer(outputs=1, activation='sigmoid'), 2)
+    """
+    name = loss_name(loss)
+    count = whole_number(classes, "output_layer(classes)", minimum=0)
+    if name == "custom" or count == 1:
+        what = f"the loss {name!r}" if name == "custom" else "1 class"
+        raise ValueError(
+            f"output_layer: expected a loss of the registry and 0 (a regression) or at least "
+            f"2 classes, got {what}"
+        )
+    spec = LOSSES[name]
+    task = "regression" if count == 0 else "two classes" if count == 2 else "several classes"
+    if task not in spec.tasks:
+        fits = ", ".join(spec.tasks)
+        raise ValueError(f"output_layer: {name} does not fit {task}; it fits {fits}")
+    if task == "regression":
+        return OutputLayer(1, "linear")
+    outputs = count if spec.score_per_class or count > 2 else 1
+    return OutputLayer(outputs, spec.output_activation)
+
+
+def wants_one_hot(loss: str | LossFn, outputs: int) -> bool:
+    """Whether ``loss`` on ``outputs`` outputs reads class labels as one-hot rows (mse on several).
+
+    >>> wants_one_hot("mse", 3), wants_one_hot("mse", 1), wants_one_hot("cross_entropy", 3)
+    (True, False, False)
+    """
+    name = loss_name(loss)
+    count = whole_number(outputs, "wants_one_hot(outputs)", minimum=1)
+    return name in LOSSES and LOSSES[name].target_per_output and count > 1
 
 
 def prepare_targets(loss: str | LossFn, y: np.ndarray) -> np.ndarray:

@@ -201,15 +201,22 @@ _PER_DATASET = "(default: per dataset, see the table below)"
 
 def _add_train_data(group: Any) -> None:
     _name_option(group, "--dataset", datasets.DATASETS, "the data", default="moons")
+    from_files = "/".join(n for n, entry in datasets.DATASETS.items() if entry.from_files)
+    images = "/".join(
+        n for n, entry in datasets.DATASETS.items() if entry.info and entry.info.image_shape
+    )
     group.add_argument(
-        "--data-dir", default=None, metavar="DIR", help="--dataset mnist: the folder of IDX files"
+        "--data-dir",
+        default=None,
+        metavar="DIR",
+        help=f"--dataset {from_files}: the folder of its files (the dataset is read from yours)",
     )
     group.add_argument(
         "--target",
         type=_digit,
         default=None,
         metavar="DIGIT",
-        help="digits/mnist as a yes/no question: is it this digit? (one sigmoid output)",
+        help=f"{images} as a yes/no question: is it this digit? (one sigmoid output)",
     )
     group.add_argument(
         "--n", type=_points, default=None, help="generated data: how many points (default: its own)"

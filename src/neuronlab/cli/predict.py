@@ -20,7 +20,7 @@ import numpy as np
 
 from ..io.rows import read_rows
 from ..io.serialize import load
-from ..nn import Linear, Module
+from ..nn import Linear, Module, weighted_layers
 from ..nn.convert import on_tensor_engine, scalar_mlp, tensor_sequential
 from ..tensor import Tensor, softmax
 from ..training import predict
@@ -49,15 +49,17 @@ def input_width(model: Module) -> int | None:
 
 
 def output_activation(model: Module) -> str:
-    """The activation of the model's last layer: "sigmoid", "linear", "relu"..."""
-    mlp, sequential = scalar_mlp(model), tensor_sequential(model)
-    if mlp is not None:
-        return mlp.layers[-1].neurons[0].activation
-    last = sequential[len(sequential) - 1] if sequential is not None and len(sequential) else model
-    if tensor_sequential(last) is not None:
-        return output_activation(last)
-    name = getattr(last, "activation", None)
-    return name if isinstance(name, str) else "linear"
+    """The activation after the model's last ``Linear``: "sigmoid", "linear", "relu"...
+
+    Read as ``nn.weighted_layers`` reads every layer (a scalar ``MLP`` through
+    its tensor twin), in the innermost last ``Sequential``; "linear" when the
+    model has no ``Linear`` there.
+    """
+    network = tensor_sequential(on_tensor_engine(model))
+    while network is not None and len(network) and tensor_sequential(network[-1]) is not None:
+        network = tensor_sequential(network[-1])
+    layers = weighted_layers(network) if network is not None else []
+    return layers[-1].activation if layers else "linear"
 
 
 def _table(outputs: np.ndarray, activation: str) -> tuple[str, np.ndarray | None, np.ndarray]:
@@ -90,7 +92,7 @@ def run_predict(args: argparse.Namespace) -> None:
     X = read_rows(args.input, columns=input_width(model))
     runner = on_tensor_engine(model)  # a scalar MLP: its tensor twin, the same numbers
     outputs = np.asarray(predict(runner, X), dtype=np.float64)
-    header, classes, numbers = _table(outputs, output_activation(model))
+    header, classes, numbers = _table(outputs, output_activation(runner))
     if not say(header):
         return
     for i, row in enumerate(numbers):

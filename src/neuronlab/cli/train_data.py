@@ -1,8 +1,10 @@
 """The data of ``neuronlab train``: loaded as the options say, and its scaling for training.
 
 Generated datasets take ``--n`` and ``--noise`` (the options their functions
-have); digits and mnist have a test set, and ``--target`` turns them into a
-yes/no question.  Inputs of generated data are standardised for training
+have); a dataset with its own test set (the registry entry's ``train_test``:
+digits, mnist) is split as it says, one read from files (``from_files``:
+mnist) needs ``--data-dir``, and ``--target`` turns a dataset of images into
+a yes/no question.  Inputs of generated data are standardised for training
 (images are already in [0, 1]) and a regression's targets too; the scaling is
 folded into the trained network afterwards (``cli.scaling``).
 """
@@ -12,13 +14,14 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import inspect
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from .. import data as datasets
-from ..data.info import DatasetInfo, dataset_info
+from ..data.info import DatasetEntry, DatasetInfo, dataset_info
 from .errors import UsageError
 
 __all__ = ["Scaling", "TrainingData", "generator_options", "load_training_data", "scaling_for"]
@@ -72,16 +75,24 @@ def generator_options(name: str) -> dict[str, tuple[str, Any]]:
     return found
 
 
+def _names(wanted: Callable[[DatasetEntry], bool]) -> str:
+    """The registry's datasets ``wanted`` picks, as a sentence lists them: "digits or mnist"."""
+    return " or ".join(n for n, entry in datasets.DATASETS.items() if wanted(entry))
+
+
 def _check_options(args: argparse.Namespace) -> dict[str, tuple[str, Any]]:
     name = args.dataset
-    if name == "mnist" and args.data_dir is None:
+    entry = datasets.DATASETS[name]
+    if entry.from_files and args.data_dir is None:
         raise UsageError(
-            "neuronlab train: --dataset mnist needs --data-dir, the folder with the IDX files"
+            f"neuronlab train: --dataset {name} needs --data-dir, the folder with its files"
         )
-    if name != "mnist" and args.data_dir is not None:
-        raise UsageError("neuronlab train: --data-dir applies to --dataset mnist only")
+    if not entry.from_files and args.data_dir is not None:
+        files = _names(lambda e: e.from_files)
+        raise UsageError(f"neuronlab train: --data-dir applies to --dataset {files} only")
     if args.target is not None and dataset_info(name).image_shape is None:
-        raise UsageError("neuronlab train: --target works with --dataset digits or mnist")
+        images = _names(lambda e: e.info is not None and e.info.image_shape is not None)
+        raise UsageError(f"neuronlab train: --target works with --dataset {images}")
     options = generator_options(name)
     generated = ", ".join(n for n in datasets.dataset_names() if generator_options(n))
     for option in ("n", "noise"):
@@ -103,20 +114,18 @@ def load_training_data(args: argparse.Namespace) -> TrainingData:
     """The training (and test) examples the ``train`` options ask for."""
     options = _check_options(args)
     info = dataset_info(args.dataset)
+    entry = datasets.DATASETS[args.dataset]
     test = None
-    if args.dataset == "digits":
-        X, X_test, y, y_test = datasets.digits(seed=args.seed)
-        test, used = (X_test, y_test), {}
-    elif args.dataset == "mnist":
-        X, y = datasets.mnist(args.data_dir, "train")
-        test, used = datasets.mnist(args.data_dir, "test"), {"data_dir": args.data_dir}
+    if entry.train_test is not None:  # its own test set (read from --data-dir when from files)
+        (X, y), test = entry.train_test(seed=args.seed, path=args.data_dir)
+        used = {"data_dir": args.data_dir} if entry.from_files else {}
     else:
         used = {
             o: default if getattr(args, o) is None else getattr(args, o)
             for o, (_, default) in options.items()
         }
         kwargs = {param: used[o] for o, (param, _) in options.items()}
-        if "seed" in inspect.signature(datasets.DATASETS[args.dataset].builds).parameters:
+        if "seed" in inspect.signature(entry.builds).parameters:
             kwargs["seed"] = args.seed
         X, y = datasets.load(args.dataset, **kwargs)
     if args.target is not None:

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from ..data import one_hot
-from ..losses import LOSSES, losses_for
+from ..losses import LOSSES, losses_for, output_layer, wants_one_hot
 from ..nn import Module, mlp
 from ..nn.activations import ACTIVATIONS
 from ..nn.convert import to_value_mlp
@@ -34,7 +34,7 @@ __all__ = ["Plan", "build_model", "fit_targets", "make_optimizer", "make_plan"]
 #: The tensor engine's float type unless --dtype says otherwise: float32 is ~5× faster on MNIST.
 TENSOR_DTYPE = "float32"
 #: Activations a tensor network trains with: a step passes no gradient back.
-TENSOR_ACTIVATIONS = tuple(a for a in ACTIVATIONS if a != "step")
+TENSOR_ACTIVATIONS = tuple(n for n, entry in ACTIVATIONS.items() if entry.passes_gradient)
 
 
 @dataclass(frozen=True)
@@ -66,7 +66,7 @@ class Plan:
             "engine": self.engine,
             "dtype": self.dtype,
             "layers": list(self.sizes),
-            "init": "he" if self.activation == "relu" else "xavier",
+            "init": ACTIVATIONS[self.activation].init,
             "activation": self.activation,
             "output_activation": self.output_activation,
             "loss": self.loss,
@@ -88,8 +88,8 @@ def _valid_losses(data: TrainingData, target: int | None) -> tuple[str, ...]:
     if data.classes > 2:
         return losses_for("several classes")
     fitting = losses_for("two classes")
-    if target is not None:  # one sigmoid output: its own loss, or the quadratic cost
-        return tuple(n for n in fitting if n in (TARGET_LOSS, "mse"))
+    if target is not None:  # a yes/no question: the losses that read one sigmoid output
+        return tuple(n for n in fitting if output_layer(n, 2) == output_layer(TARGET_LOSS, 2))
     return fitting
 
 
@@ -106,18 +106,6 @@ def _loss(args: argparse.Namespace, data: TrainingData) -> str:
             f"expected one of {', '.join(valid)}"
         )
     return loss
-
-
-def _output_layer(loss: str, data: TrainingData) -> tuple[int, str]:
-    """(outputs, output activation) for ``loss`` on ``data``."""
-    if loss == "cross_entropy":
-        return data.classes, "linear"  # raw scores; softmax is inside the loss
-    if loss == "bce":
-        return 1, "sigmoid"
-    if loss == "hinge" or data.regression:
-        return 1, "linear"
-    # mse on classes: the quadratic cost of sigmoid neurons, one output per class beyond two
-    return (1 if data.classes == 2 else data.classes), "sigmoid"
 
 
 def _activation(args: argparse.Namespace, engine: str, default: str) -> str:
@@ -149,7 +137,7 @@ def make_plan(args: argparse.Namespace, data: TrainingData) -> Plan:
     row = TRAIN_DEFAULTS[data.name]
     engine = row.engine if args.engine == "auto" else args.engine
     loss = _loss(args, data)
-    outputs, output_activation = _output_layer(loss, data)
+    head = output_layer(loss, 0 if data.regression else data.classes)
     optimizer = args.optimizer or row.optimizer
     takes_momentum = "momentum" in _settings_of(optimizer)
     if args.momentum is not None and not takes_momentum:
@@ -164,9 +152,9 @@ def make_plan(args: argparse.Namespace, data: TrainingData) -> Plan:
         )
     plan = Plan(
         engine=engine,
-        sizes=(data.X.shape[1], *(args.layers or row.layers), outputs),
+        sizes=(data.X.shape[1], *(args.layers or row.layers), head.outputs),
         activation=_activation(args, engine, row.activation),
-        output_activation=output_activation,
+        output_activation=head.activation,
         loss=loss,
         optimizer=optimizer,
         lr=row.lr if args.lr is None else args.lr,
@@ -212,6 +200,6 @@ def fit_targets(plan: Plan, y: np.ndarray, scaling: Scaling | None = None) -> np
     """
     if scaling is not None and scaling.targets:
         return (y - scaling.y_mean) / scaling.y_scale
-    if plan.loss == "mse" and plan.sizes[-1] > 1:
+    if wants_one_hot(plan.loss, plan.sizes[-1]):
         return one_hot(y, plan.sizes[-1])
     return y

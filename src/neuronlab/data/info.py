@@ -17,6 +17,7 @@ make the numbers.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -45,6 +46,7 @@ __all__ = [
     "TASKS",
     "DatasetEntry",
     "DatasetInfo",
+    "TrainTest",
     "dataset_info",
 ]
 
@@ -107,20 +109,42 @@ def _all_digits(seed: Any = None) -> tuple[np.ndarray, np.ndarray]:
     return X, y
 
 
+#: A dataset's own training and test sets: ``((X_train, y_train), (X_test, y_test))``.
+TrainTest = tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
+
+
+def _digits_train_test(*, seed: Any = 0, path: Any = None) -> TrainTest:
+    """The digits' seeded, stratified split (3/4 to train), as ``digits()`` makes it."""
+    X, X_test, y, y_test = digits(seed=seed)
+    return (X, y), (X_test, y_test)
+
+
+def _mnist_train_test(*, seed: Any = None, path: Any = None) -> TrainTest:
+    """MNIST's own 60,000 training and 10,000 test images, read from the folder ``path``."""
+    return mnist(path, "train"), mnist(path, "test")
+
+
 @dataclass(frozen=True)
 class DatasetEntry(Entry):
     """One built-in dataset: its name, the function that makes ``(X, y)`` (``builds``), a line
     saying what it is, and ``info``, what its numbers mean.  ``from_files``: read from the user's
-    own files (mnist: ``load("mnist", path=folder)``), not generated or shipped."""
+    own files (mnist: ``load("mnist", path=folder)``), not generated or shipped.  ``train_test``:
+    when the dataset has its own test set, the function giving ``TrainTest``, called with
+    ``seed=`` and ``path=`` (the folder of a dataset read from files; None otherwise)."""
 
     info: DatasetInfo | None = None
     from_files: bool = False
+    train_test: Callable[..., TrainTest] | None = None
 
 
 def _dataset(
-    info: DatasetInfo, builds: Any, summary: str, from_files: bool = False
+    info: DatasetInfo,
+    builds: Any,
+    summary: str,
+    from_files: bool = False,
+    train_test: Callable[..., TrainTest] | None = None,
 ) -> DatasetEntry:
-    return DatasetEntry(info.name, builds, summary, info.name, info, from_files)
+    return DatasetEntry(info.name, builds, summary, info.name, info, from_files, train_test)
 
 
 #: The one registry of the built-in datasets, by the name ``data.load`` knows each under: what
@@ -188,6 +212,7 @@ DATASETS: Registry[DatasetEntry] = Registry(
             ),
             _all_digits,
             "1,797 real 8×8 handwritten digits (scikit-learn's)",
+            train_test=_digits_train_test,
         ),
         _dataset(
             DatasetInfo(
@@ -200,6 +225,7 @@ DATASETS: Registry[DatasetEntry] = Registry(
             mnist,
             "MNIST's 28×28 digits, read from your own IDX files (path=folder)",
             from_files=True,
+            train_test=_mnist_train_test,
         ),
     ],
 )

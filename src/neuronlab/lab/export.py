@@ -29,6 +29,7 @@ import tempfile
 from typing import TYPE_CHECKING
 
 from ..io.serialize import save
+from ..losses import wants_one_hot
 from ..nn import Linear, Step
 from ..optim import OPTIMIZERS, optimizer_recipe
 from .problem import DOMAIN, MAX_POINTS
@@ -177,7 +178,7 @@ def _training(session: LabSession) -> str:
 def _one_hot(session: LabSession) -> str:
     """The line that turns labels into one-hot rows, for mse on several outputs; else ""."""
     head = session.head
-    if head.loss == "mse" and head.outputs > 1:
+    if wants_one_hot(head.loss, head.outputs):
         return f"y = datasets.one_hot(y, {head.classes})  # mse compares each output with 0/1"
     return ""
 

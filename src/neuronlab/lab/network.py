@@ -1,9 +1,9 @@
 """The lab's network: hidden layers with an activation each, and an output layer fitted to the task.
 
-``head_for`` decides how the last layer reads: one sigmoid output (a
-probability) for two classes with bce or mse, one raw score for hinge, a
-score per class for cross-entropy, a sigmoid per class for mse on more
-classes, one number for regression.  ``build_network`` makes the tensor
+``head_for`` picks the loss ("auto": bce for two classes, cross-entropy
+for more) and checks that it fits the data; the output layer it reads (one
+sigmoid output for bce, a score per class for cross-entropy, ...) is the
+loss registry's fact, ``losses.output_layer``.  ``build_network`` makes the tensor
 ``Sequential`` (float64, so its numbers are the scalar engine's) with the
 chosen initialisation and seed; ``read_classes`` turns outputs into a class
 and a confidence for every point, which is what the heatmaps colour.
@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..data import one_hot
-from ..losses import LOSSES
+from ..losses import losses_for, output_layer, wants_one_hot
 from ..nn import ACTIVATION_LAYERS, Linear, Module, Sequential, Sigmoid
 from ..tensor import Tensor, softmax
 from ..util.rng import make_rng
@@ -39,29 +39,28 @@ class Head:
     classes: int
 
 
-def _fits_several(loss: str) -> bool:
-    """Whether the loss (of the registry) fits more than two classes."""
-    return "several classes" in LOSSES[loss].tasks
-
-
 def head_for(settings: LabSettings, task: str, classes: int) -> Head:
-    """The output layer and loss for a task ("auto" picks bce for 2 classes, else cross-entropy)."""
+    """The output layer and loss for a task ("auto" picks bce for 2 classes, else cross-entropy).
+
+    A regression is fitted with the registry's regression losses (mse); which
+    losses fit two or more classes is the registry's ``tasks`` too.
+    """
     if task == "regression":
-        if settings.loss not in ("auto", "mse"):
-            raise LabInputError("loss", f"a regression set is fitted with mse, not {settings.loss}")
-        return Head("mse", 1, "linear", task, 0)
+        fitting = losses_for("regression")
+        if settings.loss not in ("auto", *fitting):
+            fitted = " or ".join(fitting)
+            message = f"a regression set is fitted with {fitted}, not {settings.loss}"
+            raise LabInputError("loss", message)
+        loss = fitting[0] if settings.loss == "auto" else settings.loss
+        layer = output_layer(loss, 0)
+        return Head(loss, layer.outputs, layer.activation, task, 0)
     loss = settings.loss
     if loss == "auto":
         loss = "bce" if classes == 2 else "cross_entropy"
-    if not _fits_several(loss) and classes != 2:
+    if classes != 2 and loss not in losses_for("several classes"):
         raise LabInputError("loss", f"{loss} separates two classes, the data has {classes}")
-    if loss == "cross_entropy":
-        return Head(loss, classes, "linear", task, classes)
-    if loss == "hinge":
-        return Head(loss, 1, "linear", task, classes)
-    if loss == "mse" and classes > 2:
-        return Head(loss, classes, "sigmoid", task, classes)  # one-hot targets
-    return Head(loss, 1, "sigmoid", task, classes)  # bce, or mse on 0/1 labels
+    layer = output_layer(loss, classes)
+    return Head(loss, layer.outputs, layer.activation, task, classes)
 
 
 def build_network(settings: LabSettings, inputs: int, head: Head) -> Sequential:
@@ -79,7 +78,7 @@ def build_network(settings: LabSettings, inputs: int, head: Head) -> Sequential:
 
 def training_targets(y: np.ndarray, head: Head) -> np.ndarray:
     """The targets the loss reads: labels, one-hot rows for mse on several classes, or heights."""
-    if head.loss == "mse" and head.outputs > 1:
+    if wants_one_hot(head.loss, head.outputs):
         return one_hot(y, head.classes)
     return y
 

@@ -266,13 +266,15 @@ def _consistent(s: LabSettings) -> LabSettings:
         )
     fits = losses.TASKS if s.loss == "auto" else losses.LOSSES[s.loss].tasks  # auto fits any
     if s.task == "regression" and "regression" not in fits:
-        raise LabInputError("loss", f"a regression set is fitted with mse, not {s.loss}")
+        fitted = " or ".join(losses.losses_for("regression"))
+        raise LabInputError("loss", f"a regression set is fitted with {fitted}, not {s.loss}")
     if s.dataset == "custom":
         return s  # the user's points decide how many classes there are (the session checks)
     two_class = len(dataset_info(s.dataset).class_names or ()) == 2 or s.classes == 2
     if s.task == "classification" and "several classes" not in fits and not two_class:
         why = "separates two classes" if s.loss == "hinge" else "answers a yes/no question"
-        raise LabInputError("loss", f"{s.loss} {why}; use cross_entropy or mse")
+        several = " or ".join(losses.losses_for("several classes"))
+        raise LabInputError("loss", f"{s.loss} {why}; use {several}")
     return s
 
 

@@ -23,10 +23,15 @@ __all__ = ["ACTIVATIONS", "ActivationEntry", "activate", "check_activation"]
 class ActivationEntry(Entry):
     """One activation: ``builds`` maps n to f(n); ``bounds`` is the (low, high) its outputs lie
     within (None: unbounded); ``silent_below_zero``: exactly 0 for every n <= 0, so a neuron
-    whose weighted sums are all negative passes no gradient back."""
+    whose weighted sums are all negative passes no gradient back; ``init``: the starting
+    weights (a name of ``nn.init.INITS``) a layer followed by it gets by default (He for ReLU,
+    Xavier otherwise); ``passes_gradient``: False when d/dn is 0 everywhere (the step), so
+    nothing before it learns by gradient descent."""
 
     bounds: tuple[float, float] | None = None
     silent_below_zero: bool = False
+    init: str = "xavier"
+    passes_gradient: bool = True
 
 
 def _identity(n: Any) -> Any:
@@ -46,6 +51,7 @@ ACTIVATIONS: Registry[ActivationEntry] = Registry(
             methodcaller("relu"),
             "max(0, n);  d/dn = 1 if n > 0 else 0",
             silent_below_zero=True,
+            init="he",
         ),
         ActivationEntry(
             "sigmoid",
@@ -60,6 +66,7 @@ ACTIVATIONS: Registry[ActivationEntry] = Registry(
             "1 if n > 0 else 0;  d/dn = 0 (nothing flows back: only later layers learn)",
             bounds=(0.0, 1.0),
             silent_below_zero=True,
+            passes_gradient=False,
         ),
     ],
 )

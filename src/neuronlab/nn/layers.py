@@ -435,7 +435,7 @@ def mlp(
     hidden = _activation_layer(activation, "mlp(activation)")
     last = _activation_layer(output_activation, "mlp(output_activation)")
     if init is None:
-        init = "he" if activation == "relu" else "xavier"
+        init = ACTIVATIONS[activation or "linear"].init
     rng = make_rng(seed)
     layers: list[Module] = []
     for i in range(len(sizes) - 1):

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from ..data.info import DatasetInfo
-from ..losses import decision_threshold, loss_name
+from ..losses import LOSSES, decision_threshold, loss_name
 from ..nn import Module
 from ..training import History
 from ..util.checks import describe, whole_number
@@ -66,7 +66,8 @@ def looks_like_regression(y: np.ndarray, config: Mapping[str, Any]) -> bool:
     name = config.get("loss")
     if isinstance(name, str) and name != "mse":
         try:
-            if decision_threshold(name, y) is not None or loss_name(name) == "cross_entropy":
+            classes_only = "regression" not in LOSSES[loss_name(name)].tasks
+            if classes_only or decision_threshold(name, y) is not None:
                 return False
         except ValueError:
             pass

@@ -27,6 +27,7 @@ from typing import Any
 
 import numpy as np
 
+from ..nn.activations import ACTIVATIONS
 from ..util.numbers import format_number
 from .updates import GUIDE
 
@@ -101,11 +102,12 @@ class Diagnostics:
         """Before the first step: a step activation in a hidden layer, saturated tanh layers."""
         layers = self._layers()
         self._look_for_saturation(layers)
-        steps = [out.layer for out in layers if out.hidden and out.activation == "step"]
+        steps = [out for out in layers if out.hidden and not _passes_gradient(out.activation)]
         if steps:
             self._warn(
                 "step",
-                f"hidden layer {steps[0]} uses the step activation: its slope is 0 everywhere, "
+                f"hidden layer {steps[0].layer} uses the {steps[0].activation} activation: its "
+                "slope is 0 everywhere, "
                 "so no gradient reaches the layers before it and only the layers after it "
                 "learn. Use sigmoid (a smooth step) or relu for hidden layers.",
             )
@@ -190,3 +192,9 @@ class Diagnostics:
             f"the steps of {name} {moved} (the lectures' guide is about 10^{GUIDE:.0f}), "
             f"{what} (it is {format_number(lr)}), e.g. to {better}.",
         )
+
+
+def _passes_gradient(activation: str) -> bool:
+    """Whether ``activation`` passes a gradient back (a name the registry lacks: assumed so)."""
+    entry = ACTIVATIONS.get(activation)
+    return entry is None or entry.passes_gradient

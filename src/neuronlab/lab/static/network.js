@@ -122,7 +122,7 @@ NL.network = (function () {
 
   function outputName(state, j) {
     if (state.task === "regression") return "ŷ";
-    if (state.head.outputs === 1) return state.head.loss === "hinge" ? "score" : "p(1)";
+    if (state.head.outputs === 1) return state.head.activation === "linear" ? "score" : "p(1)";
     return String(j);
   }
 
