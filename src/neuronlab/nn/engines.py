@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import contextlib
 import math
-import numbers
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -28,6 +27,7 @@ import numpy as np
 
 from ..engine import Value, cycle_collector_paused
 from ..tensor import Tensor, no_grad
+from ..util.checks import real_number
 
 if TYPE_CHECKING:  # for the type checker only: an ``is_node`` check narrows both ways
     from typing_extensions import TypeIs
@@ -237,9 +237,7 @@ class ScalarEngine(Engine):
     def checked_data(self, name: str, p: Any, new: Any) -> float:
         if isinstance(new, np.ndarray) and new.shape == ():
             new = new[()]
-        if isinstance(new, (bool, np.bool_)) or not isinstance(new, (numbers.Real, np.number)):
-            raise TypeError(f"load_state_dict: {name} expects a number, got {type(new).__name__}")
-        return float(new)
+        return real_number(new, f"load_state_dict({name})", finite=False)
 
     def assign(self, p: Any, new: Any) -> None:
         p.data = new

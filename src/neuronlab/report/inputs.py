@@ -12,7 +12,7 @@ from ..data.info import DatasetInfo
 from ..losses import decision_threshold, loss_name
 from ..nn import Module
 from ..training import History
-from ..util.checks import describe, whole_number
+from ..util.checks import describe, real_number, whole_number
 
 __all__ = ["RunInputs", "check_inputs", "looks_like_regression"]
 
@@ -116,13 +116,7 @@ def _check_kinds(config: Any, history: Any, model: Any, name: Any, info: Any) ->
 
 def _check_numbers(threshold: Any, resolution: Any) -> float | None:
     whole_number(resolution, f"{_WHO}(resolution)")
-    if threshold is None:
-        return None
-    if isinstance(threshold, bool) or not isinstance(threshold, (int, float, np.number)):
-        raise TypeError(f"{_WHO}(threshold): expected a number, got {describe(threshold)}")
-    if not np.isfinite(threshold):
-        raise ValueError(f"{_WHO}(threshold): expected a finite number, got {threshold!r}")
-    return float(threshold)
+    return None if threshold is None else real_number(threshold, f"{_WHO}(threshold)")
 
 
 def check_inputs(

@@ -49,7 +49,7 @@ from ..nn.module import training_mode
 from ..training import History
 from ..training.diagnostics import SATURATED
 from ..training.updates import GUIDE
-from ..util.checks import describe
+from ..util.checks import describe, real_number
 from ..util.files import write_atomic
 from ..util.numbers import format_number
 from ..util.rng import make_rng
@@ -153,10 +153,7 @@ def _check_losses(losses: Any) -> dict[str, float]:
         )
     out = {}
     for part in _SPLITS:
-        value = losses[part]
-        if isinstance(value, bool) or not isinstance(value, (int, float, np.number)):
-            raise TypeError(f"{_WHO}(losses[{part!r}]): expected a number, got {describe(value)}")
-        out[part] = float(value)
+        out[part] = real_number(losses[part], f"{_WHO}(losses[{part!r}])", finite=False)
     return out
 
 
@@ -176,13 +173,7 @@ def _check_types(model: Any, counts: Any, history: Any, config: Any) -> None:
 
 
 def _check_number(value: Any, name: str) -> float | None:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.number)):
-        raise TypeError(f"{_WHO}({name}): expected a number or None, got {describe(value)}")
-    if not math.isfinite(float(value)) or float(value) < 0:
-        raise ValueError(f"{_WHO}({name}): expected a finite number ≥ 0, got {value!r}")
-    return float(value)
+    return None if value is None else real_number(value, f"{_WHO}({name})", minimum=0.0)
 
 
 def _check_inputs(fields: Mapping[str, Any]) -> _Run:

@@ -5,13 +5,13 @@ matplotlib is imported only when a figure is made, so importing the plots is lig
 
 from __future__ import annotations
 
-import math
 import os
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ...util.checks import real_number
 from ...util.files import atomic_file
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -246,13 +246,5 @@ def classes_of(outputs: np.ndarray, threshold: float | None) -> tuple[np.ndarray
 
 
 def finite_threshold(threshold: Any, who: str) -> float | None:
-    """``threshold`` as a float (None stays None); anything else is a ValueError."""
-    if threshold is None:
-        return None
-    if (
-        isinstance(threshold, bool)
-        or not isinstance(threshold, (int, float, np.number))
-        or not math.isfinite(threshold)
-    ):
-        raise ValueError(f"{who}: threshold must be a finite number, got {threshold!r}")
-    return float(threshold)
+    """``threshold`` as a float (None stays None), checked by ``util.checks.real_number``."""
+    return None if threshold is None else real_number(threshold, f"{who}(threshold)")
