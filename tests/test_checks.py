@@ -452,3 +452,74 @@ def test_the_real_scan_catches_a_re_typed_checker(source):
 @pytest.mark.parametrize("source", NOT_REAL_CHECKERS.values(), ids=NOT_REAL_CHECKERS.keys())
 def test_the_real_scan_leaves_numeric_code_alone(source):
     assert hand_written_real_number_checks(source) == []
+
+
+# -- one spelling of the caller's name ----------------------------------------------------------
+
+#: Other spellings the caller's name once had.  ``field`` is not among them: a
+#: lab field's name is also the JSON key ``field`` the page reads, and stays so.
+OLD_SPELLINGS = {"who", "what", "context"}
+
+
+def _message_prefixes(function: ast.AST) -> set[str]:
+    """Names that start a raised f-string message: ``raise E(f"{x}: ...")`` or ``f"{x}(...)"``."""
+    names = set()
+    for node in ast.walk(function):
+        if not (isinstance(node, ast.Raise) and node.exc is not None):
+            continue
+        for text in ast.walk(node.exc):
+            if not (isinstance(text, ast.JoinedStr) and len(text.values) >= 2):
+                continue
+            first, after = text.values[0], text.values[1]
+            if (
+                isinstance(first, ast.FormattedValue)
+                and isinstance(first.value, ast.Name)
+                and isinstance(after, ast.Constant)
+                and str(after.value).startswith((":", "("))
+            ):
+                names.add(first.value.id)
+    return names
+
+
+def callers_named_otherwise(source: str) -> list[tuple[str, str]]:
+    """(function, parameter) pairs naming the caller otherwise than ``where``.
+
+    A parameter named ``who`` anywhere, or one named ``what`` or ``context``
+    that starts a raised message (the caller's name, as ``where`` is).
+    """
+    found = []
+    for function in ast.walk(ast.parse(source)):
+        if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        parameters = {a.arg for a in ast.walk(function.args) if isinstance(a, ast.arg)}
+        prefixes = _message_prefixes(function)
+        found += [
+            (function.name, p)
+            for p in sorted(parameters & OLD_SPELLINGS)
+            if p == "who" or p in prefixes
+        ]
+    return found
+
+
+def test_the_caller_is_named_where_everywhere():
+    found = {
+        str(path.relative_to(SRC)): named
+        for path in sorted(SRC.rglob("*.py"))
+        if (named := callers_named_otherwise(path.read_text(encoding="utf-8")))
+    }
+    assert found == {}, f"name the caller's parameter `where`: {found}"
+
+
+@pytest.mark.parametrize(
+    ("source", "found"),
+    [
+        ("def f(x, who):\n    return x", [("f", "who")]),
+        ("def f(x, what):\n    raise TypeError(f'{what}: expected a number')", [("f", "what")]),
+        ("def f(x, context):\n    raise ValueError(f'{context}(x): bad')", [("f", "context")]),
+        ("def f(x, what):\n    raise ValueError(f'expected {what}, got {x}')", []),
+        ("def f(x, field):\n    raise ValueError(f'{field}: bad')", []),
+        ("def f(x, where):\n    raise ValueError(f'{where}: bad')", []),
+    ],
+)  # fmt: skip
+def test_the_spelling_scan_reads_what_it_should(source, found):
+    assert callers_named_otherwise(source) == found

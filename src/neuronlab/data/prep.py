@@ -26,13 +26,13 @@ __all__ = ["normalize", "one_hot", "train_test_split"]
 NORMALIZE_METHODS = ("range", "standard")
 
 
-def _features(X: Any, who: str) -> np.ndarray:
+def _features(X: Any, where: str) -> np.ndarray:
     """``X`` as a finite float64 array with one row per example."""
-    arr = number_array(X, who, np.float64, expected="an array of numbers")
+    arr = number_array(X, where, np.float64, expected="an array of numbers")
     if arr.ndim == 0 or arr.size == 0:
-        raise ValueError(f"{who}: expected a non-empty array of examples, got shape {arr.shape}")
+        raise ValueError(f"{where}: expected a non-empty array of examples, got shape {arr.shape}")
     if not np.isfinite(arr).all():
-        raise ValueError(f"{who}: contains NaN or infinite values")
+        raise ValueError(f"{where}: contains NaN or infinite values")
     return arr
 
 

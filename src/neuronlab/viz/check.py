@@ -26,10 +26,10 @@ from .nodes import d_of, graph_nodes
 __all__ = ["GradcheckResult", "GradcheckRow", "NudgeResult", "gradcheck", "nudge"]
 
 
-def _call(fn: Callable[..., object], args: tuple, who: str) -> Value:
+def _call(fn: Callable[..., object], args: tuple, where: str) -> Value:
     out = fn(*args)
     if not SCALAR.is_node(out):
-        raise TypeError(f"{who}: the function must return a Value, got {type(out).__name__}")
+        raise TypeError(f"{where}: the function must return a Value, got {type(out).__name__}")
     return out
 
 
