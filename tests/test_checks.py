@@ -321,3 +321,205 @@ def test_the_scan_catches_a_re_typed_checker(source):
 @pytest.mark.parametrize("source", NOT_CHECKERS.values(), ids=NOT_CHECKERS.keys())
 def test_the_scan_leaves_other_type_tests_alone(source):
     assert hand_written_whole_number_checks(source) == []
+
+
+# -- nobody re-types the real-number check ------------------------------------------------------
+
+REAL_TYPES = {"float", "floating", "Real", "number", "Number"}
+FINITENESS = {"isfinite", "isnan", "isinf"}
+
+
+def _asks_a_real_number(condition: ast.AST) -> bool:
+    """A bool singled out beside a test for a real type: ``isinstance(x, (int, float))``."""
+    tests = _type_tests(condition)
+    singles_out_bool = any(t & BOOLS and not t & (INTEGERS | REAL_TYPES) for t in tests)
+    return singles_out_bool and any(t & REAL_TYPES and not t & BOOLS for t in tests)
+
+
+def _argument_named(node: ast.expr, arguments: set[str]) -> bool:
+    """``x`` or ``float(x)`` where x is one of the function's arguments."""
+    if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "float" and node.args:
+        node = node.args[0]
+    return isinstance(node, ast.Name) and node.id in arguments
+
+
+def _tests_finiteness(condition: ast.AST, arguments: set[str]) -> bool:
+    """``math.isfinite(x)`` (or isnan, isinf, NumPy's) on an argument itself, not on an array.
+
+    An array's test is read through ``.all()`` or ``.any()``: a call that is the
+    receiver of an attribute is left alone.
+    """
+    receivers = {id(n.value) for n in ast.walk(condition) if isinstance(n, ast.Attribute)}
+    return any(
+        isinstance(n, ast.Call)
+        and id(n) not in receivers
+        and (getattr(n.func, "id", "") in FINITENESS or getattr(n.func, "attr", "") in FINITENESS)
+        and len(n.args) == 1
+        and _argument_named(n.args[0], arguments)
+        for n in ast.walk(condition)
+    )
+
+
+def _refusals(function: ast.AST) -> list[ast.expr]:
+    """The conditions in ``function`` that refuse: an if whose branch raises, an assert."""
+    return [
+        node.test
+        for node in ast.walk(function)
+        if isinstance(node, ast.Assert)
+        or (
+            isinstance(node, ast.If)
+            and any(isinstance(n, ast.Raise) for stmt in node.body for n in ast.walk(stmt))
+        )
+    ]
+
+
+def hand_written_real_number_checks(source: str) -> list[int]:
+    """Lines where a function refuses an argument by a real-number test of its own.
+
+    Two shapes of the one check: a bool singled out beside a real type, and a
+    finiteness test on the argument itself, either in a condition that raises.
+    Numeric code (a finiteness test on an array, or on a value computed inside)
+    and formatters (a type test that chooses, not refuses) are left alone.
+    """
+    lines: set[int] = set()
+    for function in ast.walk(ast.parse(source)):
+        if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        arguments = {a.arg for a in ast.walk(function.args) if isinstance(a, ast.arg)}
+        for condition in _refusals(function):
+            if _asks_a_real_number(condition) or _tests_finiteness(condition, arguments):
+                lines.add(condition.lineno)
+    return sorted(lines)
+
+
+def test_no_module_but_util_checks_writes_a_real_number_check():
+    found = {
+        str(path.relative_to(SRC)): lines
+        for path in sorted(SRC.rglob("*.py"))
+        if path != CHECKS
+        and (lines := hand_written_real_number_checks(path.read_text(encoding="utf-8")))
+    }
+    assert found == {}, f"use neuronlab.util.checks.real_number instead: {found}"
+
+
+RETYPED_REALS = {
+    "the classic": (
+        "def f(x):\n    if isinstance(x, bool) or not isinstance(x, (int, float)):\n"
+        "        raise TypeError(x)"
+    ),
+    "numbers.Real": (
+        "def f(x):\n    if isinstance(x, bool) or not isinstance(x, numbers.Real):\n"
+        "        raise TypeError(x)"
+    ),
+    "NumPy too": (
+        "def f(x):\n    if isinstance(x, (bool, np.bool_))"
+        " or not isinstance(x, (float, np.number)):\n        raise TypeError(x)"
+    ),
+    "finiteness": (
+        "def f(lr):\n    if not math.isfinite(lr) or lr <= 0:\n        raise ValueError(lr)"
+    ),
+    "finiteness of float(x)": (
+        "def f(x):\n    if not np.isfinite(float(x)):\n        raise ValueError(x)"
+    ),
+    "in a method": (
+        "class A:\n    def f(self, t):\n        if math.isnan(t):\n            raise ValueError(t)"
+    ),
+    "an assert": "def f(h):\n    assert math.isfinite(h)",
+}
+
+NOT_REAL_CHECKERS = {
+    "a formatter": (
+        "def f(v):\n    if isinstance(v, bool) or not isinstance(v, (int, float)):\n"
+        "        return str(v)"
+    ),
+    "an array": "def f(a):\n    if not np.isfinite(a).all():\n        raise ValueError(a)",
+    "a value computed inside": (
+        "def f(xs):\n    total = sum(xs)\n"
+        "    if not math.isfinite(total):\n        raise ValueError"
+    ),
+    "a finiteness test that chooses": "def f(v):\n    return v if math.isfinite(v) else None",
+    "a whole-number dispatch": (
+        "def f(t):\n    if isinstance(t, (bool, int, np.integer)):\n        raise TypeError(t)"
+    ),
+}
+
+
+@pytest.mark.parametrize("source", RETYPED_REALS.values(), ids=RETYPED_REALS.keys())
+def test_the_real_scan_catches_a_re_typed_checker(source):
+    assert hand_written_real_number_checks(source)
+
+
+@pytest.mark.parametrize("source", NOT_REAL_CHECKERS.values(), ids=NOT_REAL_CHECKERS.keys())
+def test_the_real_scan_leaves_numeric_code_alone(source):
+    assert hand_written_real_number_checks(source) == []
+
+
+# -- one spelling of the caller's name ----------------------------------------------------------
+
+#: Other spellings the caller's name once had.  ``field`` is not among them: a
+#: lab field's name is also the JSON key ``field`` the page reads, and stays so.
+OLD_SPELLINGS = {"who", "what", "context"}
+
+
+def _message_prefixes(function: ast.AST) -> set[str]:
+    """Names that start a raised f-string message: ``raise E(f"{x}: ...")`` or ``f"{x}(...)"``."""
+    names = set()
+    for node in ast.walk(function):
+        if not (isinstance(node, ast.Raise) and node.exc is not None):
+            continue
+        for text in ast.walk(node.exc):
+            if not (isinstance(text, ast.JoinedStr) and len(text.values) >= 2):
+                continue
+            first, after = text.values[0], text.values[1]
+            if (
+                isinstance(first, ast.FormattedValue)
+                and isinstance(first.value, ast.Name)
+                and isinstance(after, ast.Constant)
+                and str(after.value).startswith((":", "("))
+            ):
+                names.add(first.value.id)
+    return names
+
+
+def callers_named_otherwise(source: str) -> list[tuple[str, str]]:
+    """(function, parameter) pairs naming the caller otherwise than ``where``.
+
+    A parameter named ``who`` anywhere, or one named ``what`` or ``context``
+    that starts a raised message (the caller's name, as ``where`` is).
+    """
+    found = []
+    for function in ast.walk(ast.parse(source)):
+        if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        parameters = {a.arg for a in ast.walk(function.args) if isinstance(a, ast.arg)}
+        prefixes = _message_prefixes(function)
+        found += [
+            (function.name, p)
+            for p in sorted(parameters & OLD_SPELLINGS)
+            if p == "who" or p in prefixes
+        ]
+    return found
+
+
+def test_the_caller_is_named_where_everywhere():
+    found = {
+        str(path.relative_to(SRC)): named
+        for path in sorted(SRC.rglob("*.py"))
+        if (named := callers_named_otherwise(path.read_text(encoding="utf-8")))
+    }
+    assert found == {}, f"name the caller's parameter `where`: {found}"
+
+
+@pytest.mark.parametrize(
+    ("source", "found"),
+    [
+        ("def f(x, who):\n    return x", [("f", "who")]),
+        ("def f(x, what):\n    raise TypeError(f'{what}: expected a number')", [("f", "what")]),
+        ("def f(x, context):\n    raise ValueError(f'{context}(x): bad')", [("f", "context")]),
+        ("def f(x, what):\n    raise ValueError(f'expected {what}, got {x}')", []),
+        ("def f(x, field):\n    raise ValueError(f'{field}: bad')", []),
+        ("def f(x, where):\n    raise ValueError(f'{where}: bad')", []),
+    ],
+)  # fmt: skip
+def test_the_spelling_scan_reads_what_it_should(source, found):
+    assert callers_named_otherwise(source) == found

@@ -274,7 +274,7 @@ BAD = {
     "lr negative": (["train", "--lr", "-1"], ["--lr", "-1"]),
     "lr nan": (["train", "--lr", "nan"], ["--lr", "nan"]),
     "lr text": (["train", "--lr", "fast"], ["--lr", "fast"]),
-    "epochs zero": (["train", "--epochs", "0"], ["--epochs", ">= 1"]),
+    "epochs zero": (["train", "--epochs", "0"], ["--epochs", "from 1 to 100,000, got 0"]),
     "epochs float": (["train", "--epochs", "2.5"], ["--epochs"]),
     "noise negative": (["train", "--noise", "-1"], ["--noise"]),
     "seed negative": (["demo", "--seed", "-1"], ["--seed"]),

@@ -104,8 +104,11 @@ def test_sample_reads_the_model_back(trained, capsys):
         (["--start", "é"], "'é' is not in the model's vocabulary"),
         (["--start", "a.b"], "'.' is not in the model's vocabulary"),
         (["--top-k", "30"], "--top-k 30: the model knows only 27 characters"),
-        (["-n", "0"], "argument -n: expected a finite number >= 1, got 0"),
-        (["--max-length", "1000"], "at most 64 characters per word"),
+        (
+            ["-n", "0"],
+            "argument -n: expected a whole number from 1 to 10,000, got 0 (words printed",
+        ),
+        (["--max-length", "1000"], "from 1 to 64, got 1000 (characters per word)"),
         (["--temperature", "0"], "argument --temperature"),
     ],
 )
@@ -175,14 +178,20 @@ def _write(path, data: bytes):
 @pytest.mark.parametrize(
     ("args", "match"),
     [
-        (["--block-size", "0"], "argument --block-size: expected a finite number >= 1, got 0"),
-        (["--block-size", str(10**9)], "at most 64 characters (longer than any word"),
+        (
+            ["--block-size", "0"],
+            "argument --block-size: expected a whole number from 1 to 64, got 0",
+        ),
+        (
+            ["--block-size", str(10**9)],
+            "from 1 to 64, got 1000000000 (characters; longer than any word",
+        ),
         (["--model", "wavenet", "--block-size", "6"], "expected a power of 2"),
         (["--model", "bigram", "--block-size", "3"], "the bigram network reads one character"),
         (["--model", "counts", "--steps", "10"], "the bigram counts are counted, not trained"),
         (["--model", "batchnorm", "--batch-size", "1"], "the variance of one example is 0"),
         (["--batch-size", "200000"], "--batch-size 200,000: there are only 182,625 training"),
-        (["--steps", "3000000"], "at most 2,000,000"),
+        (["--steps", "3000000"], "from 1 to 2,000,000, got 3000000"),
         (["--model", "gpt"], "invalid choice: 'gpt'"),
         (["--save", "model.pkl"], "expected a file name ending in .npz"),
         (["--temperature", "-1"], "argument --temperature"),

@@ -213,7 +213,8 @@ def test_the_scalar_engine_on_digits_says_it_will_be_slow(tmp_path):
 REFUSED = {
     "huge --n": (
         ["--n", str(10**18)],
-        "argument --n: at most 1,000,000 generated points (they are made in memory at once)",
+        "argument --n: expected a whole number from 1 to 1,000,000, got 1000000000000000000 "
+        "(the points are made in memory at once)",
     ),
     "huge layers": (["--layers", "100000,100000"], "at most 4,096 neurons per layer"),
     "a billion neurons": (["--layers", "1000000000"], "got 1,000,000,000"),
@@ -232,9 +233,18 @@ REFUSED = {
         "--batch-size 100,000: one training step would hold 33,700,000 graph nodes on the "
         "scalar engine, at most 10,000,000",
     ),
-    "huge noise": (["--noise", "1e308"], "argument --noise: at most 1,000,000"),
-    "noise overflow": (["--noise", "1e999"], "argument --noise: expected a finite number"),
-    "epochs": (["--epochs", str(10**9)], "argument --epochs: at most 100,000"),
+    "huge noise": (
+        ["--noise", "1e308"],
+        "argument --noise: expected a number from 0 to 1,000,000, got 1e+308",
+    ),
+    "noise overflow": (
+        ["--noise", "1e999"],
+        "argument --noise: expected a number from 0 to 1,000,000, got inf",
+    ),
+    "epochs": (
+        ["--epochs", str(10**9)],
+        "argument --epochs: expected a whole number from 1 to 100,000",
+    ),
     "n on digits": (["--dataset", "digits", "--n", "5"], "--n: digits is a fixed set"),
     "noise on sweets": (["--dataset", "sweets", "--noise", "1"], "--noise: sweets is a fixed"),
     "data dir on moons": (["--data-dir", "x"], "--data-dir applies to --dataset mnist only"),

@@ -4,7 +4,7 @@ No module of ``src/neuronlab`` outside the engines, the protocol and the
 converters tests whether something is a ``Value``, a ``Tensor``, an ``MLP``
 or a ``Sequential`` (``isinstance``, ``issubclass``, ``type(x) is ...``, a
 ``case Value():``).  Code above asks instead: ``engine_of_node(x)``,
-``SCALAR.is_node(x)``, ``TENSOR.checked_node(x, who)`` and ``model.engine``
+``SCALAR.is_node(x)``, ``TENSOR.checked_node(x, where)`` and ``model.engine``
 (``nn/engines.py``), or ``on_tensor_engine``, ``scalar_mlp`` and
 ``tensor_sequential`` (``nn/convert.py``); a model file reads its kind from
 ``io.architecture.MODEL_KINDS``.  docs/architecture.md states the rule.

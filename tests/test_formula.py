@@ -293,10 +293,11 @@ def test_evaluate_value_errors():
     with pytest.raises(FormulaError, match=r"no value for 'b'") as err:
         f.evaluate({"a": 1.0})
     assert err.value.column == 5
-    with pytest.raises(TypeError, match="must be a number"):
+    with pytest.raises(TypeError, match=r"^evaluate\(b\): expected a number, got str '2'$"):
         f.evaluate({"a": 1.0, "b": "2"})
-    with pytest.raises(TypeError, match="must be a number"):
+    with pytest.raises(TypeError, match=r"^evaluate\(b\): expected a number, got bool True$"):
         f.evaluate({"a": 1.0, "b": True})
+    assert math.isnan(f.evaluate({"a": 1.0, "b": math.nan})[0].data)  # NaN is a number: it flows
     with pytest.raises(TypeError, match="dict"):
         evaluate("a", [("a", 1.0)])
 

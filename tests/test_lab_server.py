@@ -714,8 +714,8 @@ CLI = [sys.executable, "-m", "neuronlab.cli"]
 @pytest.mark.parametrize(
     ("args", "says"),
     [
-        (["--port", "-1"], "argument --port: expected a finite number >= 0, got -1"),
-        (["--port", "99999"], "at most 65,535"),
+        (["--port", "-1"], "argument --port: expected a whole number from 0 to 65,535, got -1"),
+        (["--port", "99999"], "from 0 to 65,535, got 99999 (0: any free port)"),
         (["--port", "web"], "expected a whole number"),
         (["--host", "my host"], "expected a host name or address"),
         (["--colour"], "unrecognized arguments: --colour"),

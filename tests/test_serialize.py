@@ -929,7 +929,7 @@ def test_read_npy_header_limits_and_names():
     with pytest.raises(
         ValueError, match=r"rows.npy: .* \(8,000,000 bytes\), more than the 7,999,999"
     ):
-        read_npy_header(claim, max_bytes=7_999_999, what="rows.npy")
+        read_npy_header(claim, max_bytes=7_999_999, where="rows.npy")
     claim.seek(0)
     assert read_npy_header(claim, max_bytes=8_000_000).shape == (1000, 1000)
     with pytest.raises(ValueError, match="pickled Python objects"):

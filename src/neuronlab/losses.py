@@ -56,13 +56,14 @@ __all__ = [
 LossFn = Callable[[Any, Any], Any]
 
 
-def _scalar_pairs(predictions: Any, targets: Any, who: str) -> list[tuple[Value, float]]:
+def _scalar_pairs(predictions: Any, targets: Any, where: str) -> list[tuple[Value, float]]:
     """Flatten per-example predictions and targets into (Value, number) pairs, checking sizes."""
     if SCALAR.is_node(predictions):
         predictions = [predictions]
     if not isinstance(predictions, Sequence) or len(predictions) == 0:
         raise TypeError(
-            f"{who}: expected a non-empty list of predictions (Values), got {describe(predictions)}"
+            f"{where}: expected a non-empty list of predictions (Values), "
+            f"got {describe(predictions)}"
         )
     flat_p: list[Value] = []
     for p in predictions:
@@ -72,17 +73,18 @@ def _scalar_pairs(predictions: Any, targets: Any, who: str) -> list[tuple[Value,
             flat_p.extend(p)
         else:
             raise TypeError(
-                f"{who}: predictions must be Values (or lists of Values), got {type(p).__name__}"
+                f"{where}: predictions must be Values (or lists of Values), got {type(p).__name__}"
             )
     if SCALAR.is_node(targets):
-        raise TypeError(f"{who}: targets must be plain numbers, got a Value")
+        raise TypeError(f"{where}: targets must be plain numbers, got a Value")
     t = np.asarray(targets, dtype=np.float64).ravel()
     if t.size != len(flat_p):
         raise ValueError(
-            f"{who}: {len(flat_p)} prediction(s) but {t.size} target(s); they must match one to one"
+            f"{where}: {len(flat_p)} prediction(s) but {t.size} target(s); "
+            "they must match one to one"
         )
     if not np.isfinite(t).all():
-        raise ValueError(f"{who}: targets must be finite numbers")
+        raise ValueError(f"{where}: targets must be finite numbers")
     return list(zip(flat_p, t.tolist()))
 
 
@@ -190,24 +192,24 @@ def cross_entropy(logits: Any, targets: Any) -> Any:
 # -- the tensor engine: the whole batch at once ---------------------------------------
 
 
-def _tensor_targets(predictions: Tensor, targets: Any, who: str) -> np.ndarray:
+def _tensor_targets(predictions: Tensor, targets: Any, where: str) -> np.ndarray:
     """Targets as a constant array of the predictions' shape and dtype, or a clear error."""
     raw = targets.data if TENSOR.is_node(targets) else targets
-    t = number_array(raw, f"{who}(targets)", np.float64, expected="numbers")
+    t = number_array(raw, f"{where}(targets)", np.float64, expected="numbers")
     shape = predictions.data.shape
     if t.shape != shape:
         column = len(shape) == 2 and shape[1] == 1 and t.shape == shape[:1]
         row = len(shape) == 1 and t.shape == (*shape, 1)
         if not (column or row or (t.size == 1 and predictions.data.size == 1)):
             raise ValueError(
-                f"{who}: predictions have shape {shape} but targets have shape {t.shape}; "
+                f"{where}: predictions have shape {shape} but targets have shape {t.shape}; "
                 "they must match (one target per output)"
             )
         t = t.reshape(shape)
     if t.size == 0:
-        raise ValueError(f"{who}: got an empty batch (predictions of shape {shape})")
+        raise ValueError(f"{where}: got an empty batch (predictions of shape {shape})")
     if not np.isfinite(t).all():
-        raise ValueError(f"{who}: targets must be finite numbers")
+        raise ValueError(f"{where}: targets must be finite numbers")
     return t.astype(predictions.data.dtype)
 
 

@@ -29,38 +29,38 @@ __all__ = ["accuracy", "accuracy_of", "confusion_matrix", "correct_count", "prec
 _MAX_CLASSES = 10_000  # beyond this, a label is surely not a class index
 
 
-def _labels(y: Any, who: str, what: str) -> np.ndarray:
+def _labels(y: Any, where: str, what: str) -> np.ndarray:
     """``y`` as a 1-D array of labels, or a clear error."""
     if y is None or isinstance(y, (str, bytes, dict, set)):
-        raise TypeError(f"{who}: {what} must be a list or array of labels, got {describe(y)}")
+        raise TypeError(f"{where}: {what} must be a list or array of labels, got {describe(y)}")
     try:  # labels may be words too ("cat", "dog"): not only numbers
         arr = np.asarray(y)
     except (TypeError, ValueError):
         raise TypeError(
-            f"{who}: {what} must be a list or array of labels, got {describe(y)}"
+            f"{where}: {what} must be a list or array of labels, got {describe(y)}"
         ) from None
     if arr.ndim == 2 and arr.shape[1] == 1:
         arr = arr[:, 0]
     if arr.ndim != 1:
         raise ValueError(
-            f"{who}: {what} must be one label per example (shape (n,)), got shape {arr.shape}"
+            f"{where}: {what} must be one label per example (shape (n,)), got shape {arr.shape}"
             + ("; for scores take .argmax(axis=1) first" if arr.ndim == 2 else "")
         )
     if arr.dtype == object:
-        raise TypeError(f"{who}: {what} must hold numbers, got mixed objects")
+        raise TypeError(f"{where}: {what} must hold numbers, got mixed objects")
     return arr
 
 
-def _pair(y_true: Any, y_pred: Any, who: str) -> tuple[np.ndarray, np.ndarray]:
-    t = _labels(y_true, who, "y_true")
-    p = _labels(y_pred, who, "y_pred")
+def _pair(y_true: Any, y_pred: Any, where: str) -> tuple[np.ndarray, np.ndarray]:
+    t = _labels(y_true, where, "y_true")
+    p = _labels(y_pred, where, "y_pred")
     if len(t) != len(p):
         raise ValueError(
-            f"{who}: y_true and y_pred must have one label per example each, "
+            f"{where}: y_true and y_pred must have one label per example each, "
             f"got {len(t)} and {len(p)} (shapes {t.shape} and {p.shape})"
         )
     if len(t) == 0:
-        raise ValueError(f"{who}: got no examples (empty y_true and y_pred)")
+        raise ValueError(f"{where}: got no examples (empty y_true and y_pred)")
     return t, p
 
 

@@ -2,7 +2,7 @@
 
 Each option's type checks its text at once, so a bad value is refused before
 anything runs, as one line (``neuronlab train: argument --lr: expected a
-finite number > 0, got -1``) with no usage block.  Every ``--help`` has a
+number > 0, got -1.0``, worded by ``util.checks``) with no usage block.  Every ``--help`` has a
 description and shows the defaults; ``train --help`` ends with the table of
 defaults per dataset (``cli.defaults``).
 """
@@ -10,7 +10,6 @@ defaults per dataset (``cli.defaults``).
 from __future__ import annotations
 
 import argparse
-import math
 import textwrap
 from collections.abc import Callable
 from typing import Any, NoReturn
@@ -22,6 +21,7 @@ from ..language.sampling import MAX_LENGTH
 from ..losses import LOSSES
 from ..nn.activations import ACTIVATIONS
 from ..optim import MOMENTUM, OPTIMIZERS
+from ..util.checks import real_number, whole_number
 from ..util.registry import Registry
 from ..version import __version__
 from .defaults import defaults_help
@@ -76,24 +76,29 @@ class HelpFormatter(argparse.RawDescriptionHelpFormatter, argparse.ArgumentDefau
 def _number(
     kind: type, low: float, *, strict: bool = False, high: float | None = None, why: str = ""
 ) -> Callable[[str], Any]:
-    """An argparse type: a finite ``kind`` (int or float) >= low (> low when strict), <= high."""
-    what = "a whole number" if kind is int else "a number"
-    bound = f"{'>' if strict else '>='} {low:g}"
+    """An argparse type: the text read as ``kind`` (int or float), then checked by
+    ``util.checks`` (``whole_number`` or ``real_number``) against low (> low when
+    strict) and high; ``why`` follows a refusal to say what the bound is for."""
 
     def convert(text: str) -> Any:
         """The number ``text`` says, or an ArgumentTypeError saying what was expected."""
         try:
             value = kind(text)
         except (ValueError, OverflowError):
+            what = "a whole number" if kind is int else "a number"
             raise argparse.ArgumentTypeError(f"expected {what}, got {text!r:.40}") from None
-        if not math.isfinite(value) or value < low or (strict and value == low):
-            raise argparse.ArgumentTypeError(f"expected a finite number {bound}, got {text:.40}")
-        if high is not None and value > high:
-            limit = f"{int(high):,}" if float(high).is_integer() else f"{high:g}"
-            raise argparse.ArgumentTypeError(f"at most {limit}{why}, got {text:.40}")
-        return value
+        try:  # argparse names the option itself, so no ``where``
+            if kind is int:
+                return whole_number(value, "", minimum=int(low), maximum=_whole(high))
+            return real_number(value, "", minimum=low, maximum=high, strict=strict)
+        except ValueError as error:
+            raise argparse.ArgumentTypeError(f"{error}{why}") from None
 
     return convert
+
+
+def _whole(high: float | None) -> int | None:
+    return None if high is None else int(high)
 
 
 _seed = _number(int, 0)
@@ -101,9 +106,7 @@ _positive_float = _number(float, 0, strict=True)
 _non_negative_float = _number(float, 0)
 _epochs = _number(int, 1, high=MAX_EPOCHS)
 _batch = _number(int, 1, high=MAX_BATCH)
-_points = _number(
-    int, 1, high=MAX_POINTS, why=" generated points (they are made in memory at once)"
-)
+_points = _number(int, 1, high=MAX_POINTS, why=" (the points are made in memory at once)")
 _noise = _number(
     float, 0, high=MAX_NOISE, why=" (the points lie within a few units of 0; more only buries them)"
 )
@@ -462,10 +465,10 @@ def _add_workbook(sub: Any) -> None:
 
 _steps = _number(int, 1, high=MAX_STEPS, why=" (two million steps of the WaveNet take hours)")
 _block = _number(
-    int, 1, high=MAX_BLOCK_SIZE, why=" characters (longer than any word, it only adds padding)"
+    int, 1, high=MAX_BLOCK_SIZE, why=" (characters; longer than any word only adds padding)"
 )
-_shown = _number(int, 1, high=MAX_SAMPLES_SHOWN, why=" words printed at once")
-_length = _number(int, 1, high=MAX_LENGTH, why=" characters per word")
+_shown = _number(int, 1, high=MAX_SAMPLES_SHOWN, why=" (words printed at once)")
+_length = _number(int, 1, high=MAX_LENGTH, why=" (characters per word)")
 
 MAKEMORE_HELP = """\
 Train a character-level language model on the 32,033 names of the makemore

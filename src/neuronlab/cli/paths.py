@@ -45,15 +45,15 @@ def check_save_path(path: str, command: str = "train") -> None:
     The name must end in ``.npz`` and name a file (not a folder) in a folder
     that exists and can be written.  ``command`` names the command in the message.
     """
-    who = f"neuronlab {command}: --save"
+    where = f"neuronlab {command}: --save"
     if not path.lower().endswith(".npz") or os.path.basename(path) in ("", ".npz"):
-        raise UsageError(f"{who}: expected a file name ending in .npz, got {path!r}")
+        raise UsageError(f"{where}: expected a file name ending in .npz, got {path!r}")
     if os.path.isdir(path):
-        raise UsageError(f"{who} {path}: is a folder; give a file name")
+        raise UsageError(f"{where} {path}: is a folder; give a file name")
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
-        raise UsageError(f"{who} {path}: the folder {folder} does not exist")
+        raise UsageError(f"{where} {path}: the folder {folder} does not exist")
     if not _can_write_in(folder):
-        raise UsageError(f"{who} {path}: cannot write in {folder}")
+        raise UsageError(f"{where} {path}: cannot write in {folder}")
     if os.path.exists(path) and not os.access(path, os.W_OK):
-        raise UsageError(f"{who} {path}: the file exists and cannot be written")
+        raise UsageError(f"{where} {path}: the file exists and cannot be written")

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from ..util.checks import class_labels, number_array, whole_number
+from ..util.checks import class_labels, number_array, real_number, whole_number
 from ..util.rng import Seed, make_rng
 
 __all__ = ["normalize", "one_hot", "train_test_split"]
@@ -26,13 +26,13 @@ __all__ = ["normalize", "one_hot", "train_test_split"]
 NORMALIZE_METHODS = ("range", "standard")
 
 
-def _features(X: Any, who: str) -> np.ndarray:
+def _features(X: Any, where: str) -> np.ndarray:
     """``X`` as a finite float64 array with one row per example."""
-    arr = number_array(X, who, np.float64, expected="an array of numbers")
+    arr = number_array(X, where, np.float64, expected="an array of numbers")
     if arr.ndim == 0 or arr.size == 0:
-        raise ValueError(f"{who}: expected a non-empty array of examples, got shape {arr.shape}")
+        raise ValueError(f"{where}: expected a non-empty array of examples, got shape {arr.shape}")
     if not np.isfinite(arr).all():
-        raise ValueError(f"{who}: contains NaN or infinite values")
+        raise ValueError(f"{where}: contains NaN or infinite values")
     return arr
 
 
@@ -106,25 +106,13 @@ def one_hot(y: Any, n_classes: int | None = None, dtype: Any = np.float64) -> np
 
 def _test_count(test_size: Any, n: int) -> int:
     """How many of ``n`` examples go to the test set: a fraction in (0, 1) or a count."""
-    if isinstance(test_size, bool) or not isinstance(test_size, (int, float, np.number)):
-        raise TypeError(
-            f"train_test_split(test_size): expected a fraction in (0, 1) or a count, "
-            f"got {type(test_size).__name__}"
-        )
-    if isinstance(test_size, (int, np.integer)):
-        n_test = int(test_size)
-        if not 1 <= n_test < n:
-            raise ValueError(
-                f"train_test_split(test_size): a count must be in 1..{n - 1} for {n} examples, "
-                f"got {n_test}"
-            )
-        return n_test
-    if not 0.0 < test_size < 1.0:
-        raise ValueError(
-            f"train_test_split(test_size): a fraction must lie strictly between 0 and 1, "
-            f"got {test_size!r}"
-        )
-    n_test = math.ceil(float(test_size) * n)
+    where = "train_test_split(test_size)"
+    if isinstance(test_size, (bool, np.bool_, int, np.integer)):  # a count (a bool is refused)
+        return whole_number(test_size, where, minimum=1, maximum=n - 1)
+    fraction = real_number(
+        test_size, where, minimum=0.0, maximum=1.0, strict=True, strict_maximum=True
+    )
+    n_test = math.ceil(fraction * n)
     if not 1 <= n_test < n:
         raise ValueError(
             f"train_test_split: test_size={test_size} of {n} examples leaves "

@@ -186,24 +186,24 @@ def _checked_characters(characters: Any) -> str:
     return text
 
 
-def _checked_words(words: Any, what: str) -> list[str]:
+def _checked_words(words: Any, where: str) -> list[str]:
     """``words`` as a list of non-empty str without ".", or a clear error naming the word."""
     if isinstance(words, (str, bytes, Mapping)) or not isinstance(words, Iterable):
-        raise TypeError(f"{what}: expected a list of words (str), got {describe(words)}")
+        raise TypeError(f"{where}: expected a list of words (str), got {describe(words)}")
     checked = list(words)
     if not checked:
-        raise ValueError(f"{what}: expected at least one word, got none")
+        raise ValueError(f"{where}: expected at least one word, got none")
     for i, word in enumerate(checked):
         if not isinstance(word, str):
-            raise TypeError(f"{what}: expected words (str), got {describe(word)} at position {i}")
+            raise TypeError(f"{where}: expected words (str), got {describe(word)} at position {i}")
         if not word:
             raise ValueError(
-                f"{what}: expected words of at least one character, got '' at position {i}"
+                f"{where}: expected words of at least one character, got '' at position {i}"
             )
     if BOUNDARY in "".join(checked):
         i, word = next((i, w) for i, w in enumerate(checked) if BOUNDARY in w)
         raise ValueError(
-            f"{what}: the word {word!r:.80} (position {i}) contains {BOUNDARY!r}, which marks "
+            f"{where}: the word {word!r:.80} (position {i}) contains {BOUNDARY!r}, which marks "
             "word boundaries here; a word may not contain it"
         )
     return checked

@@ -86,63 +86,63 @@ class NpyHeader(NamedTuple):
         return self.size * self.dtype.itemsize
 
 
-def _name_of(file: object, what: str | None) -> str:
-    """How messages name the data: ``what``, else the file's name."""
-    if what is not None:
-        return what
+def _name_of(file: object, where: str | None) -> str:
+    """How messages name the data: ``where``, else the file's name."""
+    if where is not None:
+        return where
     name = getattr(file, "name", None)
     return name if isinstance(name, str) else ".npy data"
 
 
-def _read_header_text(file: IO[bytes], what: str) -> str:
+def _read_header_text(file: IO[bytes], where: str) -> str:
     """The header's text, after checking the magic string, the version and the length."""
     start = bytes(read_up_to(file, len(MAGIC) + 2))
     if len(start) < len(MAGIC) + 2 or not start.startswith(MAGIC):
-        raise ValueError(f"{what}: not a NumPy .npy array (no {MAGIC!r} magic string)")
+        raise ValueError(f"{where}: not a NumPy .npy array (no {MAGIC!r} magic string)")
     version = (start[-2], start[-1])
     if version not in ((1, 0), (2, 0), (3, 0)):
-        raise ValueError(f"{what}: unknown .npy format version {version[0]}.{version[1]}")
+        raise ValueError(f"{where}: unknown .npy format version {version[0]}.{version[1]}")
     width = 2 if version == (1, 0) else 4
     length_bytes = bytes(read_up_to(file, width))
     if len(length_bytes) < width:
-        raise ValueError(f"{what}: truncated .npy header")
+        raise ValueError(f"{where}: truncated .npy header")
     (length,) = struct.unpack("<H" if width == 2 else "<I", length_bytes)
     if length > MAX_HEADER_BYTES:
         raise ValueError(
-            f"{what}: the .npy header claims {length:,} bytes; "
+            f"{where}: the .npy header claims {length:,} bytes; "
             f"a header has at most {MAX_HEADER_BYTES:,}"
         )
     raw = bytes(read_up_to(file, length))
     if len(raw) < length:
-        raise ValueError(f"{what}: truncated .npy header")
+        raise ValueError(f"{where}: truncated .npy header")
     try:
         return raw.decode("utf-8" if version == (3, 0) else "latin-1")
     except UnicodeDecodeError:
-        raise ValueError(f"{what}: the .npy header is not text") from None
+        raise ValueError(f"{where}: the .npy header is not text") from None
 
 
-def _parse_dtype(descr: object, what: str) -> np.dtype[Any]:
+def _parse_dtype(descr: object, where: str) -> np.dtype[Any]:
     """The dtype a header's ``descr`` names, when it is a plain number type."""
     if isinstance(descr, str) and "O" in descr:
         raise ValueError(
-            f"{what}: holds pickled Python objects (dtype {descr!r}), which are never loaded: "
+            f"{where}: holds pickled Python objects (dtype {descr!r}), which are never loaded: "
             "only arrays of numbers are read"
         )
     if not isinstance(descr, str) or not _PLAIN_DESCR.match(descr):
         raise ValueError(
-            f"{what}: holds values of type {descr!r:.60}; only plain numbers "
+            f"{where}: holds values of type {descr!r:.60}; only plain numbers "
             "(bool, integers, floats, complex) are read"
         )
     try:
         dtype = np.dtype(descr)
     except TypeError:
-        raise ValueError(f"{what}: unknown number type {descr!r}") from None
+        raise ValueError(f"{where}: unknown number type {descr!r}") from None
     return dtype
 
 
-def _parse_shape(shape: object, what: str) -> tuple[int, ...]:
+def _parse_shape(shape: object, where: str) -> tuple[int, ...]:
     """A header's ``shape``: a tuple of at most ``MAX_DIMS`` whole numbers >= 0."""
-    bad = f"{what}: bad shape {shape!r:.80} in the .npy header"
+    bad = f"{where}: bad shape {shape!r:.80} in the .npy header"
     if not isinstance(shape, tuple):
         raise ValueError(bad)
     try:
@@ -151,38 +151,38 @@ def _parse_shape(shape: object, what: str) -> tuple[int, ...]:
     except (TypeError, ValueError):
         raise ValueError(bad) from None
     if len(shape) > MAX_DIMS:
-        raise ValueError(f"{what}: {len(shape)} dimensions; an array has at most {MAX_DIMS}")
+        raise ValueError(f"{where}: {len(shape)} dimensions; an array has at most {MAX_DIMS}")
     return shape
 
 
 def read_npy_header(
-    file: IO[bytes], *, max_bytes: int = MAX_ARRAY_BYTES, what: str | None = None
+    file: IO[bytes], *, max_bytes: int = MAX_ARRAY_BYTES, where: str | None = None
 ) -> NpyHeader:
     """The shape, dtype and order an ``.npy`` header announces, read from ``file``'s position.
 
     Reads only the header, leaving ``file`` at the first byte of the data.
-    Raises ValueError, starting with ``what`` (default: the file's name), for
+    Raises ValueError, starting with ``where`` (default: the file's name), for
     a file that is not ``.npy``, an unknown version, a header that is too
     long or malformed, anything but plain numbers, and a shape whose data
     would take more than ``max_bytes`` bytes.
     """
-    what = _name_of(file, what)
-    text = _read_header_text(file, what)
+    where = _name_of(file, where)
+    text = _read_header_text(file, where)
     try:
         fields = ast.literal_eval(text.strip())
     except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
-        raise ValueError(f"{what}: the .npy header is not a Python dict literal") from None
+        raise ValueError(f"{where}: the .npy header is not a Python dict literal") from None
     if not isinstance(fields, dict) or set(fields) != _KEYS:
-        raise ValueError(f"{what}: the .npy header must have exactly the keys {sorted(_KEYS)}")
-    dtype = _parse_dtype(fields["descr"], what)
-    shape = _parse_shape(fields["shape"], what)
+        raise ValueError(f"{where}: the .npy header must have exactly the keys {sorted(_KEYS)}")
+    dtype = _parse_dtype(fields["descr"], where)
+    shape = _parse_shape(fields["shape"], where)
     fortran = fields["fortran_order"]
     if not isinstance(fortran, bool):
-        raise ValueError(f"{what}: 'fortran_order' must be True or False, got {fortran!r:.40}")
+        raise ValueError(f"{where}: 'fortran_order' must be True or False, got {fortran!r:.40}")
     header = NpyHeader(shape, dtype, fortran)
     if header.nbytes > max_bytes:
         raise ValueError(
-            f"{what}: the .npy header announces shape {shape} of {dtype} "
+            f"{where}: the .npy header announces shape {shape} of {dtype} "
             f"({header.nbytes:,} bytes), more than the {max_bytes:,} bytes allowed"
         )
     return header
@@ -192,7 +192,7 @@ def read_npy(
     file: IO[bytes],
     *,
     max_bytes: int = MAX_ARRAY_BYTES,
-    what: str | None = None,
+    where: str | None = None,
     check: Callable[[NpyHeader], None] | None = None,
 ) -> np.ndarray:
     """The array an ``.npy`` file holds, read from ``file``'s position to its end.
@@ -202,11 +202,11 @@ def read_npy(
     must be exactly as long as the header says and nothing may follow it.
     The array keeps the stored byte order, as ``np.load`` does.
     """
-    what = _name_of(file, what)
-    header = read_npy_header(file, max_bytes=max_bytes, what=what)
+    where = _name_of(file, where)
+    header = read_npy_header(file, max_bytes=max_bytes, where=where)
     if check is not None:
         check(header)
-    data = read_announced(file, header.nbytes, what, f"shape {header.shape} of {header.dtype}")
+    data = read_announced(file, header.nbytes, where, f"shape {header.shape} of {header.dtype}")
     if header.size == 0:
         return np.zeros(header.shape, header.dtype)
     flat = np.frombuffer(data, dtype=header.dtype)

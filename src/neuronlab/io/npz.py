@@ -136,14 +136,14 @@ class NpzArchive:
         name: str,
         *,
         max_bytes: int = MAX_ARRAY_BYTES,
-        what: str | None = None,
+        where: str | None = None,
         check: Callable[[NpyHeader], None] | None = None,
     ) -> np.ndarray:
         """The array ``name``: its header checked (and given to ``check``) before its data."""
         info = self._members[name]
         with self._zip.open(info) as member:
             return read_npy(
-                member, max_bytes=max_bytes, what=what or f"array {name!r}", check=check
+                member, max_bytes=max_bytes, where=where or f"array {name!r}", check=check
             )
 
     def close(self) -> None:

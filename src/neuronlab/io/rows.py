@@ -224,7 +224,7 @@ def _npy_rows(f: IO[bytes], limits: _Limits) -> np.ndarray:
             raise _error(limits.name, f"an empty array (shape {shape}); expected at least one row")
         limits.check_shape(rows, width)
 
-    array = read_npy(f, max_bytes=limits.max_bytes, what=limits.name, check=check)
+    array = read_npy(f, max_bytes=limits.max_bytes, where=limits.name, check=check)
     rows = np.array(array, dtype=np.float64, ndmin=2)  # a copy: native order, writable
     finite = np.isfinite(rows).all(axis=1)
     if not finite.all():

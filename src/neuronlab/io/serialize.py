@@ -218,7 +218,7 @@ def _read_record(archive: NpzArchive) -> dict[str, Any]:
     raw = archive.read(
         RECORD_KEY,
         max_bytes=MAX_RECORD_BYTES,
-        what="the architecture record",
+        where="the architecture record",
         check=_check_record_header,
     )
     return _parse_record(raw.tobytes())
@@ -254,7 +254,7 @@ def _read_parameters(archive: NpzArchive, plan: Plan) -> dict[str, np.ndarray]:
         return check_header
 
     return {
-        name: archive.read(name, what=f"parameter {name!r}", check=check(name))
+        name: archive.read(name, where=f"parameter {name!r}", check=check(name))
         for name in plan.shapes
     }
 

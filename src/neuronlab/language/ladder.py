@@ -55,10 +55,10 @@ SMALL_LAST_LAYER = 0.1
 MLP_INITS = ("normal", "kaiming")
 
 
-def _vocabulary_size(vocabulary: Any, who: str) -> int:
+def _vocabulary_size(vocabulary: Any, where: str) -> int:
     if not isinstance(vocabulary, Vocabulary):
         raise TypeError(
-            f"{who}(vocabulary): expected a Vocabulary, got {type(vocabulary).__name__}"
+            f"{where}(vocabulary): expected a Vocabulary, got {type(vocabulary).__name__}"
         )
     return len(vocabulary)
 

@@ -72,9 +72,9 @@ ACTIVATIONS: Registry[ActivationEntry] = Registry(
 )
 
 
-def check_activation(name: object, what: str = "activation") -> str:
+def check_activation(name: object, where: str = "activation") -> str:
     """``name`` when it is one of ``ACTIVATIONS``; otherwise a ValueError listing them."""
-    return ACTIVATIONS.check(name, what)
+    return ACTIVATIONS.check(name, where)
 
 
 def activate(n: Any, name: str) -> Any:

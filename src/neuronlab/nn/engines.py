@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import contextlib
 import math
-import numbers
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -28,6 +27,7 @@ import numpy as np
 
 from ..engine import Value, cycle_collector_paused
 from ..tensor import Tensor, no_grad
+from ..util.checks import real_number
 
 if TYPE_CHECKING:  # for the type checker only: an ``is_node`` check narrows both ways
     from typing_extensions import TypeIs
@@ -89,10 +89,10 @@ class Engine:
         """True when ``x`` is a number of this engine's graphs (a ``Value``, a ``Tensor``)."""
         raise NotImplementedError
 
-    def checked_node(self, x: Any, who: str) -> Any:
-        """``x`` itself when it is a node of this engine; otherwise a TypeError naming ``who``."""
+    def checked_node(self, x: Any, where: str) -> Any:
+        """``x`` itself when it is a node of this engine; otherwise a TypeError naming ``where``."""
         if not self.is_node(x):
-            raise TypeError(f"{who}: expected a {self.node_name}, got {type(x).__name__}")
+            raise TypeError(f"{where}: expected a {self.node_name}, got {type(x).__name__}")
         return x
 
     # -- running a model ------------------------------------------------------------
@@ -237,9 +237,7 @@ class ScalarEngine(Engine):
     def checked_data(self, name: str, p: Any, new: Any) -> float:
         if isinstance(new, np.ndarray) and new.shape == ():
             new = new[()]
-        if isinstance(new, (bool, np.bool_)) or not isinstance(new, (numbers.Real, np.number)):
-            raise TypeError(f"load_state_dict: {name} expects a number, got {type(new).__name__}")
-        return float(new)
+        return real_number(new, f"load_state_dict({name})", finite=False)
 
     def assign(self, p: Any, new: Any) -> None:
         p.data = new
@@ -369,10 +367,10 @@ def is_parameter(obj: object) -> bool:
     return isinstance(obj, Tensor) and obj.requires_grad
 
 
-def one_engine(engines: Iterator[Engine] | Sequence[Engine], who: str) -> Engine | None:
+def one_engine(engines: Iterator[Engine] | Sequence[Engine], where: str) -> Engine | None:
     """The single engine among ``engines`` (None when there is none); mixing is an error."""
     found = set(engines)
     if len(found) > 1:
         names = " and ".join(sorted(e.name for e in found))
-        raise TypeError(f"{who} mixes the {names} engines; a model computes with one")
+        raise TypeError(f"{where} mixes the {names} engines; a model computes with one")
     return next(iter(found), None)

@@ -50,12 +50,12 @@ def calculate_gain(nonlinearity: str) -> float:
     return GAINS[one_of(nonlinearity, GAINS, "calculate_gain(nonlinearity)")]
 
 
-def _shape2(shape: object, who: str) -> tuple[int, int]:
+def _shape2(shape: object, where: str) -> tuple[int, int]:
     if not isinstance(shape, (tuple, list)) or len(shape) != 2:
-        raise ValueError(f"{who}: expected a shape (fan_out, fan_in), got {shape!r}")
+        raise ValueError(f"{where}: expected a shape (fan_out, fan_in), got {shape!r}")
     return (
-        whole_number(shape[0], f"{who}(fan_out)", minimum=1),
-        whole_number(shape[1], f"{who}(fan_in)", minimum=1),
+        whole_number(shape[0], f"{where}(fan_out)", minimum=1),
+        whole_number(shape[1], f"{where}(fan_in)", minimum=1),
     )
 
 
@@ -94,11 +94,11 @@ def uniform_init(shape: tuple[int, ...], *, seed: Seed = None, dtype: Any = None
     return make_rng(seed).uniform(-a, a, dims).astype(check_dtype(dtype))
 
 
-def _gain_of(gain: object, nonlinearity: str, who: str) -> float:
+def _gain_of(gain: object, nonlinearity: str, where: str) -> float:
     """``gain`` when given (a number > 0), else the nonlinearity's own."""
     if gain is None:
         return calculate_gain(nonlinearity)
-    return real_number(gain, f"{who}(gain)", minimum=0.0, strict=True)
+    return real_number(gain, f"{where}(gain)", minimum=0.0, strict=True)
 
 
 def kaiming_normal(

@@ -39,13 +39,13 @@ __all__ = [
 ]
 
 
-def _as_tensor(x: Any, who: str, dtype: Any = None) -> Tensor:
+def _as_tensor(x: Any, where: str, dtype: Any = None) -> Tensor:
     """A Tensor passes through; an array or nested list becomes one (of ``dtype``)."""
     if TENSOR.is_node(x):
         return x
     if isinstance(x, (np.ndarray, list, tuple)):
         return Tensor(x, dtype=dtype)
-    raise TypeError(f"{who}: expected a Tensor (or a numpy array), got {type(x).__name__}")
+    raise TypeError(f"{where}: expected a Tensor (or a numpy array), got {type(x).__name__}")
 
 
 # -- layers --------------------------------------------------------------------------
@@ -401,11 +401,11 @@ ACTIVATION_LAYERS: dict[str, type[Module]] = {
 assert set(ACTIVATION_LAYERS) | {"linear"} == set(ACTIVATIONS)
 
 
-def _activation_layer(name: object, who: str) -> type[Module] | None:
+def _activation_layer(name: object, where: str) -> type[Module] | None:
     """The layer class of an activation name (None, and "linear", mean no layer)."""
     if name is None:
         return None
-    name = check_activation(name, who)
+    name = check_activation(name, where)
     return ACTIVATION_LAYERS.get(name)
 
 

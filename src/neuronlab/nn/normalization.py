@@ -29,11 +29,11 @@ def _gain_and_bias(width: int, affine: bool, dtype: np.dtype) -> tuple[Any, Any]
     return ones, zeros
 
 
-def _checked_input(x: Any, width: int, who: str, shapes: str) -> Tensor:
-    node: Tensor = TENSOR.checked_node(x, who)
+def _checked_input(x: Any, width: int, where: str, shapes: str) -> Tensor:
+    node: Tensor = TENSOR.checked_node(x, where)
     if not node.data.ndim or node.data.shape[-1] != width:
         raise ValueError(
-            f"{who}: expected input of shape {shapes} with {width} features in the last "
+            f"{where}: expected input of shape {shapes} with {width} features in the last "
             f"dimension, got shape {node.shape}"
         )
     return node

@@ -22,19 +22,19 @@ from ..util.checks import describe, positive_number, real_number, whole_number
 __all__ = ["Perceptron", "PerceptronFit"]
 
 
-def _as_matrix(X: object, n_inputs: int, who: str) -> np.ndarray:
+def _as_matrix(X: object, n_inputs: int, where: str) -> np.ndarray:
     try:
         arr = np.asarray(X, dtype=np.float64)
     except (TypeError, ValueError):
-        raise TypeError(f"{who}: expected numbers, got {type(X).__name__}") from None
+        raise TypeError(f"{where}: expected numbers, got {type(X).__name__}") from None
     if arr.ndim == 1:
         arr = arr[None, :]
     if arr.ndim != 2 or arr.shape[1] != n_inputs:
         raise ValueError(
-            f"{who}: expected rows of {n_inputs} inputs, got an array of shape {arr.shape}"
+            f"{where}: expected rows of {n_inputs} inputs, got an array of shape {arr.shape}"
         )
     if not np.isfinite(arr).all():
-        raise ValueError(f"{who}: inputs must be finite numbers")
+        raise ValueError(f"{where}: inputs must be finite numbers")
     return arr
 
 

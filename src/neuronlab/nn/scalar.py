@@ -35,25 +35,25 @@ def _activation_of(name: str) -> Callable[[Value], Value]:
     return (lambda n: n) if name == "linear" else getattr(Value, name)
 
 
-def _as_inputs(x: object, nin: int, who: str) -> list[Value]:
+def _as_inputs(x: object, nin: int, where: str) -> list[Value]:
     """Check that ``x`` is ``nin`` numbers or Values and return them as Values."""
     if nin == 1 and (engine_of_node(x) is SCALAR or isinstance(x, (int, float, np.number))):
         x = [x]
     if isinstance(x, np.ndarray):
         if x.ndim != 1:
             raise ValueError(
-                f"{who}: expected {nin} inputs (a flat sequence), got an array of shape {x.shape}"
+                f"{where}: expected {nin} inputs (a flat sequence), got an array of shape {x.shape}"
             )
         x = x.tolist()
     if not isinstance(x, Sequence) or isinstance(x, str):
         raise TypeError(
-            f"{who}: expected a sequence of {nin} numbers or Values, got {type(x).__name__}"
+            f"{where}: expected a sequence of {nin} numbers or Values, got {type(x).__name__}"
         )
     if len(x) != nin:
-        raise ValueError(f"{who}: expected {nin} inputs, got {len(x)}")
+        raise ValueError(f"{where}: expected {nin} inputs, got {len(x)}")
     out = []
     for xi, name in zip(x, _input_labels(nin)):
-        value = as_value(xi, who)
+        value = as_value(xi, where)
         if value is not xi:  # a plain number: a constant input, labelled by its place
             value.label = name
         out.append(value)

@@ -12,11 +12,11 @@ from ..data.info import DatasetInfo
 from ..losses import LOSSES, decision_threshold, loss_name
 from ..nn import Module
 from ..training import History
-from ..util.checks import describe, whole_number
+from ..util.checks import describe, real_number, whole_number
 
 __all__ = ["RunInputs", "check_inputs", "looks_like_regression"]
 
-_WHO = "write_run_report"
+_WHERE = "write_run_report"
 
 
 @dataclass(frozen=True)
@@ -75,55 +75,49 @@ def looks_like_regression(y: np.ndarray, config: Mapping[str, Any]) -> bool:
     return not (np.all(np.equal(np.mod(values, 1), 0)) and len(values) <= 20)
 
 
-def _rows(X: Any, y: Any, what: str) -> tuple[np.ndarray, np.ndarray]:
+def _rows(X: Any, y: Any, where: str) -> tuple[np.ndarray, np.ndarray]:
     """(X, y) as float arrays: X (n, features), y (n,); a clear ValueError otherwise."""
     try:
         X = np.asarray(X, dtype=np.float64)
         y = np.asarray(y, dtype=np.float64)
     except (TypeError, ValueError):
-        raise TypeError(f"{_WHO}({what}): expected arrays of numbers") from None
+        raise TypeError(f"{_WHERE}({where}): expected arrays of numbers") from None
     if X.ndim == 1:
         X = X[:, None]
     if X.ndim != 2 or len(X) == 0:
-        raise ValueError(f"{_WHO}({what}): expected X of shape (n, features), got {X.shape}")
+        raise ValueError(f"{_WHERE}({where}): expected X of shape (n, features), got {X.shape}")
     if y.ndim == 2 and y.shape[1] == 1:
         y = y[:, 0]
     if y.shape != (len(X),):
         raise ValueError(
-            f"{_WHO}({what}): expected {len(X)} targets (one per row of X), got shape {y.shape}"
+            f"{_WHERE}({where}): expected {len(X)} targets (one per row of X), got shape {y.shape}"
         )
     if not (np.isfinite(X).all() and np.isfinite(y).all()):
-        raise ValueError(f"{_WHO}({what}): X and y must be finite numbers (no NaN or inf)")
+        raise ValueError(f"{_WHERE}({where}): X and y must be finite numbers (no NaN or inf)")
     return X, y
 
 
 def _check_kinds(config: Any, history: Any, model: Any, name: Any, info: Any) -> None:
     if not isinstance(config, Mapping):
-        raise TypeError(f"{_WHO}(config): expected a dict, got {type(config).__name__}")
+        raise TypeError(f"{_WHERE}(config): expected a dict, got {type(config).__name__}")
     if not isinstance(history, History):
         raise TypeError(
-            f"{_WHO}(history): expected a neuronlab History, got {type(history).__name__}"
+            f"{_WHERE}(history): expected a neuronlab History, got {type(history).__name__}"
         )
     if model is not None and not isinstance(model, Module):
-        raise TypeError(f"{_WHO}(model): expected a neuronlab Module, got {type(model).__name__}")
+        raise TypeError(f"{_WHERE}(model): expected a neuronlab Module, got {type(model).__name__}")
     if not isinstance(name, str):
-        raise TypeError(f"{_WHO}(name): expected a str, got {type(name).__name__}")
+        raise TypeError(f"{_WHERE}(name): expected a str, got {type(name).__name__}")
     if info is not None and not isinstance(info, DatasetInfo):
         raise TypeError(
-            f"{_WHO}(info): expected a DatasetInfo (neuronlab.datasets.dataset_info(name)), "
+            f"{_WHERE}(info): expected a DatasetInfo (neuronlab.datasets.dataset_info(name)), "
             f"got {type(info).__name__}"
         )
 
 
 def _check_numbers(threshold: Any, resolution: Any) -> float | None:
-    whole_number(resolution, f"{_WHO}(resolution)")
-    if threshold is None:
-        return None
-    if isinstance(threshold, bool) or not isinstance(threshold, (int, float, np.number)):
-        raise TypeError(f"{_WHO}(threshold): expected a number, got {describe(threshold)}")
-    if not np.isfinite(threshold):
-        raise ValueError(f"{_WHO}(threshold): expected a finite number, got {threshold!r}")
-    return float(threshold)
+    whole_number(resolution, f"{_WHERE}(resolution)")
+    return None if threshold is None else real_number(threshold, f"{_WHERE}(threshold)")
 
 
 def check_inputs(
@@ -143,16 +137,18 @@ def check_inputs(
     _check_kinds(config, history, model, name, info)
     cut = _check_numbers(threshold, resolution)
     if (X is None) != (y is None):
-        raise ValueError(f"{_WHO}: give both X and y, or neither")
+        raise ValueError(f"{_WHERE}: give both X and y, or neither")
     data = None if X is None else _rows(X, y, "X, y")
     held_out = None
     if test is not None:
         if not isinstance(test, (tuple, list)) or len(test) != 2:
-            raise TypeError(f"{_WHO}(test): expected a pair (X_test, y_test), got {describe(test)}")
+            raise TypeError(
+                f"{_WHERE}(test): expected a pair (X_test, y_test), got {describe(test)}"
+            )
         held_out = _rows(test[0], test[1], "test")
         if data is not None and held_out[0].shape[1] != data[0].shape[1]:
             raise ValueError(
-                f"{_WHO}(test): the test set has {held_out[0].shape[1]} features, "
+                f"{_WHERE}(test): the test set has {held_out[0].shape[1]} features, "
                 f"the training data {data[0].shape[1]}"
             )
     return RunInputs(

@@ -49,7 +49,7 @@ from ..nn.module import training_mode
 from ..training import History
 from ..training.diagnostics import SATURATED
 from ..training.updates import GUIDE
-from ..util.checks import describe
+from ..util.checks import describe, real_number
 from ..util.files import write_atomic
 from ..util.numbers import format_number
 from ..util.rng import make_rng
@@ -78,7 +78,7 @@ MODEL_TITLES = {
     "wavenet": "the WaveNet",
 }
 _SPLITS = ("train", "dev", "test")
-_WHO = "write_language_report"
+_WHERE = "write_language_report"
 
 
 # -- the inputs ---------------------------------------------------------------------------
@@ -126,37 +126,34 @@ class _Run:
         return any(isinstance(m, Tanh) for m in self.model)
 
 
-def _check_words(value: Any, what: str) -> list[str]:
+def _check_words(value: Any, where: str) -> list[str]:
     if not isinstance(value, Sequence) or isinstance(value, str):
-        raise TypeError(f"{_WHO}({what}): expected a list of words, got {describe(value)}")
+        raise TypeError(f"{_WHERE}({where}): expected a list of words, got {describe(value)}")
     if not all(isinstance(w, str) for w in value):
-        raise TypeError(f"{_WHO}({what}): expected every entry to be a str")
+        raise TypeError(f"{_WHERE}({where}): expected every entry to be a str")
     return list(value)
 
 
 def _check_splits(splits: Any) -> tuple[list[str], list[str], list[str]]:
     if not isinstance(splits, Sequence) or isinstance(splits, str) or len(splits) != 3:
         raise TypeError(
-            f"{_WHO}(splits): expected the (train, dev, test) word lists, got {describe(splits)}"
+            f"{_WHERE}(splits): expected the (train, dev, test) word lists, got {describe(splits)}"
         )
     train, dev, test = (_check_words(part, f"splits[{i}]") for i, part in enumerate(splits))
     if not train:
-        raise ValueError(f"{_WHO}(splits): the training words are empty")
+        raise ValueError(f"{_WHERE}(splits): the training words are empty")
     return train, dev, test
 
 
 def _check_losses(losses: Any) -> dict[str, float]:
     if not isinstance(losses, Mapping) or set(losses) != set(_SPLITS):
         raise TypeError(
-            f"{_WHO}(losses): expected a dict with the keys train, dev and test, got "
+            f"{_WHERE}(losses): expected a dict with the keys train, dev and test, got "
             f"{describe(losses)}"
         )
     out = {}
     for part in _SPLITS:
-        value = losses[part]
-        if isinstance(value, bool) or not isinstance(value, (int, float, np.number)):
-            raise TypeError(f"{_WHO}(losses[{part!r}]): expected a number, got {describe(value)}")
-        out[part] = float(value)
+        out[part] = real_number(losses[part], f"{_WHERE}(losses[{part!r}])", finite=False)
     return out
 
 
@@ -168,21 +165,16 @@ def _check_types(model: Any, counts: Any, history: Any, config: Any) -> None:
     )
     for value, kind, name, words in expected:
         if not isinstance(value, kind):
-            raise TypeError(f"{_WHO}({name}): expected {words}, got {describe(value)}")
+            raise TypeError(f"{_WHERE}({name}): expected {words}, got {describe(value)}")
     if history is not None and not isinstance(history, History):
         raise TypeError(
-            f"{_WHO}(history): expected a History (or None for the counts), got {describe(history)}"
+            f"{_WHERE}(history): expected a History (or None for the counts), "
+            f"got {describe(history)}"
         )
 
 
 def _check_number(value: Any, name: str) -> float | None:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.number)):
-        raise TypeError(f"{_WHO}({name}): expected a number or None, got {describe(value)}")
-    if not math.isfinite(float(value)) or float(value) < 0:
-        raise ValueError(f"{_WHO}({name}): expected a finite number ≥ 0, got {value!r}")
-    return float(value)
+    return None if value is None else real_number(value, f"{_WHERE}({name})", minimum=0.0)
 
 
 def _check_inputs(fields: Mapping[str, Any]) -> _Run:

@@ -76,7 +76,7 @@ def fit(
         batches=batches,
         eval_every=eval_every,
         record_updates=record_updates,
-        who="fit",
+        where="fit",
     )
     total = steps if steps is not None else epochs * trainer.steps_per_epoch  # type: ignore[operator]
     _run(trainer, total, sys.stderr.isatty() if verbose is None else bool(verbose), callback)

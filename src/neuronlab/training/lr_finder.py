@@ -100,7 +100,7 @@ def lr_find(
             seed=seed,
             batches="random",
             diagnose=False,
-            who="lr_find",
+            where="lr_find",
         )
         losses, stopped = _sweep(trainer, lrs)
     finally:

@@ -55,15 +55,15 @@ IndexArray = npt.NDArray[np.integer[Any]]
 LossArg = Union[str, Callable[[Any, Any], Any]]  # noqa: UP007 (a runtime alias on 3.10)
 
 
-def _check_model(model: object, who: str) -> Module:
+def _check_model(model: object, where: str) -> Module:
     if not isinstance(model, Module):
-        raise TypeError(f"{who}(model): expected a neuronlab Module, got {describe(model)}")
+        raise TypeError(f"{where}(model): expected a neuronlab Module, got {describe(model)}")
     if not model.parameters():
-        raise ValueError(f"{who}(model): the model has no parameters to train")
+        raise ValueError(f"{where}(model): the model has no parameters to train")
     return model
 
 
-def model_inputs(model: Module, X: Any, who: str, *, dtype: Any = None) -> np.ndarray:
+def model_inputs(model: Module, X: Any, where: str, *, dtype: Any = None) -> np.ndarray:
     """``X`` checked and converted once, as ``model`` reads it.
 
     Integer indices for a model that starts with an ``Embedding`` (checked to
@@ -72,28 +72,30 @@ def model_inputs(model: Module, X: Any, who: str, *, dtype: Any = None) -> np.nd
     engine = model.engine
     if model.takes_indices():
         table = next(m for m in model.modules() if isinstance(m, Embedding))
-        return as_indices(X, who, table.num_embeddings)
+        return as_indices(X, where, table.num_embeddings)
     if dtype is None:
         dtype = engine.feature_dtype(model.parameters())
-    return as_features(X, who, dtype, rows_only=engine.rows_only)
+    return as_features(X, where, dtype, rows_only=engine.rows_only)
 
 
 def _optimizer_for(
-    model: Module, optimizer: Any, scheduler: Any, lr: float | None, who: str
+    model: Module, optimizer: Any, scheduler: Any, lr: float | None, where: str
 ) -> tuple[Optimizer, LRScheduler | None]:
     """The optimiser and schedule to train with: given, the schedule's, or SGD(lr)."""
     if scheduler is not None and not isinstance(scheduler, LRScheduler):
-        raise TypeError(f"{who}(scheduler): expected an LRScheduler, got {describe(scheduler)}")
+        raise TypeError(f"{where}(scheduler): expected an LRScheduler, got {describe(scheduler)}")
     if optimizer is None and scheduler is not None:
         optimizer = scheduler.optimizer  # the optimiser the schedule was made for
     if optimizer is not None and lr is not None:
-        raise ValueError(f"{who}: give either an optimizer (which has its own lr) or lr, not both")
+        raise ValueError(
+            f"{where}: give either an optimizer (which has its own lr) or lr, not both"
+        )
     if scheduler is not None and optimizer is not scheduler.optimizer:
-        raise ValueError(f"{who}: the scheduler steps a different optimizer than the one given")
+        raise ValueError(f"{where}: the scheduler steps a different optimizer than the one given")
     if optimizer is None:
         return SGD(model.parameters(), lr=DEFAULT_LR if lr is None else lr), None
     if not isinstance(optimizer, Optimizer):
-        raise TypeError(f"{who}(optimizer): expected an Optimizer, got {describe(optimizer)}")
+        raise TypeError(f"{where}(optimizer): expected an Optimizer, got {describe(optimizer)}")
     return optimizer, scheduler
 
 
@@ -114,7 +116,7 @@ class Trainer:
     ``history.checkpoints``.  record_updates: every this many steps, each
     weight matrix's update:data ratio goes into ``history.update_ratios``
     (0: never; it copies the weights before those steps).
-    who: the name error messages give the caller (``fit`` passes "fit").
+    where: the name error messages give the caller (``fit`` passes "fit").
     """
 
     def __init__(
@@ -137,31 +139,31 @@ class Trainer:
         batches: str = "epochs",
         eval_every: int | None = None,
         record_updates: int = 0,
-        who: str = "Trainer",
+        where: str = "Trainer",
     ) -> None:
-        self.model = _check_model(model, who)
+        self.model = _check_model(model, where)
         self.engine = model.engine  # chosen once: every step asks it, never the parameter types
         self.params = model.parameters()
-        self.X = model_inputs(model, X, f"{who}(X)")
+        self.X = model_inputs(model, X, f"{where}(X)")
         self.loss_name = loss_name(loss)
         self.loss_fn = get_loss(loss)
-        self.y = prepare_targets(loss, as_targets(y, len(self.X), f"{who}(y)"))
-        self.optimizer, self.scheduler = _optimizer_for(model, optimizer, scheduler, lr, who)
+        self.y = prepare_targets(loss, as_targets(y, len(self.X), f"{where}(y)"))
+        self.optimizer, self.scheduler = _optimizer_for(model, optimizer, scheduler, lr, where)
         self.n = len(self.X)
-        self.batches = one_of(batches, BATCHES, f"{who}(batches)")
-        self.batch_size = self._batch_size(batch_size, who)
+        self.batches = one_of(batches, BATCHES, f"{where}(batches)")
+        self.batch_size = self._batch_size(batch_size, where)
         self.steps_per_epoch = math.ceil(self.n / self.batch_size)
-        self.l2 = non_negative_number(l2, f"{who}(l2)")
-        self.l1 = non_negative_number(l1, f"{who}(l1)")
-        self.shuffle = flag(shuffle, f"{who}(shuffle)")
-        self.validation = self._validation_data(validation, who)
+        self.l2 = non_negative_number(l2, f"{where}(l2)")
+        self.l1 = non_negative_number(l1, f"{where}(l1)")
+        self.shuffle = flag(shuffle, f"{where}(shuffle)")
+        self.validation = self._validation_data(validation, where)
         self.eval_every = (
             None
             if eval_every is None
-            else whole_number(eval_every, f"{who}(eval_every)", minimum=1)
+            else whole_number(eval_every, f"{where}(eval_every)", minimum=1)
         )
-        self.record_updates = whole_number(record_updates, f"{who}(record_updates)", minimum=0)
-        self._start(make_rng(seed), flag(diagnose, f"{who}(diagnose)"))
+        self.record_updates = whole_number(record_updates, f"{where}(record_updates)", minimum=0)
+        self._start(make_rng(seed), flag(diagnose, f"{where}(diagnose)"))
 
     def _start(self, rng: np.random.Generator, diagnose: bool) -> None:
         """The state of a run that has taken no step yet."""
@@ -188,25 +190,25 @@ class Trainer:
         if self.diagnostics is not None:
             self.diagnostics.at_start()
 
-    def _batch_size(self, batch_size: int | None, who: str) -> int:
+    def _batch_size(self, batch_size: int | None, where: str) -> int:
         """Examples per step: all by default; no more than there are when drawn at random."""
         if batch_size is None:
             return self.n
-        size = whole_number(batch_size, f"{who}(batch_size)", minimum=1)
+        size = whole_number(batch_size, f"{where}(batch_size)", minimum=1)
         if self.batches == "random" and size > self.n:
             raise ValueError(
-                f"{who}(batch_size): a batch of {size:,} drawn at random from {self.n:,} "
+                f"{where}(batch_size): a batch of {size:,} drawn at random from {self.n:,} "
                 "examples would repeat examples in every batch; use at most the number of examples"
             )
         return size
 
-    def _validation_data(self, validation: Any, who: str) -> tuple[np.ndarray, Any] | None:
+    def _validation_data(self, validation: Any, where: str) -> tuple[np.ndarray, Any] | None:
         if validation is None:
             return None
         if not (isinstance(validation, (tuple, list)) and len(validation) == 2):
-            raise TypeError(f"{who}(validation): expected a pair (X_val, y_val)")
-        X_val = model_inputs(self.model, validation[0], f"{who}(validation X)")
-        y_val = as_targets(validation[1], len(X_val), f"{who}(validation y)")
+            raise TypeError(f"{where}(validation): expected a pair (X_val, y_val)")
+        X_val = model_inputs(self.model, validation[0], f"{where}(validation X)")
+        y_val = as_targets(validation[1], len(X_val), f"{where}(validation y)")
         return X_val, y_val
 
     @property

@@ -6,7 +6,9 @@ and returns the value in its plain Python type, or raises: ``TypeError`` when
 the kind is wrong, ``ValueError`` when the kind is right but the value is not
 allowed.  Messages read ``<where>: expected <this>, got <that>``; what came is
 written by ``describe`` (its type and a short repr) when the kind is wrong, and
-as the value itself when only the value is.
+as the value itself when only the value is.  An empty ``where`` leaves the
+``<where>: `` out: the command line passes it, since argparse names the option
+itself (``argument --epochs: expected a whole number from 1 to 100,000, got 0``).
 
 >>> whole_number(3, "epochs", minimum=1)
 3
@@ -69,18 +71,32 @@ def _shown(x: object, limit: int = 60) -> str:
     return text[: limit - 3] + "..." if len(text) > limit else text
 
 
+def _at(where: str) -> str:
+    """The start of a message: ``"<where>: "``, or nothing for an empty ``where``."""
+    return f"{where}: " if where else ""
+
+
 def _bound(x: float) -> str:
-    return f"{x:,}" if isinstance(x, int) else f"{x:g}"
+    """A bound as people write it: ``10,000``, ``1,000,000`` (for 1e6 too), ``1e-05``."""
+    whole = isinstance(x, int) or (math.isfinite(x) and x == round(x) and abs(x) < 1e15)
+    return f"{int(x):,}" if whole else f"{x:g}"
 
 
-def _bounds_text(minimum: float | None, maximum: float | None, strict: bool) -> str:
-    """``from 1 to 10``, ``above 0 and at most 10``, ``>= 1``, ``> 0`` or ``<= 10``."""
+def _bounds_text(
+    minimum: float | None, maximum: float | None, strict: bool, strict_maximum: bool = False
+) -> str:
+    """``from 1 to 10``, ``above 0 and at most 10``, ``above 0 and below 1``, ``>= 1``, ``< 1``."""
     if minimum is not None and maximum is not None:
         low, high = _bound(minimum), _bound(maximum)
-        return f"above {low} and at most {high}" if strict else f"from {low} to {high}"
+        if not (strict or strict_maximum):
+            return f"from {low} to {high}"
+        start = f"above {low}" if strict else f"at least {low}"
+        return f"{start} and {'below' if strict_maximum else 'at most'} {high}"
     if minimum is not None:
         return f"{'>' if strict else '>='} {_bound(minimum)}"
-    return "" if maximum is None else f"<= {_bound(maximum)}"
+    if maximum is not None:
+        return f"{'<' if strict_maximum else '<='} {_bound(maximum)}"
+    return ""
 
 
 def whole_number(
@@ -104,11 +120,11 @@ def whole_number(
     ValueError: ``points: expected a whole number from 10 to 10,000, got 9``.
     """
     if isinstance(x, (bool, np.bool_)) or not isinstance(x, (numbers.Integral, np.integer)):
-        raise TypeError(f"{where}: expected a whole number (int), got {describe(x)}")
+        raise TypeError(f"{_at(where)}expected a whole number (int), got {describe(x)}")
     value = int(x)
     if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
         bounds = _bounds_text(minimum, maximum, strict=False)
-        raise ValueError(f"{where}: expected a whole number {bounds}, got {_shown(value)}")
+        raise ValueError(f"{_at(where)}expected a whole number {bounds}, got {_shown(value)}")
     return value
 
 
@@ -119,26 +135,38 @@ def real_number(
     minimum: float | None = None,
     maximum: float | None = None,
     strict: bool = False,
+    strict_maximum: bool = False,
+    finite: bool = True,
 ) -> float:
-    """``x`` as a finite float within the bounds (``strict``: strictly above ``minimum``).
+    """``x`` as a float within the bounds: the one real-number check.
 
-    Ints, floats and NumPy's real numbers are taken; a bool or a complex number
-    is a TypeError.  NaN, the infinities and an int beyond any float are a
-    ValueError, which states the bounds when there are any.
+    What counts as a real number is decided here, once, for every caller:
+
+    - ``int``, ``float`` and NumPy's real numbers (``np.float32``, ``np.int64``,
+      ...) are taken, and returned as a plain ``float``;
+    - ``bool`` (and ``np.bool_``) and complex numbers are a TypeError, and so is
+      anything else (text, None, an array) -- named by ``describe``;
+    - NaN, the infinities and an int beyond any float are a ValueError, unless
+      ``finite=False`` (a loss that diverged is still a loss; a bound still
+      refuses them, since NaN is within none);
+    - the bounds are closed (``minimum <= x <= maximum``) unless ``strict``
+      (``x > minimum``) or ``strict_maximum`` (``x < maximum``) open them; the
+      message states them: ``lr: expected a number above 0 and at most 10, got 0``.
     """
     if isinstance(x, (bool, np.bool_)) or not isinstance(x, (numbers.Real, np.number)):
-        raise TypeError(f"{where}: expected a number, got {describe(x)}")
+        raise TypeError(f"{_at(where)}expected a number, got {describe(x)}")
     if isinstance(x, np.number) and not np.isrealobj(x):
-        raise TypeError(f"{where}: expected a real number, got {describe(x)}")
+        raise TypeError(f"{_at(where)}expected a real number, got {describe(x)}")
     try:
         value = float(x)
     except OverflowError:  # an int beyond any float: outside every bound
-        value = math.inf
-    too_low = minimum is not None and (value <= minimum if strict else value < minimum)
-    if not math.isfinite(value) or too_low or (maximum is not None and value > maximum):
-        bounds = _bounds_text(minimum, maximum, strict)
+        value = -math.inf if x < 0 else math.inf
+    too_low = minimum is not None and not (value > minimum if strict else value >= minimum)
+    too_high = maximum is not None and not (value < maximum if strict_maximum else value <= maximum)
+    if (finite and not math.isfinite(value)) or too_low or too_high:
+        bounds = _bounds_text(minimum, maximum, strict, strict_maximum)
         expected = f"a number {bounds}" if bounds else "a finite number"
-        raise ValueError(f"{where}: expected {expected}, got {_shown(x)}")
+        raise ValueError(f"{_at(where)}expected {expected}, got {_shown(x)}")
     return value
 
 

@@ -242,11 +242,11 @@ def _kind_of(mode: int) -> str:
     return next((text for test, text in kinds if test(mode)), "not a regular file")
 
 
-def open_regular(path: str | os.PathLike[str], who: str) -> BinaryIO:
+def open_regular(path: str | os.PathLike[str], where: str) -> BinaryIO:
     """``path`` opened for binary reading, when it is a regular file (symlinks are followed).
 
     A folder, a FIFO, a socket or a device is refused with ``ValueError``
-    (``<who>: <path>: expected a regular file, got a FIFO (named pipe)``)
+    (``<where>: <path>: expected a regular file, got a FIFO (named pipe)``)
     without reading anything from it; opening never blocks on a FIFO.  A
     missing file raises ``FileNotFoundError``.
     """
@@ -258,13 +258,13 @@ def open_regular(path: str | os.PathLike[str], who: str) -> BinaryIO:
             mode = os.stat(name).st_mode
             if not stat.S_ISREG(mode):
                 raise ValueError(
-                    f"{who}: {name}: expected a regular file, got {_kind_of(mode)}"
+                    f"{where}: {name}: expected a regular file, got {_kind_of(mode)}"
                 ) from None
         raise
     mode = os.fstat(fd).st_mode
     if not stat.S_ISREG(mode):
         os.close(fd)
-        raise ValueError(f"{who}: {name}: expected a regular file, got {_kind_of(mode)}")
+        raise ValueError(f"{where}: {name}: expected a regular file, got {_kind_of(mode)}")
     if _NONBLOCK:
         os.set_blocking(fd, True)
     return os.fdopen(fd, "rb")
@@ -285,21 +285,21 @@ def read_up_to(f: IO[bytes], n: int) -> bytearray:
     return buffer
 
 
-def read_announced(f: IO[bytes], n: int, what: str, announced: str) -> bytearray:
+def read_announced(f: IO[bytes], n: int, where: str, announced: str) -> bytearray:
     """Exactly the ``n`` bytes a header announced, and nothing after them.
 
     A shorter file is "truncated", a longer one has bytes after its data: both
-    are a ValueError naming ``what`` and what its header ``announced`` (e.g.
+    are a ValueError naming ``where`` and what its header ``announced`` (e.g.
     ``"shape (60000, 28, 28)"``).
     """
     data = read_up_to(f, n)
     if len(data) < n:
         raise ValueError(
-            f"{what}: truncated: the header announces {announced} ({n:,} bytes of data), "
+            f"{where}: truncated: the header announces {announced} ({n:,} bytes of data), "
             f"but only {len(data):,} bytes follow"
         )
     if f.read(1):
         raise ValueError(
-            f"{what}: more bytes follow the {n:,} bytes of data its header announces ({announced})"
+            f"{where}: more bytes follow the {n:,} bytes of data its header announces ({announced})"
         )
     return data

@@ -52,15 +52,15 @@ class UnknownName(ValueError, KeyError):
 
 
 def unknown_name(
-    kind: str, name: object, choices: Iterable[str], what: str | None = None
+    kind: str, name: object, choices: Iterable[str], where: str | None = None
 ) -> UnknownName:
     """The one message for a name a registry does not have: what came, and every name it has.
 
-    ``what`` names the caller's argument (``"Linear(init)"``) when there is one.
+    ``where`` names the caller's argument (``"Linear(init)"``) when there is one.
     """
     listed = ", ".join(choices)
-    where = f"{what}: " if what else ""
-    return UnknownName(f"{where}unknown {kind} {name!r:.60}; expected one of {listed}")
+    start = f"{where}: " if where else ""
+    return UnknownName(f"{start}unknown {kind} {name!r:.60}; expected one of {listed}")
 
 
 class Registry(Mapping[str, E], Generic[E]):
@@ -107,17 +107,17 @@ class Registry(Mapping[str, E], Generic[E]):
         """Every spelling accepted: the names, then the aliases."""
         return (*self._entries, *self.aliases)
 
-    def check(self, name: object, what: str | None = None) -> str:
+    def check(self, name: object, where: str | None = None) -> str:
         """The registered name ``name`` stands for (an alias resolved); an UnknownName if none.
 
-        ``what`` names the caller's argument in the message (``"Linear(init)"``).
+        ``where`` names the caller's argument in the message (``"Linear(init)"``).
         """
         if isinstance(name, str):
             if name in self._entries:
                 return name
             if name in self.aliases:
                 return self.aliases[name]
-        raise unknown_name(self.kind, name, self.choices, what)
+        raise unknown_name(self.kind, name, self.choices, where)
 
     def build(self, name: str, *args: Any, **kwargs: Any) -> Any:
         """What the entry ``name`` builds, called with ``args`` and ``kwargs``."""

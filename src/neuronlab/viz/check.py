@@ -13,12 +13,12 @@ Both leave the graph as they found it: inputs get their ``data`` back, and every
 from __future__ import annotations
 
 import math
-import numbers
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from ..engine import Value
 from ..nn.engines import SCALAR
+from ..util.checks import real_number
 from ..util.numbers import format_number
 from .explain import gradients
 from .nodes import d_of, graph_nodes
@@ -26,19 +26,10 @@ from .nodes import d_of, graph_nodes
 __all__ = ["GradcheckResult", "GradcheckRow", "NudgeResult", "gradcheck", "nudge"]
 
 
-def _real(x: object, what: str) -> float:
-    if isinstance(x, bool) or not isinstance(x, numbers.Real):
-        raise TypeError(f"{what}: expected a number, got {type(x).__name__}")
-    x = float(x)
-    if not math.isfinite(x):
-        raise ValueError(f"{what}: expected a finite number, got {x}")
-    return x
-
-
-def _call(fn: Callable[..., object], args: tuple, who: str) -> Value:
+def _call(fn: Callable[..., object], args: tuple, where: str) -> Value:
     out = fn(*args)
     if not SCALAR.is_node(out):
-        raise TypeError(f"{who}: the function must return a Value, got {type(out).__name__}")
+        raise TypeError(f"{where}: the function must return a Value, got {type(out).__name__}")
     return out
 
 
@@ -101,7 +92,7 @@ def nudge(output_fn: Callable[[], Value], value: Value, h: float = 1e-3) -> Nudg
         )
     if not SCALAR.is_node(value):
         raise TypeError(f"nudge: value must be a Value, got {type(value).__name__}")
-    h = _real(h, "nudge(h)")
+    h = real_number(h, "nudge(h)")
     if h == 0:
         raise ValueError("nudge: h must not be 0")
     out = _call(output_fn, (), "nudge")
@@ -221,13 +212,13 @@ def gradcheck(
     if not inputs:
         raise ValueError("gradcheck: inputs is empty")
     xs = [
-        x if SCALAR.is_node(x) else Value(_real(x, f"gradcheck(inputs[{i}])"), label=f"x{i}")
+        x if SCALAR.is_node(x) else Value(real_number(x, f"gradcheck(inputs[{i}])"), label=f"x{i}")
         for i, x in enumerate(inputs)
     ]
-    h = _real(h, "gradcheck(h)")
+    h = real_number(h, "gradcheck(h)")
     if h <= 0:
         raise ValueError(f"gradcheck: h must be positive, got {h}")
-    rtol, atol = _real(rtol, "gradcheck(rtol)"), _real(atol, "gradcheck(atol)")
+    rtol, atol = real_number(rtol, "gradcheck(rtol)"), real_number(atol, "gradcheck(atol)")
 
     out, analytic = _analytic(fn, xs)
     rows = []

@@ -66,8 +66,8 @@ def gradients(root: Value) -> dict[Value, float]:
     return grads
 
 
-def _check_value(x: object, who: str) -> None:
-    SCALAR.checked_node(x, who)
+def _check_value(x: object, where: str) -> None:
+    SCALAR.checked_node(x, where)
 
 
 # -- the structured result ------------------------------------------------------

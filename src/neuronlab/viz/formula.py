@@ -30,7 +30,6 @@ A bad formula raises ``FormulaError`` with the position of the problem.
 from __future__ import annotations
 
 import keyword
-import numbers
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -38,6 +37,7 @@ from typing import Any
 
 from ..engine import Value
 from ..nn.engines import SCALAR
+from ..util.checks import real_number
 from ..util.numbers import format_number
 from .nodes import d_of
 
@@ -283,10 +283,9 @@ class Formula:
             x = values[name]
             if SCALAR.is_node(x):
                 leaves[name] = x
-            elif isinstance(x, numbers.Real) and not isinstance(x, bool):
-                leaves[name] = Value(float(x), label=name)
             else:
-                raise TypeError(f"evaluate: the value of {name!r} must be a number, got {x!r:.60}")
+                number = real_number(x, f"evaluate({name})", finite=False)
+                leaves[name] = Value(number, label=name)
         return leaves
 
 

@@ -41,18 +41,18 @@ def _label_of(t: Tensor) -> str:
     return label
 
 
-def given_tensor_names(names: Mapping[str, Tensor] | None, who: str) -> dict[Tensor, str]:
+def given_tensor_names(names: Mapping[str, Tensor] | None, where: str) -> dict[Tensor, str]:
     """``names`` (name -> Tensor) turned round, every entry checked."""
     if names is None:
         return {}
     if not isinstance(names, Mapping):
-        raise TypeError(f"{who}(names=): expected a dict of name -> Tensor, got {names!r:.60}")
+        raise TypeError(f"{where}(names=): expected a dict of name -> Tensor, got {names!r:.60}")
     given: dict[Tensor, str] = {}
     for key, t in names.items():
         if not TENSOR.is_node(t):
-            raise TypeError(f"{who}(names={key!r}): expected a Tensor, got {type(t).__name__}")
+            raise TypeError(f"{where}(names={key!r}): expected a Tensor, got {type(t).__name__}")
         if not isinstance(key, str) or not key.strip():
-            raise ValueError(f"{who}(names=): a name must be a non-empty str, got {key!r}")
+            raise ValueError(f"{where}(names=): a name must be a non-empty str, got {key!r}")
         given[t] = key
     return given
 

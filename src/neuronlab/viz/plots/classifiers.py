@@ -36,12 +36,12 @@ __all__ = ["plot_decision_boundary", "plot_perceptron"]
 _OUTPUT_1 = "#1f77b4"  # the perceptron's "yes" side
 
 
-def _axis_names(feature_names: Any, who: str) -> tuple[str, str]:
-    names = as_names(feature_names, f"{who}(feature_names)")
+def _axis_names(feature_names: Any, where: str) -> tuple[str, str]:
+    names = as_names(feature_names, f"{where}(feature_names)")
     if names is None:
         return "x1", "x2"
     if len(names) != 2:
-        raise ValueError(f"{who}: expected 2 feature names (one per axis), got {len(names)}")
+        raise ValueError(f"{where}: expected 2 feature names (one per axis), got {len(names)}")
     return names[0], names[1]
 
 

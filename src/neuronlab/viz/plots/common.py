@@ -5,13 +5,13 @@ matplotlib is imported only when a figure is made, so importing the plots is lig
 
 from __future__ import annotations
 
-import math
 import os
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ...util.checks import real_number
 from ...util.files import atomic_file
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -122,45 +122,45 @@ def check_path(path: object) -> None:
 # -- input checks ---------------------------------------------------------------
 
 
-def as_points(X: Any, who: str, columns: int | None = 2) -> np.ndarray:
+def as_points(X: Any, where: str, columns: int | None = 2) -> np.ndarray:
     """X as a finite float array of shape (n, columns), or a ValueError naming what came."""
     try:
         arr = np.asarray(X, dtype=np.float64)
     except (TypeError, ValueError):
-        raise TypeError(f"{who}: expected an array of numbers, got {type(X).__name__}") from None
+        raise TypeError(f"{where}: expected an array of numbers, got {type(X).__name__}") from None
     if columns is None and arr.ndim == 1:  # one feature
         arr = arr[:, None]
     want = f"(n, {columns})" if columns else "(n, features)"
     if arr.ndim != 2 or len(arr) == 0 or (columns is not None and arr.shape[1] != columns):
-        raise ValueError(f"{who}: expected X of shape {want}, got an array of shape {arr.shape}")
+        raise ValueError(f"{where}: expected X of shape {want}, got an array of shape {arr.shape}")
     if not np.isfinite(arr).all():
-        raise ValueError(f"{who}: X contains NaN or infinite values")
+        raise ValueError(f"{where}: X contains NaN or infinite values")
     return arr
 
 
-def as_targets(y: Any, n: int, who: str) -> np.ndarray:
+def as_targets(y: Any, n: int, where: str) -> np.ndarray:
     """y as a finite float array of shape (n,) (a column is accepted), or a clear error."""
     try:
         arr = np.asarray(y, dtype=np.float64)
     except (TypeError, ValueError):
-        raise TypeError(f"{who}: expected y as numbers, got {type(y).__name__}") from None
+        raise TypeError(f"{where}: expected y as numbers, got {type(y).__name__}") from None
     if arr.ndim == 2 and arr.shape[1] == 1:
         arr = arr[:, 0]
     if arr.shape != (n,):
-        raise ValueError(f"{who}: expected y of shape ({n},) (one per row of X), got {arr.shape}")
+        raise ValueError(f"{where}: expected y of shape ({n},) (one per row of X), got {arr.shape}")
     if not np.isfinite(arr).all():
-        raise ValueError(f"{who}: y contains NaN or infinite values")
+        raise ValueError(f"{where}: y contains NaN or infinite values")
     return arr
 
 
-def as_names(names: Any, who: str) -> tuple[str, ...] | None:
+def as_names(names: Any, where: str) -> tuple[str, ...] | None:
     """A list of names (class or feature names) as a tuple of str; None stays None."""
     if names is None:
         return None
     if isinstance(names, (str, bytes)) or not isinstance(names, Sequence):
-        raise TypeError(f"{who}: expected a list of names, got {type(names).__name__}")
+        raise TypeError(f"{where}: expected a list of names, got {type(names).__name__}")
     if not all(isinstance(n, str) for n in names):
-        raise TypeError(f"{who}: expected every name to be a str, got {list(names)!r}")
+        raise TypeError(f"{where}: expected every name to be a str, got {list(names)!r}")
     return tuple(names)
 
 
@@ -205,7 +205,7 @@ def scatter_classes(
         )
 
 
-def model_outputs(model: Any, points: np.ndarray, who: str) -> np.ndarray:
+def model_outputs(model: Any, points: np.ndarray, where: str) -> np.ndarray:
     """What ``model`` says for each row: a neuronlab Module, an object with ``predict``, or a
     function of the whole array."""
     from ...nn.module import Module
@@ -219,13 +219,13 @@ def model_outputs(model: Any, points: np.ndarray, who: str) -> np.ndarray:
         out = model(points)
     else:
         raise TypeError(
-            f"{who}: expected a neuronlab model, an object with predict(X) or a function of X, "
+            f"{where}: expected a neuronlab model, an object with predict(X) or a function of X, "
             f"got {type(model).__name__}"
         )
     out = np.asarray(out, dtype=np.float64)
     if out.ndim == 0 or len(out) != len(points):
         raise ValueError(
-            f"{who}: the model gave output of shape {out.shape} for {len(points)} points"
+            f"{where}: the model gave output of shape {out.shape} for {len(points)} points"
         )
     return out
 
@@ -245,14 +245,6 @@ def classes_of(outputs: np.ndarray, threshold: float | None) -> tuple[np.ndarray
     return (scores > threshold).astype(float), threshold
 
 
-def finite_threshold(threshold: Any, who: str) -> float | None:
-    """``threshold`` as a float (None stays None); anything else is a ValueError."""
-    if threshold is None:
-        return None
-    if (
-        isinstance(threshold, bool)
-        or not isinstance(threshold, (int, float, np.number))
-        or not math.isfinite(threshold)
-    ):
-        raise ValueError(f"{who}: threshold must be a finite number, got {threshold!r}")
-    return float(threshold)
+def finite_threshold(threshold: Any, where: str) -> float | None:
+    """``threshold`` as a float (None stays None), checked by ``util.checks.real_number``."""
+    return None if threshold is None else real_number(threshold, f"{where}(threshold)")

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import math
 import os
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ...util.checks import real_number
 from .common import check_path, finish, new_figure
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -22,10 +22,7 @@ def _check_numbers(x: object, h: object, slope: object) -> None:
     for name, value in (("x", x), ("h", h), ("slope", slope)):
         if value is None and name == "slope":
             continue
-        if isinstance(value, bool) or not isinstance(value, (int, float, np.number)):
-            raise TypeError(f"plot_nudge: {name} must be a number, got {value!r}")
-        if not math.isfinite(value):
-            raise ValueError(f"plot_nudge: {name} must be finite, got {value!r}")
+        real_number(value, f"plot_nudge({name})")
     if h == 0:
         raise ValueError("plot_nudge: h must not be 0 (a nudge of nothing measures nothing)")
 

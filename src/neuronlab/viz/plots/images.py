@@ -26,14 +26,14 @@ _COLUMNS = 8
 _LABEL_ROWS = 3  # empty pixel rows above each weight image, where its name goes
 
 
-def image_shape_of(shape: Any, n_pixels: int, who: str) -> tuple[int, int]:
+def image_shape_of(shape: Any, n_pixels: int, where: str) -> tuple[int, int]:
     """``shape`` as (height, width) that holds exactly ``n_pixels`` values, or a clear error."""
     if not isinstance(shape, (tuple, list)) or len(shape) != 2:
-        raise TypeError(f"{who}: image_shape must be (height, width), got {shape!r}")
-    h, w = (whole_number(s, f"{who}(image_shape)") for s in shape)
+        raise TypeError(f"{where}: image_shape must be (height, width), got {shape!r}")
+    h, w = (whole_number(s, f"{where}(image_shape)") for s in shape)
     if h < 1 or w < 1 or h * w != n_pixels:
         raise ValueError(
-            f"{who}: image_shape {h}×{w} holds {h * w} pixels, but each row has {n_pixels}"
+            f"{where}: image_shape {h}×{w} holds {h * w} pixels, but each row has {n_pixels}"
         )
     return h, w
 

@@ -127,25 +127,25 @@ class WeightGradient:
         return math.nan if spread == 0.0 else float(np.std(self.grad)) / spread
 
 
-def _checked_model(model: object, who: str) -> Sequential:
+def _checked_model(model: object, where: str) -> Sequential:
     sequential = tensor_sequential(model)
     if sequential is None:
         raise TypeError(
-            f"{who}(model): expected a Sequential network (a LanguageModel, or layers such as "
+            f"{where}(model): expected a Sequential network (a LanguageModel, or layers such as "
             f"Linear and Tanh in a Sequential), got {describe(model)}"
         )
     return sequential
 
 
-def _inputs(model: Sequential, X: Any, who: str) -> Any:
+def _inputs(model: Sequential, X: Any, where: str) -> Any:
     """X as the model's first layer reads it: integer contexts, or a Tensor of features."""
     try:
-        arr = model_inputs(model, X, f"{who}(X)")
+        arr = model_inputs(model, X, f"{where}(X)")
     except IndexError as e:  # a character index outside the embedding table
         raise ValueError(str(e)) from None
     if isinstance(model, LanguageModel) and (arr.ndim != 2 or arr.shape[1] != model.block_size):
         raise ValueError(
-            f"{who}(X): expected contexts of shape (N, {model.block_size}) (the model's "
+            f"{where}(X): expected contexts of shape (N, {model.block_size}) (the model's "
             f"block_size), got shape {arr.shape}"
         )
     if model.takes_indices():
@@ -153,29 +153,29 @@ def _inputs(model: Sequential, X: Any, who: str) -> Any:
     return Tensor(arr, dtype=arr.dtype)
 
 
-def _matching_layers(model: Sequential, layer: Any, who: str) -> list[int]:
-    one_of(layer, LAYER_KINDS, f"{who}(layer)")
+def _matching_layers(model: Sequential, layer: Any, where: str) -> list[int]:
+    one_of(layer, LAYER_KINDS, f"{where}(layer)")
     kind = LAYER_KINDS[layer]
     found = [i for i, m in enumerate(model) if isinstance(m, kind)]
     if not found:
         layers = ", ".join(type(m).__name__ for m in model) or "none"
         raise ValueError(
-            f"{who}: the model has no {kind.__name__} layer to look at (its layers: {layers})"
+            f"{where}: the model has no {kind.__name__} layer to look at (its layers: {layers})"
         )
     return found
 
 
-def _loss_function(loss: Any, who: str) -> Any:
+def _loss_function(loss: Any, where: str) -> Any:
     try:
         return get_loss(loss)
     except (TypeError, ValueError) as e:
-        raise type(e)(f"{who}(loss): {e}") from None
+        raise type(e)(f"{where}(loss): {e}") from None
 
 
-def _activations(model: Any, X: Any, layer: Any, who: str) -> list[LayerValues]:
-    net = _checked_model(model, who)
-    wanted = _matching_layers(net, layer, who)
-    x = _inputs(net, X, who)
+def _activations(model: Any, X: Any, layer: Any, where: str) -> list[LayerValues]:
+    net = _checked_model(model, where)
+    wanted = _matching_layers(net, layer, where)
+    x = _inputs(net, X, where)
     with no_grad():
         outputs = net.trace(x)  # puts BatchNorm's running statistics back
     return [
@@ -184,30 +184,32 @@ def _activations(model: Any, X: Any, layer: Any, who: str) -> list[LayerValues]:
     ]
 
 
-def _backward_on_a_copy(model: Any, X: Any, y: Any, loss: Any, who: str) -> tuple[Any, list]:
+def _backward_on_a_copy(model: Any, X: Any, y: Any, loss: Any, where: str) -> tuple[Any, list]:
     """A deep copy of the model, and its layers' outputs after a backward of the loss on (X, y)."""
-    net = _checked_model(model, who)
-    loss_fn = _loss_function(loss, who)
-    x = _inputs(net, X, who)
+    net = _checked_model(model, where)
+    loss_fn = _loss_function(loss, where)
+    x = _inputs(net, X, where)
     if np.ndim(y) == 0 or len(y) != len(x):
         raise ValueError(
-            f"{who}(y): expected one target per row of X ({len(x)}), got {describe(y)}"
+            f"{where}(y): expected one target per row of X ({len(x)}), got {describe(y)}"
         )
     if not is_grad_enabled():
-        raise RuntimeError(f"{who}: gradients need a graph; call it outside a no_grad() block")
+        raise RuntimeError(f"{where}: gradients need a graph; call it outside a no_grad() block")
     twin = copy.deepcopy(net)  # the user's model, its gradients and statistics stay as they are
     twin.zero_grad()
     outputs = twin.trace(x)
     value = loss_fn(outputs[-1], y)
     if not TENSOR.is_node(value) or value.data.size != 1:
-        raise ValueError(f"{who}(loss): expected the loss to be one number, got {describe(value)}")
+        raise ValueError(
+            f"{where}(loss): expected the loss to be one number, got {describe(value)}"
+        )
     value.backward()
     return twin, outputs
 
 
-def _gradients(model: Any, X: Any, y: Any, layer: Any, loss: Any, who: str) -> list[LayerValues]:
-    wanted = _matching_layers(_checked_model(model, who), layer, who)
-    twin, outputs = _backward_on_a_copy(model, X, y, loss, who)
+def _gradients(model: Any, X: Any, y: Any, layer: Any, loss: Any, where: str) -> list[LayerValues]:
+    wanted = _matching_layers(_checked_model(model, where), layer, where)
+    twin, outputs = _backward_on_a_copy(model, X, y, loss, where)
     found = []
     for i in wanted:
         grad = outputs[i].grad
@@ -238,15 +240,15 @@ def layer_gradients(
     return _gradients(model, X, y, layer, loss, "layer_gradients")
 
 
-def _weights(model: Any, X: Any, y: Any, loss: Any, who: str) -> list[WeightGradient]:
-    twin, _ = _backward_on_a_copy(model, X, y, loss, who)
+def _weights(model: Any, X: Any, y: Any, loss: Any, where: str) -> list[WeightGradient]:
+    twin, _ = _backward_on_a_copy(model, X, y, loss, where)
     found = []
     for name, p in twin.named_parameters():
         if p.data.ndim == 2:
             grad = np.zeros(p.data.shape) if p.grad is None else np.array(p.grad, np.float64)
             found.append(WeightGradient(name, np.array(p.data, dtype=np.float64), grad))
     if not found:
-        raise ValueError(f"{who}: the model has no weight matrix (a 2-D parameter) to look at")
+        raise ValueError(f"{where}: the model has no weight matrix (a 2-D parameter) to look at")
     return found
 
 
@@ -460,13 +462,13 @@ def plot_weight_gradients(
     return finish(fig, path)
 
 
-def _recorded_ratios(history: Any, who: str) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+def _recorded_ratios(history: Any, where: str) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     if not hasattr(history, "update_ratios") or not hasattr(history, "update_steps"):
-        raise TypeError(f"{who}(history): expected a neuronlab History, got {describe(history)}")
+        raise TypeError(f"{where}(history): expected a neuronlab History, got {describe(history)}")
     steps = np.asarray(history.update_steps, dtype=np.float64)
     if not len(steps) or not history.update_ratios:
         raise ValueError(
-            f"{who}: the history has no recorded update:data ratios; train with "
+            f"{where}: the history has no recorded update:data ratios; train with "
             "fit(..., record_updates=N) to record them every N steps"
         )
     series = {}
@@ -474,7 +476,7 @@ def _recorded_ratios(history: Any, who: str) -> tuple[np.ndarray, dict[str, np.n
         arr = np.asarray(values, dtype=np.float64)
         if arr.shape != steps.shape:
             raise ValueError(
-                f"{who}: history.update_ratios[{name!r}] has {arr.size} values for "
+                f"{where}: history.update_ratios[{name!r}] has {arr.size} values for "
                 f"{steps.size} recorded steps"
             )
         series[name] = np.where(np.isfinite(arr), arr, np.nan)  # no change (-inf): a gap

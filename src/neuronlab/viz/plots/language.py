@@ -122,35 +122,35 @@ def _character_axes(ax: Axes, chars: str) -> None:
 
 
 def _embedding_table(model: Any, vocabulary: Any) -> tuple[np.ndarray, Vocabulary]:
-    who = "plot_embedding"
+    where = "plot_embedding"
     if isinstance(model, LanguageModel):
         if vocabulary is not None:
-            raise ValueError(f"{who}: a LanguageModel knows its vocabulary; give no vocabulary=")
+            raise ValueError(f"{where}: a LanguageModel knows its vocabulary; give no vocabulary=")
         first = model[0] if len(model) else None
         if not isinstance(first, Embedding):
             raise ValueError(
-                f"{who}(model): expected a model whose first layer is an Embedding, got "
+                f"{where}(model): expected a model whose first layer is an Embedding, got "
                 f"{type(first).__name__}"
             )
         return np.array(first.weight.data, dtype=np.float64), model.vocabulary
     if not isinstance(model, np.ndarray):
         raise TypeError(
-            f"{who}(model): expected a LanguageModel or an array (characters, dimensions) with "
+            f"{where}(model): expected a LanguageModel or an array (characters, dimensions) with "
             f"vocabulary=, got {describe(model)}"
         )
     if not isinstance(vocabulary, Vocabulary):
         raise TypeError(
-            f"{who}(vocabulary): an array needs the Vocabulary of its rows, got "
+            f"{where}(vocabulary): an array needs the Vocabulary of its rows, got "
             f"{describe(vocabulary)}"
         )
     table = np.asarray(model, dtype=np.float64)
     if table.ndim != 2 or len(table) != len(vocabulary) or table.shape[1] < 2:
         raise ValueError(
-            f"{who}(model): expected a table of shape ({len(vocabulary)}, dimensions ≥ 2), one "
+            f"{where}(model): expected a table of shape ({len(vocabulary)}, dimensions ≥ 2), one "
             f"row per character of the vocabulary, got shape {table.shape}"
         )
     if not np.isfinite(table).all():
-        raise ValueError(f"{who}(model): the table contains NaN or infinite values")
+        raise ValueError(f"{where}(model): the table contains NaN or infinite values")
     return table, vocabulary
 
 
@@ -416,13 +416,13 @@ def _checkpoint_lines(ax: Axes, history: Any) -> list[float]:
     return shown
 
 
-def _losses_of(history: Any, who: str) -> np.ndarray:
+def _losses_of(history: Any, where: str) -> np.ndarray:
     if not hasattr(history, "batch_loss") or not hasattr(history, "checkpoints"):
-        raise TypeError(f"{who}(history): expected a neuronlab History, got {describe(history)}")
+        raise TypeError(f"{where}(history): expected a neuronlab History, got {describe(history)}")
     losses = np.asarray(history.batch_loss, dtype=np.float64)
     if not len(losses) and not history.checkpoints:
         raise ValueError(
-            f"{who}: the history has no steps to plot; train with fit(..., steps=N) first"
+            f"{where}: the history has no steps to plot; train with fit(..., steps=N) first"
         )
     return losses
 
@@ -450,9 +450,9 @@ def plot_language_losses(
     network begins at 20 or more), they run off the top, and the plot says so.
     """
     check_path(path)
-    who = "plot_language_losses"
-    losses = _losses_of(history, who)
-    target = None if lecture is None else positive_number(lecture, f"{who}(lecture)")
+    where = "plot_language_losses"
+    losses = _losses_of(history, where)
+    target = None if lecture is None else positive_number(lecture, f"{where}(lecture)")
     fig = new_figure(9.5, 5.6)
     ax = fig.subplots()
     shown: list[float] = []

@@ -78,10 +78,10 @@ def _final_text(
     train: list[float | None], held_out: list[float | None], name: str, fmt: str
 ) -> str:
     parts = []
-    for who, values in (("training", train), (name, held_out)):
+    for split, values in (("training", train), (name, held_out)):
         value = _last(values)
         if value is not None:
-            parts.append(f"{who} {format(value, fmt)}")
+            parts.append(f"{split} {format(value, fmt)}")
     return "final: " + ", ".join(parts) if parts else ""
 
 
