@@ -144,7 +144,7 @@ def test_a_weight_and_a_bias_are_set_by_hand_and_remembered():
         ((1.0, 0, 0, 1.0), "layer", "whole number"),
         ((1, True, 0, 1.0), "neuron", "whole number"),
         ((1, 0, 0, "2"), "value", "expected a number"),
-        ((1, 0, 0, math.nan), "value", f"from -{WEIGHT_LIMIT:g} to {WEIGHT_LIMIT:g}"),
+        ((1, 0, 0, math.nan), "value", f"from -{WEIGHT_LIMIT:,g} to {WEIGHT_LIMIT:,g}"),
         ((1, 0, 0, 1e6), "value", "got 1000000"),
     ],
 )
