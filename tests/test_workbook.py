@@ -261,9 +261,9 @@ def test_a_correct_file_passes_and_a_wrong_one_says_what_is_wrong(tmp_path: Path
 
 def test_an_infinite_loop_is_stopped_at_the_time_limit(tmp_path: Path) -> None:
     text = SOLUTION_01.replace("    return sum(", "    while True:\n        pass\n    return sum(")
-    report = check_file(quick("01", 2), write(tmp_path, "loop.py", text))
+    report = check_file(quick("01", 1), write(tmp_path, "loop.py", text))
     assert report.status == "stopped"
-    assert report.problem.startswith("stopped after 2 s of computing: does a loop never end")
+    assert report.problem.startswith("stopped after 1 s of computing: does a loop never end")
     assert "your code was in weighted_sum, at line 3: while True:" in report.problem
 
 
@@ -288,14 +288,14 @@ def test_a_stopped_check_names_the_line_and_keeps_what_passed_before(tmp_path: P
         "    print('deciding', threshold)\n    while threshold:\n"
         "        threshold = threshold * 1.0\n    return 1 if",
     )
-    report = check_file(quick("01", 2), write(tmp_path, "loop.py", text))
+    report = check_file(quick("01", 1), write(tmp_path, "loop.py", text))
     assert report.status == "stopped", report.text()
     assert not report.passed, report.text()
     first, stopped = report.findings
     assert first.ok
     assert first.message.startswith("weighted_sum gives w·x + b")
     assert not stopped.ok
-    assert stopped.message.startswith("stopped after 2 s")
+    assert stopped.message.startswith("stopped after 1 s")
     assert stopped.details[0] in (
         "your code was in perceptron, at line 8: while threshold:",
         "your code was in perceptron, at line 9: threshold = threshold * 1.0",
