@@ -9,8 +9,10 @@ check is still its own fresh process, forked from the server, that calls
 ``child.main`` with the same arguments, working folder, environment, standard
 input (none) and output file, and sets the same limits on itself (memory, CPU
 time, file sizes), so the report is the one ``python -m`` gives; the time limit
-of its clock is kept too.  ``tests/test_workbook.py`` runs the real child, and
-``test_a_warm_child_reports_as_the_real_one`` there compares the two.
+of its clock is kept too.  ``tests/test_workbook.py`` runs the real child (but for
+the tests marked ``usefixtures("warm_checks")``, which are about what a check
+says, not about the process), and ``test_a_warm_child_reports_as_the_real_one``
+there compares the two.
 
 ``use_warm_children(monkeypatch)`` points ``sandbox.check_file`` at it for one
 test (``warm_checks`` in conftest.py).
