@@ -11,6 +11,7 @@ file that only compares numbers does not need it.
 
 from __future__ import annotations
 
+import ast
 import io
 import os
 import shutil
@@ -303,3 +304,13 @@ MODULES = {
     for p in sorted(SRC.rglob("*.py"))
     if "templates" not in p.relative_to(SRC).parts
 }
+
+
+def imported_module(node: ast.ImportFrom, package: str) -> str:
+    """The dotted module a ``from ... import`` in ``package`` reads (``from ..nn import x`` in
+    ``neuronlab.viz`` -> ``neuronlab.nn``)."""
+    if not node.level:
+        return node.module or ""
+    base = package.split(".")
+    base = base[: len(base) - node.level + 1]
+    return ".".join(base + ([node.module] if node.module else []))

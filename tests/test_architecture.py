@@ -16,7 +16,7 @@ import re
 from pathlib import Path
 
 import pytest
-from helpers import MODULES
+from helpers import MODULES, imported_module
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "architecture.md"
@@ -69,12 +69,7 @@ def imports_of(name: str) -> list[tuple[str, list[str], int]]:
                 if alias.name.split(".")[0] == "neuronlab":
                     found.append((alias.name, [], node.lineno))
         elif isinstance(node, ast.ImportFrom):
-            if node.level:
-                base = package.split(".")
-                base = base[: len(base) - node.level + 1]
-                target = ".".join(base + ([node.module] if node.module else []))
-            else:
-                target = node.module or ""
+            target = imported_module(node, package)
             if target.split(".")[0] != "neuronlab":
                 continue
             names = [a.name for a in node.names]

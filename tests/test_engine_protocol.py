@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from helpers import MODULES
+from helpers import MODULES, imported_module
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -50,12 +50,7 @@ def imported_names(tree: ast.Module, module: str, is_package: bool) -> dict[str,
     origin: dict[str, str] = {}
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom):
-            if node.level:
-                base = package.split(".")
-                base = base[: len(base) - node.level + 1]
-                target = ".".join(base + ([node.module] if node.module else []))
-            else:
-                target = node.module or ""
+            target = imported_module(node, package)
             for alias in node.names:
                 origin[alias.asname or alias.name] = f"{target}.{alias.name}"
         elif isinstance(node, ast.Import):
