@@ -29,6 +29,7 @@ from operator import mul
 from typing import Union
 
 from . import floats
+from .util.checks import describe
 from .util.collector import collector_waits_for, cycle_collector_paused
 from .walk import topological_order
 
@@ -50,9 +51,7 @@ def _number(x: object, where: str) -> float:
         return floats.to_float(x, where)
     if isinstance(x, Value):
         raise TypeError(f"{where}: expected a plain number, got a Value (use it, or its .data)")
-    raise TypeError(
-        f"{where}: expected a number (int or float) or a Value, got {type(x).__name__} {x!r:.60}"
-    )
+    raise TypeError(f"{where}: expected a number (int or float) or a Value, got {describe(x)}")
 
 
 def as_value(x: object, where: str) -> Value:
@@ -71,7 +70,7 @@ def _compared(x: object, op: str) -> float:
         return x.data
     if isinstance(x, numbers.Real):
         return x  # type: ignore[return-value]  # compared exactly, even an int beyond a float
-    raise TypeError(f"Value {op} ?: expected a number or a Value, got {type(x).__name__} {x!r:.60}")
+    raise TypeError(f"Value {op} ?: expected a number or a Value, got {describe(x)}")
 
 
 class _Zero:
