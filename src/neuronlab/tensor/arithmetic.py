@@ -12,15 +12,13 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .arrays import F64, NUMBER_TYPES, FloatArray, TensorType, number_array, quiet
+from .arrays import F64, NUMBER_TYPES, FloatArray, Grads, TensorType, number_array, quiet
 from .operands import broadcast, lift, operands, require_tensor
 
 if TYPE_CHECKING:
     from .tensor import Tensor
 
 __all__ = ["add", "div", "mul", "neg", "power", "rpower", "sub"]
-
-Grads = tuple[Any, ...]
 
 
 def add(a: object, b: object) -> Tensor:

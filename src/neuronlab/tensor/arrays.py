@@ -20,6 +20,7 @@ __all__ = [
     "F64",
     "NUMBER_TYPES",
     "FloatArray",
+    "Grads",
     "TensorType",
     "as_array",
     "axes_of",
@@ -31,6 +32,9 @@ __all__ = [
     "shape_of",
     "sum_to",
 ]
+
+#: What an operation's backward hands back: one gradient (an array) per input, in order.
+Grads = tuple[Any, ...]
 
 F32, F64 = np.dtype(np.float32), np.dtype(np.float64)
 #: An array of floats (a tensor's data is float32 or float64).

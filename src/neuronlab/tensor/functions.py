@@ -10,15 +10,13 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .arrays import keep_where, quiet
+from .arrays import Grads, keep_where, quiet
 from .operands import require_tensor
 
 if TYPE_CHECKING:
     from .tensor import Tensor
 
 __all__ = ["abs_", "exp", "log", "relu", "sigmoid", "step", "tanh"]
-
-Grads = tuple[Any, ...]
 
 
 def exp(a: Tensor) -> Tensor:

@@ -6,15 +6,13 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .arrays import quiet
+from .arrays import Grads, quiet
 from .operands import lift, operands, require_tensor
 
 if TYPE_CHECKING:
     from .tensor import Tensor
 
 __all__ = ["linear", "matmul"]
-
-Grads = tuple[Any, ...]
 
 
 def matmul(a: object, b: object) -> Tensor:

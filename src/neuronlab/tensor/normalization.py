@@ -18,15 +18,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ..util.checks import positive_number
-from .arrays import quiet
+from .arrays import Grads, quiet
 from .operands import lift, require_tensor
 
 if TYPE_CHECKING:
     from .tensor import Tensor
 
 __all__ = ["batch_norm", "batch_statistics", "layer_norm"]
-
-Grads = tuple[Any, ...]
 
 
 def batch_statistics(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

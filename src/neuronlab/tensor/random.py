@@ -13,15 +13,13 @@ import numpy as np
 
 from ..util.checks import flag, real_number, whole_number
 from ..util.rng import Seed, make_rng
-from .arrays import F64, as_array, quiet
+from .arrays import F64, Grads, as_array, quiet
 from .operands import require_tensor
 
 if TYPE_CHECKING:
     from .tensor import Tensor
 
 __all__ = ["dropout", "multinomial"]
-
-Grads = tuple[Any, ...]
 
 
 def _probability_rows(probs: Any) -> tuple[np.ndarray, bool]:

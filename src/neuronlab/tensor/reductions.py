@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Union
 import numpy as np
 
 from ..util.checks import real_number
-from .arrays import axes_of, quiet
+from .arrays import Grads, axes_of, quiet
 from .operands import require_tensor
 
 if TYPE_CHECKING:
@@ -17,7 +17,6 @@ if TYPE_CHECKING:
 __all__ = ["Axis", "max_", "mean", "std", "sum_", "var"]
 
 Axis = Union[int, tuple[int, ...], None]  # noqa: UP007 (a runtime alias on 3.10)
-Grads = tuple[Any, ...]
 
 
 def stretch(

@@ -12,15 +12,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ..util.checks import describe
-from .arrays import TensorType, one_axis, quiet, shape_of
+from .arrays import Grads, TensorType, one_axis, quiet, shape_of
 from .operands import require_tensor, tensors_of
 
 if TYPE_CHECKING:
     from .tensor import Tensor
 
 __all__ = ["concatenate", "embedding", "getitem", "indices_of", "reshape", "stack", "transpose"]
-
-Grads = tuple[Any, ...]
 
 
 def reshape(a: Tensor, *shape: int | Sequence[int]) -> Tensor:

@@ -10,15 +10,13 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .arrays import one_axis, quiet
+from .arrays import Grads, one_axis, quiet
 from .operands import require_tensor
 
 if TYPE_CHECKING:
     from .tensor import Tensor
 
 __all__ = ["log_softmax", "softmax", "softmax_cross_entropy"]
-
-Grads = tuple[Any, ...]
 
 
 def softmax(a: Tensor, axis: int = -1) -> Tensor:
